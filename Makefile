@@ -1,0 +1,56 @@
+# A thin veneer over the package scripts in package.json, which stay the source of truth.
+# Every target runs with the project's own Node (installed into .toolchain/ when the
+# machine's Node is older than 22) and pnpm.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+TOOLCHAIN := $(CURDIR)/.toolchain/bin
+export PATH := $(TOOLCHAIN):$(PATH)
+
+.PHONY: help env toolchain install build lint test up down dev demo sandbox bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+env: toolchain ## print the shell line that puts this project's Node and pnpm on PATH: eval "$$(make -s env)"
+	@echo 'export PATH="$(TOOLCHAIN):$$PATH"'
+
+toolchain:
+	@bash deploy/local/toolchain.sh
+
+node_modules/.modules.yaml: pnpm-lock.yaml package.json | toolchain
+	@echo "[install] pnpm install (frozen lockfile)"
+	@pnpm install --frozen-lockfile --reporter=append-only
+	@touch $@
+
+install: toolchain node_modules/.modules.yaml ## install the toolchain and dependencies
+
+build: install ## compile every package and service
+	@pnpm run build
+
+lint: install ## eslint and the type checker
+	@pnpm run lint
+
+test: install ## unit, integration and end-to-end tests; starts and stops Kafka itself
+	@pnpm run test
+
+up: install ## start Kafka and PostgreSQL and apply migrations (left running)
+	@pnpm run infra:up
+
+down: toolchain ## stop the local Kafka broker
+	@pnpm run infra:down
+
+dev: install ## run the whole system locally (Ctrl-C stops it)
+	@pnpm run dev
+
+demo: install ## while make dev runs: launch the example canvas and send events
+	@pnpm run demo
+
+sandbox: install ## run the Graph API sandbox alone on 127.0.0.1:8090
+	@pnpm run build && pnpm run sandbox
+
+bench: install ## benchmarks; writes bench/results/
+	@pnpm run bench
+
+clean: ## remove build output (keeps the toolchain and the broker data)
+	@rm -rf packages/*/dist services/*/dist bench/dist

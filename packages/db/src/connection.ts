@@ -1,0 +1,47 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or an open transaction: repositories take whichever the caller holds. */
+export type Executor = Kysely<Database>;
+
+// bigint columns (counts, offsets) come back as strings; timestamps as Date.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => value);
+
+export const defaultDatabaseUrl = 'postgres://postgres@127.0.0.1:5432/canvas';
+
+export interface DatabaseOptions {
+  url: string;
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+/** A kysely handle over a pg pool. Close it with `db.destroy()`. */
+export function createDatabase(options: DatabaseOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? 'canvas',
+    keepAlive: true,
+  });
+  // an idle client's error (e.g. the server restarted) must not crash the process
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** A dedicated pg client, for LISTEN/NOTIFY and session-level advisory locks. */
+export async function connectClient(url: string, applicationName = 'canvas'): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName, keepAlive: true });
+  await client.connect();
+  return client;
+}
+
+export type PgClient = pg.Client;
+
+/** True when the database answers a trivial query. */
+export async function pingDatabase(db: Db): Promise<boolean> {
+  const { rows } = await sql<{ ok: number }>`select 1 as ok`.execute(db);
+  return rows[0]?.ok === 1;
+}

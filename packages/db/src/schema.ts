@@ -1,0 +1,172 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Kysely's view of the tables in migrations/. Rows never leave this package. */
+export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  ad_accounts: AdAccountsTable;
+  canvases: CanvasesTable;
+  canvas_versions: CanvasVersionsTable;
+  canvas_entry_counts: CanvasEntryCountsTable;
+  user_profiles: UserProfilesTable;
+  journeys: JourneysTable;
+  timers: TimersTable;
+  processed_messages: ProcessedMessagesTable;
+  consumer_offsets: ConsumerOffsetsTable;
+  step_counters: StepCountersTable;
+  audience_entries: AudienceEntriesTable;
+  meta_account_pacing: MetaAccountPacingTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+type Json<T> = ColumnType<T, string, string>;
+type BigIntColumn = ColumnType<string, number | bigint | string, number | bigint | string>;
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  label: string;
+  key_hash: Buffer;
+  key_prefix: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface AdAccountsTable {
+  id: string;
+  workspace_id: string;
+  meta_account_id: string;
+  name: string;
+  status: 'connected' | 'disconnected' | 'tos_not_accepted';
+  status_reason: string | null;
+  token_ciphertext: Buffer;
+  is_default: boolean;
+  added_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CanvasesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  status: 'draft' | 'running' | 'paused' | 'archived';
+  live_version: number | null;
+  latest_version: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CanvasVersionsTable {
+  canvas_id: string;
+  version: number;
+  definition: Json<unknown>;
+  resolved: Json<unknown>;
+  state: 'draft' | 'live' | 'superseded';
+  created_at: CreatedAt;
+  launched_at: Date | null;
+}
+
+export interface CanvasEntryCountsTable {
+  canvas_id: string;
+  entrants: BigIntColumn;
+}
+
+export interface UserProfilesTable {
+  workspace_id: string;
+  user_id: string;
+  traits: Json<Record<string, unknown>>;
+  context: Json<Record<string, unknown>>;
+  first_seen_at: Date;
+  last_seen_at: Date;
+}
+
+export interface JourneysTable {
+  workspace_id: string;
+  user_id: string;
+  canvas_id: string;
+  entry_seq: number;
+  version: number;
+  status: 'waiting' | 'completed' | 'exited' | 'control' | 'canceled';
+  step_id: string | null;
+  entered_at: Date;
+  updated_at: Date;
+  converted_at: Date | null;
+}
+
+export interface TimersTable {
+  workspace_id: string;
+  user_id: string;
+  canvas_id: string;
+  entry_seq: number;
+  step_id: string;
+  due_at: Date;
+}
+
+export interface ProcessedMessagesTable {
+  workspace_id: string;
+  user_id: string;
+  message_id: string;
+  processed_at: CreatedAt;
+}
+
+export interface ConsumerOffsetsTable {
+  consumer_group: string;
+  topic: string;
+  partition: number;
+  next_offset: BigIntColumn;
+  updated_at: UpdatedAt;
+}
+
+export interface StepCountersTable {
+  canvas_id: string;
+  version: number;
+  step_id: string;
+  metric: string;
+  bucket: Date;
+  shard: number;
+  value: BigIntColumn;
+}
+
+export interface AudienceEntriesTable {
+  id: Generated<string>;
+  meta_account_id: string;
+  ad_account_id: string;
+  workspace_id: string;
+  audience_id: string;
+  action: 'add' | 'remove';
+  canvas_id: string;
+  version: number;
+  step_id: string;
+  user_id: string;
+  entry_seq: number;
+  schema: string[];
+  row_values: string[];
+  status: 'pending' | 'synced' | 'not_synced' | 'errored';
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Date;
+  entered_at: Date;
+  deadline_at: Date;
+  last_error: Json<unknown> | null;
+  sent_at: Date | null;
+  updated_at: UpdatedAt;
+}
+
+export interface MetaAccountPacingTable {
+  meta_account_id: string;
+  last_request_at: Date | null;
+  throttled_until: Date | null;
+  usage_percent: number | null;
+  updated_at: UpdatedAt;
+}
+
+export type AdAccountRow = Selectable<AdAccountsTable>;
+export type CanvasRow = Selectable<CanvasesTable>;
+export type AudienceEntryInsert = Insertable<AudienceEntriesTable>;

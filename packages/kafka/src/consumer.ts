@@ -1,0 +1,100 @@
+import type { Kafka, IHeaders } from 'kafkajs';
+import type { BatchConsumer, BatchHandler, ConsumerEvents, InboundMessage } from './types.js';
+
+export interface ConsumerSettings {
+  groupId: string;
+  topics: readonly string[];
+  /** A group without committed offsets starts from the earliest message, never the latest. */
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxBytesPerPartition?: number;
+  partitionsConsumedConcurrently?: number;
+  events?: ConsumerEvents;
+}
+
+function headerValues(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}
+
+/**
+ * A consumer-group member with manual offsets: nothing is resolved or committed unless the
+ * handler says it is durable, so an early return or a crash re-delivers instead of losing.
+ */
+export function createBatchConsumer(kafka: Kafka, settings: ConsumerSettings): BatchConsumer {
+  const consumer = kafka.consumer({
+    groupId: settings.groupId,
+    sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: settings.heartbeatIntervalMs ?? 3000,
+    maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
+    retry: { retries: 10 },
+  });
+  let connected = false;
+  const events = settings.events ?? {};
+  consumer.on(consumer.events.CONNECT, () => {
+    connected = true;
+  });
+  consumer.on(consumer.events.DISCONNECT, () => {
+    connected = false;
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (event) => events.onAssigned?.(event.payload.memberAssignment));
+  consumer.on(consumer.events.CRASH, (event) => {
+    const { error, restart } = event.payload as { error: Error; restart: boolean };
+    events.onCrash?.(error, restart);
+  });
+
+  return {
+    async run(handler: BatchHandler) {
+      await consumer.connect();
+      for (const topic of settings.topics) {
+        await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning ?? true });
+      }
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          const isRunning = () => payload.isRunning();
+          const isStale = () => payload.isStale();
+          if (!isRunning() || isStale() || batch.messages.length === 0) return;
+          const messages: InboundMessage[] = batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ?? null,
+            value: m.value ?? null,
+            headers: headerValues(m.headers),
+            timestamp: m.timestamp,
+          }));
+          const next = await handler({
+            topic: batch.topic,
+            partition: batch.partition,
+            messages,
+            highWatermark: batch.highWatermark,
+            isActive: () => isRunning() && !isStale(),
+            heartbeat: () => payload.heartbeat(),
+          });
+          if (next === undefined) return;
+          payload.resolveOffset((BigInt(next) - 1n).toString());
+          try {
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+          } catch (error) {
+            // the offset is already stored with the effects; a later commit or the stored offset covers it
+            events.onCommitFailed?.(error as Error);
+          }
+        },
+      });
+    },
+    async stop() {
+      await consumer.disconnect();
+    },
+    isConnected: () => connected,
+  };
+}

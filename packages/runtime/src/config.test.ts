@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { ConfigError, duration, flag, loadConfig, parseDuration, port } from './config.js';
+
+const schema = z.object({
+  PORT: port(8080),
+  BATCH_WINDOW: duration('5s'),
+  ENABLED: flag(false),
+  DATABASE_URL: z.string().url(),
+});
+
+describe('loadConfig', () => {
+  it('applies defaults and parses durations and flags', () => {
+    const config = loadConfig(schema, { DATABASE_URL: 'postgres://x@127.0.0.1/db', ENABLED: 'yes' });
+    expect(config).toEqual({ PORT: 8080, BATCH_WINDOW: 5000, ENABLED: true, DATABASE_URL: 'postgres://x@127.0.0.1/db' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('lists every bad key in one error', () => {
+    let caught: unknown;
+    try {
+      loadConfig(schema, { PORT: 'eighty', BATCH_WINDOW: 'soon', ENABLED: 'maybe' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(problems.sort()).toEqual(['BATCH_WINDOW', 'DATABASE_URL', 'ENABLED', 'PORT']);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['250ms', 250],
+    ['5s', 5000],
+    ['13h', 46_800_000],
+    ['1.5m', 90_000],
+    ['42', 42],
+    ['soon', undefined],
+  ])('reads %s as %s ms', (text, expected) => {
+    expect(parseDuration(text)).toBe(expected);
+  });
+});

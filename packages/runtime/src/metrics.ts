@@ -1,0 +1,27 @@
+import { Registry, collectDefaultMetrics, Counter, Gauge, Histogram } from 'prom-client';
+
+export { Registry, Counter, Gauge, Histogram } from 'prom-client';
+
+/** A fresh registry with process metrics, labelled with the service name. */
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+export type MetricFactory = {
+  counter: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Counter<L>;
+  gauge: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Gauge<L>;
+  histogram: <L extends string>(name: string, help: string, buckets: number[], labelNames?: readonly L[]) => Histogram<L>;
+};
+
+/** Shorthand constructors bound to one registry. */
+export function metricFactory(registry: Registry): MetricFactory {
+  return {
+    counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers: [registry] }),
+    gauge: (name, help, labelNames = []) => new Gauge({ name, help, labelNames, registers: [registry] }),
+    histogram: (name, help, buckets, labelNames = []) =>
+      new Histogram({ name, help, buckets, labelNames, registers: [registry] }),
+  };
+}

@@ -1,0 +1,16 @@
+import { provideInfrastructure, type Infrastructure } from './infrastructure.ts';
+import { prepareTemplate } from './database.ts';
+
+declare global {
+  var canvasTestInfrastructure: Infrastructure | undefined;
+}
+
+/** Starts (or finds) Kafka and PostgreSQL once for all integration and end-to-end tests. */
+export default async function globalSetup(): Promise<void> {
+  if (globalThis.canvasTestInfrastructure) return;
+  const infrastructure = await provideInfrastructure();
+  globalThis.canvasTestInfrastructure = infrastructure;
+  process.env.TEST_KAFKA_BROKERS = infrastructure.kafkaBrokers.join(',');
+  process.env.TEST_DATABASE_TEMPLATE_URL = await prepareTemplate(infrastructure.databaseUrl);
+  process.stderr.write(`\n[test] ${infrastructure.description.join('; ')}\n`);
+}
