@@ -1,9 +1,18 @@
 // Jest runs TypeScript sources directly through swc (ESM); tsc does the type checking.
+import { createRequire } from 'node:module';
+
+// libphonenumber's ESM build imports JSON without attributes, which Jest's ESM mode deprecates
+const requireFromMetaGraph = createRequire(new URL('./packages/meta-graph/package.json', import.meta.url));
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
     {
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2023', keepClassNames: true },
+      jsc: {
+        parser: { syntax: 'typescript' },
+        target: 'es2023',
+        keepClassNames: true,
+        experimental: { keepImportAttributes: true, emitAssertForImportAttributes: false },
+      },
       module: { type: 'es6' },
       sourceMaps: 'inline',
     },
@@ -15,6 +24,7 @@ const moduleNameMapper = {
   '^@canvas/(api|audience-sync|journey-runner|meta-sandbox|cli)$': '<rootDir>/services/$1/src/index.ts',
   '^@canvas/test-support$': '<rootDir>/test/support/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
+  '^libphonenumber-js/max$': requireFromMetaGraph.resolve('libphonenumber-js/max'),
 };
 
 const common = {

@@ -1,0 +1,88 @@
+/** What the caller should do about a failed Graph API call. */
+export const errorClasses = [
+  'throttled', 'transient', 'token_invalid', 'tos_not_accepted', 'permission', 'audience_missing', 'audience_too_small', 'invalid_request',
+] as const;
+export type ErrorClass = (typeof errorClasses)[number];
+
+/** Meta's error envelope, as far as the client reads it. */
+export interface GraphErrorBody {
+  message?: string;
+  type?: string;
+  code?: number;
+  error_subcode?: number;
+  is_transient?: boolean;
+  error_user_title?: string;
+  error_user_msg?: string;
+  fbtrace_id?: string;
+}
+
+/**
+ * A failed Graph API call with a stable `code` (`META_<CLASS>`), Meta's own code and subcode,
+ * the trace id to quote to Meta, and how long to wait before the next call when throttled.
+ */
+export class GraphApiError extends Error {
+  readonly code: `META_${Uppercase<ErrorClass>}`;
+  constructor(
+    readonly classification: ErrorClass,
+    message: string,
+    readonly details: {
+      httpStatus?: number | undefined;
+      metaCode?: number | undefined;
+      metaSubcode?: number | undefined;
+      fbtraceId?: string | undefined;
+      /** For throttles: milliseconds until Meta expects to accept calls again. */
+      retryAfterMs?: number | undefined;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'GraphApiError';
+    this.code = `META_${classification.toUpperCase() as Uppercase<ErrorClass>}`;
+  }
+
+  get retryable(): boolean {
+    return this.classification === 'throttled' || this.classification === 'transient';
+  }
+
+  /** A JSON-safe summary for storage and API answers. */
+  toJSON() {
+    return {
+      code: this.code,
+      classification: this.classification,
+      message: this.message,
+      httpStatus: this.details.httpStatus ?? null,
+      metaCode: this.details.metaCode ?? null,
+      metaSubcode: this.details.metaSubcode ?? null,
+      fbtraceId: this.details.fbtraceId ?? null,
+    };
+  }
+}
+
+export function isGraphApiError(error: unknown): error is GraphApiError {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    && (error as { code: string }).code.startsWith('META_') && 'classification' in error;
+}
+
+const throttleCodes = new Set([4, 17, 32, 341, 613]);
+const tosSubcodes = new Set([1870034, 1870090, 1870092]);
+const tosCodes = new Set([1870090, 1870092, 2655, 2663]);
+const tokenCodes = new Set([102, 104, 190, 458, 459, 460, 463, 464, 467, 492]);
+
+/**
+ * Decides by Meta's code and subcode, never by HTTP status: Meta sends throttles and
+ * expired tokens as HTTP 400.
+ */
+export function classifyGraphError(body: GraphErrorBody, httpStatus: number): ErrorClass {
+  const code = body.code;
+  const sub = body.error_subcode;
+  if (code === undefined) return httpStatus >= 500 || httpStatus === 429 ? 'transient' : 'invalid_request';
+  if (throttleCodes.has(code) || (code >= 80000 && code <= 80014)) return 'throttled';
+  if (tokenCodes.has(code)) return 'token_invalid';
+  if ((sub !== undefined && tosSubcodes.has(sub)) || tosCodes.has(code)) return 'tos_not_accepted';
+  if (code === 200 && sub === 1870047) return 'audience_too_small';
+  if ((code === 100 && sub === 33) || code === 1487366 || sub === 1487366) return 'audience_missing';
+  if (body.is_transient === true || code === 1 || code === 2 || code < 0 || code === 368) return 'transient';
+  if (code === 10 || code === 270 || code === 294 || (code >= 200 && code <= 299) || code === 2654 || code === 1487301) return 'permission';
+  if (httpStatus >= 500) return 'transient';
+  return 'invalid_request';
+}

@@ -1,0 +1,22 @@
+import countries from 'i18n-iso-countries';
+import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+
+countries.registerLocale(english);
+
+const aliases: Record<string, string> = { uk: 'gb', 'great britain': 'gb', england: 'gb', usa: 'us', 'u.s.': 'us', 'u.s.a.': 'us', america: 'us' };
+
+/** Meta: lowercase ISO 3166-1 alpha-2. Accepts alpha-2, alpha-3 and English names ("United States" → "us"). */
+export function normalizeCountry(raw: string): string | null {
+  const value = raw.trim();
+  if (value.length === 0) return null;
+  const lower = value.toLowerCase();
+  const alias = aliases[lower];
+  if (alias) return alias;
+  if (/^[a-z]{2}$/i.test(value) && countries.isValid(value.toUpperCase())) return lower;
+  if (/^[a-z]{3}$/i.test(value)) {
+    const alpha2 = countries.alpha3ToAlpha2(value.toUpperCase());
+    if (alpha2) return alpha2.toLowerCase();
+  }
+  const byName = countries.getAlpha2Code(value, 'en');
+  return byName ? byName.toLowerCase() : null;
+}

@@ -1,0 +1,69 @@
+import { identifierKeys, type MatchKey } from './match-keys.js';
+import { matchValue } from './match-value.js';
+import { splitBirthday } from './normalize/date-of-birth.js';
+
+/** What the journey runner knows about a user, as far as matching is concerned. */
+export interface MatchSource {
+  userId: string;
+  traits: Readonly<Record<string, unknown>>;
+  /** Device advertising id seen in event context, when traits carry none. */
+  advertisingId?: string | undefined;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+
+function pick(traits: Readonly<Record<string, unknown>>, ...paths: string[]): string | undefined {
+  for (const path of paths) {
+    let current: unknown = traits;
+    for (const part of path.split('.')) {
+      current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[part] : undefined;
+    }
+    const value = text(current);
+    if (value !== undefined && value.trim().length > 0) return value;
+  }
+  return undefined;
+}
+
+/** Where each match key is read from in Segment-style traits. */
+export function rawMatchValue(key: MatchKey, source: MatchSource): string | undefined {
+  const t = source.traits;
+  const birthday = pick(t, 'birthday');
+  const parts = birthday ? splitBirthday(birthday) : null;
+  switch (key) {
+    case 'EMAIL': return pick(t, 'email');
+    case 'PHONE': return pick(t, 'phone');
+    case 'FN': return pick(t, 'firstName', 'first_name');
+    case 'LN': return pick(t, 'lastName', 'last_name');
+    case 'FI': return pick(t, 'firstName', 'first_name');
+    case 'GEN': return pick(t, 'gender');
+    case 'DOBY': return parts?.year;
+    case 'DOBM': return parts?.month;
+    case 'DOBD': return parts?.day;
+    case 'CT': return pick(t, 'city', 'address.city');
+    case 'ST': return pick(t, 'state', 'address.state');
+    case 'ZIP': return pick(t, 'postalCode', 'zip', 'address.postalCode', 'address.postal_code');
+    case 'COUNTRY': return pick(t, 'country', 'address.country');
+    case 'MADID': return pick(t, 'madid', 'advertisingId') ?? source.advertisingId;
+    case 'EXTERN_ID': return pick(t, 'externalId', 'external_id') ?? source.userId;
+    default: return undefined;
+  }
+}
+
+export interface MatchRow {
+  /** One cell per schema key: the value to send, or "" when the user has none. */
+  values: string[];
+  /** True when at least one identifier key (email, phone, MADID, external id) has a value. */
+  usable: boolean;
+}
+
+/** The row a user contributes to a multi-key `/users` payload for the given schema. */
+export function matchRow(schema: readonly MatchKey[], source: MatchSource, currentYear: number): MatchRow {
+  const country = pick(source.traits, 'country', 'address.country');
+  const values = schema.map((key) => {
+    const raw = rawMatchValue(key, source);
+    return raw === undefined ? '' : (matchValue(key, raw, { country, currentYear })?.value ?? '');
+  });
+  const usable = schema.some((key, i) => identifierKeys.includes(key) && values[i] !== '');
+  return { values, usable };
+}

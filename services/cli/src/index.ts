@@ -1,0 +1,1 @@
+export { normalizeLine, normalizeCommand } from './normalize.command.js';

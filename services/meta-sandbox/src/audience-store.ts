@@ -1,0 +1,81 @@
+import { identifierKeys, isHashedKey, isMatchKey, isSha256Hex } from '@canvas/meta-graph';
+
+export interface SandboxAudience {
+  id: string;
+  accountId: string;
+  name: string;
+  description: string;
+  subtype: string;
+  customerFileSource: string;
+  retentionDays: number | null;
+  createdAt: number;
+  updatedAt: number;
+  deleted: boolean;
+  /** Member id → the row as received, keyed by schema key. */
+  members: Map<number, Record<string, string>>;
+  /** "KEY:value" of every identifier → member id, to merge and remove people. */
+  index: Map<string, number>;
+  sessions: Map<string, number>;
+}
+
+export interface RowCheck {
+  valid: Record<string, string>[];
+  invalid: number;
+  samples: Record<string, string>;
+}
+
+/** Meta counts badly hashed rows as invalid instead of failing the call. */
+export function checkRows(schema: readonly string[], data: readonly (readonly string[])[]): RowCheck {
+  const valid: Record<string, string>[] = [];
+  const samples: Record<string, string> = {};
+  let invalid = 0;
+  for (const row of data) {
+    const record: Record<string, string> = {};
+    let bad: string | undefined;
+    schema.forEach((key, i) => {
+      const value = String(row[i] ?? '');
+      record[key] = value;
+      if (value !== '' && isMatchKey(key) && isHashedKey(key) && !isSha256Hex(value)) bad = `${key} is not a lowercase SHA-256 hex digest`;
+      if (value !== '' && key === 'MADID' && value !== value.toLowerCase()) bad = 'MADID must be lowercase';
+    });
+    const hasIdentifier = schema.some((key, i) => (identifierKeys as readonly string[]).includes(key) && String(row[i] ?? '') !== '');
+    if (!bad && !hasIdentifier) bad = 'no identifier value';
+    if (bad) {
+      invalid += 1;
+      if (Object.keys(samples).length < 100) samples[String(row.join(',')).slice(0, 80)] = bad;
+    } else {
+      valid.push(record);
+    }
+  }
+  return { valid, invalid, samples };
+}
+
+const identifiersOf = (record: Record<string, string>) =>
+  identifierKeys.filter((key) => record[key]).map((key) => `${key}:${record[key]}`);
+
+let nextMemberId = 1;
+
+/** Adds people; a row sharing an identifier with a member updates that member. */
+export function addMembers(audience: SandboxAudience, rows: readonly Record<string, string>[]): void {
+  for (const row of rows) {
+    const ids = identifiersOf(row);
+    const existing = ids.map((id) => audience.index.get(id)).find((m) => m !== undefined);
+    const memberId = existing ?? nextMemberId++;
+    const merged = { ...(audience.members.get(memberId) ?? {}), ...Object.fromEntries(Object.entries(row).filter(([, v]) => v !== '')) };
+    audience.members.set(memberId, merged);
+    for (const id of identifiersOf(merged)) audience.index.set(id, memberId);
+  }
+}
+
+/** Removes every member that shares an identifier with a row. */
+export function removeMembers(audience: SandboxAudience, rows: readonly Record<string, string>[]): void {
+  for (const row of rows) {
+    for (const id of identifiersOf(row)) {
+      const memberId = audience.index.get(id);
+      if (memberId === undefined) continue;
+      const member = audience.members.get(memberId);
+      audience.members.delete(memberId);
+      for (const memberIdKey of member ? identifiersOf(member) : []) audience.index.delete(memberIdKey);
+    }
+  }
+}

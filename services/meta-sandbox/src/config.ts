@@ -1,0 +1,19 @@
+import { flag, logLevel, port, positiveInt } from '@canvas/runtime';
+import { z } from 'zod';
+
+export const sandboxConfigSchema = z.object({
+  SANDBOX_HOST: z.string().default('127.0.0.1'),
+  SANDBOX_PORT: port(8090),
+  /** The /_sandbox admin API; off unless enabled. */
+  SANDBOX_ADMIN: flag(false),
+  SANDBOX_TIME_SCALE: z.coerce.number().positive().default(1),
+  SANDBOX_MIN_REMOVAL_SIZE: positiveInt(100),
+  SANDBOX_QUOTA_BASE: positiveInt(190_000),
+  SANDBOX_SEED: positiveInt(42),
+  /** "ACCOUNT_ID:TOKEN" pairs created at start, for demos. */
+  SANDBOX_SEED_ACCOUNTS: z.string().default(''),
+  LOG_LEVEL: logLevel,
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+});
+
+export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;

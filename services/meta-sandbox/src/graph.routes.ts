@@ -1,0 +1,275 @@
+import { parseVersion } from '@canvas/meta-graph';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addMembers, checkRows, removeMembers, type SandboxAudience } from './audience-store.js';
+import { errors, graphError, type GraphFailure } from './graph-errors.js';
+import type { SandboxState, SandboxToken } from './state.js';
+import { isFailure, parseUsersRequest } from './users-request.js';
+
+type Params = Record<string, unknown>;
+type Answer = GraphFailure | { status: 200; body: unknown; headers?: Record<string, string> };
+
+const throttleCodes = new Set([4, 17, 32, 613, 80000, 80001, 80002, 80003, 80004, 80005, 80006, 80008, 80009, 80014]);
+
+function tokenOf(request: FastifyRequest, params: Params): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  return typeof params.access_token === 'string' ? params.access_token : undefined;
+}
+
+function fieldsOf(params: Params): Set<string> {
+  return new Set(typeof params.fields === 'string' ? params.fields.split(',').map((f) => f.trim()) : []);
+}
+
+function pick(source: Record<string, unknown>, fields: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(source).filter(([key]) => key === 'id' || fields.has(key)));
+}
+
+/** The Graph API endpoints for customer-file custom audiences, with Meta's validation and errors. */
+export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): void {
+  const authenticate = (request: FastifyRequest, params: Params): SandboxToken | GraphFailure => {
+    const value = tokenOf(request, params);
+    if (!value) return errors.tokenMissing();
+    const token = state.tokens.get(value);
+    if (!token) return errors.tokenUnknown();
+    if (token.status === 'expired') return errors.tokenExpired(new Date(state.clock.now() - 3_600_000));
+    if (token.status === 'revoked') return errors.tokenRevoked();
+    return token;
+  };
+
+  /** Runs a custom_audience call against the account's quota and adds the usage headers. */
+  const metered = (accountId: string, work: () => Answer): Answer => {
+    const quota = state.quotaFor(accountId);
+    if (!state.quota.tryConsume(accountId, quota)) {
+      return { ...errors.quotaExhausted(), headers: state.quota.headers(accountId, quota, true) };
+    }
+    const answer = work();
+    return { ...answer, headers: { ...answer.headers, ...state.quota.headers(accountId, state.quotaFor(accountId), false) } };
+  };
+
+  const audienceView = (audience: SandboxAudience, fields: Set<string>) => {
+    const count = audience.members.size;
+    return pick({
+      id: audience.id,
+      account_id: audience.accountId,
+      name: audience.name,
+      description: audience.description,
+      subtype: audience.subtype,
+      customer_file_source: audience.customerFileSource,
+      retention_days: audience.retentionDays ?? 0,
+      approximate_count_lower_bound: count,
+      approximate_count_upper_bound: count,
+      delivery_status: count < state.settings.minDeliverySize
+        ? { code: 300, description: 'This audience is too small to use.' }
+        : { code: 200, description: 'This audience is ready for use.' },
+      operation_status: { code: 200, description: 'Normal' },
+      time_created: Math.floor(audience.createdAt / 1000),
+      time_updated: Math.floor(audience.updatedAt / 1000),
+    }, fields);
+  };
+
+  const accountRoutes = (method: string, accountId: string, edge: string | undefined, params: Params, token: SandboxToken): Answer => {
+    const account = state.accounts.get(accountId);
+    if (!account || !state.canUse(token, accountId)) return errors.objectMissing(`act_${accountId}`, method);
+    if (edge === undefined && method === 'GET') {
+      const fields = fieldsOf(params);
+      return {
+        status: 200,
+        body: pick({
+          id: `act_${account.id}`,
+          account_id: account.id,
+          name: account.name,
+          account_status: 1,
+          tos_accepted: account.tosAccepted ? { custom_audience_tos: 1 } : {},
+        }, fields),
+      };
+    }
+    if (edge !== 'customaudiences') return errors.unknownPath();
+    return metered(accountId, () => {
+      if (method === 'GET') {
+        const fields = fieldsOf(params);
+        const all = [...state.audiences.values()].filter((a) => a.accountId === accountId && !a.deleted);
+        const limit = Math.min(500, Math.max(1, Number(params.limit ?? 25) || 25));
+        const start = typeof params.after === 'string' ? Number(Buffer.from(params.after, 'base64url').toString()) || 0 : 0;
+        const page = all.slice(start, start + limit);
+        const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64url') : undefined;
+        return {
+          status: 200,
+          body: {
+            data: page.map((a) => audienceView(a, fields)),
+            paging: {
+              cursors: { before: Buffer.from(String(start)).toString('base64url'), after: next ?? Buffer.from(String(start + page.length)).toString('base64url') },
+              ...(next ? { next: `/act_${accountId}/customaudiences?after=${next}&limit=${limit}` } : {}),
+            },
+          },
+        };
+      }
+      if (method !== 'POST') return errors.unknownPath();
+      if (!account.tosAccepted) return errors.tosNotAccepted();
+      if (typeof params.name !== 'string' || params.name.trim() === '') return errors.invalidParameter('The parameter name is required');
+      if (params.subtype !== undefined && params.subtype !== 'CUSTOM') return errors.invalidParameter('Only subtype CUSTOM is supported by this sandbox');
+      if (state.activeAudienceCount(accountId) >= state.settings.maxAudiencesPerAccount) return errors.audienceLimit();
+      const id = state.newAudienceId();
+      const now = state.clock.now();
+      state.audiences.set(id, {
+        id,
+        accountId,
+        name: params.name,
+        description: typeof params.description === 'string' ? params.description : '',
+        subtype: 'CUSTOM',
+        customerFileSource: typeof params.customer_file_source === 'string' ? params.customer_file_source : 'USER_PROVIDED_ONLY',
+        retentionDays: params.retention_days === undefined ? null : Number(params.retention_days),
+        createdAt: now,
+        updatedAt: now,
+        deleted: false,
+        members: new Map(),
+        index: new Map(),
+        sessions: new Map(),
+      });
+      return { status: 200, body: { id } };
+    });
+  };
+
+  const audienceRoutes = (method: string, audienceId: string, edge: string | undefined, params: Params, token: SandboxToken, request: FastifyRequest): Answer => {
+    const audience = state.audiences.get(audienceId);
+    if (!audience || audience.deleted || !state.canUse(token, audience.accountId)) return errors.objectMissing(audienceId, method);
+    const account = state.accounts.get(audience.accountId);
+    return metered(audience.accountId, () => {
+      if (edge === undefined) {
+        if (method === 'GET') return { status: 200, body: audienceView(audience, fieldsOf(params)) };
+        if (method === 'DELETE') {
+          audience.deleted = true;
+          return { status: 200, body: { success: true } };
+        }
+        if (method === 'POST') {
+          if (!account?.tosAccepted) return errors.tosNotAccepted();
+          if (typeof params.name === 'string') audience.name = params.name;
+          if (typeof params.description === 'string') audience.description = params.description;
+          audience.updatedAt = state.clock.now();
+          return { status: 200, body: { success: true } };
+        }
+        return errors.unknownPath();
+      }
+      if (edge !== 'users' || (method !== 'POST' && method !== 'DELETE')) return errors.unknownPath();
+      if (!account?.tosAccepted) return errors.tosNotAccepted();
+      const parsed = parseUsersRequest(params, state.settings.maxRowsPerRequest);
+      const action = method === 'DELETE' ? 'remove' : 'add';
+      if (isFailure(parsed)) return parsed;
+      if (action === 'remove' && audience.members.size < state.settings.minRemovalSize) return errors.audienceTooSmall();
+      const checked = checkRows(parsed.schema, parsed.data);
+      if (action === 'add') addMembers(audience, checked.valid);
+      else removeMembers(audience, checked.valid);
+      audience.updatedAt = state.clock.now();
+      const sessionId = parsed.sessionId ?? String(Math.floor(Math.random() * 1e15));
+      const sessionKey = `${audienceId}:${sessionId}`;
+      const received = (audience.sessions.get(sessionKey) ?? 0) + parsed.data.length;
+      audience.sessions.set(sessionKey, received);
+      (request as FastifyRequest & { sandboxLog?: object }).sandboxLog = { action, rows: parsed.data.length, schema: parsed.schema, numInvalid: checked.invalid };
+      return {
+        status: 200,
+        body: {
+          audience_id: audienceId,
+          session_id: sessionId,
+          num_received: received,
+          num_invalid_entries: checked.invalid,
+          invalid_entry_samples: checked.samples,
+        },
+      };
+    });
+  };
+
+  const debugToken = (params: Params, request: FastifyRequest): Answer => {
+    const caller = tokenOf(request, params);
+    if (!caller) return errors.tokenMissing();
+    const isAppToken = caller.includes('|');
+    if (!isAppToken) {
+      const auth = authenticate(request, params);
+      if (isFailure(auth)) return auth;
+    }
+    const input = typeof params.input_token === 'string' ? params.input_token : undefined;
+    if (!input) return errors.invalidParameter('The parameter input_token is required');
+    const token = state.tokens.get(input);
+    if (!token) return graphError(190, 'Invalid OAuth access token - Cannot parse access token');
+    const now = Math.floor(state.clock.now() / 1000);
+    return {
+      status: 200,
+      body: {
+        data: {
+          app_id: '1000000000000001',
+          type: token.type,
+          application: 'Canvas sandbox app',
+          data_access_expires_at: now + 90 * 86_400,
+          expires_at: token.status === 'expired' ? now - 3600 : token.expiresAt,
+          is_valid: token.status === 'valid',
+          issued_at: now - 86_400,
+          scopes: token.scopes,
+          granular_scopes: token.scopes.map((scope) => ({ scope })),
+          user_id: token.userId,
+          ...(token.status === 'valid' ? {} : { error: { code: 190, message: token.status === 'expired' ? 'Session has expired' : 'The user has not authorized application' } }),
+        },
+      },
+    };
+  };
+
+  const handle = async (request: FastifyRequest<{ Params: { version: string; node: string; edge?: string } }>, reply: FastifyReply) => {
+    const { version, node, edge } = request.params;
+    const params: Params = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
+    const method = request.method === 'POST' && typeof params.method === 'string' ? params.method.toUpperCase() : request.method;
+    const accountId = node.startsWith('act_') ? node.slice(4) : state.audiences.get(node)?.accountId;
+
+    const { latencyMs, failure } = state.faults.take(method, request.url);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    let answer: Answer;
+    if (failure?.kind === 'drop') {
+      state.log({ method, path: request.url, accountId, audienceId: accountId === node ? undefined : node, status: 0 });
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
+    if (failure?.kind === 'html') {
+      state.log({ method, path: request.url, accountId, status: failure.status ?? 502 });
+      return reply.code(failure.status ?? 502).type('text/html').send('<!DOCTYPE html><html><body><h1>Sorry, something went wrong.</h1><p>We\'re working on it.</p></body></html>');
+    }
+    if (failure?.kind === 'http_status') {
+      answer = graphError(failure.code ?? 2, failure.message ?? 'Service temporarily unavailable', { status: failure.status ?? 503, isTransient: true, type: 'OAuthException' });
+    } else if (failure?.kind === 'error') {
+      answer = graphError(failure.code ?? 1, failure.message ?? `(#${failure.code ?? 1}) Injected error`, {
+        ...(failure.subcode === undefined ? {} : { subcode: failure.subcode }),
+        ...(failure.isTransient === undefined ? {} : { isTransient: failure.isTransient }),
+        status: failure.status ?? 400,
+      });
+      if (throttleCodes.has(failure.code ?? 0) && accountId) {
+        answer.headers = {
+          'x-business-use-case-usage': JSON.stringify({ [accountId]: [{ type: 'custom_audience', call_count: 100, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: failure.regainMinutes ?? 0 }] }),
+        };
+      }
+    } else {
+      const parsedVersion = parseVersion(version);
+      const minVersion = parseVersion(state.settings.minVersion) ?? 0;
+      if (parsedVersion === undefined) answer = errors.unknownPath();
+      else if (parsedVersion < minVersion) answer = errors.deprecatedVersion(state.settings.latestVersion);
+      else if (node === 'debug_token' && !edge && method === 'GET') answer = debugToken(params, request);
+      else {
+        const auth = authenticate(request, params);
+        if (isFailure(auth)) answer = auth;
+        else if (node.startsWith('act_')) answer = accountRoutes(method, node.slice(4), edge, params, auth);
+        else if (/^\d+$/.test(node)) answer = audienceRoutes(method, node, edge, params, auth, request);
+        else answer = errors.unknownPath();
+      }
+    }
+    const extra = (request as FastifyRequest & { sandboxLog?: { action: 'add' | 'remove'; rows: number; schema: string[]; numInvalid: number } }).sandboxLog;
+    const errorBody = answer.status === 200 ? undefined : (answer.body as { error?: { code?: number; error_subcode?: number } }).error;
+    state.log({
+      method,
+      path: request.url.split('?')[0] ?? request.url,
+      accountId,
+      audienceId: /^\d+$/.test(node) ? node : undefined,
+      status: answer.status,
+      ...(extra ?? {}),
+      ...(errorBody ? { metaCode: errorBody.code, metaSubcode: errorBody.error_subcode } : {}),
+    });
+    return reply.code(answer.status).headers(answer.headers ?? {}).send(answer.body);
+  };
+
+  for (const url of ['/:version/:node', '/:version/:node/:edge']) {
+    app.route({ method: ['GET', 'POST', 'DELETE'], url, handler: handle });
+  }
+}

@@ -1,0 +1,23 @@
+import { createLogger, handleShutdown, loadConfig, wantsPrettyLogs } from '@canvas/runtime';
+import { startSandbox } from './app.js';
+import { sandboxConfigSchema } from './config.js';
+
+const config = loadConfig(sandboxConfigSchema, process.env);
+const logger = createLogger({ name: 'meta-sandbox', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+
+const sandbox = await startSandbox({
+  host: config.SANDBOX_HOST,
+  port: config.SANDBOX_PORT,
+  admin: config.SANDBOX_ADMIN,
+  timeScale: config.SANDBOX_TIME_SCALE,
+  seed: config.SANDBOX_SEED,
+  settings: { minRemovalSize: config.SANDBOX_MIN_REMOVAL_SIZE, quotaBase: config.SANDBOX_QUOTA_BASE },
+});
+for (const pair of config.SANDBOX_SEED_ACCOUNTS.split(',').filter(Boolean)) {
+  const [accountId, token] = pair.split(':');
+  if (!accountId || !token) continue;
+  sandbox.state.createAccount({ id: accountId, name: `Demo account ${accountId}` });
+  sandbox.state.createToken({ token, adAccounts: [accountId.replace(/^act_/, '')] });
+}
+logger.info({ url: sandbox.url, admin: config.SANDBOX_ADMIN, timeScale: config.SANDBOX_TIME_SCALE }, 'Graph API sandbox listening');
+handleShutdown({ logger, closers: [{ name: 'http', close: sandbox.close }] });

@@ -1,0 +1,31 @@
+/** What can be tuned in a running sandbox (PUT /_sandbox/config). */
+export interface SandboxSettings {
+  /** Oldest Graph API version still served for Marketing API calls. */
+  minVersion: string;
+  latestVersion: string;
+  /** Removals are refused while an audience holds fewer members than this (Meta: 200/1870047). */
+  minRemovalSize: number;
+  /** delivery_status is 300 (too small) below this many members. */
+  minDeliverySize: number;
+  /** custom_audience quota per rolling hour: min(cap, base + perAudience × audiences). */
+  quotaBase: number;
+  quotaPerAudience: number;
+  quotaCap: number;
+  maxAudiencesPerAccount: number;
+  maxRowsPerRequest: number;
+  /** How many requests the log keeps. */
+  requestLogSize: number;
+}
+
+export const defaultSettings: SandboxSettings = {
+  minVersion: 'v24.0',
+  latestVersion: 'v25.0',
+  minRemovalSize: 100,
+  minDeliverySize: 100,
+  quotaBase: 190_000,
+  quotaPerAudience: 40,
+  quotaCap: 700_000,
+  maxAudiencesPerAccount: 500,
+  maxRowsPerRequest: 10_000,
+  requestLogSize: 200_000,
+};

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { ScaledClock } from './clock.js';
+import { FaultInjector } from './fault-injector.js';
+import { QuotaMeter } from './quota-meter.js';
+import { defaultSettings, type SandboxSettings } from './sandbox-config.js';
+import type { SandboxAudience } from './audience-store.js';
+
+export interface SandboxAccount {
+  id: string;
+  name: string;
+  tosAccepted: boolean;
+}
+
+export type TokenStatus = 'valid' | 'expired' | 'revoked';
+
+export interface SandboxToken {
+  token: string;
+  status: TokenStatus;
+  /** Ad account ids the token may use, or every account. */
+  adAccounts: string[] | '*';
+  scopes: string[];
+  userId: string;
+  type: 'USER' | 'SYSTEM_USER';
+  expiresAt: number;
+}
+
+export interface LoggedRequest {
+  at: number;
+  method: string;
+  path: string;
+  accountId?: string | undefined;
+  audienceId?: string | undefined;
+  action?: 'add' | 'remove' | undefined;
+  rows?: number | undefined;
+  schema?: string[] | undefined;
+  status: number;
+  metaCode?: number | undefined;
+  metaSubcode?: number | undefined;
+  numInvalid?: number | undefined;
+}
+
+const numericId = (digits: number) => {
+  let id = String(1 + Math.floor(Math.random() * 9));
+  const bytes = randomBytes(digits);
+  for (let i = 1; i < digits; i += 1) id += String((bytes[i] ?? 0) % 10);
+  return id;
+};
+
+/** Everything the emulator knows, in memory. */
+export class SandboxState {
+  settings: SandboxSettings;
+  private readonly initialSettings: SandboxSettings;
+  readonly clock: ScaledClock;
+  readonly quota: QuotaMeter;
+  readonly faults: FaultInjector;
+  readonly accounts = new Map<string, SandboxAccount>();
+  readonly tokens = new Map<string, SandboxToken>();
+  readonly audiences = new Map<string, SandboxAudience>();
+  readonly requests: LoggedRequest[] = [];
+
+  constructor(options: { settings?: Partial<SandboxSettings>; timeScale?: number; seed?: number } = {}) {
+    this.settings = { ...defaultSettings, ...options.settings };
+    this.initialSettings = { ...this.settings };
+    this.clock = new ScaledClock(options.timeScale ?? 1);
+    this.quota = new QuotaMeter(this.clock);
+    this.faults = new FaultInjector(options.seed ?? 42);
+  }
+
+  createAccount(input: { id?: string | undefined; name?: string | undefined; tosAccepted?: boolean | undefined }): SandboxAccount {
+    const id = (input.id ?? numericId(15)).replace(/^act_/, '');
+    const account = { id, name: input.name ?? `Sandbox account ${id}`, tosAccepted: input.tosAccepted ?? true };
+    this.accounts.set(id, account);
+    return account;
+  }
+
+  createToken(input: { token?: string | undefined; status?: TokenStatus | undefined; adAccounts?: string[] | '*' | undefined; scopes?: string[] | undefined; type?: 'USER' | 'SYSTEM_USER' | undefined }): SandboxToken {
+    const token: SandboxToken = {
+      token: input.token ?? `EAAB${randomBytes(24).toString('base64url')}`,
+      status: input.status ?? 'valid',
+      adAccounts: input.adAccounts === '*' || input.adAccounts === undefined ? '*' : input.adAccounts.map((a) => a.replace(/^act_/, '')),
+      scopes: input.scopes ?? ['ads_management', 'ads_read'],
+      userId: numericId(15),
+      type: input.type ?? 'SYSTEM_USER',
+      expiresAt: 0,
+    };
+    this.tokens.set(token.token, token);
+    return token;
+  }
+
+  newAudienceId(): string {
+    return `238${numericId(14)}`;
+  }
+
+  activeAudienceCount(accountId: string): number {
+    let count = 0;
+    for (const audience of this.audiences.values()) if (audience.accountId === accountId && !audience.deleted) count += 1;
+    return count;
+  }
+
+  /** The account's custom_audience quota per hour, by Meta's formula. */
+  quotaFor(accountId: string): number {
+    const { quotaBase, quotaPerAudience, quotaCap } = this.settings;
+    return Math.min(quotaCap, quotaBase + quotaPerAudience * this.activeAudienceCount(accountId));
+  }
+
+  canUse(token: SandboxToken, accountId: string): boolean {
+    return token.adAccounts === '*' || token.adAccounts.includes(accountId);
+  }
+
+  log(entry: Omit<LoggedRequest, 'at'>): void {
+    this.requests.push({ at: Date.now(), ...entry });
+    if (this.requests.length > this.settings.requestLogSize) this.requests.splice(0, this.requests.length - this.settings.requestLogSize);
+  }
+
+  /** Forgets everything and restores the settings the sandbox started with. */
+  reset(): void {
+    this.settings = { ...this.initialSettings };
+    this.accounts.clear();
+    this.tokens.clear();
+    this.audiences.clear();
+    this.requests.length = 0;
+    this.quota.reset();
+    this.faults.clear();
+  }
+}
