@@ -1,0 +1,3 @@
+import type { StepHandler } from './step-handler.js';
+
+export const exitStep: StepHandler<'exit'> = () => ({ kind: 'end' });

@@ -1,0 +1,22 @@
+export { matchKeys, identifierKeys, isMatchKey, type MatchKey } from './model/match-keys.js';
+export { Duration, durationMs } from './model/duration.js';
+export { UserCondition, EventCondition, Operator, operators, userFieldPattern, type ConditionValue } from './model/condition.schema.js';
+export {
+  Step, StepId, DelayStep, AudienceSplitStep, RandomSplitStep, FacebookAudienceStep, ExitStep, AudienceRef,
+  type StepKind,
+} from './model/step.schema.js';
+export { CanvasDefinition, Entry, type CanvasDefinitionInput } from './model/canvas.schema.js';
+export { validateCanvas, type CanvasValidation } from './validate/validate-canvas.js';
+export { problemCodes, pointer, type Problem, type ProblemCode } from './validate/problem.js';
+export { stepEdges } from './validate/graph-problems.js';
+export { decideEntry, startJourney, inControlGroup, type EntryDecision } from './engine/entry.js';
+export { advanceFrom, fireTimer } from './engine/advance.js';
+export { applyJourneyEvent } from './engine/journey-events.js';
+export { userMatches, eventMatches, test as testCondition } from './engine/conditions.js';
+export { userField } from './engine/profile-fields.js';
+export { stableHash, percentile } from './engine/hash.js';
+export { nextTimeOfDay } from './engine/time-of-day.js';
+export {
+  canvasLevel, type CanvasVersion, type Journey, type JourneyStatus, type Profile, type UserEvent, type Metric, type Effect, type Outcome,
+} from './engine/types.js';
+export { assertNever } from './assert-never.js';

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { pointer, type Problem, type ProblemCode } from './problem.js';
+
+function codeFor(issue: z.core.$ZodIssue): ProblemCode {
+  switch (issue.code) {
+    case 'invalid_type':
+      return /received undefined/.test(issue.message) ? 'required' : 'invalid_type';
+    case 'too_big':
+      return issue.origin === 'string' ? 'too_long' : 'too_many';
+    case 'too_small':
+      return 'too_short';
+    case 'unrecognized_keys':
+      return 'unknown_field';
+    case 'invalid_value':
+      return issue.path.includes('matchKeys') ? 'unknown_match_key' : 'invalid_value';
+    default:
+      return 'invalid_value';
+  }
+}
+
+/** zod's issues as problems with JSON Pointers; unknown keys get a pointer each. */
+export function schemaProblems(error: z.ZodError): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ code: 'unknown_field', path: pointer([...issue.path, key]), message: `"${key}" is not a known field` });
+      continue;
+    }
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // report the closest alternative rather than "no union member matched"
+      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      for (const inner of best) problems.push({ code: codeFor(inner), path: pointer([...issue.path, ...inner.path]), message: inner.message });
+      if (best.length > 0) continue;
+    }
+    problems.push({ code: codeFor(issue), path: pointer(issue.path), message: issue.message });
+  }
+  return problems;
+}
