@@ -2,3 +2,16 @@ export { createDatabase, connectClient, pingDatabase, defaultDatabaseUrl, type D
 export { migrate, ensureDatabase, readMigrations, defaultMigrationsDir, type MigrationFile } from './migrator.js';
 export { DataError } from './errors.js';
 export type { Database } from './schema.js';
+export { insertWorkspace, findWorkspace, listWorkspaceIds, type Workspace } from './workspace.repository.js';
+export { insertApiKey, findKeyOwner, listApiKeys, countActiveKeys, revokeApiKey, type ApiKey, type ApiKeyOwner } from './api-key.repository.js';
+export {
+  insertAdAccount, listAdAccounts, findAdAccount, findAdAccountByMetaId, findDefaultAdAccount, adAccountsForMetaId, updateAdAccountToken,
+  setAdAccountStatus, setDefaultAdAccount, deleteAdAccount, liveCanvasesUsingAdAccount, type AdAccount, type AdAccountWithToken, type AdAccountStatus,
+} from './ad-account.repository.js';
+export {
+  insertCanvas, findCanvas, listCanvases, findCanvasVersion, listCanvasVersions, saveDraft, saveResolved, markLaunched, transitionCanvas,
+  resolvedByEarlierVersions, liveCanvasVersions, canvasStatuses, versionById, canvasEntrants, canvasChangedChannel,
+  type CanvasRecord, type CanvasStatus, type VersionState, type ResolvedSteps, type CanvasVersionRecord, type LiveCanvasVersion,
+} from './canvas.repository.js';
+export { addCounters, readCounters, readAllCounters, type CounterDelta, type CounterValue } from './counter.repository.js';
+export { entriesForUser, toAudienceEntry, type AudienceEntry, type AudienceEntryStatus, type EntryError } from './audience-entry.repository.js';

@@ -5,3 +5,4 @@ export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type
 export { handleShutdown, type Closer } from './shutdown.js';
 export { CanvasError, hasCode } from './errors.js';
 export { sleep } from './sleep.js';
+export { createTokenCipher, type TokenCipher } from './token-cipher.js';

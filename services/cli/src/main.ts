@@ -2,14 +2,20 @@ import { normalizeCommand } from './normalize.command.js';
 
 const usage = `usage: pnpm --silent cli <command>
   normalize                      JSON lines {"key","raw","country"?} on stdin → {"key","raw","normalized","value"}
+  workspace create --name NAME   create a workspace and its first API key; prints {"workspaceId","apiKey"}
 `;
 
-const [command] = process.argv.slice(2);
+const [command, ...args] = process.argv.slice(2);
 try {
   switch (command) {
     case 'normalize':
       await normalizeCommand(process.stdin, process.stdout, new Date());
       break;
+    case 'workspace': {
+      const { workspaceCommand } = await import('./workspace.command.js');
+      await workspaceCommand(args, process.env);
+      break;
+    }
     default:
       process.stderr.write(`${usage}\n`);
       process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -1,0 +1,55 @@
+import type { Executor } from './connection.js';
+import type { AudienceEntriesTable } from './schema.js';
+import type { Selectable } from 'kysely';
+
+export type AudienceEntryStatus = 'pending' | 'synced' | 'not_synced' | 'errored';
+
+/** The last error Meta gave for an entry, kept to answer "why isn't this user in my audience?". */
+export interface EntryError {
+  code: string;
+  classification?: string;
+  message: string;
+  metaCode?: number | null;
+  metaSubcode?: number | null;
+  fbtraceId?: string | null;
+  at: string;
+}
+
+export interface AudienceEntry {
+  id: string;
+  metaAccountId: string;
+  adAccountId: string;
+  workspaceId: string;
+  audienceId: string;
+  action: 'add' | 'remove';
+  canvasId: string;
+  version: number;
+  stepId: string;
+  userId: string;
+  entrySeq: number;
+  schema: string[];
+  values: string[];
+  status: AudienceEntryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  enteredAt: Date;
+  deadlineAt: Date;
+  lastError: EntryError | null;
+  sentAt: Date | null;
+  updatedAt: Date;
+}
+
+export const toAudienceEntry = (row: Selectable<AudienceEntriesTable>): AudienceEntry => ({
+  id: row.id, metaAccountId: row.meta_account_id, adAccountId: row.ad_account_id, workspaceId: row.workspace_id, audienceId: row.audience_id,
+  action: row.action, canvasId: row.canvas_id, version: row.version, stepId: row.step_id, userId: row.user_id, entrySeq: row.entry_seq,
+  schema: row.schema, values: row.row_values, status: row.status, attempts: row.attempts, nextAttemptAt: row.next_attempt_at,
+  enteredAt: row.entered_at, deadlineAt: row.deadline_at, lastError: row.last_error as EntryError | null, sentAt: row.sent_at, updatedAt: row.updated_at,
+});
+
+/** A user's entries at one Facebook step, newest entry first. */
+export async function entriesForUser(db: Executor, canvasId: string, stepId: string, userId: string): Promise<AudienceEntry[]> {
+  const rows = await db.selectFrom('audience_entries').selectAll()
+    .where('canvas_id', '=', canvasId).where('step_id', '=', stepId).where('user_id', '=', userId)
+    .orderBy('entry_seq', 'desc').execute();
+  return rows.map(toAudienceEntry);
+}

@@ -1,0 +1,64 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { pingDatabase } from '@canvas/db';
+import { runChecks } from '@canvas/runtime';
+import { authenticate } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { registerHttpMetrics } from './http-metrics.js';
+import { ApiProblem, problemErrorHandler, sendProblem } from './problem.js';
+import { adAccountRoutes } from './routes/ad-account.routes.js';
+import { analyticsRoutes } from './routes/analytics.routes.js';
+import { canvasRoutes } from './routes/canvas.routes.js';
+import { workspaceRoutes } from './routes/workspace.routes.js';
+
+/** The designer API, built from its dependencies without listening (tests use `app.inject`). */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }),
+    disableRequestLogging: true,
+    bodyLimit: deps.bodyLimitBytes ?? 1_048_576,
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  // JSON only: anything else is answered 415
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemErrorHandler(deps.logger));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new ApiProblem(404, 'NOT_FOUND', 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Canvas journey engine — designer API',
+        version: '1.0.0',
+        description: 'Build canvases (journeys), connect Meta ad accounts, launch, pause, edit, and read per-step analytics. Errors are application/problem+json with a stable `code`.',
+      },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of the workspace' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const report = await runChecks([{ name: 'postgres', check: () => pingDatabase(deps.db) }]);
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
+  registerHttpMetrics(app, deps.registry, deps.db);
+
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', authenticate(deps.db));
+    await v1.register(workspaceRoutes(deps));
+    await v1.register(adAccountRoutes(deps));
+    await v1.register(canvasRoutes(deps));
+    await v1.register(analyticsRoutes(deps));
+  });
+  return app;
+}

@@ -1,0 +1,14 @@
+import type { Db } from '@canvas/db';
+import type { AdAccountDirectory } from '@canvas/meta-graph';
+import type { Logger, Registry, TokenCipher } from '@canvas/runtime';
+
+/** Everything the API needs, built by main.ts (or a test) and handed in. */
+export interface ApiDeps {
+  db: Db;
+  directory: AdAccountDirectory;
+  cipher: TokenCipher;
+  logger: Logger;
+  registry: Registry;
+  now: () => Date;
+  bodyLimitBytes?: number;
+}

@@ -1,0 +1,5 @@
+export { buildApi } from './app.js';
+export { apiConfigSchema, type ApiConfig } from './config.js';
+export { generateApiKey, hashApiKey } from './api-key.js';
+export type { ApiDeps } from './deps.js';
+export { createWorkspaceWithKey } from './workspace-bootstrap.js';

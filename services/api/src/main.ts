@@ -1,0 +1,29 @@
+import { createDatabase } from '@canvas/db';
+import { createGraphClient } from '@canvas/meta-graph';
+import { createLogger, createMetricsRegistry, createTokenCipher, handleShutdown, loadConfig, wantsPrettyLogs } from '@canvas/runtime';
+import { buildApi } from './app.js';
+import { apiConfigSchema } from './config.js';
+
+const config = loadConfig(apiConfigSchema, process.env);
+const logger = createLogger({ name: 'api', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'canvas-api' });
+const graph = createGraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION, appId: config.META_APP_ID, appSecret: config.META_APP_SECRET });
+const app = await buildApi({
+  db,
+  directory: graph,
+  cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS),
+  logger,
+  registry: createMetricsRegistry('api'),
+  now: () => new Date(),
+  bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
+});
+const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+logger.info({ url: address, docs: `${address}/docs` }, 'designer API listening');
+handleShutdown({
+  logger,
+  closers: [
+    { name: 'http', close: () => app.close() },
+    { name: 'graph', close: () => graph.close() },
+    { name: 'postgres', close: () => db.destroy() },
+  ],
+});

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const Uuid = z.uuid();
+export const IsoDate = z.string().describe('ISO 8601 date-time');
+
+export const FieldProblem = z.object({ code: z.string(), path: z.string(), message: z.string() });
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable machine-readable code'),
+    detail: z.string().optional(),
+    errors: z.array(FieldProblem).optional(),
+  })
+  .describe('application/problem+json (RFC 9457)');
+
+/** The error answers a route may give, for its OpenAPI description. */
+export function problems(...statuses: number[]): Record<number, typeof Problem> {
+  return Object.fromEntries([400, 401, ...statuses].map((s) => [s, Problem]));
+}
+
+export const IdParams = z.object({ id: Uuid }).strict();
+export const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);

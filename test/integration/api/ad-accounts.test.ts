@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTokenCipher } from '@canvas/runtime';
+import { abandonedCartCanvas, startApiHarness, type ApiHarness } from '@canvas/test-support';
+
+interface AdAccountView { id: string; adAccountId: string; name: string; status: string; statusReason: string | null; tosUrl: string | null; addedBy: string; isDefault: boolean; addedAt: string }
+
+describe('ad-account connections', () => {
+  let h: ApiHarness;
+  const tokens: string[] = [];
+  beforeAll(async () => {
+    h = await startApiHarness();
+  });
+  afterAll(async () => {
+    // no answer ever carried an access token
+    for (const token of tokens) expect(h.bodies.some((body) => body.includes(token))).toBe(false);
+    await h.close();
+  });
+
+  const account = (options?: { tosAccepted?: boolean }) => {
+    const created = h.sandboxAccount(options);
+    tokens.push(created.token);
+    return created;
+  };
+
+  it('connects an account after checking the token with Meta, and stores the token encrypted', async () => {
+    const { accountId, token } = account();
+    const response = await h.call('POST', '/v1/ad-accounts', { adAccountId: `act_${accountId}`, accessToken: token });
+    expect(response.statusCode).toBe(201);
+    const view = response.json<AdAccountView>();
+    expect(view).toMatchObject({ adAccountId: `act_${accountId}`, name: 'Sandbox Ads', status: 'connected', statusReason: null, tosUrl: null, addedBy: 'admin', isDefault: true });
+    expect(Date.parse(view.addedAt)).toBeGreaterThan(0);
+    const row = await h.database.db.selectFrom('ad_accounts').selectAll().where('id', '=', view.id).executeTakeFirstOrThrow();
+    expect(row.token_ciphertext.toString('utf8')).not.toContain(token);
+    expect(row.token_ciphertext.toString('latin1')).not.toContain(token);
+    expect(createTokenCipher(h.encryptionKey).decrypt(row.token_ciphertext)).toBe(token);
+    const again = await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'AD_ACCOUNT_EXISTS' });
+  });
+
+  it('records an account whose Custom Audience terms are not accepted, with where to accept them', async () => {
+    const { accountId, token } = account({ tosAccepted: false });
+    const response = await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ status: 'tos_not_accepted', isDefault: false, tosUrl: `https://business.facebook.com/ads/manage/customaudiences/tos/?act=${accountId}` });
+  });
+
+  it('rejects expired tokens, tokens without ads_management and accounts the token cannot read', async () => {
+    const { accountId } = account();
+    const expired = h.sandbox.state.createToken({ status: 'expired', adAccounts: [accountId] }).token;
+    const noScope = h.sandbox.state.createToken({ adAccounts: [accountId], scopes: ['ads_read'] }).token;
+    const otherAccount = h.sandbox.state.createToken({ adAccounts: ['1'] }).token;
+    tokens.push(expired, noScope, otherAccount);
+    const cases: [string, string, string][] = [[expired, 'TOKEN_INVALID', '/body/accessToken'], [noScope, 'TOKEN_SCOPE_MISSING', '/body/accessToken'], [otherAccount, 'AD_ACCOUNT_NOT_ACCESSIBLE', '/body/adAccountId']];
+    for (const [token, code, path] of cases) {
+      const response = await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token });
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({ code, errors: [expect.objectContaining({ path })] });
+    }
+  });
+
+  it('answers 503 with Retry-After when Meta is down', async () => {
+    const { accountId, token } = account();
+    h.sandbox.state.faults.add({ kind: 'http_status', status: 503, count: 1 });
+    const response = await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBeDefined();
+    expect(response.json()).toMatchObject({ code: 'META_UNAVAILABLE' });
+  });
+
+  it('lists accounts, moves the default, reconnects with a new token and lists Meta audiences', async () => {
+    const { accountId, token } = account();
+    const created = (await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token })).json<AdAccountView>();
+    const moved = await h.call('POST', `/v1/ad-accounts/${created.id}/default`);
+    expect(moved.json()).toMatchObject({ isDefault: true });
+    const list = (await h.call('GET', '/v1/ad-accounts')).json<{ data: AdAccountView[] }>().data;
+    expect(list.filter((a) => a.isDefault).map((a) => a.id)).toEqual([created.id]);
+
+    h.sandbox.state.tokens.get(token)!.status = 'revoked';
+    const fresh = h.sandbox.state.createToken({ adAccounts: [accountId] }).token;
+    tokens.push(fresh);
+    const reconnected = await h.call('PUT', `/v1/ad-accounts/${created.id}/token`, { accessToken: fresh });
+    expect(reconnected.statusCode).toBe(200);
+    expect(reconnected.json()).toMatchObject({ status: 'connected' });
+
+    await h.graph.createCustomAudience(fresh, accountId, { name: 'Existing buyers' });
+    const audiences = await h.call('GET', `/v1/ad-accounts/${created.id}/audiences?limit=10`);
+    expect(audiences.statusCode).toBe(200);
+    expect(audiences.json()).toMatchObject({ data: [expect.objectContaining({ name: 'Existing buyers', approximateCount: 0 })], next: null });
+    expect((await h.call('GET', `/v1/ad-accounts/${created.id}`)).json()).toMatchObject({ id: created.id });
+  });
+
+  it('refuses to disconnect an account a running canvas sends to, and allows it once archived', async () => {
+    const { accountId, token } = account();
+    const created = (await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token })).json<AdAccountView>();
+    const canvas = (await h.call('POST', '/v1/canvases', abandonedCartCanvas({ adAccountId: `act_${accountId}` }))).json<{ id: string }>();
+    expect((await h.call('POST', `/v1/canvases/${canvas.id}/launch`)).statusCode).toBe(200);
+    const refused = await h.call('DELETE', `/v1/ad-accounts/${created.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'AD_ACCOUNT_IN_USE' });
+    await h.call('POST', `/v1/canvases/${canvas.id}/archive`);
+    expect((await h.call('DELETE', `/v1/ad-accounts/${created.id}`)).statusCode).toBe(204);
+    expect((await h.call('GET', `/v1/ad-accounts/${created.id}`)).statusCode).toBe(404);
+  });
+});

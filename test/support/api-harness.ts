@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApi, createWorkspaceWithKey } from '@canvas/api';
+import { createGraphClient, type GraphClient } from '@canvas/meta-graph';
+import { startSandbox, type RunningSandbox } from '@canvas/meta-sandbox';
+import { createLogger, createMetricsRegistry, createTokenCipher } from '@canvas/runtime';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export interface ApiHarness {
+  app: FastifyInstance;
+  database: TestDatabase;
+  sandbox: RunningSandbox;
+  graph: GraphClient;
+  workspaceId: string;
+  apiKey: string;
+  encryptionKey: string;
+  /** Every response body seen, to check that none ever carries an access token. */
+  bodies: string[];
+  call: (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, body?: unknown, apiKey?: string) => Promise<LightMyRequestResponse>;
+  /** A sandbox ad account with a valid token for it. */
+  sandboxAccount: (options?: { tosAccepted?: boolean }) => { accountId: string; token: string };
+  close: () => Promise<void>;
+}
+
+/** The designer API over a fresh database and an in-process Graph API sandbox. */
+export async function startApiHarness(): Promise<ApiHarness> {
+  const database = await createTestDatabase();
+  const sandbox = await startSandbox({ admin: true });
+  const graph = createGraphClient({ baseUrl: sandbox.url });
+  const encryptionKey = randomBytes(32).toString('base64');
+  const app = await buildApi({
+    db: database.db,
+    directory: graph,
+    cipher: createTokenCipher(encryptionKey),
+    logger: createLogger({ name: 'api-test', level: 'silent' }),
+    registry: createMetricsRegistry('api'),
+    now: () => new Date(),
+  });
+  const { workspaceId, apiKey } = await createWorkspaceWithKey(database.db, 'Test workspace');
+  const bodies: string[] = [];
+  return {
+    app, database, sandbox, graph, workspaceId, apiKey, encryptionKey, bodies,
+    call: async (method, url, body, key = apiKey) => {
+      const response = await app.inject({
+        method, url,
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      bodies.push(response.body);
+      return response;
+    },
+    sandboxAccount: (options = {}) => {
+      const account = sandbox.state.createAccount({ name: 'Sandbox Ads', tosAccepted: options.tosAccepted ?? true });
+      const token = sandbox.state.createToken({ adAccounts: [account.id] }).token;
+      return { accountId: account.id, token };
+    },
+    close: async () => {
+      await app.close();
+      await graph.close();
+      await sandbox.close();
+      await database.drop();
+    },
+  };
+}
