@@ -15,8 +15,9 @@ import { workspaceRoutes } from './routes/workspace.routes.js';
 
 /** The designer API, built from its dependencies without listening (tests use `app.inject`). */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'http' });
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }),
+    loggerInstance,
     disableRequestLogging: true,
     bodyLimit: deps.bodyLimitBytes ?? 1_048_576,
     ajv: { customOptions: { coerceTypes: false } },
