@@ -20,3 +20,9 @@ export {
   canvasLevel, type CanvasVersion, type Journey, type JourneyStatus, type Profile, type UserEvent, type Metric, type Effect, type Outcome,
 } from './engine/types.js';
 export { assertNever } from './assert-never.js';
+export { parseEvent, deadLetterReasons, type DeadLetterReason, type ParsedEvent, type ParseResult, type RawMessage } from './events/parse-event.js';
+export { IdentifyMessage, TrackMessage } from './events/user-event.schema.js';
+export {
+  planEvents, planTimers, emptyPlan, userKey, journeyKey, journeyOf,
+  type Plan, type BatchState, type CanvasLookup, type LiveCanvas, type ProfileState, type TimerWrite, type Handoff, type CountChange, type DueTimer,
+} from './engine/plan.js';

@@ -1,0 +1,205 @@
+import type { ParsedEvent } from '../events/parse-event.js';
+import type { FacebookAudienceStep } from '../model/step.schema.js';
+import { fireTimer } from './advance.js';
+import { decideEntry, startJourney } from './entry.js';
+import { applyJourneyEvent } from './journey-events.js';
+import type { CanvasVersion, Journey, Metric, Outcome, Profile } from './types.js';
+
+/** A user's profile as the runner holds it during a batch. */
+export interface ProfileState {
+  workspaceId: string;
+  userId: string;
+  traits: Record<string, unknown>;
+  context: Record<string, unknown>;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+/** A launched canvas version that new entrants can get. */
+export interface LiveCanvas {
+  workspaceId: string;
+  status: 'running' | 'paused';
+  version: CanvasVersion;
+}
+
+/** What the planner may ask about canvases; the runner answers from its index. */
+export interface CanvasLookup {
+  triggeredBy: (workspaceId: string, eventName: string) => readonly LiveCanvas[];
+  /** Any version a journey may still be on. */
+  version: (canvasId: string, version: number) => CanvasVersion | undefined;
+}
+
+export interface TimerWrite {
+  stepId: string;
+  entrySeq: number;
+  dueAt: Date;
+}
+
+export interface Handoff {
+  workspaceId: string;
+  userId: string;
+  canvasId: string;
+  version: number;
+  entrySeq: number;
+  step: FacebookAudienceStep;
+  /** The profile at the moment the user reached the step. */
+  traits: Record<string, unknown>;
+  context: Record<string, unknown>;
+}
+
+export interface CountChange {
+  canvasId: string;
+  version: number;
+  stepId: string;
+  metric: Metric;
+  delta: number;
+}
+
+/** The writes a batch produces, for one transaction. */
+export interface Plan {
+  profiles: Set<string>;
+  journeys: Set<string>;
+  /** Per journey key: the timer to set, or null to delete it. */
+  timers: Map<string, TimerWrite | null>;
+  handoffs: Handoff[];
+  counts: CountChange[];
+  /** New entrants per capped canvas. */
+  entrants: Map<string, number>;
+  outcomes: { applied: number; entered: number; capped: number };
+}
+
+export const userKey = (workspaceId: string, userId: string) => `${workspaceId}\u0000${userId}`;
+export const journeyKey = (workspaceId: string, userId: string, canvasId: string) => `${workspaceId}\u0000${userId}\u0000${canvasId}`;
+
+/** Everything loaded for a batch, changed in place as the plan is built. */
+export interface BatchState {
+  profiles: Map<string, ProfileState>;
+  /** Per user key: the user's journeys by canvas id. */
+  journeys: Map<string, Map<string, Journey>>;
+  /** Entries still allowed per capped canvas (cap − entrants, rows locked by the caller). */
+  capRemaining: Map<string, number>;
+  /** Canvas ids caps apply to, with their cap. */
+  caps: Map<string, number>;
+}
+
+export function emptyPlan(): Plan {
+  return { profiles: new Set(), journeys: new Set(), timers: new Map(), handoffs: [], counts: [], entrants: new Map(), outcomes: { applied: 0, entered: 0, capped: 0 } };
+}
+
+function view(profile: ProfileState): Profile {
+  return { userId: profile.userId, traits: profile.traits, context: profile.context, firstSeenAt: profile.firstSeenAt };
+}
+
+export function journeyOf(state: BatchState, workspaceId: string, userId: string, canvasId: string): Journey | undefined {
+  return state.journeys.get(userKey(workspaceId, userId))?.get(canvasId);
+}
+
+function record(plan: Plan, state: BatchState, canvas: CanvasVersion, profile: ProfileState, outcome: Outcome): void {
+  const key = journeyKey(profile.workspaceId, profile.userId, canvas.canvasId);
+  const journey = outcome.journey;
+  const user = userKey(profile.workspaceId, profile.userId);
+  const byCanvas = state.journeys.get(user) ?? new Map<string, Journey>();
+  if (outcome.effects.length === 0 && byCanvas.get(canvas.canvasId) === journey) return;
+  byCanvas.set(canvas.canvasId, journey);
+  state.journeys.set(user, byCanvas);
+  plan.journeys.add(key);
+  for (const effect of outcome.effects) {
+    switch (effect.kind) {
+      case 'count':
+        plan.counts.push({ canvasId: canvas.canvasId, version: journey.version, stepId: effect.stepId, metric: effect.metric, delta: 1 });
+        break;
+      case 'schedule_timer':
+        plan.timers.set(key, { stepId: effect.stepId, entrySeq: journey.entrySeq, dueAt: effect.dueAt });
+        break;
+      case 'cancel_timer':
+        plan.timers.set(key, null);
+        break;
+      case 'audience_handoff':
+        plan.handoffs.push({
+          workspaceId: profile.workspaceId, userId: profile.userId, canvasId: canvas.canvasId, version: journey.version, entrySeq: journey.entrySeq,
+          step: effect.step, traits: { ...profile.traits }, context: { ...profile.context },
+        });
+        break;
+    }
+  }
+}
+
+function mergeTraits(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const next = { ...current };
+  for (const [name, value] of Object.entries(changes)) {
+    // Segment semantics: a trait set to null is removed
+    if (value === null) delete next[name];
+    else next[name] = value;
+  }
+  return next;
+}
+
+/**
+ * Applies a partition's events in order: profile updates, exits and conversions of journeys
+ * the user is in, then entries into running canvases the event triggers (respecting caps).
+ */
+export function planEvents(events: readonly ParsedEvent[], state: BatchState, canvases: CanvasLookup, now: Date, plan: Plan = emptyPlan()): Plan {
+  for (const { event, workspaceId, traits, context } of events) {
+    const profile = state.profiles.get(userKey(workspaceId, event.userId));
+    if (!profile) continue;
+    plan.outcomes.applied += 1;
+    if (Object.keys(traits).length > 0 || Object.keys(context).length > 0) {
+      profile.traits = mergeTraits(profile.traits, traits);
+      profile.context = { ...profile.context, ...context };
+      plan.profiles.add(userKey(workspaceId, event.userId));
+    }
+    if (event.timestamp > profile.lastSeenAt) {
+      profile.lastSeenAt = event.timestamp;
+      plan.profiles.add(userKey(workspaceId, event.userId));
+    }
+    if (event.type !== 'track' || !event.event) continue;
+
+    for (const journey of [...(state.journeys.get(userKey(workspaceId, event.userId))?.values() ?? [])]) {
+      const canvas = canvases.version(journey.canvasId, journey.version);
+      if (canvas) record(plan, state, canvas, profile, applyJourneyEvent(canvas, journey, event, now));
+    }
+
+    for (const live of canvases.triggeredBy(workspaceId, event.event)) {
+      if (live.status !== 'running') continue;
+      const decision = decideEntry(live.version, event, view(profile), journeyOf(state, workspaceId, event.userId, live.version.canvasId), now);
+      if (!decision.enter) continue;
+      const canvasId = live.version.canvasId;
+      if (state.caps.has(canvasId)) {
+        const remaining = state.capRemaining.get(canvasId) ?? 0;
+        if (remaining <= 0) {
+          plan.outcomes.capped += 1;
+          continue;
+        }
+        state.capRemaining.set(canvasId, remaining - 1);
+        plan.entrants.set(canvasId, (plan.entrants.get(canvasId) ?? 0) + 1);
+      }
+      plan.outcomes.entered += 1;
+      record(plan, state, live.version, profile, startJourney(live.version, view(profile), decision, now));
+    }
+  }
+  return plan;
+}
+
+export interface DueTimer {
+  workspaceId: string;
+  userId: string;
+  canvasId: string;
+  entrySeq: number;
+  stepId: string;
+}
+
+/** Fires due delays; a timer whose journey moved on is deleted without effect. */
+export function planTimers(timers: readonly DueTimer[], state: BatchState, canvases: CanvasLookup, now: Date, plan: Plan = emptyPlan()): Plan {
+  for (const timer of timers) {
+    const key = journeyKey(timer.workspaceId, timer.userId, timer.canvasId);
+    plan.timers.set(key, null);
+    const journey = journeyOf(state, timer.workspaceId, timer.userId, timer.canvasId);
+    const profile = state.profiles.get(userKey(timer.workspaceId, timer.userId));
+    const canvas = journey && canvases.version(journey.canvasId, journey.version);
+    if (!journey || !profile || !canvas) continue;
+    const outcome = fireTimer(canvas, journey, view(profile), timer.stepId, timer.entrySeq, now);
+    if (outcome.effects.length > 0) plan.outcomes.applied += 1;
+    record(plan, state, canvas, profile, outcome);
+  }
+  return plan;
+}

@@ -1,0 +1,94 @@
+import type { UserEvent } from '../engine/types.js';
+import { IdentifyMessage, TrackMessage } from './user-event.schema.js';
+
+/** Why a message went to the dead-letter topic; stable, used as a metric label. */
+export const deadLetterReasons = [
+  'too_large', 'empty', 'invalid_json', 'not_an_object', 'missing_message_id', 'missing_user_id', 'unknown_type',
+  'missing_event_name', 'invalid_timestamp', 'invalid_field', 'unsupported_version', 'key_mismatch', 'missing_workspace', 'unknown_workspace',
+] as const;
+export type DeadLetterReason = (typeof deadLetterReasons)[number];
+
+/** A valid event with what the engine needs besides it. */
+export interface ParsedEvent {
+  event: UserEvent;
+  workspaceId: string;
+  /** Traits to merge: identify's traits, or a track's context.traits. */
+  traits: Record<string, unknown>;
+  /** app / os / device from the event context. */
+  context: Record<string, unknown>;
+}
+
+export type ParseResult = { ok: true; value: ParsedEvent } | { ok: false; reason: DeadLetterReason; detail: string };
+
+export interface RawMessage {
+  key: string | null;
+  value: Buffer | null;
+  /** The workspace header, when the producer sets it. */
+  workspaceHeader: string | undefined;
+  /** Kafka's timestamp (ms), used when the event has none. */
+  kafkaTimestamp: number;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const fail = (reason: DeadLetterReason, detail: string): ParseResult => ({ ok: false, reason, detail });
+
+function parseTimestamp(value: string | number | undefined, fallback: number): Date | undefined {
+  if (value === undefined) return new Date(fallback);
+  const ms = typeof value === 'number' ? value : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms) : undefined;
+}
+
+/**
+ * Reads one message of the user-events topic. Anything outside the contract comes back with
+ * the reason it will be dead-lettered under; the detail never repeats the payload.
+ */
+export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
+  if (!message.value || message.value.length === 0) return fail('empty', 'the message has no value');
+  if (message.value.length > maxBytes) return fail('too_large', `${message.value.length} bytes is over the ${maxBytes}-byte limit`);
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value.toString('utf8'));
+  } catch {
+    return fail('invalid_json', 'the value is not JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('not_an_object', 'the value is not a JSON object');
+  const raw = json as Record<string, unknown>;
+  if (raw.type !== 'identify' && raw.type !== 'track') return fail('unknown_type', `type must be "identify" or "track"`);
+  if (typeof raw.messageId !== 'string' || raw.messageId.trim() === '') return fail('missing_message_id', 'messageId is missing or empty');
+  if (typeof raw.userId !== 'string' || raw.userId.trim() === '') return fail('missing_user_id', 'userId is missing or empty (anonymous events are not supported)');
+  if (raw.type === 'track' && (typeof raw.event !== 'string' || raw.event.trim() === '')) return fail('missing_event_name', 'a track call needs "event"');
+  if (raw.version !== undefined && raw.version !== 1 && raw.version !== 2) return fail('unsupported_version', 'version must be 1 or 2');
+
+  const parsed = raw.type === 'identify' ? IdentifyMessage.safeParse(raw) : TrackMessage.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail('invalid_field', `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const data = parsed.data;
+  const timestamp = parseTimestamp(data.timestamp, message.kafkaTimestamp);
+  if (!timestamp) return fail('invalid_timestamp', 'timestamp is not an ISO 8601 date or epoch milliseconds');
+  if (message.key !== null && message.key !== data.userId) return fail('key_mismatch', 'the message key must be the userId');
+  const workspaceId = message.workspaceHeader ?? data.workspaceId;
+  if (!workspaceId) return fail('missing_workspace', 'set the "workspace-id" header (or workspaceId)');
+  if (!uuid.test(workspaceId)) return fail('unknown_workspace', 'the workspace id is not a UUID');
+
+  const context = data.context ?? {};
+  const traits = data.type === 'identify' ? { ...(context.traits ?? {}), ...data.traits } : { ...(context.traits ?? {}) };
+  const deviceContext = Object.fromEntries(Object.entries({ app: context.app, os: context.os, device: context.device }).filter(([, v]) => v !== undefined));
+  return {
+    ok: true,
+    value: {
+      workspaceId: workspaceId.toLowerCase(),
+      traits,
+      context: deviceContext,
+      event: {
+        type: data.type,
+        messageId: data.messageId,
+        userId: data.userId,
+        event: data.type === 'track' ? data.event : undefined,
+        properties: data.type === 'track' ? data.properties : {},
+        timestamp,
+      },
+    },
+  };
+}
