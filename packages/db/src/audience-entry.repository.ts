@@ -53,3 +53,38 @@ export async function entriesForUser(db: Executor, canvasId: string, stepId: str
     .orderBy('entry_seq', 'desc').execute();
   return rows.map(toAudienceEntry);
 }
+
+/** A user handed to the sync by the runner. */
+export interface NewAudienceEntry {
+  metaAccountId: string;
+  adAccountId: string;
+  workspaceId: string;
+  audienceId: string;
+  action: 'add' | 'remove';
+  canvasId: string;
+  version: number;
+  stepId: string;
+  userId: string;
+  entrySeq: number;
+  schema: string[];
+  values: string[];
+  status: 'pending' | 'not_synced' | 'errored';
+  enteredAt: Date;
+  deadlineAt: Date;
+  lastError: EntryError | null;
+}
+
+/** Writes hand-offs; the (account, canvas, step, user, entry) key makes a replay a no-op. */
+export async function insertAudienceEntries(tx: Executor, entries: readonly NewAudienceEntry[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < entries.length; i += 500) {
+    const result = await tx.insertInto('audience_entries').values(entries.slice(i, i + 500).map((e) => ({
+      meta_account_id: e.metaAccountId, ad_account_id: e.adAccountId, workspace_id: e.workspaceId, audience_id: e.audienceId, action: e.action,
+      canvas_id: e.canvasId, version: e.version, step_id: e.stepId, user_id: e.userId, entry_seq: e.entrySeq, schema: e.schema, row_values: e.values,
+      status: e.status, next_attempt_at: e.enteredAt, entered_at: e.enteredAt, deadline_at: e.deadlineAt,
+      last_error: e.lastError ? JSON.stringify(e.lastError) : null, sent_at: null, updated_at: e.enteredAt,
+    }))).onConflict((oc) => oc.columns(['meta_account_id', 'canvas_id', 'step_id', 'user_id', 'entry_seq']).doNothing()).executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}

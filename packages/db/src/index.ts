@@ -14,4 +14,11 @@ export {
   type CanvasRecord, type CanvasStatus, type VersionState, type ResolvedSteps, type CanvasVersionRecord, type LiveCanvasVersion,
 } from './canvas.repository.js';
 export { addCounters, readCounters, readAllCounters, type CounterDelta, type CounterValue } from './counter.repository.js';
-export { entriesForUser, toAudienceEntry, type AudienceEntry, type AudienceEntryStatus, type EntryError } from './audience-entry.repository.js';
+export {
+  entriesForUser, toAudienceEntry, insertAudienceEntries, type AudienceEntry, type AudienceEntryStatus, type EntryError, type NewAudienceEntry,
+} from './audience-entry.repository.js';
+export {
+  lockPartitionOffset, storePartitionOffset, storedOffsets, markProcessed, lockProfiles, lockProfilesSkipLocked, loadJourneys, saveProfiles, saveJourneys,
+  applyTimerChanges, lockEntryCounts, addEntrants, claimDueTimers, dueTimerStats, pruneProcessedMessages, findJourney,
+  type StoredProfile, type StoredJourney, type UserRef, type TimerChange, type ClaimedTimer,
+} from './journey-state.repository.js';

@@ -40,6 +40,7 @@ describe('parseEvent', () => {
     ['no event name', message({ ...track, event: ' ' }), 'missing_event_name'],
     ['bad timestamp', message({ ...track, timestamp: 'yesterday' }), 'invalid_timestamp'],
     ['bad timestamp date', message({ ...track, timestamp: '2026-13-45T99:00:00Z' }), 'invalid_timestamp'],
+    ['a NUL character', message({ ...track, properties: { note: 'a\u0000b' } }), 'invalid_field'],
     ['traits not an object', message({ type: 'identify', messageId: 'm', userId: 'u1', traits: 'vip' }), 'invalid_field'],
     ['unsupported version', message({ ...track, version: 3 }), 'unsupported_version'],
     ['key is not the userId', message(track, { key: 'someone-else' }), 'key_mismatch'],

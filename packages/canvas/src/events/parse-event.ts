@@ -5,6 +5,7 @@ import { IdentifyMessage, TrackMessage } from './user-event.schema.js';
 export const deadLetterReasons = [
   'too_large', 'empty', 'invalid_json', 'not_an_object', 'missing_message_id', 'missing_user_id', 'unknown_type',
   'missing_event_name', 'invalid_timestamp', 'invalid_field', 'unsupported_version', 'key_mismatch', 'missing_workspace', 'unknown_workspace',
+  'unprocessable',
 ] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
 
@@ -45,9 +46,12 @@ function parseTimestamp(value: string | number | undefined, fallback: number): D
 export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
   if (!message.value || message.value.length === 0) return fail('empty', 'the message has no value');
   if (message.value.length > maxBytes) return fail('too_large', `${message.value.length} bytes is over the ${maxBytes}-byte limit`);
+  const text = message.value.toString('utf8');
+  // PostgreSQL text and jsonb cannot hold NUL; such a message could never be stored
+  if (message.value.includes(0) || /\\u0000/i.test(text)) return fail('invalid_field', 'NUL characters are not allowed');
   let json: unknown;
   try {
-    json = JSON.parse(message.value.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     return fail('invalid_json', 'the value is not JSON');
   }

@@ -1,0 +1,36 @@
+import { defaultDatabaseUrl } from '@canvas/db';
+import { duration, flag, list, logLevel, port, positiveInt } from '@canvas/runtime';
+import { z } from 'zod';
+
+export const runnerConfigSchema = z.object({
+  KAFKA_BROKERS: list('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().default('canvas-journey-runner'),
+  EVENTS_TOPIC: z.string().min(1).default('canvas.user-events'),
+  DEAD_LETTER_TOPIC: z.string().min(1).default('canvas.user-events.dlq'),
+  CONSUMER_GROUP: z.string().min(1).default('canvas-journey-runner'),
+  /** Create the topics at start when they are missing (partitions of the events topic). */
+  CREATE_TOPICS: flag(true),
+  EVENTS_TOPIC_PARTITIONS: positiveInt(6),
+  PARTITIONS_CONCURRENTLY: positiveInt(3),
+  /** How long the group waits for a silent member before giving its partitions away. */
+  KAFKA_SESSION_TIMEOUT: duration('30s'),
+  KAFKA_HEARTBEAT_INTERVAL: duration('3s'),
+  /** Messages per PostgreSQL transaction. */
+  BATCH_MAX_MESSAGES: positiveInt(500),
+  MAX_EVENT_BYTES: positiveInt(65_536),
+  DATABASE_URL: z.string().url().default(defaultDatabaseUrl),
+  DATABASE_POOL_SIZE: positiveInt(8),
+  TIMER_POLL_INTERVAL: duration('200ms'),
+  TIMER_BATCH_SIZE: positiveInt(500),
+  /** How long after entering a Facebook Audience step the sync may keep trying. */
+  AUDIENCE_RETRY_WINDOW: duration('13h'),
+  /** How long message ids are remembered to drop re-sent duplicates. */
+  DEDUP_RETENTION: duration('7d'),
+  CANVAS_REFRESH_INTERVAL: duration('5s'),
+  OPS_HOST: z.string().default('127.0.0.1'),
+  OPS_PORT: port(9101),
+  LOG_LEVEL: logLevel,
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+});
+
+export type RunnerConfig = z.infer<typeof runnerConfigSchema>;

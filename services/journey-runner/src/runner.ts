@@ -1,0 +1,126 @@
+import { randomInt } from 'node:crypto';
+import { pingDatabase, pruneProcessedMessages, type Db } from '@canvas/db';
+import { createAdmin, createBatchConsumer, createKafka, createProducer, type BatchConsumer, type Producer } from '@canvas/kafka';
+import type { Logger, ReadinessCheck, Registry } from '@canvas/runtime';
+import { CanvasIndex } from './canvas-index.js';
+import { listenForCanvasChanges } from './canvas-listener.js';
+import type { RunnerConfig } from './config.js';
+import { createEventBatchHandler } from './event-batch.js';
+import { runnerMetrics } from './runner-metrics.js';
+import { createTimerLoop } from './timer-loop.js';
+
+export interface RunnerDeps {
+  config: RunnerConfig;
+  db: Db;
+  logger: Logger;
+  registry: Registry;
+  now?: () => Date;
+  /** Called when the Kafka consumer crashed for good; main exits so a supervisor restarts it. */
+  onFatal?: (error: Error) => void;
+}
+
+export interface Runner {
+  index: CanvasIndex;
+  readiness: ReadinessCheck[];
+  start: () => Promise<void>;
+  /** Finishes the batch in hand, commits, leaves the group, stops the timer loop. */
+  stop: () => Promise<void>;
+}
+
+/** Builds a journey runner from its dependencies; nothing runs until start(). */
+export async function createRunner(deps: RunnerDeps): Promise<Runner> {
+  const { config, db, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const metrics = runnerMetrics(deps.registry);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger: logger.child({ component: 'kafka' }) });
+  const index = new CanvasIndex(db);
+  let producer: Producer | undefined;
+  let consumer: BatchConsumer | undefined;
+  let listener: { close: () => Promise<void> } | undefined;
+  const intervals: NodeJS.Timeout[] = [];
+  let refreshing: Promise<void> | undefined;
+  let refreshAgain = false;
+
+  const refresh = () => {
+    if (refreshing) {
+      refreshAgain = true;
+      return;
+    }
+    refreshing = index.refresh()
+      .then(() => metrics.canvases.set(index.canvasCount))
+      .catch((error: unknown) => logger.error({ err: error }, 'canvas index refresh failed'))
+      .finally(() => {
+        refreshing = undefined;
+        if (refreshAgain) {
+          refreshAgain = false;
+          refresh();
+        }
+      });
+  };
+
+  const timers = createTimerLoop({
+    db, index, logger: logger.child({ component: 'timers' }), metrics, now,
+    pollIntervalMs: config.TIMER_POLL_INTERVAL, batchSize: config.TIMER_BATCH_SIZE, retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
+    // timer transactions get counter rows of their own, apart from every partition's
+    shard: 1_000_000 + randomInt(1_000_000),
+  });
+
+  return {
+    index,
+    readiness: [
+      { name: 'postgres', check: () => pingDatabase(db) },
+      { name: 'kafka', check: async () => consumer?.isConnected() ?? false },
+      { name: 'canvas-index', check: async () => index.ready },
+    ],
+    async start() {
+      await index.refresh();
+      metrics.canvases.set(index.canvasCount);
+      if (config.CREATE_TOPICS) {
+        const admin = await createAdmin(kafka);
+        await admin.ensureTopic(config.EVENTS_TOPIC, config.EVENTS_TOPIC_PARTITIONS);
+        await admin.ensureTopic(config.DEAD_LETTER_TOPIC, config.EVENTS_TOPIC_PARTITIONS);
+        await admin.disconnect();
+      }
+      producer = await createProducer(kafka);
+      listener = listenForCanvasChanges({ url: config.DATABASE_URL, logger, onChange: refresh });
+      intervals.push(setInterval(refresh, config.CANVAS_REFRESH_INTERVAL));
+      intervals.push(setInterval(() => {
+        void pruneProcessedMessages(db, new Date(now().getTime() - config.DEDUP_RETENTION), 10_000)
+          .then((n) => metrics.dedupPruned.inc(n))
+          .catch((error: unknown) => logger.warn({ err: error }, 'pruning message ids failed'));
+      }, 600_000));
+      const handler = createEventBatchHandler({
+        db, index, producer, logger, metrics, now,
+        consumerGroup: config.CONSUMER_GROUP, deadLetterTopic: config.DEAD_LETTER_TOPIC, maxEventBytes: config.MAX_EVENT_BYTES,
+        maxMessagesPerTransaction: config.BATCH_MAX_MESSAGES, retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
+      });
+      consumer = createBatchConsumer(kafka, {
+        groupId: config.CONSUMER_GROUP,
+        topics: [config.EVENTS_TOPIC],
+        fromBeginning: true,
+        partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
+        heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL,
+        events: {
+          onAssigned: (assignment) => logger.info({ assignment }, 'partitions assigned'),
+          onCrash: (error, willRestart) => {
+            logger.error({ err: error, willRestart }, 'consumer crashed');
+            if (!willRestart) deps.onFatal?.(error);
+          },
+          onCommitFailed: (error) => logger.debug({ err: error }, 'Kafka offset commit failed; the stored offset covers it'),
+        },
+      });
+      await consumer.run(handler);
+      timers.start();
+      logger.info({ topic: config.EVENTS_TOPIC, group: config.CONSUMER_GROUP, canvases: index.canvasCount }, 'journey runner started');
+    },
+    async stop() {
+      for (const interval of intervals) clearInterval(interval);
+      await consumer?.stop();
+      await timers.stop();
+      await listener?.close();
+      await refreshing;
+      await producer?.disconnect();
+    },
+  };
+}

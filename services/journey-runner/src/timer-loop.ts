@@ -1,0 +1,89 @@
+import { planTimers, type DueTimer } from '@canvas/canvas';
+import { claimDueTimers, dueTimerStats, loadJourneys, lockProfilesSkipLocked, type Db } from '@canvas/db';
+import { sleep, type Logger } from '@canvas/runtime';
+import { batchState } from './batch-state.js';
+import type { CanvasIndex } from './canvas-index.js';
+import type { RunnerMetrics } from './runner-metrics.js';
+import { writePlan } from './write-plan.js';
+
+export interface TimerLoopDeps {
+  db: Db;
+  index: CanvasIndex;
+  logger: Logger;
+  metrics: RunnerMetrics;
+  now: () => Date;
+  pollIntervalMs: number;
+  batchSize: number;
+  retryWindowMs: number;
+  shard: number;
+}
+
+/**
+ * Fires due delays: claims them with FOR UPDATE SKIP LOCKED (replicas never take the same
+ * one), skips users the event path holds right now, and deletes each timer in the transaction
+ * that moves its user on, so a delay fires once and is never lost.
+ */
+export function createTimerLoop(deps: TimerLoopDeps) {
+  const controller = new AbortController();
+  let running: Promise<void> | undefined;
+
+  async function tick(): Promise<number> {
+    return deps.db.transaction().execute(async (tx) => {
+      const now = deps.now();
+      const claimed = await claimDueTimers(tx, now, deps.batchSize);
+      if (claimed.length === 0) return 0;
+      const archived = claimed.filter((t) => t.canvasStatus === 'archived');
+      for (const t of archived) {
+        await tx.deleteFrom('timers').where('workspace_id', '=', t.workspaceId).where('user_id', '=', t.userId).where('canvas_id', '=', t.canvasId).execute();
+        await tx.updateTable('journeys').set({ status: 'canceled', updated_at: now })
+          .where('workspace_id', '=', t.workspaceId).where('user_id', '=', t.userId).where('canvas_id', '=', t.canvasId).where('status', '=', 'waiting').execute();
+      }
+      const due = claimed.filter((t) => t.canvasStatus === 'running');
+      const profiles = await lockProfilesSkipLocked(tx, due);
+      const held = new Set(profiles.map((p) => `${p.workspaceId}\u0000${p.userId}`));
+      const fire: DueTimer[] = due.filter((t) => held.has(`${t.workspaceId}\u0000${t.userId}`));
+      const journeys = await loadJourneys(tx, profiles);
+      await deps.index.ensureVersions(journeys);
+      const state = batchState(profiles, journeys, new Map(), new Map());
+      const plan = planTimers(fire, state, deps.index.lookup(), now);
+      const written = await writePlan(tx, plan, state, { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: deps.shard });
+      deps.metrics.timersFired.inc(fire.length);
+      for (const [status, count] of Object.entries(written.handoffs)) deps.metrics.handoffs.inc({ status }, count);
+      return claimed.length;
+    });
+  }
+
+  async function loop(): Promise<void> {
+    let lastStats = 0;
+    while (!controller.signal.aborted) {
+      let claimed = 0;
+      try {
+        claimed = await tick();
+        if (Date.now() - lastStats > 2000) {
+          lastStats = Date.now();
+          const now = deps.now();
+          const stats = await dueTimerStats(deps.db, now);
+          deps.metrics.timersDue.set(stats.due);
+          deps.metrics.timerOverdue.set(stats.oldestDueAt ? Math.max(0, (now.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0);
+        }
+      } catch (error) {
+        deps.logger.error({ err: error }, 'timer loop failed; retrying');
+        await sleep(1000, controller.signal);
+      }
+      // a full batch means more are due: go again at once
+      if (claimed < deps.batchSize) await sleep(deps.pollIntervalMs, controller.signal);
+    }
+  }
+
+  return {
+    start() {
+      running ??= loop();
+    },
+    async stop() {
+      controller.abort();
+      await running;
+    },
+    tick,
+  };
+}
+

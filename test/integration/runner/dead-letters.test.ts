@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createProducer, deadLetterHeaders, type Admin, type InboundMessage, type OutboundMessage } from '@canvas/kafka';
+import { createBatchConsumer } from '@canvas/kafka';
+import {
+  createTestDatabase, createTestTopic, readMetric, seedLaunchedCanvas, seedWorkspace, startRunnerProcess, stopAllProcesses, testBrokers, testKafka,
+  uniqueName, waitFor, waitForLog, type TestDatabase,
+} from '@canvas/test-support';
+
+const workspaceId = randomUUID();
+
+/** Ten kinds of broken messages, a hundred of each. */
+function malformed(i: number): { kind: string; message: OutboundMessage } {
+  const user = `u${i}`;
+  const headers = { 'workspace-id': workspaceId };
+  const good = { type: 'track', messageId: `bad-${i}`, userId: user, event: 'viewed' };
+  const kinds: [string, OutboundMessage][] = [
+    ['invalid_json', { key: user, value: '{"type": "track",', headers }],
+    ['not_an_object', { key: user, value: '[1,2,3]', headers }],
+    ['missing_message_id', { key: user, value: JSON.stringify({ ...good, messageId: undefined }), headers }],
+    ['missing_user_id', { key: null, value: JSON.stringify({ ...good, userId: undefined }), headers }],
+    ['unknown_type', { key: user, value: JSON.stringify({ ...good, type: 'page' }), headers }],
+    ['too_large', { key: user, value: JSON.stringify({ ...good, properties: { blob: 'x'.repeat(70_000) } }), headers }],
+    ['invalid_timestamp', { key: user, value: JSON.stringify({ ...good, timestamp: 'last tuesday' }), headers }],
+    ['missing_event_name', { key: user, value: JSON.stringify({ ...good, event: undefined }), headers }],
+    ['missing_workspace', { key: user, value: JSON.stringify(good) }],
+    ['unknown_workspace', { key: user, value: JSON.stringify(good), headers: { 'workspace-id': randomUUID() } }],
+  ];
+  const [kind, message] = kinds[i % kinds.length]!;
+  return { kind, message };
+}
+
+describe('malformed input', () => {
+  let database: TestDatabase;
+  let topic: string;
+  let admin: Admin;
+  const canvasId = randomUUID();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ({ topic, admin } = await createTestTopic('events', 3));
+    await admin.ensureTopic(`${topic}.dlq`, 3);
+    await seedWorkspace(database.db, workspaceId);
+    await seedLaunchedCanvas(database.db, {
+      id: canvasId, workspaceId,
+      definition: { name: 'viewers', entry: { trigger: { event: 'viewed' } }, firstStep: 'end', steps: [{ id: 'end', kind: 'exit' }] },
+    });
+  });
+
+  afterAll(async () => {
+    await stopAllProcesses();
+    await admin.deleteTopic(topic).catch(() => undefined);
+    await admin.deleteTopic(`${topic}.dlq`).catch(() => undefined);
+    await admin.disconnect();
+    await database.drop();
+  });
+
+  it('dead-letters 1,000 malformed messages of 10 kinds with their reason, and applies the good ones around them', async () => {
+    const producer = await createProducer(testKafka());
+    const messages: OutboundMessage[] = [];
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 1000; i += 1) {
+      const { kind, message } = malformed(i);
+      expected.set(kind, (expected.get(kind) ?? 0) + 1);
+      messages.push(message);
+      messages.push({ key: `ok${i}`, value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: `ok${i}`, event: 'viewed' }), headers: { 'workspace-id': workspaceId } });
+    }
+    for (let i = 0; i < messages.length; i += 200) await producer.send(topic, messages.slice(i, i + 200));
+    await producer.disconnect();
+
+    const runner = startRunnerProcess({
+      KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: uniqueName('runner'), DATABASE_URL: database.url,
+    });
+    await waitForLog(runner, 'journey runner started');
+    await waitFor(async () => Number((await database.db.selectFrom('journeys').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n) === 1000,
+      { what: 'the 1,000 good events', timeoutMs: 120_000 });
+
+    const letters: InboundMessage[] = [];
+    const reader = createBatchConsumer(testKafka('dlq-reader'), { groupId: uniqueName('dlq'), topics: [`${topic}.dlq`] });
+    await reader.run(async (batch) => {
+      letters.push(...batch.messages);
+      return (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
+    });
+    await waitFor(() => letters.length >= 1000, { what: '1,000 dead letters', timeoutMs: 60_000 });
+    await reader.stop();
+
+    const byReason = new Map<string, number>();
+    for (const letter of letters) byReason.set(letter.headers[deadLetterHeaders.reason] ?? 'none', (byReason.get(letter.headers[deadLetterHeaders.reason] ?? 'none') ?? 0) + 1);
+    expect(Object.fromEntries(byReason)).toEqual(Object.fromEntries(expected));
+    for (const letter of letters) {
+      expect(letter.headers[deadLetterHeaders.sourceTopic]).toBe(topic);
+      expect(letter.headers[deadLetterHeaders.detail]?.length).toBeGreaterThan(0);
+      expect(letter.headers[deadLetterHeaders.detail]).not.toContain('xxxxxxxxxx');
+    }
+    // the original bytes are kept
+    expect(letters.find((l) => l.headers[deadLetterHeaders.reason] === 'invalid_json')?.value?.toString()).toBe('{"type": "track",');
+
+    const opsUrl = await runner.opsUrl();
+    expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total')).toBe(1000);
+    expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total', { reason: 'too_large' })).toBe(100);
+    expect(await readMetric(opsUrl, 'canvas_runner_events_total', { outcome: 'applied' })).toBe(1000);
+    expect(runner.child.exitCode).toBeNull();
+    expect(await runner.stop('SIGTERM')).toBe(0);
+  });
+});
