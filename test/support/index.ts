@@ -7,3 +7,4 @@ export { startApiHarness, type ApiHarness } from './api-harness.ts';
 export { abandonedCartCanvas } from './canvases.ts';
 export { seedWorkspace, seedLaunchedCanvas } from './seed.ts';
 export { startRunnerProcess, startSyncProcess, waitForLog, readMetric, type ServiceProcess } from './runner-process.ts';
+export { workloadCanvases, workloadMessages, prng } from './workload.ts';

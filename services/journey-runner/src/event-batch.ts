@@ -27,7 +27,10 @@ type Parsed = { message: InboundMessage; result: { ok: true; value: ParsedEvent 
 
 // SQLSTATE classes that mean "this data can never be stored", not "try again"
 const poisonClasses = ['22', '54'];
-const isPoison = (error: unknown) => poisonClasses.some((c) => String((error as { code?: unknown }).code ?? '').startsWith(c));
+const isPoison = (error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && poisonClasses.some((c) => code.startsWith(c));
+};
 
 /**
  * Applies a partition batch in transactions of at most N messages. Each transaction holds the
