@@ -1,4 +1,4 @@
-import type { CanvasDefinitionInput } from '@canvas/canvas';
+import type { CanvasDefinitionInput, MatchKey } from '@canvas/canvas';
 import type { OutboundMessage } from '@canvas/kafka';
 
 const events = ['viewed', 'added_to_cart', 'purchased', 'signed_up', 'searched', 'shared', 'reviewed', 'refunded', 'logged_in', 'subscribed'] as const;
@@ -16,7 +16,7 @@ export function prng(seed: number) {
   };
 }
 
-const fb = (id: string, next: string | null, keys: string[] = ['EMAIL', 'PHONE']) => ({ id, kind: 'facebook_audience', audience: { id: '238000001' }, matchKeys: keys, next });
+const fb = (id: string, next: string | null, keys: MatchKey[] = ['EMAIL', 'PHONE']) => ({ id, kind: 'facebook_audience' as const, audience: { id: '238000001' }, matchKeys: keys, next });
 
 /** Twenty canvases covering every step kind and entry rule; the capped one is named "capped". */
 export function workloadCanvases(): CanvasDefinitionInput[] {
