@@ -8,3 +8,4 @@ export { abandonedCartCanvas } from './canvases.ts';
 export { seedWorkspace, seedLaunchedCanvas } from './seed.ts';
 export { startRunnerProcess, startSyncProcess, waitForLog, readMetric, type ServiceProcess } from './runner-process.ts';
 export { workloadCanvases, workloadMessages, prng } from './workload.ts';
+export { startSyncHarness, stepTotals, syntheticUsers, type SyncHarness, type SyncAccount } from './sync-harness.ts';

@@ -22,3 +22,7 @@ export {
   applyTimerChanges, lockEntryCounts, addEntrants, claimDueTimers, dueTimerStats, pruneProcessedMessages, findJourney,
   type StoredProfile, type StoredJourney, type UserRef, type TimerChange, type ClaimedTimer,
 } from './journey-state.repository.js';
+export {
+  dueGroups, dueEntriesPage, markSynced, markErrored, deferEntries, notePendingReason, expireOverdue, pendingStats, connectedMetaAccounts,
+  audiencesOnAccount, readPacing, savePacing, groupKey, type EntryGroup, type DueEntry, type Pacing,
+} from './audience-sync.repository.js';

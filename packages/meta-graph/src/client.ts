@@ -17,6 +17,8 @@ export interface GraphClientOptions {
   timeoutMs?: number;
   /** Milliseconds to wait on a throttle when Meta's headers give no estimate. */
   defaultThrottleWaitMs?: number;
+  /** Identifies the caller in Meta's (and the sandbox's) logs. */
+  userAgent?: string;
 }
 
 /** A call's result plus Meta's usage report for the ad account, when it sent one. */
@@ -120,6 +122,7 @@ export function createGraphClient(options: GraphClientOptions) {
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
+          'user-agent': options.userAgent ?? 'canvas-journey-engine',
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         ...(body ? { body: JSON.stringify(body) } : {}),

@@ -263,6 +263,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       accountId,
       audienceId: /^\d+$/.test(node) ? node : undefined,
       status: answer.status,
+      userAgent: request.headers['user-agent'],
       ...(extra ?? {}),
       ...(errorBody ? { metaCode: errorBody.code, metaSubcode: errorBody.error_subcode } : {}),
     });

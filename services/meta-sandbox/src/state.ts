@@ -37,6 +37,7 @@ export interface LoggedRequest {
   metaCode?: number | undefined;
   metaSubcode?: number | undefined;
   numInvalid?: number | undefined;
+  userAgent?: string | undefined;
 }
 
 const numericId = (digits: number) => {

@@ -1,0 +1,150 @@
+import { sql } from 'kysely';
+import type { Executor } from './connection.js';
+import type { EntryError } from './audience-entry.repository.js';
+import type { CounterDelta } from './counter.repository.js';
+
+/** Entries sent together: one audience, one action, one step of one canvas version. */
+export interface EntryGroup {
+  adAccountId: string;
+  audienceId: string;
+  action: 'add' | 'remove';
+  canvasId: string;
+  version: number;
+  stepId: string;
+  schema: string[];
+}
+
+export interface DueEntry {
+  id: string;
+  values: string[];
+}
+
+export const groupKey = (g: EntryGroup) => `${g.adAccountId}|${g.audienceId}|${g.action}|${g.canvasId}|${g.version}|${g.stepId}|${g.schema.join(',')}`;
+
+/** Groups of one Meta account with entries due now, for the given (connected) workspace connections. */
+export async function dueGroups(db: Executor, metaAccountId: string, adAccountIds: readonly string[], now: Date, limit = 1000): Promise<EntryGroup[]> {
+  if (adAccountIds.length === 0) return [];
+  const rows = await db.selectFrom('audience_entries')
+    .select(['ad_account_id', 'audience_id', 'action', 'canvas_id', 'version', 'step_id', 'schema'])
+    .distinct()
+    .where('meta_account_id', '=', metaAccountId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+    .where('ad_account_id', 'in', [...adAccountIds])
+    .limit(limit).execute();
+  return rows.map((r) => ({ adAccountId: r.ad_account_id, audienceId: r.audience_id, action: r.action, canvasId: r.canvas_id, version: r.version, stepId: r.step_id, schema: r.schema }));
+}
+
+/** The next page of a group's due entries after an id, in id order. */
+export async function dueEntriesPage(db: Executor, metaAccountId: string, group: EntryGroup, afterId: string, now: Date, limit: number): Promise<DueEntry[]> {
+  const rows = await db.selectFrom('audience_entries').select(['id', 'row_values'])
+    .where('meta_account_id', '=', metaAccountId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+    .where('ad_account_id', '=', group.adAccountId).where('audience_id', '=', group.audienceId).where('action', '=', group.action)
+    .where('canvas_id', '=', group.canvasId).where('version', '=', group.version).where('step_id', '=', group.stepId)
+    .where(sql<boolean>`schema = ${group.schema}::text[]`)
+    .where(sql<boolean>`id > ${afterId}::bigint`)
+    .orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, values: r.row_values }));
+}
+
+function deltas(rows: readonly { canvas_id: string; version: number; step_id: string }[], metric: string): CounterDelta[] {
+  return rows.flatMap((r) => [
+    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: 'pending', delta: -1 },
+    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric, delta: 1 },
+  ]);
+}
+
+/** Pending → synced; only rows still pending move, so a re-send is counted once. */
+export async function markSynced(tx: Executor, metaAccountId: string, ids: readonly string[], now: Date): Promise<CounterDelta[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.updateTable('audience_entries')
+    .set((eb) => ({ status: 'synced', sent_at: now, attempts: eb('attempts', '+', 1), last_error: null, updated_at: now }))
+    .where('meta_account_id', '=', metaAccountId).where('id', 'in', [...ids]).where('status', '=', 'pending')
+    .returning(['canvas_id', 'version', 'step_id']).execute();
+  return deltas(rows, 'synced');
+}
+
+/** Pending → errored, with the reason kept for the per-user answer. */
+export async function markErrored(tx: Executor, metaAccountId: string, ids: readonly string[], error: EntryError, now: Date, countAttempt = true): Promise<CounterDelta[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.updateTable('audience_entries')
+    .set((eb) => ({ status: 'errored', attempts: countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'), last_error: JSON.stringify(error), updated_at: now }))
+    .where('meta_account_id', '=', metaAccountId).where('id', 'in', [...ids]).where('status', '=', 'pending')
+    .returning(['canvas_id', 'version', 'step_id']).execute();
+  return deltas(rows, 'errored');
+}
+
+/** Keeps entries pending until a later time, noting why. */
+export async function deferEntries(tx: Executor, metaAccountId: string, ids: readonly string[], change: { nextAttemptAt: Date; error: EntryError; countAttempt: boolean; now: Date }): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.updateTable('audience_entries')
+    .set((eb) => ({
+      next_attempt_at: change.nextAttemptAt, last_error: JSON.stringify(change.error), updated_at: change.now,
+      attempts: change.countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
+    }))
+    .where('meta_account_id', '=', metaAccountId).where('id', 'in', [...ids]).where('status', '=', 'pending').execute();
+}
+
+/** Notes the reason on every pending entry of a workspace connection without touching its schedule. */
+export async function notePendingReason(tx: Executor, metaAccountId: string, adAccountId: string, error: EntryError, now: Date): Promise<void> {
+  await tx.updateTable('audience_entries').set({ last_error: JSON.stringify(error), updated_at: now })
+    .where('meta_account_id', '=', metaAccountId).where('ad_account_id', '=', adAccountId).where('status', '=', 'pending').execute();
+}
+
+/** Entries still pending when their retry window closed become errored with the last reason. */
+export async function expireOverdue(tx: Executor, metaAccountId: string, now: Date, limit = 10_000): Promise<CounterDelta[]> {
+  const rows = await sql<{ canvas_id: string; version: number; step_id: string }>`
+    UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
+      last_error = jsonb_build_object(
+        'code', 'RETRY_WINDOW_OVER',
+        'message', 'not delivered before the retry window closed; last error: ' || coalesce(e.last_error->>'message', 'none'),
+        'lastCode', e.last_error->>'code',
+        'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode', 'fbtraceId', e.last_error->'fbtraceId',
+        'classification', e.last_error->>'classification',
+        'at', ${now.toISOString()}::text)
+    WHERE e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
+      SELECT meta_account_id, id FROM audience_entries
+      WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now} LIMIT ${limit})
+    RETURNING e.canvas_id, e.version, e.step_id`.execute(tx);
+  return deltas(rows.rows, 'errored');
+}
+
+export async function pendingStats(db: Executor, metaAccountId: string): Promise<{ pending: number; oldestEnteredAt: Date | null }> {
+  const row = await db.selectFrom('audience_entries')
+    .select([sql<string>`count(*)`.as('n'), sql<Date | null>`min(entered_at)`.as('oldest')])
+    .where('meta_account_id', '=', metaAccountId).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return { pending: Number(row.n), oldestEnteredAt: row.oldest };
+}
+
+/** Meta ad accounts some workspace connects, with or without work. */
+export async function connectedMetaAccounts(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('ad_accounts').select('meta_account_id').distinct().execute();
+  return rows.map((r) => r.meta_account_id);
+}
+
+/** Audiences canvases send to on one Meta account: the quota grows by 40 per audience. */
+export async function audiencesOnAccount(db: Executor, metaAccountId: string): Promise<number> {
+  const row = await sql<{ n: string }>`
+    SELECT count(DISTINCT r.value->>'audienceId') AS n FROM canvas_versions v, jsonb_each(v.resolved) r
+    WHERE r.value->>'metaAccountId' = ${metaAccountId}`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
+}
+
+export interface Pacing {
+  lastRequestAt: Date | null;
+  throttledUntil: Date | null;
+}
+
+export async function readPacing(db: Executor, metaAccountId: string): Promise<Pacing> {
+  const row = await db.selectFrom('meta_account_pacing').select(['last_request_at', 'throttled_until']).where('meta_account_id', '=', metaAccountId).executeTakeFirst();
+  return { lastRequestAt: row?.last_request_at ?? null, throttledUntil: row?.throttled_until ?? null };
+}
+
+export async function savePacing(db: Executor, metaAccountId: string, pacing: { lastRequestAt?: Date; throttledUntil?: Date; usagePercent?: number }, now: Date): Promise<void> {
+  await db.insertInto('meta_account_pacing')
+    .values({ meta_account_id: metaAccountId, last_request_at: pacing.lastRequestAt ?? null, throttled_until: pacing.throttledUntil ?? null, usage_percent: pacing.usagePercent ?? null, updated_at: now })
+    .onConflict((oc) => oc.column('meta_account_id').doUpdateSet((eb) => ({
+      last_request_at: sql`greatest(meta_account_pacing.last_request_at, ${eb.ref('excluded.last_request_at')})`,
+      throttled_until: sql`greatest(meta_account_pacing.throttled_until, ${eb.ref('excluded.throttled_until')})`,
+      usage_percent: sql`coalesce(${eb.ref('excluded.usage_percent')}, meta_account_pacing.usage_percent)`,
+      updated_at: eb.ref('excluded.updated_at'),
+    }))).execute();
+}

@@ -1,0 +1,222 @@
+import {
+  addCounters, adAccountsForMetaId, deferEntries, dueEntriesPage, dueGroups, expireOverdue, groupKey, markErrored, markSynced, notePendingReason,
+  pendingStats, savePacing, setAdAccountStatus, type AdAccountWithToken, type Db, type DueEntry, type EntryError, type EntryGroup,
+} from '@canvas/db';
+import { isGraphApiError, withTransientRetry, type AccountLimiter, type AudienceUploader, type GraphApiError, type MatchKey } from '@canvas/meta-graph';
+import { sleep, type Logger, type TokenCipher } from '@canvas/runtime';
+import { failureAction, type RetryPolicy } from './failure-policy.js';
+import type { SyncMetrics } from './sync-metrics.js';
+
+export interface AccountWorkerDeps {
+  metaAccountId: string;
+  db: Db;
+  uploader: AudienceUploader;
+  cipher: TokenCipher;
+  limiter: AccountLimiter;
+  logger: Logger;
+  metrics: SyncMetrics;
+  now: () => Date;
+  random: () => number;
+  batchWindowMs: number;
+  maxUsersPerRequest: number;
+  maxConcurrent: number;
+  policy: RetryPolicy;
+  /** Counter shard of this account: one owner at a time, so its rows never contend. */
+  shard: number;
+}
+
+const errorOf = (error: GraphApiError, now: Date): EntryError => ({
+  code: error.code, classification: error.classification, message: error.message, metaCode: error.details.metaCode ?? null,
+  metaSubcode: error.details.metaSubcode ?? null, fbtraceId: error.details.fbtraceId ?? null, at: now.toISOString(),
+});
+
+/**
+ * Delivers one Meta ad account's pending users. Every batch window it expires entries past
+ * their retry window and drains each due group (audience, action, canvas step) in requests of
+ * at most 10,000 users; all groups share the account's limiter, queued fairly.
+ */
+export class AccountWorker {
+  private readonly controller = new AbortController();
+  private readonly busy = new Map<string, Promise<void>>();
+  private connections = new Map<string, AdAccountWithToken>();
+  private heldConnections = new Set<string>();
+  private loop: Promise<void> | undefined;
+  private lastPacingSave = 0;
+  private reportedThrottleMs = 0;
+
+  constructor(private readonly deps: AccountWorkerDeps) {}
+
+  private get label() {
+    return { ad_account: this.deps.metaAccountId };
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops taking work, lets requests already sent finish and record their outcome. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.deps.limiter.stop();
+    await this.loop;
+    await Promise.allSettled([...this.busy.values()]);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.controller.signal.aborted) {
+      const started = Date.now();
+      try {
+        await this.tick();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'sync round failed');
+      }
+      await sleep(Math.max(0, this.deps.batchWindowMs - (Date.now() - started)), this.controller.signal);
+    }
+  }
+
+  /** One batch window: expire, refresh connections, start draining every due group that is idle. */
+  async tick(): Promise<void> {
+    const { db, metaAccountId } = this.deps;
+    const now = this.deps.now();
+    await db.transaction().execute(async (tx) => {
+      const expired = await expireOverdue(tx, metaAccountId, now);
+      await addCounters(tx, expired, now, this.deps.shard);
+      const errored = expired.filter((d) => d.metric === 'errored').length;
+      if (errored > 0) this.deps.metrics.users.inc({ status: 'errored' }, errored);
+    });
+    this.connections = new Map((await adAccountsForMetaId(db, metaAccountId)).map((c) => [c.id, c]));
+    this.heldConnections = new Set([...this.connections.values()].filter((c) => c.status !== 'connected').map((c) => c.id));
+    const usable = [...this.connections.values()].filter((c) => c.status === 'connected').map((c) => c.id);
+    const groups = await dueGroups(db, metaAccountId, usable, now);
+    // rotate so every group gets an early place in the queue in turn
+    const offset = groups.length > 0 ? Math.floor(this.deps.random() * groups.length) : 0;
+    for (const group of [...groups.slice(offset), ...groups.slice(0, offset)]) {
+      const key = groupKey(group);
+      if (this.busy.has(key)) continue;
+      const drain = this.drain(group, now).finally(() => this.busy.delete(key));
+      this.busy.set(key, drain);
+    }
+    await this.report(now);
+  }
+
+  private async report(now: Date): Promise<void> {
+    const { metrics, limiter } = this.deps;
+    const stats = await pendingStats(this.deps.db, this.deps.metaAccountId);
+    metrics.pending.set(this.label, stats.pending);
+    metrics.oldestPending.set(this.label, stats.oldestEnteredAt ? (now.getTime() - stats.oldestEnteredAt.getTime()) / 1000 : 0);
+    metrics.quotaUsed.set(this.label, limiter.usedInWindow());
+    metrics.quotaAllowed.set(this.label, limiter.quotaPerWindow);
+    const throttled = limiter.throttledTotalMs;
+    if (throttled > this.reportedThrottleMs) metrics.throttledSeconds.inc(this.label, (throttled - this.reportedThrottleMs) / 1000);
+    this.reportedThrottleMs = throttled;
+  }
+
+  /** Sends a group's due entries page by page; a short page is the last of this window. */
+  private async drain(group: EntryGroup, now: Date): Promise<void> {
+    const sends: Promise<void>[] = [];
+    let cursor = '0';
+    while (!this.controller.signal.aborted && !this.heldConnections.has(group.adAccountId)) {
+      const page = await dueEntriesPage(this.deps.db, this.deps.metaAccountId, group, cursor, now, this.deps.maxUsersPerRequest);
+      if (page.length === 0) break;
+      cursor = page[page.length - 1]?.id ?? cursor;
+      // keep a bounded queue: memory stays flat under any backlog, and other groups get turns
+      while (this.deps.limiter.queued() >= this.deps.maxConcurrent * 2 && !this.controller.signal.aborted) await sleep(20);
+      sends.push(this.send(group, page));
+      if (page.length < this.deps.maxUsersPerRequest) break;
+    }
+    await Promise.allSettled(sends);
+  }
+
+  private async send(group: EntryGroup, page: readonly DueEntry[]): Promise<void> {
+    const { deps } = this;
+    const connection = this.connections.get(group.adAccountId);
+    if (!connection) return;
+    const ids = page.map((e) => e.id);
+    const payload = { schema: group.schema as MatchKey[], data: page.map((e) => e.values) };
+    const token = deps.cipher.decrypt(connection.tokenCiphertext);
+    const call = () => deps.limiter.schedule(() => (group.action === 'add'
+      ? deps.uploader.addUsers(token, group.audienceId, payload, { adAccountId: deps.metaAccountId })
+      : deps.uploader.removeUsers(token, group.audienceId, payload, { adAccountId: deps.metaAccountId })));
+    try {
+      const result = await withTransientRetry(call, {
+        retries: 2, minTimeoutMs: 250, maxTimeoutMs: 2000,
+        onRetry: (error) => deps.metrics.requests.inc({ outcome: 'transient', code: String((error as GraphApiError).details?.metaCode ?? 'none') }),
+      });
+      const now = deps.now();
+      if (result.usage) {
+        deps.limiter.observeUsage(result.usage);
+        deps.metrics.usage.set(this.label, result.usage.percent);
+      }
+      await deps.db.transaction().execute(async (tx) => {
+        await addCounters(tx, await markSynced(tx, deps.metaAccountId, ids, now), now, deps.shard);
+      });
+      deps.metrics.requests.inc({ outcome: 'success', code: 'none' });
+      deps.metrics.users.inc({ status: 'synced' }, ids.length);
+      deps.metrics.batchUsers.observe(ids.length);
+      await this.savePacing(now, {});
+    } catch (error) {
+      // a request never sent because the worker is stopping leaves its users pending
+      if (this.controller.signal.aborted && !isGraphApiError(error)) return;
+      await this.fail(group, connection, ids, error);
+    }
+  }
+
+  private async fail(group: EntryGroup, connection: AdAccountWithToken, ids: readonly string[], error: unknown): Promise<void> {
+    const { deps } = this;
+    const now = deps.now();
+    if (!isGraphApiError(error)) {
+      deps.logger.error({ err: error, audienceId: group.audienceId }, 'upload failed unexpectedly; retrying later');
+      await deps.db.transaction().execute((tx) => deferEntries(tx, deps.metaAccountId, ids, {
+        nextAttemptAt: new Date(now.getTime() + deps.policy.minDelayMs), countAttempt: true, now,
+        error: { code: 'SYNC_FAILED', message: (error as Error).message ?? 'unexpected error', at: now.toISOString() },
+      }));
+      return;
+    }
+    const entryError = errorOf(error, now);
+    deps.metrics.requests.inc({ outcome: error.classification, code: String(error.details.metaCode ?? 'none') });
+    const attempts = error.classification === 'transient' ? await this.attemptsOf(ids[0]) : 0;
+    const action = failureAction(error.classification, { nowMs: now.getTime(), attempts, retryAfterMs: error.details.retryAfterMs, random: deps.random, policy: deps.policy });
+    deps.logger.warn({ audienceId: group.audienceId, canvasId: group.canvasId, users: ids.length, code: error.code, metaCode: error.details.metaCode, metaSubcode: error.details.metaSubcode, fbtraceId: error.details.fbtraceId, action: action.kind }, 'Meta did not accept a batch');
+    switch (action.kind) {
+      case 'pause_account':
+        deps.limiter.pauseUntil(action.untilMs);
+        await deps.db.transaction().execute((tx) => deferEntries(tx, deps.metaAccountId, ids, { nextAttemptAt: new Date(action.untilMs), countAttempt: false, error: entryError, now }));
+        await this.savePacing(now, { throttledUntil: new Date(action.untilMs) }, true);
+        return;
+      case 'retry_later':
+        await deps.db.transaction().execute((tx) => deferEntries(tx, deps.metaAccountId, ids, { nextAttemptAt: new Date(action.atMs), countAttempt: action.countAttempt, error: entryError, now }));
+        deps.metrics.users.inc({ status: 'deferred' }, ids.length);
+        return;
+      case 'hold_connection':
+        this.heldConnections.add(connection.id);
+        await deps.db.transaction().execute(async (tx) => {
+          await setAdAccountStatus(tx, connection.id, action.status, `${error.code}: ${error.message}`, now);
+          await notePendingReason(tx, deps.metaAccountId, connection.id, entryError, now);
+        });
+        deps.logger.warn({ adAccountId: connection.id, status: action.status }, 'ad account needs attention; its users stay pending until it is reconnected');
+        return;
+      case 'error_now':
+        await deps.db.transaction().execute(async (tx) => {
+          await addCounters(tx, await markErrored(tx, deps.metaAccountId, ids, entryError, now), now, deps.shard);
+        });
+        deps.metrics.users.inc({ status: 'errored' }, ids.length);
+        return;
+    }
+  }
+
+  /** Attempts so far of a batch (its entries travel together, so the first speaks for all). */
+  private async attemptsOf(id: string | undefined): Promise<number> {
+    const row = await this.deps.db.selectFrom('audience_entries').select('attempts')
+      .where('meta_account_id', '=', this.deps.metaAccountId).where('id', '=', id ?? '0').executeTakeFirst();
+    return row?.attempts ?? 0;
+  }
+
+  private async savePacing(now: Date, extra: { throttledUntil?: Date }, force = false): Promise<void> {
+    // at most once a second: enough for a new owner to continue the pace
+    if (!force && now.getTime() - this.lastPacingSave < 1000) return;
+    this.lastPacingSave = now.getTime();
+    await savePacing(this.deps.db, this.deps.metaAccountId, { lastRequestAt: now, ...extra }, now).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error }, 'could not save pacing');
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { defaultDatabaseUrl } from '@canvas/db';
+import { defaultGraphVersion } from '@canvas/meta-graph';
+import { duration, list, logLevel, port, positiveInt } from '@canvas/runtime';
+import { z } from 'zod';
+
+export const syncConfigSchema = z.object({
+  DATABASE_URL: z.string().url().default(defaultDatabaseUrl),
+  DATABASE_POOL_SIZE: positiveInt(8),
+  TOKEN_ENCRYPTION_KEY: z.string().min(1, 'required: the key the API encrypts tokens with'),
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(''),
+  META_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default(defaultGraphVersion),
+  META_APP_ID: z.string().optional(),
+  META_APP_SECRET: z.string().optional(),
+  META_REQUEST_TIMEOUT: duration('60s'),
+  /** Calls per window per ad account; "auto" is Meta's 190,000 + 40 × audiences, capped at 700,000. */
+  META_QUOTA_PER_HOUR: z.union([z.literal('auto'), z.coerce.number().int().positive()]).default('auto'),
+  /** The quota's rolling window; one hour at Meta, shorter only for tests with a scaled sandbox. */
+  META_QUOTA_WINDOW: duration('1h'),
+  META_QUOTA_SAFETY: z.coerce.number().min(0.5).max(1).default(0.97),
+  META_MAX_CONCURRENT_REQUESTS: positiveInt(4),
+  META_DEFAULT_THROTTLE_WAIT: duration('60s'),
+  SYNC_BATCH_WINDOW: duration('5s'),
+  SYNC_MAX_USERS_PER_REQUEST: z.coerce.number().int().min(1).max(10_000).default(10_000),
+  SYNC_RETRY_MIN_DELAY: duration('30s'),
+  SYNC_RETRY_MAX_DELAY: duration('30m'),
+  /** How long to hold a removal Meta refused because the audience is too small. */
+  SYNC_TOO_SMALL_RETRY_INTERVAL: duration('1h'),
+  SYNC_OWNERSHIP_INTERVAL: duration('5s'),
+  /** Name in logs and in the user agent, to tell replicas apart. */
+  SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),
+  OPS_HOST: z.string().default('127.0.0.1'),
+  OPS_PORT: port(9102),
+  LOG_LEVEL: logLevel,
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+});
+
+export type SyncConfig = z.infer<typeof syncConfigSchema>;
