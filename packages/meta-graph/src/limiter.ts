@@ -14,17 +14,22 @@ export interface AccountLimiterOptions {
   now?: () => number;
 }
 
-/** How much slower to go as Meta's reported usage approaches 100 %. */
-export function slowdownFactor(percent: number): number {
-  if (percent < 80) return 1;
-  if (percent >= 100) return 8;
-  return 1 + ((percent - 80) / 20) * 7;
+/**
+ * How much slower to go given Meta's usage report and the share of the quota our own calls
+ * explain: usage beyond ours (another app on the account, or a quota set too high) shrinks
+ * our share by as much. Our own calls near 100 % are the plan, not a reason to slow down.
+ */
+export function paceFactor(reportedPercent: number, ownPercent: number): number {
+  const excess = reportedPercent - ownPercent;
+  if (excess <= 5) return 1;
+  return 1 / Math.max(0.05, 1 - excess / 100);
 }
 
 /**
  * Paces calls to one ad account so that no rolling window holds more than the quota:
- * calls start at least window / quota apart (bottleneck's minTime), go slower as Meta's usage
- * headers near 100 %, and stop altogether until the regain time Meta announces on a throttle.
+ * calls start at least window / quota apart (bottleneck's minTime), go slower when Meta reports
+ * usage our own calls do not explain, and stop altogether until the regain time Meta announces
+ * on a throttle.
  */
 export class AccountLimiter {
   private readonly bottleneck: Bottleneck;
@@ -80,7 +85,7 @@ export class AccountLimiter {
 
   /** Adapts the pace to Meta's usage report; a report of 100 % with a regain time pauses. */
   observeUsage(usage: AccountUsage): void {
-    const factor = slowdownFactor(usage.percent);
+    const factor = paceFactor(usage.percent, (this.usedInWindow() / this.options.quotaPerWindow) * 100);
     if (factor !== this.factor) {
       this.factor = factor;
       void this.bottleneck.updateSettings({ minTime: this.intervalMs });

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { entriesForUser, updateAdAccountToken } from '@canvas/db';
+import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
+
+describe('audience sync under faults', () => {
+  let h: SyncHarness;
+  beforeEach(async () => {
+    h = await startSyncHarness();
+  });
+  afterEach(async () => h.close());
+
+  const settled = async () => waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), { what: 'nothing pending', timeoutMs: 120_000 });
+
+  it('syncs everyone through 30 % transient failures and a throttle storm', async () => {
+    const account = await h.connectAccount();
+    const canvas = await h.canvasWithAudience(account);
+    h.sandbox.state.faults.add({ kind: 'http_status', status: 503, probability: 0.3 });
+    h.sandbox.state.faults.add({ kind: 'error', code: 80003, subcode: 2446079, count: 8, regainMinutes: 0.01 });
+    h.startSync({ SYNC_MAX_USERS_PER_REQUEST: '200' });
+    for (let wave = 0; wave < 5; wave += 1) {
+      await h.enter(canvas, account, syntheticUsers(`f${wave}`, 1000));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await settled();
+    expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 5000, synced: 5000, errored: 0, pending: 0 })]);
+    expect(h.sandbox.state.audiences.get(canvas.audienceId)!.members.size).toBe(5000);
+    const codes = h.sandbox.state.requests.filter((r) => r.status !== 200).map((r) => r.metaCode);
+    expect(codes.filter((c) => c === 80003)).toHaveLength(8);
+    expect(codes.filter((c) => c === 2).length).toBeGreaterThan(5);
+    const answer = await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'f0-0');
+    expect(answer[0]).toMatchObject({ status: 'synced', lastError: null });
+    expect(answer[0]!.sentAt).not.toBeNull();
+  });
+
+  it('holds users pending while the token is revoked, marks the account disconnected, and resumes after reconnecting', async () => {
+    const account = await h.connectAccount();
+    const canvas = await h.canvasWithAudience(account);
+    h.startSync();
+    await h.enter(canvas, account, syntheticUsers('t1', 500));
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.synced === 500, { what: 'the first 500' });
+
+    h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
+    await h.enter(canvas, account, syntheticUsers('t2', 700));
+    await waitFor(async () => (await h.database.db.selectFrom('ad_accounts').select('status').executeTakeFirstOrThrow()).status === 'disconnected', { what: 'the account to be disconnected' });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 500, pending: 700, errored: 0 })]);
+    const held = await entriesForUser(h.database.db, canvas.canvasId, 'fb', 't2-0');
+    expect(held[0]).toMatchObject({ status: 'pending', lastError: { code: 'META_TOKEN_INVALID', metaCode: 190 } });
+    const requestsWhileHeld = h.sandbox.state.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(h.sandbox.state.requests.length).toBe(requestsWhileHeld);
+
+    // what PUT /v1/ad-accounts/{id}/token does
+    const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
+    await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, { tokenCiphertext: h.cipher.encrypt(fresh), status: 'connected', statusReason: null, name: 'x', now: new Date() });
+    await settled();
+    expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 1200 })]);
+  });
+
+  it('errors the rest with the last reason when the retry window ends, and errors a deleted audience at once', async () => {
+    const account = await h.connectAccount();
+    const failing = await h.canvasWithAudience(account, { name: 'failing' });
+    const deleted = await h.canvasWithAudience(account, { name: 'deleted' });
+    h.sandbox.state.audiences.get(deleted.audienceId)!.deleted = true;
+    h.sandbox.state.faults.add({ kind: 'http_status', status: 503, match: { pathContains: failing.audienceId } });
+    await h.enter(failing, account, syntheticUsers('w', 300), { retryWindowMs: 3000 });
+    await h.enter(deleted, account, syntheticUsers('d', 50));
+    h.startSync();
+    await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), { what: 'both steps settled', timeoutMs: 30_000 });
+    const totals = await stepTotals(h.database.db);
+    expect(totals.map((t) => [t.entered, t.errored, t.synced]).sort()).toEqual([[300, 300, 0], [50, 50, 0]].sort());
+    const late = await entriesForUser(h.database.db, failing.canvasId, 'fb', 'w-0');
+    expect(late[0]).toMatchObject({ status: 'errored', lastError: { code: 'RETRY_WINDOW_OVER', metaCode: 2 } });
+    expect(late[0]!.attempts).toBeGreaterThan(1);
+    const gone = await entriesForUser(h.database.db, deleted.canvasId, 'fb', 'd-0');
+    expect(gone[0]).toMatchObject({ status: 'errored', attempts: 1, lastError: { code: 'META_AUDIENCE_MISSING', metaCode: 100, metaSubcode: 33 } });
+  });
+
+  it('holds a removal from a too-small audience, then errors it when the window ends', async () => {
+    const account = await h.connectAccount();
+    const removal = await h.canvasWithAudience(account, { action: 'remove' });
+    await h.enter(removal, account, syntheticUsers('r', 20), { action: 'remove', retryWindowMs: 4000 });
+    h.startSync({ SYNC_TOO_SMALL_RETRY_INTERVAL: '1h' });
+    await waitFor(async () => (await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]?.lastError !== null, { what: 'the first attempt' });
+    const held = (await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]!;
+    expect(held).toMatchObject({ status: 'pending', attempts: 1, lastError: { code: 'META_AUDIENCE_TOO_SMALL', metaCode: 200, metaSubcode: 1870047 } });
+    expect(held.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.errored === 20, { what: 'the window to close', timeoutMs: 20_000 });
+    expect((await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]).toMatchObject({ status: 'errored', lastError: { code: 'RETRY_WINDOW_OVER', lastCode: 'META_AUDIENCE_TOO_SMALL' } });
+    expect(h.sandbox.state.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+  });
+});

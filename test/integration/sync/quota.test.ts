@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
+
+const windowMs = 4000;
+const quota = 100;
+
+/** The most requests any rolling window holds, and the fewest a window fully inside the busy period holds. */
+function windowCounts(times: readonly number[]): { max: number; minInside: number } {
+  let max = 0;
+  let minInside = Number.POSITIVE_INFINITY;
+  for (let i = 0, j = 0; i < times.length; i += 1) {
+    while ((times[j] ?? 0) <= times[i]! - windowMs) j += 1;
+    max = Math.max(max, i - j + 1);
+    if (times[i]! - times[0]! >= windowMs) minInside = Math.min(minInside, i - j + 1);
+  }
+  return { max, minInside };
+}
+
+describe('the per-account quota under a scaled clock', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    // one sandbox hour lasts 4 real seconds; the quota is 100 calls per (scaled) hour
+    h = await startSyncHarness({ timeScale: 3_600_000 / windowMs, settings: { quotaBase: quota, quotaPerAudience: 0 } });
+  });
+  afterAll(async () => h.close());
+
+  it('never sends more than the quota in any rolling window, and uses at least 95 % of it under backlog', async () => {
+    const account = await h.connectAccount();
+    const canvas = await h.canvasWithAudience(account);
+    await h.enter(canvas, account, syntheticUsers('q', 25_000));
+    const started = Date.now();
+    h.startSync({ META_QUOTA_PER_HOUR: String(quota), META_QUOTA_WINDOW: `${windowMs}ms`, SYNC_MAX_USERS_PER_REQUEST: '100', META_MAX_CONCURRENT_REQUESTS: '8' });
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, { what: 'the backlog to drain', timeoutMs: 120_000 });
+
+    const requests = h.sandbox.state.requests.filter((r) => r.accountId === account.metaAccountId && r.action === 'add');
+    expect(requests).toHaveLength(250);
+    expect(requests.filter((r) => r.status !== 200)).toEqual([]);
+    const { max, minInside } = windowCounts(requests.map((r) => r.at));
+    expect(max).toBeLessThanOrEqual(quota);
+    expect(minInside).toBeGreaterThanOrEqual(0.95 * quota);
+    // 250 requests at 100 per 4 s cannot take less than about 9.6 s
+    expect(Date.now() - started).toBeGreaterThan(9000);
+    const usage = await (await fetch(`${h.sandbox.url}/_sandbox/ad-accounts/${account.metaAccountId}/usage`)).json() as { quota: number };
+    expect(usage.quota).toBe(quota);
+  });
+});
