@@ -9,3 +9,4 @@ export { seedWorkspace, seedLaunchedCanvas } from './seed.ts';
 export { startRunnerProcess, startSyncProcess, waitForLog, readMetric, type ServiceProcess } from './runner-process.ts';
 export { workloadCanvases, workloadMessages, prng } from './workload.ts';
 export { startSyncHarness, stepTotals, syntheticUsers, type SyncHarness, type SyncAccount } from './sync-harness.ts';
+export { startSystem, type RunningSystem } from './system.ts';

@@ -2,15 +2,18 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import type { OutboundMessage, Producer } from './types.js';
 
 /**
- * An idempotent producer that waits for all in-sync replicas, using Kafka's default
- * (murmur2) key partitioner so keys land where Java producers put them.
+ * A producer that waits for all in-sync replicas, using Kafka's default (murmur2) key
+ * partitioner so keys land where Java producers put them. Not idempotent by default: kafkajs
+ * then wants endless retries, and a send that never gives up would hold a batch forever.
  */
 export async function createProducer(kafka: Kafka, options: { idempotent?: boolean } = {}): Promise<Producer> {
+  const idempotent = options.idempotent ?? false;
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
-    idempotent: options.idempotent ?? true,
-    maxInFlightRequests: options.idempotent === false ? 5 : 1,
+    idempotent,
+    maxInFlightRequests: idempotent ? 1 : 5,
     allowAutoTopicCreation: false,
+    ...(idempotent ? { retry: { retries: Number.MAX_SAFE_INTEGER } } : {}),
   });
   await producer.connect();
   return {

@@ -1,10 +1,11 @@
 import { createDatabase } from '@canvas/db';
-import { createLogger, createMetricsRegistry, createTokenCipher, handleShutdown, loadConfig, startOpsServer, wantsPrettyLogs } from '@canvas/runtime';
+import { createLogger, logProcessWarnings, createMetricsRegistry, createTokenCipher, handleShutdown, loadConfig, startOpsServer, wantsPrettyLogs } from '@canvas/runtime';
 import { syncConfigSchema } from './config.js';
 import { createAudienceSync } from './sync.js';
 
 const config = loadConfig(syncConfigSchema, process.env);
 const logger = createLogger({ name: 'audience-sync', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+logProcessWarnings(logger);
 const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'canvas-audience-sync' });
 const registry = createMetricsRegistry('audience-sync');
 const sync = createAudienceSync({ config, db, logger, registry, cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS) });

@@ -3,6 +3,7 @@ import { normalizeCommand } from './normalize.command.js';
 const usage = `usage: pnpm --silent cli <command>
   normalize                      JSON lines {"key","raw","country"?} on stdin → {"key","raw","normalized","value"}
   workspace create --name NAME   create a workspace and its first API key; prints {"workspaceId","apiKey"}
+  demo [--users N] [--rate R]    while make dev runs: launch the example canvas and send events
 `;
 
 const [command, ...args] = process.argv.slice(2);
@@ -11,6 +12,11 @@ try {
     case 'normalize':
       await normalizeCommand(process.stdin, process.stdout, new Date());
       break;
+    case 'demo': {
+      const { demoCommand } = await import('./demo.command.js');
+      await demoCommand(args, process.env);
+      break;
+    }
     case 'workspace': {
       const { workspaceCommand } = await import('./workspace.command.js');
       await workspaceCommand(args, process.env);

@@ -1,10 +1,11 @@
 import { createDatabase } from '@canvas/db';
-import { createLogger, createMetricsRegistry, handleShutdown, loadConfig, startOpsServer, wantsPrettyLogs } from '@canvas/runtime';
+import { createLogger, logProcessWarnings, createMetricsRegistry, handleShutdown, loadConfig, startOpsServer, wantsPrettyLogs } from '@canvas/runtime';
 import { runnerConfigSchema } from './config.js';
 import { createRunner } from './runner.js';
 
 const config = loadConfig(runnerConfigSchema, process.env);
 const logger = createLogger({ name: 'journey-runner', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+logProcessWarnings(logger);
 const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'canvas-journey-runner' });
 const registry = createMetricsRegistry('journey-runner');
 const runner = await createRunner({

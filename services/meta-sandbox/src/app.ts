@@ -22,7 +22,6 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   const app = Fastify({
     bodyLimit: 64 * 1024 * 1024,
     logger: false,
-    disableRequestLogging: true,
   });
   void app.register(formbody);
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {

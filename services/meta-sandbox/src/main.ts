@@ -1,9 +1,10 @@
-import { createLogger, handleShutdown, loadConfig, wantsPrettyLogs } from '@canvas/runtime';
+import { createLogger, logProcessWarnings, handleShutdown, loadConfig, wantsPrettyLogs } from '@canvas/runtime';
 import { startSandbox } from './app.js';
 import { sandboxConfigSchema } from './config.js';
 
 const config = loadConfig(sandboxConfigSchema, process.env);
 const logger = createLogger({ name: 'meta-sandbox', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+logProcessWarnings(logger);
 
 const sandbox = await startSandbox({
   host: config.SANDBOX_HOST,
