@@ -1,5 +1,5 @@
 export { provideInfrastructure, type Infrastructure } from './infrastructure.ts';
-export { createTestDatabase, type TestDatabase } from './database.ts';
+export { createTestDatabase, prepareTemplate, type TestDatabase } from './database.ts';
 export { testBrokers, testKafka, createTestTopic, uniqueName } from './kafka.ts';
 export { waitFor } from './wait.ts';
 export { startNode, stopAllProcesses, type RunningProcess } from './process.ts';

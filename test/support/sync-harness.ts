@@ -62,7 +62,7 @@ export async function startSyncHarness(options: { timeScale?: number; settings?:
       const at = Date.now();
       sandbox.state.audiences.set(audienceId, {
         id: audienceId, accountId: account.metaAccountId, name: canvasOptions.name ?? `audience ${audienceId}`, description: '', subtype: 'CUSTOM',
-        customerFileSource: 'USER_PROVIDED_ONLY', retentionDays: null, createdAt: at, updatedAt: at, deleted: false, members: new Map(), index: new Map(), sessions: new Map(),
+        customerFileSource: 'USER_PROVIDED_ONLY', retentionDays: null, createdAt: at, updatedAt: at, deleted: false, members: new Map(), index: new Map(), addedAt: new Map(), sessions: new Map(),
       });
       const canvasId = randomUUID();
       await seedLaunchedCanvas(database.db, {

@@ -15,6 +15,8 @@ export interface SandboxAudience {
   members: Map<number, Record<string, string>>;
   /** "KEY:value" of every identifier → member id, to merge and remove people. */
   index: Map<string, number>;
+  /** When each member was first added (real time), for latency measurements. */
+  addedAt: Map<number, number>;
   sessions: Map<string, number>;
 }
 
@@ -62,6 +64,7 @@ export function addMembers(audience: SandboxAudience, rows: readonly Record<stri
     const existing = ids.map((id) => audience.index.get(id)).find((m) => m !== undefined);
     const memberId = existing ?? nextMemberId++;
     const merged = { ...(audience.members.get(memberId) ?? {}), ...Object.fromEntries(Object.entries(row).filter(([, v]) => v !== '')) };
+    if (!audience.members.has(memberId)) audience.addedAt.set(memberId, Date.now());
     audience.members.set(memberId, merged);
     for (const id of identifiersOf(merged)) audience.index.set(id, memberId);
   }
@@ -75,6 +78,7 @@ export function removeMembers(audience: SandboxAudience, rows: readonly Record<s
       if (memberId === undefined) continue;
       const member = audience.members.get(memberId);
       audience.members.delete(memberId);
+      audience.addedAt.delete(memberId);
       for (const memberIdKey of member ? identifiersOf(member) : []) audience.index.delete(memberIdKey);
     }
   }

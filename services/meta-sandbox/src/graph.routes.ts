@@ -123,6 +123,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         deleted: false,
         members: new Map(),
         index: new Map(),
+        addedAt: new Map(),
         sessions: new Map(),
       });
       return { status: 200, body: { id } };
