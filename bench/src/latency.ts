@@ -2,15 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { createRunner, runnerConfigSchema } from '@canvas/journey-runner';
 import { sha256Hex } from '@canvas/meta-graph';
 import { createLogger, createMetricsRegistry } from '@canvas/runtime';
-import { startSyncHarness, stepTotals, waitFor } from '../../test/support/index.ts';
+import type { OutboundMessage } from '@canvas/kafka';
+import { prng, seedLaunchedCanvas, startSyncHarness, stepTotals, waitFor } from '../../test/support/index.ts';
 import { percentile } from './stats.ts';
 import type { BenchContext } from './context.ts';
+import { benchCanvas } from './workload.ts';
 
-/** Produce → the sandbox receiving the user, at a steady rate, with the product's 5 s batch window. */
+/**
+ * Produce → the sandbox receiving the user, with the product's 5 s batch window, for the
+ * realistic mix of the throughput runs (100 canvases) sent at a steady rate. Users who reach
+ * a Facebook step are timed from the event that let them in.
+ */
 export async function latency(ctx: BenchContext, rate: number, seconds: number): Promise<{ p50: number; p99: number; users: number; rate: number }> {
   const h = await startSyncHarness();
   const account = await h.connectAccount();
-  const canvas = await h.canvasWithAudience(account);
+  const { audienceId } = await h.canvasWithAudience(account, { name: 'latency' });
+  for (let i = 0; i < 100; i += 1) {
+    await seedLaunchedCanvas(h.database.db, { id: randomUUID(), workspaceId: h.workspaceId, definition: benchCanvas(i), audience: { adAccountId: account.adAccountId, metaAccountId: account.metaAccountId, audienceId } });
+  }
   const topic = await ctx.topic('latency');
   const config = runnerConfigSchema.parse({
     KAFKA_BROKERS: ctx.brokers.join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: `lat-${randomUUID().slice(0, 8)}`,
@@ -22,29 +31,42 @@ export async function latency(ctx: BenchContext, rate: number, seconds: number):
   // let the group settle before the clock starts
   await new Promise((resolve) => setTimeout(resolve, 3000));
 
+  const random = prng(17);
+  const headers = { 'workspace-id': h.workspaceId };
   const producedAt = new Map<string, number>();
   const total = Math.round(rate * seconds);
-  const tick = 100;
-  const perTick = Math.max(1, Math.round((rate * tick) / 1000));
+  const perTick = Math.max(1, Math.round(rate / 10));
   const started = Date.now();
+  let timed = 0;
   for (let sent = 0; sent < total;) {
-    const batch = [];
+    const batch: OutboundMessage[] = [];
+    const now = Date.now();
     for (let i = 0; i < perTick && sent < total; i += 1, sent += 1) {
       const userId = `lat-${sent}`;
-      const email = `${userId}@example.com`;
-      producedAt.set(sha256Hex(email), Date.now());
-      batch.push({ key: userId, headers: { 'workspace-id': h.workspaceId }, value: JSON.stringify({ type: 'track', messageId: `${userId}-e`, userId, event: 'e', context: { traits: { email } } }) });
+      if (random() < 0.2) {
+        // an action: a new user enters one canvas; even canvases hand the user to Meta
+        const canvas = Math.floor(random() * 100);
+        const email = `${userId}@example.com`;
+        if (canvas % 2 === 0) {
+          producedAt.set(sha256Hex(email), now);
+          timed += 1;
+        }
+        batch.push({ key: userId, headers, value: JSON.stringify({ type: 'track', messageId: `${userId}-a`, userId, event: `action_${canvas}`, context: { traits: { email, country: 'US' } } }) });
+      } else {
+        batch.push({ key: userId, headers, value: JSON.stringify({ type: 'track', messageId: `${userId}-p`, userId, event: 'page_viewed', properties: { path: '/products/42' } }) });
+      }
     }
     await ctx.produce(topic, batch);
     const due = started + (sent / rate) * 1000;
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
   }
   await waitFor(async () => {
-    const [step] = await stepTotals(h.database.db);
-    return step !== undefined && step.entered >= total && step.pending === 0;
+    const synced = (await stepTotals(h.database.db)).reduce((n, s) => n + s.synced, 0);
+    const pending = (await stepTotals(h.database.db)).reduce((n, s) => n + s.pending, 0);
+    return synced >= timed && pending === 0;
   }, { what: 'every user delivered', timeoutMs: 300_000, intervalMs: 200 });
 
-  const audience = h.sandbox.state.audiences.get(canvas.audienceId)!;
+  const audience = h.sandbox.state.audiences.get(audienceId)!;
   const latencies: number[] = [];
   for (const [memberId, member] of audience.members) {
     const sentAt = member.EMAIL ? producedAt.get(member.EMAIL) : undefined;

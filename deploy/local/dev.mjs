@@ -35,6 +35,7 @@ const dev = {
   RUNNER_OPS_URL: 'http://127.0.0.1:9101',
   SYNC_OPS_URL: 'http://127.0.0.1:9102',
   API_KEY: saved.API_KEY ?? '',
+  WORKSPACE_ID: saved.WORKSPACE_ID ?? '',
 };
 
 // the encryption key must outlive this run, or stored tokens could not be read again
@@ -130,6 +131,7 @@ try {
     const created = JSON.parse(execFileSync(process.execPath, [`${root}services/cli/dist/main.js`, 'workspace', 'create', '--name', 'Demo'], { env: { ...process.env, DATABASE_URL: dev.DATABASE_URL } }).toString());
     dev.API_KEY = created.apiKey;
   }
+  dev.WORKSPACE_ID = (await api('GET', '/v1/workspace')).body.id;
   writeEnvFile(dev);
   const accounts = await api('GET', '/v1/ad-accounts');
   const existing = accounts.body.data.find((a) => a.adAccountId === `act_${dev.SANDBOX_ACCOUNT}`);
@@ -142,6 +144,7 @@ try {
   say('');
   say(color(1, 'Canvas journey engine is running.'));
   say(`  API key (demo workspace)  ${dev.API_KEY}`);
+  say(`  workspace id              ${dev.WORKSPACE_ID}   (producers put it in the "workspace-id" header)`);
   say(`  API                       ${dev.API_URL}        docs: ${dev.API_URL}/docs   OpenAPI: ${dev.API_URL}/openapi.json`);
   say(`  metrics                   ${dev.API_URL}/metrics   ${dev.RUNNER_OPS_URL}/metrics   ${dev.SYNC_OPS_URL}/metrics`);
   say(`  Graph API sandbox         ${dev.SANDBOX_URL}/_sandbox/audiences   (ad account act_${dev.SANDBOX_ACCOUNT})`);

@@ -29,6 +29,16 @@ fetch_package() {
   [ "$actual" = "$integrity" ] || { say "integrity mismatch for $spec"; rm -f "$out"; exit 1; }
 }
 
+# Downloads and unpacks an npm package into a folder of .toolchain.
+install_package() {
+  local spec="$1" target="$2" tmp
+  tmp="$(mktemp -d)"
+  fetch_package "$spec" "$tmp/package.tgz"
+  rm -rf "$target" && mkdir -p "$target"
+  tar -xzf "$tmp/package.tgz" -C "$target" --strip-components=1
+  rm -rf "$tmp"
+}
+
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 system_node="$(PATH="${PATH//$bin:/}" command -v node || true)"
@@ -40,11 +50,7 @@ else
   os="$(uname -s | tr '[:upper:]' '[:lower:]')"
   case "$(uname -m)" in x86_64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; *) say "unsupported CPU $(uname -m)"; exit 1 ;; esac
   say "installing Node $NODE_VERSION (node-$os-$arch, about 30 MB) from the npm registry"
-  tmp="$(mktemp -d)"
-  fetch_package "node-$os-$arch@$NODE_VERSION" "$tmp/node.tgz"
-  rm -rf "$dir/node" && mkdir -p "$dir/node"
-  tar -xzf "$tmp/node.tgz" -C "$dir/node" --strip-components=1
-  rm -rf "$tmp"
+  install_package "node-$os-$arch@$NODE_VERSION" "$dir/node"
   say "Node $("$dir/node/bin/node" -v) ready"
 fi
 if [ -x "$dir/node/bin/node" ]; then
@@ -57,11 +63,7 @@ fi
 
 if [ ! -f "$dir/pnpm/package.json" ] || [ "$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$dir/pnpm/package.json" | head -1)" != "$PNPM_VERSION" ]; then
   say "installing pnpm $PNPM_VERSION from the npm registry"
-  tmp="$(mktemp -d)"
-  fetch_package "pnpm@$PNPM_VERSION" "$tmp/pnpm.tgz"
-  rm -rf "$dir/pnpm" && mkdir -p "$dir/pnpm"
-  tar -xzf "$tmp/pnpm.tgz" -C "$dir/pnpm" --strip-components=1
-  rm -rf "$tmp"
+  install_package "pnpm@$PNPM_VERSION" "$dir/pnpm"
 fi
 cat > "$bin/pnpm" <<SH
 #!/usr/bin/env bash

@@ -1,20 +1,12 @@
 import type { CanvasDefinitionInput, MatchKey } from '@canvas/canvas';
 import type { OutboundMessage } from '@canvas/kafka';
+import { seededRandom } from '@canvas/runtime';
 
 const events = ['viewed', 'added_to_cart', 'purchased', 'signed_up', 'searched', 'shared', 'reviewed', 'refunded', 'logged_in', 'subscribed'] as const;
 const countries = ['US', 'CA', 'FR', 'DE', 'United States', 'Brazil'];
 
-/** A small seeded generator, so every run produces the same workload. */
-export function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so every run produces the same workload. */
+export const prng = seededRandom;
 
 const fb = (id: string, next: string | null, keys: MatchKey[] = ['EMAIL', 'PHONE']) => ({ id, kind: 'facebook_audience' as const, audience: { id: '238000001' }, matchKeys: keys, next });
 

@@ -54,25 +54,10 @@ export async function entriesForUser(db: Executor, canvasId: string, stepId: str
   return rows.map(toAudienceEntry);
 }
 
-/** A user handed to the sync by the runner. */
-export interface NewAudienceEntry {
-  metaAccountId: string;
-  adAccountId: string;
-  workspaceId: string;
-  audienceId: string;
-  action: 'add' | 'remove';
-  canvasId: string;
-  version: number;
-  stepId: string;
-  userId: string;
-  entrySeq: number;
-  schema: string[];
-  values: string[];
+/** A user handed to the sync by the runner: an entry before its first attempt. */
+export type NewAudienceEntry = Omit<AudienceEntry, 'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'updatedAt'> & {
   status: 'pending' | 'not_synced' | 'errored';
-  enteredAt: Date;
-  deadlineAt: Date;
-  lastError: EntryError | null;
-}
+};
 
 /** Writes hand-offs; the (account, canvas, step, user, entry) key makes a replay a no-op. */
 export async function insertAudienceEntries(tx: Executor, entries: readonly NewAudienceEntry[]): Promise<number> {

@@ -5,5 +5,6 @@ export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type
 export { handleShutdown, type Closer } from './shutdown.js';
 export { CanvasError, hasCode } from './errors.js';
 export { sleep } from './sleep.js';
+export { seededRandom } from './seeded-random.js';
 export { logProcessWarnings } from './process-warnings.js';
 export { createTokenCipher, type TokenCipher } from './token-cipher.js';

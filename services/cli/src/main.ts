@@ -4,6 +4,7 @@ const usage = `usage: pnpm --silent cli <command>
   normalize                      JSON lines {"key","raw","country"?} on stdin → {"key","raw","normalized","value"}
   workspace create --name NAME   create a workspace and its first API key; prints {"workspaceId","apiKey"}
   demo [--users N] [--rate R]    while make dev runs: launch the example canvas and send events
+  produce [--workspace ID]       JSON events on stdin, one per line, to the user-events topic
 `;
 
 const [command, ...args] = process.argv.slice(2);
@@ -15,6 +16,11 @@ try {
     case 'demo': {
       const { demoCommand } = await import('./demo.command.js');
       await demoCommand(args, process.env);
+      break;
+    }
+    case 'produce': {
+      const { produceCommand } = await import('./produce.command.js');
+      await produceCommand(args, process.env);
       break;
     }
     case 'workspace': {

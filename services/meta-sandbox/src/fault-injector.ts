@@ -1,4 +1,4 @@
-import { seededRandom } from './prng.js';
+import { seededRandom } from '@canvas/runtime';
 
 export type FaultKind = 'error' | 'http_status' | 'latency' | 'drop' | 'html';
 

@@ -1,4 +1,4 @@
-/** mulberry32: a small seeded generator, so fault runs can be repeated. */
+/** mulberry32: a small seeded generator, so runs that draw numbers can be repeated. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
