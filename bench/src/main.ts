@@ -68,7 +68,7 @@ results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.na
 
 // 3. latency at half the measured maximum
 ctx.log('3/6 latency');
-const halfLoad = Math.round((results.engine100 as Figure).median / 2);
+const halfLoad = Math.round((results.engine100).median / 2);
 const latencyRuns: { p50: number; p99: number; users: number; rate: number }[] = [];
 for (let i = 0; i < ctx.repeats; i += 1) latencyRuns.push(await latency(ctx, halfLoad, size.latencySeconds));
 results.latencyP50 = figure(latencyRuns.map((r) => r.p50));
