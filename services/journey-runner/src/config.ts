@@ -16,7 +16,7 @@ export const runnerConfigSchema = z.object({
   KAFKA_SESSION_TIMEOUT: duration('30s'),
   KAFKA_HEARTBEAT_INTERVAL: duration('3s'),
   /** Messages per PostgreSQL transaction. */
-  BATCH_MAX_MESSAGES: positiveInt(500),
+  BATCH_MAX_MESSAGES: positiveInt(2000),
   MAX_EVENT_BYTES: positiveInt(65_536),
   DATABASE_URL: z.string().url().default(defaultDatabaseUrl),
   DATABASE_POOL_SIZE: positiveInt(8),
