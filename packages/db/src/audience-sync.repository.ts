@@ -148,3 +148,12 @@ export async function savePacing(db: Executor, metaAccountId: string, pacing: { 
       updated_at: eb.ref('excluded.updated_at'),
     }))).execute();
 }
+
+/** Every pending entry of a workspace connection → errored, e.g. when the connection is deleted. */
+export async function errorPendingOfConnection(tx: Executor, adAccountId: string, error: EntryError, now: Date): Promise<CounterDelta[]> {
+  const rows = await tx.updateTable('audience_entries')
+    .set({ status: 'errored', last_error: JSON.stringify(error), updated_at: now })
+    .where('ad_account_id', '=', adAccountId).where('status', '=', 'pending')
+    .returning(['canvas_id', 'version', 'step_id']).execute();
+  return deltas(rows, 'errored');
+}

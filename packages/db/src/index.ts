@@ -24,5 +24,5 @@ export {
 } from './journey-state.repository.js';
 export {
   dueGroups, dueEntriesPage, markSynced, markErrored, deferEntries, notePendingReason, expireOverdue, pendingStats, connectedMetaAccounts,
-  audiencesOnAccount, readPacing, savePacing, groupKey, type EntryGroup, type DueEntry, type Pacing,
+  audiencesOnAccount, readPacing, savePacing, groupKey, errorPendingOfConnection, type EntryGroup, type DueEntry, type Pacing,
 } from './audience-sync.repository.js';

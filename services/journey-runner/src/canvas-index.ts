@@ -32,7 +32,9 @@ export class CanvasIndex {
     const [live, workspaces] = await Promise.all([liveCanvasVersions(this.db), listWorkspaceIds(this.db)]);
     const byTrigger = new Map<string, IndexedCanvas[]>();
     for (const row of live) {
-      const version: CanvasVersion = { canvasId: row.canvasId, version: row.version, definition: CanvasDefinition.parse(row.definition) };
+      // launched versions never change: parse each once
+      const known = this.versions.get(versionKey(row.canvasId, row.version));
+      const version: CanvasVersion = known?.version ?? { canvasId: row.canvasId, version: row.version, definition: CanvasDefinition.parse(row.definition) };
       this.versions.set(versionKey(row.canvasId, row.version), { version, resolved: row.resolved });
       const key = `${row.workspaceId}\u0000${version.definition.entry.trigger.event}`;
       const list = byTrigger.get(key) ?? [];

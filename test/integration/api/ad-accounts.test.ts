@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { addCounters } from '@canvas/db';
 import { createTokenCipher } from '@canvas/runtime';
 import { abandonedCartCanvas, startApiHarness, type ApiHarness } from '@canvas/test-support';
 
@@ -99,7 +100,19 @@ describe('ad-account connections', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ code: 'AD_ACCOUNT_IN_USE' });
     await h.call('POST', `/v1/canvases/${canvas.id}/archive`);
+    // a user still waiting for this connection
+    const version = await h.database.db.selectFrom('canvas_versions').select('resolved').where('canvas_id', '=', canvas.id).executeTakeFirstOrThrow();
+    const audienceId = (version.resolved as Record<string, { audienceId: string }>).fb!.audienceId;
+    await h.database.db.insertInto('audience_entries').values({
+      meta_account_id: accountId, ad_account_id: created.id, workspace_id: h.workspaceId, audience_id: audienceId, action: 'add', canvas_id: canvas.id, version: 1,
+      step_id: 'fb', user_id: 'waiting', entry_seq: 1, schema: ['EMAIL'], row_values: ['a'.repeat(64)], status: 'pending', next_attempt_at: new Date(),
+      entered_at: new Date(), deadline_at: new Date(Date.now() + 3_600_000), last_error: null, sent_at: null,
+    }).execute();
+    await addCounters(h.database.db, [{ canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'entered', delta: 1 }, { canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'pending', delta: 1 }], new Date(), 0);
     expect((await h.call('DELETE', `/v1/ad-accounts/${created.id}`)).statusCode).toBe(204);
+    const fb = (await h.call('GET', `/v1/canvases/${canvas.id}/analytics`)).json<{ steps: { stepId: string; facebook: unknown }[] }>().steps.find((s) => s.stepId === 'fb');
+    expect(fb?.facebook).toEqual({ synced: 0, notSynced: 0, pending: 0, errored: 1 });
+    expect((await h.call('GET', `/v1/canvases/${canvas.id}/steps/fb/users/waiting`)).json()).toMatchObject({ entries: [{ status: 'errored', lastError: { code: 'AD_ACCOUNT_REMOVED' } }] });
     expect((await h.call('GET', `/v1/ad-accounts/${created.id}`)).statusCode).toBe(404);
   });
 });
