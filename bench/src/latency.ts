@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createRunner, runnerConfigSchema } from '@canvas/journey-runner';
 import { sha256Hex } from '@canvas/meta-graph';
-import { createLogger, createMetricsRegistry } from '@canvas/runtime';
 import type { OutboundMessage } from '@canvas/kafka';
-import { prng, seedLaunchedCanvas, startSyncHarness, stepTotals, waitFor } from '../../test/support/index.ts';
+import { prng, seedLaunchedCanvas, startRunnerProcess, startSyncHarness, startSyncProcess, stepTotals, waitFor, waitForLog } from '../../test/support/index.ts';
 import { percentile } from './stats.ts';
 import type { BenchContext } from './context.ts';
 import { benchCanvas } from './workload.ts';
@@ -11,9 +9,12 @@ import { benchCanvas } from './workload.ts';
 /**
  * Produce → the sandbox receiving the user, with the product's 5 s batch window, for the
  * realistic mix of the throughput runs (100 canvases) sent at a steady rate. Users who reach
- * a Facebook step are timed from the event that let them in.
+ * a Facebook step are timed from the event that let them in. The runner and the sync run as
+ * their own processes, as deployed; the sandbox plays Meta in this one.
  */
-export async function latency(ctx: BenchContext, rate: number, seconds: number): Promise<{ p50: number; p99: number; users: number; rate: number }> {
+export interface LatencyResult { p50: number; p99: number; runnerP99: number; syncP99: number; users: number; rate: number }
+
+export async function latency(ctx: BenchContext, rate: number, seconds: number): Promise<LatencyResult> {
   const h = await startSyncHarness();
   const account = await h.connectAccount();
   const { audienceId } = await h.canvasWithAudience(account, { name: 'latency' });
@@ -21,14 +22,13 @@ export async function latency(ctx: BenchContext, rate: number, seconds: number):
     await seedLaunchedCanvas(h.database.db, { id: randomUUID(), workspaceId: h.workspaceId, definition: benchCanvas(i), audience: { adAccountId: account.adAccountId, metaAccountId: account.metaAccountId, audienceId } });
   }
   const topic = await ctx.topic('latency');
-  const config = runnerConfigSchema.parse({
+  const runner = startRunnerProcess({
     KAFKA_BROKERS: ctx.brokers.join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: `lat-${randomUUID().slice(0, 8)}`,
-    DATABASE_URL: h.database.url, CREATE_TOPICS: 'false', LOG_LEVEL: 'warn',
+    DATABASE_URL: h.database.url, CREATE_TOPICS: 'false',
   });
-  const runner = await createRunner({ config, db: h.database.db, logger: createLogger({ name: 'bench', level: 'warn' }), registry: createMetricsRegistry('journey-runner') });
-  await runner.start();
-  h.startSync({ SYNC_BATCH_WINDOW: '5s' });
-  // let the group settle before the clock starts
+  const sync = startSyncProcess(h.syncEnv({ SYNC_BATCH_WINDOW: '5s' }));
+  await Promise.all([waitForLog(runner, 'journey runner started'), waitForLog(sync, 'audience sync started')]);
+  // let the group and the account ownership settle before the clock starts
   await new Promise((resolve) => setTimeout(resolve, 3000));
 
   const random = prng(17);
@@ -66,14 +66,25 @@ export async function latency(ctx: BenchContext, rate: number, seconds: number):
     return synced >= timed && pending === 0;
   }, { what: 'every user delivered', timeoutMs: 300_000, intervalMs: 200 });
 
+  // when the runner handed each user over: the split between the runner's part and the sync's
+  const handedAt = new Map((await h.database.db.selectFrom('audience_entries').select(['row_values', 'entered_at']).execute()).map((r) => [r.row_values[0], r.entered_at.getTime()]));
   const audience = h.sandbox.state.audiences.get(audienceId)!;
   const latencies: number[] = [];
+  const runnerPart: number[] = [];
+  const syncPart: number[] = [];
   for (const [memberId, member] of audience.members) {
     const sentAt = member.EMAIL ? producedAt.get(member.EMAIL) : undefined;
     const addedAt = audience.addedAt.get(memberId);
-    if (sentAt !== undefined && addedAt !== undefined) latencies.push(addedAt - sentAt);
+    const handed = member.EMAIL ? handedAt.get(member.EMAIL) : undefined;
+    if (sentAt === undefined || addedAt === undefined || handed === undefined) continue;
+    latencies.push(addedAt - sentAt);
+    runnerPart.push(handed - sentAt);
+    syncPart.push(addedAt - handed);
   }
-  await runner.stop();
+  await Promise.all([runner.stop('SIGTERM'), sync.stop('SIGTERM')]);
   await h.close();
-  return { p50: percentile(latencies, 50) / 1000, p99: percentile(latencies, 99) / 1000, users: latencies.length, rate };
+  return {
+    p50: percentile(latencies, 50) / 1000, p99: percentile(latencies, 99) / 1000,
+    runnerP99: percentile(runnerPart, 99) / 1000, syncP99: percentile(syncPart, 99) / 1000, users: latencies.length, rate,
+  };
 }

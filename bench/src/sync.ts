@@ -64,13 +64,13 @@ export async function quotaUse(users: number): Promise<{ meanUse: number; minUse
 }
 
 /** Peak RSS of an audience-sync process draining a backlog of pending users. */
-export async function syncPeakRss(users: number, limitMs: number): Promise<{ peakMb: number; delivered: number }> {
+export async function syncPeakRss(users: number, limitMs: number, nodeOptions?: string): Promise<{ peakMb: number; delivered: number }> {
   const h = await startSyncHarness();
   try {
     const account = await h.connectAccount();
     const canvas = await h.canvasWithAudience(account);
     await seedPending(h.database.db, account, canvas, h.workspaceId, users, 'mem');
-    const sync = startSyncProcess(h.syncEnv({ SYNC_BATCH_WINDOW: '5s', LOG_LEVEL: 'warn' }));
+    const sync = startSyncProcess(h.syncEnv({ SYNC_BATCH_WINDOW: '5s', LOG_LEVEL: 'warn', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }));
     const deadline = Date.now() + limitMs;
     let peakMb = 0;
     let delivered = 0;

@@ -11,6 +11,6 @@ export {
   type CustomAudience, type UsersResult, type UploadSession, type NewCustomAudience,
 } from './client.js';
 export { withTransientRetry, type TransientRetryOptions } from './retry.js';
-export { AccountLimiter, paceFactor, type AccountLimiterOptions } from './limiter.js';
+export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';
 export { customAudienceQuota } from './quota.js';
 export type { AdAccountDirectory, AudienceUploader } from './port.js';

@@ -74,16 +74,10 @@ export class AccountWorker {
     }
   }
 
-  /** One batch window: expire, refresh connections, start draining every due group that is idle. */
+  /** One batch window: refresh connections, start draining every idle due group, then expire. */
   async tick(): Promise<void> {
     const { db, metaAccountId } = this.deps;
     const now = this.deps.now();
-    await db.transaction().execute(async (tx) => {
-      const expired = await expireOverdue(tx, metaAccountId, now);
-      await addCounters(tx, expired, now, this.deps.shard);
-      const errored = expired.filter((d) => d.metric === 'errored').length;
-      if (errored > 0) this.deps.metrics.users.inc({ status: 'errored' }, errored);
-    });
     this.connections = new Map((await adAccountsForMetaId(db, metaAccountId)).map((c) => [c.id, c]));
     this.heldConnections = new Set([...this.connections.values()].filter((c) => c.status !== 'connected').map((c) => c.id));
     const usable = [...this.connections.values()].filter((c) => c.status === 'connected').map((c) => c.id);
@@ -96,6 +90,13 @@ export class AccountWorker {
       const drain = this.drain(group, now).finally(() => this.busy.delete(key));
       this.busy.set(key, drain);
     }
+    // after the sends are under way: expiry is not urgent, a user's first batch is
+    await db.transaction().execute(async (tx) => {
+      const expired = await expireOverdue(tx, metaAccountId, now);
+      await addCounters(tx, expired, now, this.deps.shard);
+      const errored = expired.filter((d) => d.metric === 'errored').length;
+      if (errored > 0) this.deps.metrics.users.inc({ status: 'errored' }, errored);
+    });
     await this.report(now);
   }
 

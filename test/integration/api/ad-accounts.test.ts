@@ -91,6 +91,15 @@ describe('ad-account connections', () => {
     expect((await h.call('GET', `/v1/ad-accounts/${created.id}`)).json()).toMatchObject({ id: created.id });
   });
 
+  it('answers 502 when Meta refuses a call the API makes for the designer', async () => {
+    const { accountId, token } = account();
+    const created = (await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token })).json<AdAccountView>();
+    h.sandbox.state.faults.add({ kind: 'error', code: 200, message: '(#200) Permissions error', count: 1 });
+    const response = await h.call('GET', `/v1/ad-accounts/${created.id}/audiences`);
+    expect(response.statusCode).toBe(502);
+    expect(response.json()).toMatchObject({ code: 'META_REJECTED' });
+  });
+
   it('refuses to disconnect an account a running canvas sends to, and allows it once archived', async () => {
     const { accountId, token } = account();
     const created = (await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token })).json<AdAccountView>();

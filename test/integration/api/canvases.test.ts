@@ -45,6 +45,32 @@ describe('canvases', () => {
     expect(codes).toEqual(['no_entry /body/firstStep', 'no_identifier_key /body/steps/1/matchKeys', 'unknown_step /body/steps/0/next']);
   });
 
+  it.each<[string, (base: ReturnType<typeof abandonedCartCanvas>) => unknown, string, string]>([
+    ['required', (b) => ({ ...b, name: undefined }), 'required', '/body/name'],
+    ['invalid_type', (b) => ({ ...b, steps: {} }), 'invalid_type', '/body/steps'],
+    ['too_short', (b) => ({ ...b, name: '' }), 'too_short', '/body/name'],
+    ['too_many', (b) => ({ ...b, steps: Array.from({ length: 201 }, (_, i) => ({ id: `s${i}`, kind: 'exit' })) }), 'too_many', '/body/steps'],
+    ['unknown_field', (b) => ({ ...b, owner: 'me' }), 'unknown_field', '/body/owner'],
+    ['invalid_value', (b) => ({ ...b, steps: [{ ...b.steps[0], duration: 'later' }, b.steps[1]] }), 'invalid_value', '/body/steps/0/duration'],
+    ['unknown_match_key', (b) => ({ ...b, steps: [b.steps[0], { ...b.steps[1], matchKeys: ['EMAIL', 'SSN'] }] }), 'unknown_match_key', '/body/steps/1/matchKeys/1'],
+    ['no_entry', (b) => ({ ...b, firstStep: 'x' }), 'no_entry', '/body/firstStep'],
+    ['unknown_step', (b) => ({ ...b, steps: [{ ...b.steps[0], next: 'x' }, b.steps[1]] }), 'unknown_step', '/body/steps/0/next'],
+    ['duplicate_step', (b) => ({ ...b, steps: [...b.steps, { id: 'fb', kind: 'exit' }] }), 'duplicate_step', '/body/steps/2/id'],
+    ['unreachable_step', (b) => ({ ...b, steps: [...b.steps, { id: 'alone', kind: 'exit' }] }), 'unreachable_step', '/body/steps/2'],
+    ['cycle', (b) => ({ ...b, steps: [b.steps[0], { ...b.steps[1], next: 'wait' }] }), 'cycle', '/body/steps/1/next'],
+    ['percentages_sum', (b) => ({ ...b, firstStep: 'ab', steps: [{ id: 'ab', kind: 'random_split', paths: [{ percent: 60, next: null }, { percent: 60, next: null }] }] }), 'percentages_sum', '/body/steps/0/paths'],
+    ['too_long', (b) => ({ ...b, steps: [b.steps[0], { ...b.steps[1], audience: { create: { name: 'x', description: 'y'.repeat(201) } } }] }), 'too_long', '/body/steps/1/audience/create/description'],
+    ['delay_spec', (b) => ({ ...b, steps: [{ id: 'wait', kind: 'delay', next: 'fb' }, b.steps[1]] }), 'delay_spec', '/body/steps/0'],
+    ['invalid_timezone', (b) => ({ ...b, steps: [{ id: 'wait', kind: 'delay', until: { time: '09:00', timezone: 'Nowhere/City' }, next: 'fb' }, b.steps[1]] }), 'invalid_timezone', '/body/steps/0/until/timezone'],
+    ['no_identifier_key', (b) => ({ ...b, steps: [b.steps[0], { ...b.steps[1], matchKeys: ['FN'] }] }), 'no_identifier_key', '/body/steps/1/matchKeys'],
+    ['duplicate_match_key', (b) => ({ ...b, steps: [b.steps[0], { ...b.steps[1], matchKeys: ['PHONE', 'PHONE'] }] }), 'duplicate_match_key', '/body/steps/1/matchKeys/1'],
+    ['schedule_order', (b) => ({ ...b, entry: { ...b.entry, schedule: { startAt: '2027-01-02T00:00:00Z', endAt: '2027-01-01T00:00:00Z' } } }), 'schedule_order', '/body/entry/schedule/endAt'],
+  ])('answers %s with 422, the code and the path', async (_name, change, code, path) => {
+    const response = await h.call('POST', '/v1/canvases', change(abandonedCartCanvas()));
+    expect(response.statusCode).toBe(422);
+    expect(response.json<{ code: string; errors: { code: string; path: string }[] }>()).toMatchObject({ code: 'CANVAS_INVALID', errors: expect.arrayContaining([expect.objectContaining({ code, path })]) });
+  });
+
   it('validates without saving', async () => {
     const before = (await h.call('GET', '/v1/canvases')).json<{ data: unknown[] }>().data.length;
     const ok = await h.call('POST', '/v1/canvases/validate', abandonedCartCanvas());

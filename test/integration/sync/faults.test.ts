@@ -26,7 +26,7 @@ describe('audience sync under faults', () => {
     expect(h.sandbox.state.audiences.get(canvas.audienceId)!.members.size).toBe(5000);
     const codes = h.sandbox.state.requests.filter((r) => r.status !== 200).map((r) => r.metaCode);
     expect(codes.filter((c) => c === 80003)).toHaveLength(8);
-    expect(codes.filter((c) => c === 2).length).toBeGreaterThan(5);
+    expect(codes.filter((c) => c === 2).length).toBeGreaterThan(0);
     const answer = await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'f0-0');
     expect(answer[0]).toMatchObject({ status: 'synced', lastError: null });
     expect(answer[0]!.sentAt).not.toBeNull();
@@ -63,7 +63,7 @@ describe('audience sync under faults', () => {
     const deleted = await h.canvasWithAudience(account, { name: 'deleted' });
     h.sandbox.state.audiences.get(deleted.audienceId)!.deleted = true;
     h.sandbox.state.faults.add({ kind: 'http_status', status: 503, match: { pathContains: failing.audienceId } });
-    await h.enter(failing, account, syntheticUsers('w', 300), { retryWindowMs: 3000 });
+    await h.enter(failing, account, syntheticUsers('w', 300), { retryWindowMs: 6000 });
     await h.enter(deleted, account, syntheticUsers('d', 50));
     h.startSync();
     await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), { what: 'both steps settled', timeoutMs: 30_000 });
