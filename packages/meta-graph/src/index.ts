@@ -14,3 +14,4 @@ export { withTransientRetry, type TransientRetryOptions } from './retry.js';
 export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';
 export { customAudienceQuota } from './quota.js';
 export type { AdAccountDirectory, AudienceUploader } from './port.js';
+export { graphApiSettings } from './config.js';

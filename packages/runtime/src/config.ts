@@ -71,3 +71,15 @@ export const list = (fallback: string) =>
     .transform((text) => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** How a process logs; every service reads these. */
+export const logSettings = {
+  LOG_LEVEL: logLevel,
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+};
+
+/** The key access tokens are encrypted with, and older keys still read after a rotation. */
+export const tokenKeySettings = {
+  TOKEN_ENCRYPTION_KEY: z.string().min(1, 'required: 32 random bytes, base64 (openssl rand -base64 32), the same in the API and the sync'),
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(''),
+};

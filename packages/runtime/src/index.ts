@@ -1,4 +1,4 @@
-export { ConfigError, loadConfig, port, positiveInt, flag, duration, list, logLevel, parseDuration } from './config.js';
+export { ConfigError, loadConfig, port, positiveInt, flag, duration, list, logLevel, parseDuration, logSettings, tokenKeySettings } from './config.js';
 export { createLogger, wantsPrettyLogs, redactedPaths, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, metricFactory, Registry, Counter, Gauge, Histogram, type MetricFactory } from './metrics.js';
 export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type OpsServer } from './health.js';

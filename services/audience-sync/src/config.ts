@@ -1,17 +1,13 @@
 import { defaultDatabaseUrl } from '@canvas/db';
-import { defaultGraphVersion } from '@canvas/meta-graph';
-import { duration, list, logLevel, port, positiveInt } from '@canvas/runtime';
+import { graphApiSettings } from '@canvas/meta-graph';
+import { duration, logSettings, port, positiveInt, tokenKeySettings } from '@canvas/runtime';
 import { z } from 'zod';
 
 export const syncConfigSchema = z.object({
   DATABASE_URL: z.string().url().default(defaultDatabaseUrl),
   DATABASE_POOL_SIZE: positiveInt(8),
-  TOKEN_ENCRYPTION_KEY: z.string().min(1, 'required: the key the API encrypts tokens with'),
-  TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(''),
-  META_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
-  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default(defaultGraphVersion),
-  META_APP_ID: z.string().optional(),
-  META_APP_SECRET: z.string().optional(),
+  ...tokenKeySettings,
+  ...graphApiSettings,
   META_REQUEST_TIMEOUT: duration('60s'),
   /** Calls per window per ad account; "auto" is Meta's 190,000 + 40 × audiences, capped at 700,000. */
   META_QUOTA_PER_HOUR: z.union([z.literal('auto'), z.coerce.number().int().positive()]).default('auto'),
@@ -31,8 +27,7 @@ export const syncConfigSchema = z.object({
   SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),
   OPS_HOST: z.string().default('127.0.0.1'),
   OPS_PORT: port(9102),
-  LOG_LEVEL: logLevel,
-  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  ...logSettings,
 });
 
 export type SyncConfig = z.infer<typeof syncConfigSchema>;

@@ -1,5 +1,5 @@
 import { defaultDatabaseUrl } from '@canvas/db';
-import { duration, flag, list, logLevel, port, positiveInt } from '@canvas/runtime';
+import { duration, flag, list, logSettings, port, positiveInt } from '@canvas/runtime';
 import { z } from 'zod';
 
 export const runnerConfigSchema = z.object({
@@ -29,8 +29,7 @@ export const runnerConfigSchema = z.object({
   CANVAS_REFRESH_INTERVAL: duration('5s'),
   OPS_HOST: z.string().default('127.0.0.1'),
   OPS_PORT: port(9101),
-  LOG_LEVEL: logLevel,
-  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  ...logSettings,
 });
 
 export type RunnerConfig = z.infer<typeof runnerConfigSchema>;

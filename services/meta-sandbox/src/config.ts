@@ -1,4 +1,4 @@
-import { flag, logLevel, port, positiveInt } from '@canvas/runtime';
+import { flag, logSettings, port, positiveInt } from '@canvas/runtime';
 import { z } from 'zod';
 
 export const sandboxConfigSchema = z.object({
@@ -12,8 +12,7 @@ export const sandboxConfigSchema = z.object({
   SANDBOX_SEED: positiveInt(42),
   /** "ACCOUNT_ID:TOKEN" pairs created at start, for demos. */
   SANDBOX_SEED_ACCOUNTS: z.string().default(''),
-  LOG_LEVEL: logLevel,
-  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  ...logSettings,
 });
 
 export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
