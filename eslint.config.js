@@ -29,7 +29,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
-      'import-x/no-extraneous-dependencies': ['error', { packageDir: ['.', './packages/runtime', './packages/kafka', './packages/db', './packages/canvas', './packages/meta-graph', './services/api', './services/journey-runner', './services/audience-sync', './services/meta-sandbox', './services/cli', './test', './bench'] }],
+      'import-x/no-extraneous-dependencies': ['error', { packageDir: ['.', './packages/runtime', './packages/kafka', './packages/db', './packages/canvas', './packages/normalize', './packages/meta-graph', './services/api', './services/journey-runner', './services/audience-sync', './services/meta-sandbox', './services/cli', './test', './bench'] }],
       'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Only packages/kafka talks to kafkajs; use @canvas/kafka.' }] }],
       'no-console': 'error',
     },

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 
 // libphonenumber's ESM build imports JSON without attributes, which Jest's ESM mode deprecates
-const requireFromMetaGraph = createRequire(new URL('./packages/meta-graph/package.json', import.meta.url));
+const requireFromNormalize = createRequire(new URL('./packages/normalize/package.json', import.meta.url));
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
@@ -20,11 +20,11 @@ const transform = {
 };
 
 const moduleNameMapper = {
-  '^@canvas/(canvas|db|kafka|meta-graph|runtime)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@canvas/(canvas|db|kafka|meta-graph|normalize|runtime)$': '<rootDir>/packages/$1/src/index.ts',
   '^@canvas/(api|audience-sync|journey-runner|meta-sandbox|cli)$': '<rootDir>/services/$1/src/index.ts',
   '^@canvas/test-support$': '<rootDir>/test/support/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
-  '^libphonenumber-js/max$': requireFromMetaGraph.resolve('libphonenumber-js/max'),
+  '^libphonenumber-js/max$': requireFromNormalize.resolve('libphonenumber-js/max'),
 };
 
 const common = {

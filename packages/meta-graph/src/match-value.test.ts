@@ -36,6 +36,11 @@ describe('normalization by key', () => {
     ['PHONE', '06 12 34 56 78', 'France', '33612345678'],
     ['PHONE', '0044 20 7946 0958', undefined, '442079460958'],
     ['PHONE', 'call me', 'US', null],
+    // possible but not valid in libphonenumber's metadata: kept (decision 0011)
+    ['PHONE', '(650) 000-1212', 'US', '16500001212'],
+    ['PHONE', '+44 7700 900123', undefined, '447700900123'],
+    ['PHONE', '+1 199 555 1212', undefined, '11995551212'],
+    ['PHONE', '+1 555', undefined, null],
     ['PHONE', '', 'US', null],
     ['FN', "  O'Brien-Smith ", undefined, 'obriensmith'],
     ['FN', 'José', undefined, 'josé'],
@@ -103,5 +108,16 @@ describe('matchRow', () => {
   it('falls back to the user id for EXTERN_ID and the device id for MADID', () => {
     const row = matchRow(['EXTERN_ID', 'MADID'], { userId: 'user-7', traits: {}, advertisingId: 'AAAA-BBBB' }, 2026);
     expect(row).toEqual({ usable: true, values: ['user-7', 'aaaa-bbbb'] });
+  });
+
+  it("splits Segment's reserved name trait into FN and LN when firstName and lastName are absent", () => {
+    const schema: MatchKey[] = ['EMAIL', 'FN', 'LN', 'FI'];
+    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Peter Gibbons' } }, 2026).values)
+      .toEqual([sha256Hex('p@e.co'), sha256Hex('peter'), sha256Hex('gibbons'), sha256Hex('p')]);
+    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Mary Ann  de Vries' } }, 2026).values.slice(1, 3))
+      .toEqual([sha256Hex('mary'), sha256Hex('anndevries')]);
+    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Cher' } }, 2026).values.slice(1, 3)).toEqual([sha256Hex('cher'), '']);
+    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Peter Gibbons', firstName: 'Pete' } }, 2026).values.slice(1, 3))
+      .toEqual([sha256Hex('pete'), sha256Hex('gibbons')]);
   });
 });

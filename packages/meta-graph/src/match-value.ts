@@ -1,14 +1,7 @@
 import { assertNever } from './assert-never.js';
 import { sha256Hex } from './hash.js';
 import { isHashedKey, type MatchKey } from './match-keys.js';
-import { normalizeBirthDay, normalizeBirthMonth, normalizeBirthYear } from './normalize/date-of-birth.js';
-import { normalizeEmail } from './normalize/email.js';
-import { normalizeGender } from './normalize/gender.js';
-import { normalizeCountry } from './normalize/country.js';
-import { normalizeExternId, normalizeMadid } from './normalize/identifiers.js';
-import { normalizeCity, normalizeState, normalizeZip } from './normalize/location.js';
-import { normalizeFirstInitial, normalizeName } from './normalize/name.js';
-import { normalizePhone } from './normalize/phone.js';
+import { normalizeBirthDay, normalizeBirthMonth, normalizeBirthYear, normalizeCity, normalizeCountry, normalizeEmail, normalizeExternId, normalizeFirstInitial, normalizeGender, normalizeMadid, normalizeName, normalizePhone, normalizeState, normalizeZip } from '@canvas/normalize';
 
 export interface NormalizeContext {
   /** The person's country (any spelling), used as the phone region and for ST / ZIP rules. */

@@ -1,6 +1,6 @@
 import { identifierKeys, type MatchKey } from './match-keys.js';
 import { matchValue } from './match-value.js';
-import { splitBirthday } from './normalize/date-of-birth.js';
+import { splitBirthday } from '@canvas/normalize';
 
 /** What the journey runner knows about a user, as far as matching is concerned. */
 export interface MatchSource {
@@ -25,6 +25,13 @@ function pick(traits: Readonly<Record<string, unknown>>, ...paths: string[]): st
   return undefined;
 }
 
+/** Segment's reserved `name` ("Peter Gibbons"): the first word is the first name, the rest the last name. */
+function nameParts(traits: Readonly<Record<string, unknown>>): { first?: string; last?: string } {
+  const words = (pick(traits, 'name') ?? '').trim().split(/\s+/).filter((w) => w.length > 0);
+  const [first, ...rest] = words;
+  return { ...(first ? { first } : {}), ...(rest.length > 0 ? { last: rest.join(' ') } : {}) };
+}
+
 /** Where each match key is read from in Segment-style traits. */
 export function rawMatchValue(key: MatchKey, source: MatchSource): string | undefined {
   const t = source.traits;
@@ -33,9 +40,9 @@ export function rawMatchValue(key: MatchKey, source: MatchSource): string | unde
   switch (key) {
     case 'EMAIL': return pick(t, 'email');
     case 'PHONE': return pick(t, 'phone');
-    case 'FN': return pick(t, 'firstName', 'first_name');
-    case 'LN': return pick(t, 'lastName', 'last_name');
-    case 'FI': return pick(t, 'firstName', 'first_name');
+    case 'FN':
+    case 'FI': return pick(t, 'firstName', 'first_name') ?? nameParts(t).first;
+    case 'LN': return pick(t, 'lastName', 'last_name') ?? nameParts(t).last;
     case 'GEN': return pick(t, 'gender');
     case 'DOBY': return parts?.year;
     case 'DOBM': return parts?.month;

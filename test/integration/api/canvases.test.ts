@@ -65,6 +65,7 @@ describe('canvases', () => {
     ['no_identifier_key', (b) => ({ ...b, steps: [b.steps[0], { ...b.steps[1], matchKeys: ['FN'] }] }), 'no_identifier_key', '/body/steps/1/matchKeys'],
     ['duplicate_match_key', (b) => ({ ...b, steps: [b.steps[0], { ...b.steps[1], matchKeys: ['PHONE', 'PHONE'] }] }), 'duplicate_match_key', '/body/steps/1/matchKeys/1'],
     ['schedule_order', (b) => ({ ...b, entry: { ...b.entry, schedule: { startAt: '2027-01-02T00:00:00Z', endAt: '2027-01-01T00:00:00Z' } } }), 'schedule_order', '/body/entry/schedule/endAt'],
+    ['unknown_place', (b) => ({ ...b, entry: { ...b.entry, filters: [{ field: 'country', op: 'eq', value: 'Atlantis' }] } }), 'unknown_place', '/body/entry/filters/0/value'],
   ])('answers %s with 422, the code and the path', async (_name, change, code, path) => {
     const response = await h.call('POST', '/v1/canvases', change(abandonedCartCanvas()));
     expect(response.statusCode).toBe(422);

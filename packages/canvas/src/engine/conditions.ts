@@ -1,5 +1,6 @@
 import type { ConditionValue, EventCondition, Operator, UserCondition } from '../model/condition.schema.js';
 import { assertNever } from '../assert-never.js';
+import { filterPlace, isGeographyField, profilePlace } from '../model/geography.js';
 import { lookup, userField } from './profile-fields.js';
 import type { Profile, UserEvent } from './types.js';
 
@@ -57,8 +58,16 @@ export function test(op: Operator, actual: unknown, expected: ConditionValue | u
   }
 }
 
+/** One user condition; country, region and city compare normalised places ("USA" is country US). */
+export function userConditionHolds(condition: UserCondition, profile: Profile, now: Date): boolean {
+  const actual = userField(profile, condition.field, now);
+  if (!isGeographyField(condition.field)) return test(condition.op, actual, condition.value);
+  const place = profilePlace(condition.field, actual, userField(profile, 'country', now));
+  return test(condition.op, place, condition.value === undefined ? undefined : filterPlace(condition.field, condition.value));
+}
+
 export function userMatches(conditions: readonly UserCondition[], profile: Profile, now: Date): boolean {
-  return conditions.every((c) => test(c.op, userField(profile, c.field, now), c.value));
+  return conditions.every((c) => userConditionHolds(c, profile, now));
 }
 
 export function eventMatches(conditions: readonly EventCondition[], event: UserEvent): boolean {

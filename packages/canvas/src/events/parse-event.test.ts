@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parseEvent, type DeadLetterReason } from './parse-event.js';
+
+const specExample = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../../../../test/fixtures/segment-spec/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 const ws = '3f1b6a2e-8f8e-4c1e-9a43-3b8f0e6d1c2a';
 const message = (value: unknown, options: { key?: string | null; header?: string | undefined } = {}) => ({
@@ -34,15 +38,18 @@ describe('parseEvent', () => {
     ['empty', message(null), 'empty'],
     ['not JSON', message('{"type":'), 'invalid_json'],
     ['not an object', message([1, 2]), 'not_an_object'],
-    ['unknown type', message({ ...track, type: 'page' }), 'unknown_type'],
+    ['unknown type', message({ ...track, type: 'purchase' }), 'unknown_type'],
+    ['a page call', message({ ...track, type: 'page' }), 'unsupported_type'],
     ['no messageId', message({ ...track, messageId: '' }), 'missing_message_id'],
     ['no userId', message({ ...track, userId: undefined }), 'missing_user_id'],
     ['no event name', message({ ...track, event: ' ' }), 'missing_event_name'],
     ['bad timestamp', message({ ...track, timestamp: 'yesterday' }), 'invalid_timestamp'],
     ['bad timestamp date', message({ ...track, timestamp: '2026-13-45T99:00:00Z' }), 'invalid_timestamp'],
-    ['a NUL character', message({ ...track, properties: { note: 'a\u0000b' } }), 'invalid_field'],
+    ['a NUL character', message({ ...track, properties: { note: 'a\u0000b' } }), 'unstorable_text'],
+    ['an unpaired surrogate', message(`{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"n":"\\ud800"}}`), 'unstorable_text'],
+    ['an unpaired surrogate in a key', message(`{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"\\udc00":1}}`), 'unstorable_text'],
+    ['properties not an object', message({ ...track, properties: [1] }), 'invalid_field'],
     ['traits not an object', message({ type: 'identify', messageId: 'm', userId: 'u1', traits: 'vip' }), 'invalid_field'],
-    ['unsupported version', message({ ...track, version: 3 }), 'unsupported_version'],
     ['key is not the userId', message(track, { key: 'someone-else' }), 'key_mismatch'],
     ['no workspace', message(track, { header: undefined }), 'missing_workspace'],
     ['workspace not a UUID', message(track, { header: 'acme' }), 'unknown_workspace'],
@@ -50,5 +57,55 @@ describe('parseEvent', () => {
     const result = parseEvent(input, 65_536);
     expect(result).toMatchObject({ ok: false, reason });
     expect(result.ok ? '' : result.detail).not.toContain('x'.repeat(50));
+  });
+
+  it('names the field that holds text PostgreSQL cannot store, without its value', () => {
+    const result = parseEvent(message({ ...track, properties: { cart: { note: 'secret\u0000' } } }), 65_536);
+    expect(result).toEqual({ ok: false, reason: 'unstorable_text', detail: '/properties/cart/note holds a NUL character (\\u0000), which cannot be stored' });
+  });
+
+  it.each([['identify'], ['track'], ['track-full-context']])("applies Segment's documented %s example with every field", (name) => {
+    const example = specExample(name);
+    const result = parseEvent(message(example, { key: String(example.userId) }), 65_536);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.event.messageId).toBe(example.messageId);
+    expect(result.value.event.timestamp).toEqual(new Date(String(example.timestamp ?? example.originalTimestamp)));
+    if (name === 'identify') expect(result.value.traits).toEqual(example.traits);
+    if (name === 'track-full-context') {
+      expect(result.value.traits).toEqual({ phone: '+1 (650) 555-1212', firstName: 'Peter' });
+      expect(result.value.context).toMatchObject({ app: { version: '545' }, os: { name: 'iPhone OS' }, device: { type: 'ios' } });
+    }
+  });
+
+  it.each([['page'], ['screen'], ['group'], ['alias']])("dead-letters Segment's %s call as unsupported_type with a clear reason", (name) => {
+    const result = parseEvent(message(specExample(name)), 65_536);
+    expect(result).toEqual({ ok: false, reason: 'unsupported_type', detail: `Segment ${name} calls are not used by canvases; send identify or track` });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['version as a string', { version: '1.1' }],
+    ['version 2', { version: 2 }],
+    ['version as an object', { version: { major: 1 } }],
+    ['channel', { channel: 'mobile' }],
+    ['integrations with odd values', { integrations: { All: 'yes', Braze: { appId: 1 } } }],
+    ['an anonymousId', { anonymousId: 42 }],
+    ['sentAt and receivedAt in any form', { sentAt: 'soon', receivedAt: 17 }],
+    ['an originalTimestamp that is not a date', { originalTimestamp: 'earlier' }],
+    ['context that is not an object', { context: 'web' }],
+    ['context.traits that is not an object', { context: { traits: 'vip', library: 'x', ip: 7 } }],
+    ['properties: null', { properties: null }],
+    ['a numeric userId and messageId', { userId: 42, messageId: 7 }],
+    ['unknown top-level fields', { writeKey: 'abc', _metadata: { bundled: ['Segment.io'] } }],
+  ])('never rejects an event for its metadata: %s', (_name, fields) => {
+    const value = { ...track, ...fields };
+    const result = parseEvent(message(value, { key: String(value.userId) }), 65_536);
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  it('takes originalTimestamp when timestamp is absent', () => {
+    const { timestamp: _t, ...rest } = track;
+    const result = parseEvent(message({ ...rest, originalTimestamp: '2026-11-21T08:00:00Z' }), 65_536);
+    expect(result).toMatchObject({ ok: true, value: { event: { timestamp: new Date('2026-11-21T08:00:00Z') } } });
   });
 });

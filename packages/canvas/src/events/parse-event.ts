@@ -1,11 +1,12 @@
 import type { UserEvent } from '../engine/types.js';
+import { describeUnstorable, findUnstorableText } from '../text/storable-text.js';
 import { IdentifyMessage, TrackMessage } from './user-event.schema.js';
 
 /** Why a message went to the dead-letter topic; stable, used as a metric label. */
 export const deadLetterReasons = [
   'too_large', 'empty', 'invalid_json', 'not_an_object', 'missing_message_id', 'missing_user_id', 'unknown_type',
-  'missing_event_name', 'invalid_timestamp', 'invalid_field', 'unsupported_version', 'key_mismatch', 'missing_workspace', 'unknown_workspace',
-  'unprocessable',
+  'unsupported_type', 'missing_event_name', 'invalid_timestamp', 'invalid_field', 'unstorable_text', 'key_mismatch',
+  'missing_workspace', 'unknown_workspace', 'unprocessable',
 ] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
 
@@ -31,12 +32,22 @@ export interface RawMessage {
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const present = (value: unknown) => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
 const fail = (reason: DeadLetterReason, detail: string): ParseResult => ({ ok: false, reason, detail });
 
-function parseTimestamp(value: string | number | undefined, fallback: number): Date | undefined {
-  if (value === undefined) return new Date(fallback);
+/** Segment's calls the engine does not consume: valid input, but nothing for a canvas to do. */
+const otherSegmentTypes = new Set(['page', 'screen', 'group', 'alias']);
+
+function parseTime(value: string | number | undefined): Date | undefined {
+  if (value === undefined) return undefined;
   const ms = typeof value === 'number' ? value : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isFinite(ms) && ms > 0 ? new Date(ms) : undefined;
+}
+
+/** `timestamp` when present (it must be valid), else a valid `originalTimestamp`, else Kafka's time. */
+function eventTime(timestamp: string | number | undefined, original: string | number | undefined, kafkaTime: number): Date | undefined {
+  if (timestamp !== undefined) return parseTime(timestamp);
+  return parseTime(original) ?? new Date(kafkaTime);
 }
 
 /**
@@ -46,22 +57,25 @@ function parseTimestamp(value: string | number | undefined, fallback: number): D
 export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
   if (!message.value || message.value.length === 0) return fail('empty', 'the message has no value');
   if (message.value.length > maxBytes) return fail('too_large', `${message.value.length} bytes is over the ${maxBytes}-byte limit`);
-  const text = message.value.toString('utf8');
-  // PostgreSQL text and jsonb cannot hold NUL; such a message could never be stored
-  if (message.value.includes(0) || /\\u0000/i.test(text)) return fail('invalid_field', 'NUL characters are not allowed');
+  if (message.value.includes(0)) return fail('unstorable_text', 'the value holds a NUL byte, which cannot be stored');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(message.value.toString('utf8'));
   } catch {
     return fail('invalid_json', 'the value is not JSON');
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('not_an_object', 'the value is not a JSON object');
   const raw = json as Record<string, unknown>;
+  if (typeof raw.type === 'string' && otherSegmentTypes.has(raw.type)) {
+    return fail('unsupported_type', `Segment ${raw.type} calls are not used by canvases; send identify or track`);
+  }
   if (raw.type !== 'identify' && raw.type !== 'track') return fail('unknown_type', `type must be "identify" or "track"`);
-  if (typeof raw.messageId !== 'string' || raw.messageId.trim() === '') return fail('missing_message_id', 'messageId is missing or empty');
-  if (typeof raw.userId !== 'string' || raw.userId.trim() === '') return fail('missing_user_id', 'userId is missing or empty (anonymous events are not supported)');
+  if (!present(raw.messageId)) return fail('missing_message_id', 'messageId is missing or empty');
+  if (!present(raw.userId)) return fail('missing_user_id', 'userId is missing or empty (anonymous events are not supported)');
   if (raw.type === 'track' && (typeof raw.event !== 'string' || raw.event.trim() === '')) return fail('missing_event_name', 'a track call needs "event"');
-  if (raw.version !== undefined && raw.version !== 1 && raw.version !== 2) return fail('unsupported_version', 'version must be 1 or 2');
+  // PostgreSQL text and jsonb hold neither NUL nor unpaired surrogates; such an event could never be stored
+  const unstorable = findUnstorableText(raw);
+  if (unstorable) return fail('unstorable_text', describeUnstorable(unstorable));
 
   const parsed = raw.type === 'identify' ? IdentifyMessage.safeParse(raw) : TrackMessage.safeParse(raw);
   if (!parsed.success) {
@@ -69,7 +83,7 @@ export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
     return fail('invalid_field', `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}`);
   }
   const data = parsed.data;
-  const timestamp = parseTimestamp(data.timestamp, message.kafkaTimestamp);
+  const timestamp = eventTime(data.timestamp, data.originalTimestamp, message.kafkaTimestamp);
   if (!timestamp) return fail('invalid_timestamp', 'timestamp is not an ISO 8601 date or epoch milliseconds');
   if (message.key !== null && message.key !== data.userId) return fail('key_mismatch', 'the message key must be the userId');
   const workspaceId = message.workspaceHeader ?? data.workspaceId;

@@ -21,7 +21,7 @@ export const UserCondition = z
     value: ConditionValue.optional(),
   })
   .strict()
-  .describe('A test on the user profile at the moment it is evaluated.');
+  .describe('A test on the user profile at the moment it is evaluated. Country, region and city compare normalised places.');
 export type UserCondition = z.infer<typeof UserCondition>;
 
 export const EventCondition = z

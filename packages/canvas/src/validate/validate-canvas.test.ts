@@ -37,6 +37,9 @@ describe('validateCanvas', () => {
     ['bad time zone', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', until: { time: '09:00', timezone: 'Mars/Olympus' }, next: null }] }), [['invalid_timezone', '/steps/0/until/timezone']]],
     ['schedule backwards', abandonedCart({ entry: { trigger: { event: 'e' }, schedule: { startAt: '2026-12-01T00:00:00Z', endAt: '2026-11-01T00:00:00Z' } } }), [['schedule_order', '/entry/schedule/endAt']]],
     ['bad duration', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: 'soon', next: null }] }), [['invalid_value', '/steps/0/duration']]],
+    ['a country that names no country', abandonedCart({ entry: { trigger: { event: 'e' }, filters: [{ field: 'country', op: 'eq', value: 'Atlantis' }] } }), [['unknown_place', '/entry/filters/0/value']]],
+    ['a city without letters in a list', abandonedCart({ entry: { trigger: { event: 'e' }, filters: [{ field: 'city', op: 'in', value: ['Paris', '123'] }] } }), [['unknown_place', '/entry/filters/0/value/1']]],
+    ['a region that is punctuation', abandonedCart({ firstStep: 'split', steps: [{ id: 'split', kind: 'audience_split', branches: [{ conditions: [{ field: 'region', op: 'neq', value: '--' }], next: null }], else: null }] }), [['unknown_place', '/steps/0/branches/0/conditions/0/value']]],
     ['bad user field', abandonedCart({ entry: { trigger: { event: 'e' }, filters: [{ field: 'password', op: 'exists' }] } }), [['invalid_value', '/entry/filters/0/field']]],
     ['too many steps', abandonedCart({ steps: Array.from({ length: 201 }, (_, i) => ({ id: `s${i}`, kind: 'exit' as const })) }), [['too_many', '/steps']]],
   ])('reports %s', (_name, input, expected) => {

@@ -1,5 +1,6 @@
 import { CanvasDefinition } from '../model/canvas.schema.js';
 import { graphProblems } from './graph-problems.js';
+import { placeProblems } from './place-problems.js';
 import type { Problem } from './problem.js';
 import { schemaProblems } from './schema-problems.js';
 
@@ -9,6 +10,6 @@ export type CanvasValidation = { ok: true; canvas: CanvasDefinition } | { ok: fa
 export function validateCanvas(input: unknown): CanvasValidation {
   const parsed = CanvasDefinition.safeParse(input);
   if (!parsed.success) return { ok: false, problems: schemaProblems(parsed.error) };
-  const problems = graphProblems(parsed.data);
+  const problems = [...graphProblems(parsed.data), ...placeProblems(parsed.data)];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, canvas: parsed.data };
 }
