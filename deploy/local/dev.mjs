@@ -1,6 +1,7 @@
 // `make dev`: the whole system on this machine. Starts (or reuses) Kafka and PostgreSQL,
 // applies migrations, runs the Graph API sandbox, the API, a journey runner and an audience
 // sync, prepares a demo workspace with a connected sandbox ad account, and stops it all on Ctrl-C.
+// A service that dies is started again (the sandbox keeps its audiences in .local/).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -54,12 +55,11 @@ execFileSync('bash', [`${root}deploy/local/up.sh`], { stdio: 'inherit', env: { .
 
 const common = { ...process.env, DATABASE_URL: dev.DATABASE_URL, KAFKA_BROKERS: dev.KAFKA_BROKERS, TOKEN_ENCRYPTION_KEY: dev.TOKEN_ENCRYPTION_KEY, META_GRAPH_URL: dev.SANDBOX_URL, LOG_FORMAT: 'json' };
 const services = [
-  { name: 'sandbox', tint: 35, main: 'services/meta-sandbox/dist/main.js', env: { SANDBOX_ADMIN: 'true', SANDBOX_SEED_ACCOUNTS: `${dev.SANDBOX_ACCOUNT}:${dev.SANDBOX_TOKEN}` } },
+  { name: 'sandbox', tint: 35, main: 'services/meta-sandbox/dist/main.js', env: { SANDBOX_ADMIN: 'true', SANDBOX_SEED_ACCOUNTS: `${dev.SANDBOX_ACCOUNT}:${dev.SANDBOX_TOKEN}`, SANDBOX_STATE_FILE: `${root}.local/sandbox-state.json` } },
   { name: 'api', tint: 36, main: 'services/api/dist/main.js', env: {} },
   { name: 'runner', tint: 33, main: 'services/journey-runner/dist/main.js', env: {} },
   { name: 'sync', tint: 32, main: 'services/audience-sync/dist/main.js', env: {} },
 ];
-const children = [];
 const levels = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 function show(service, line) {
@@ -78,22 +78,34 @@ function show(service, line) {
   say(`${color(service.tint, service.name.padEnd(7))} ${text}`);
 }
 
-for (const service of services) {
+const children = new Map();
+const restarts = new Map();
+let stopping = false;
+
+function startService(service) {
   const child = spawn(process.execPath, [`${root}${service.main}`], { env: { ...common, ...service.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => show(service, line));
+  const startedAt = Date.now();
   child.on('exit', (code, signal) => {
-    if (!stopping) say(color(31, `${service.name} exited (${code ?? signal}); stopping everything`));
-    if (!stopping) void stop(1);
+    if (stopping) return;
+    // a service that keeps dying right after start is restarted less and less often
+    const quick = Date.now() - startedAt < 10_000 ? (restarts.get(service.name) ?? 0) + 1 : 0;
+    restarts.set(service.name, quick);
+    const delayMs = Math.min(30_000, 1000 * 2 ** Math.max(0, quick - 1));
+    say(color(31, `${service.name} exited (${code ?? signal}); restarting it in ${delayMs / 1000} s`));
+    setTimeout(() => {
+      if (!stopping) startService(service);
+    }, delayMs);
   });
-  children.push({ service, child });
+  children.set(service.name, child);
 }
+for (const service of services) startService(service);
 
-let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   say('\nstopping services…');
-  await Promise.all(children.map(({ child }) => new Promise((resolve) => {
+  await Promise.all([...children.values()].map((child) => new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', resolve);
     child.kill('SIGTERM');
@@ -141,6 +153,10 @@ try {
   } else if (existing.status !== 'connected') {
     await api('PUT', `/v1/ad-accounts/${existing.id}/token`, { accessToken: dev.SANDBOX_TOKEN });
   }
+  const consumingAfter = Date.now();
+  say('waiting for the journey runner to join its consumer group…');
+  await waitReady(`${dev.RUNNER_OPS_URL}/readyz`, 'the runner (consumer group)');
+  say(`journey runner is consuming (${((Date.now() - consumingAfter) / 1000).toFixed(1)} s after the API was ready)`);
   say('');
   say(color(1, 'Canvas journey engine is running.'));
   say(`  API key (demo workspace)  ${dev.API_KEY}`);

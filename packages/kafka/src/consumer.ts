@@ -1,5 +1,5 @@
 import type { Kafka, IHeaders } from 'kafkajs';
-import type { BatchConsumer, BatchHandler, ConsumerEvents, InboundMessage } from './types.js';
+import type { BatchConsumer, BatchHandler, ConsumerEvents, GroupMembership, InboundMessage } from './types.js';
 
 export interface ConsumerSettings {
   groupId: string;
@@ -8,6 +8,8 @@ export interface ConsumerSettings {
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** How long the coordinator waits for live members to rejoin during a rebalance. */
+  rebalanceTimeoutMs?: number;
   maxBytesPerPartition?: number;
   partitionsConsumedConcurrently?: number;
   events?: ConsumerEvents;
@@ -30,22 +32,36 @@ function headerValues(headers: IHeaders | undefined): Record<string, string> {
 export function createBatchConsumer(kafka: Kafka, settings: ConsumerSettings): BatchConsumer {
   const consumer = kafka.consumer({
     groupId: settings.groupId,
-    sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: settings.heartbeatIntervalMs ?? 3000,
+    sessionTimeout: settings.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: settings.heartbeatIntervalMs ?? 1000,
+    rebalanceTimeout: settings.rebalanceTimeoutMs ?? 15_000,
     maxBytesPerPartition: settings.maxBytesPerPartition ?? 1_048_576,
     retry: { retries: 10 },
   });
   let connected = false;
+  let membership: GroupMembership = { member: false, assignment: {} };
   const events = settings.events ?? {};
+  const leave = () => {
+    membership = { member: false, assignment: {} };
+    events.onMembershipChange?.(membership);
+  };
   consumer.on(consumer.events.CONNECT, () => {
     connected = true;
   });
   consumer.on(consumer.events.DISCONNECT, () => {
     connected = false;
+    leave();
   });
-  consumer.on(consumer.events.GROUP_JOIN, (event) => events.onAssigned?.(event.payload.memberAssignment));
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    membership = { member: true, assignment: event.payload.memberAssignment };
+    events.onAssigned?.(event.payload.memberAssignment);
+    events.onMembershipChange?.(membership);
+  });
+  consumer.on(consumer.events.REBALANCING, leave);
+  consumer.on(consumer.events.STOP, leave);
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload as { error: Error; restart: boolean };
+    leave();
     events.onCrash?.(error, restart);
   });
 
@@ -96,5 +112,6 @@ export function createBatchConsumer(kafka: Kafka, settings: ConsumerSettings): B
       await consumer.disconnect();
     },
     isConnected: () => connected,
+    membership: () => membership,
   };
 }

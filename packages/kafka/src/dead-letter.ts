@@ -2,6 +2,8 @@ import type { InboundMessage, OutboundMessage, Producer } from './types.js';
 
 /** Header names on a dead-lettered message. */
 export const deadLetterHeaders = {
+  /** `topic/partition/offset` of the source message: the same on every copy, so consumers can de-duplicate. */
+  id: 'dlq-id',
   reason: 'dlq-reason',
   detail: 'dlq-detail',
   sourceTopic: 'dlq-source-topic',
@@ -18,6 +20,9 @@ export interface DeadLetter {
   detail: string;
 }
 
+/** A dead letter's stable identity: where its source message sits. A re-published copy carries the same. */
+export const deadLetterId = (message: Pick<InboundMessage, 'topic' | 'partition' | 'offset'>) => `${message.topic}/${message.partition}/${message.offset}`;
+
 /** The original bytes and headers, plus the reason and where the message came from. */
 export function toDeadLetterMessage(letter: DeadLetter, now: Date): OutboundMessage {
   const { message } = letter;
@@ -26,6 +31,7 @@ export function toDeadLetterMessage(letter: DeadLetter, now: Date): OutboundMess
     value: message.value,
     headers: {
       ...message.headers,
+      [deadLetterHeaders.id]: deadLetterId(message),
       [deadLetterHeaders.reason]: letter.reason,
       [deadLetterHeaders.detail]: letter.detail.slice(0, 500),
       [deadLetterHeaders.sourceTopic]: message.topic,

@@ -37,8 +37,16 @@ export interface PartitionBatch {
  */
 export type BatchHandler = (batch: PartitionBatch) => Promise<string | undefined>;
 
+/** Whether this member holds a place in its group, and the partitions it was given. */
+export interface GroupMembership {
+  member: boolean;
+  assignment: Record<string, number[]>;
+}
+
 export interface ConsumerEvents {
   onAssigned?: (assignment: Record<string, number[]>) => void;
+  /** Joined (with an assignment, possibly empty), or left: rebalancing, stopped, crashed, disconnected. */
+  onMembershipChange?: (membership: GroupMembership) => void;
   onCrash?: (error: Error, willRestart: boolean) => void;
   onCommitFailed?: (error: Error) => void;
 }
@@ -49,6 +57,7 @@ export interface BatchConsumer {
   /** Finishes the current batches, commits, and leaves the group. */
   stop: () => Promise<void>;
   isConnected: () => boolean;
+  membership: () => GroupMembership;
 }
 
 export interface Producer {

@@ -25,3 +25,8 @@ export function metricFactory(registry: Registry): MetricFactory {
       new Histogram({ name, help, buckets, labelNames, registers: [registry] }),
   };
 }
+
+/** Creates the series of every known label value at 0, so dashboards and rate() alerts work from the start. */
+export function zeroSeries<L extends string>(counter: Counter<L>, label: NoInfer<L>, values: readonly string[], fixed: Partial<Record<NoInfer<L>, string>> = {}): void {
+  for (const value of values) counter.inc({ ...fixed, [label]: value } as Partial<Record<L, string | number>>, 0);
+}

@@ -1,9 +1,10 @@
-import { metricFactory, type Registry } from '@canvas/runtime';
+import { errorClasses } from '@canvas/meta-graph';
+import { metricFactory, zeroSeries, type Registry } from '@canvas/runtime';
 
 /** What SREs watch on the audience sync. */
 export function syncMetrics(registry: Registry) {
   const m = metricFactory(registry);
-  return {
+  const metrics = {
     requests: m.counter('canvas_sync_requests_total', 'Graph API upload requests by outcome and Meta error code', ['outcome', 'code']),
     users: m.counter('canvas_sync_users_total', 'Users by the status a request moved them to', ['status']),
     batchUsers: m.histogram('canvas_sync_batch_users', 'Users per upload request', [1, 10, 100, 500, 1000, 2500, 5000, 7500, 9500, 10_000]),
@@ -15,6 +16,9 @@ export function syncMetrics(registry: Registry) {
     usage: m.gauge('canvas_sync_meta_usage_percent', "Meta's own usage report for the account", ['ad_account']),
     owned: m.gauge('canvas_sync_owned_accounts', 'Meta ad accounts this replica owns'),
   };
+  zeroSeries(metrics.users, 'status', ['synced', 'deferred', 'errored']);
+  zeroSeries(metrics.requests, 'outcome', ['success', ...errorClasses], { code: 'none' });
+  return metrics;
 }
 
 export type SyncMetrics = ReturnType<typeof syncMetrics>;

@@ -7,6 +7,7 @@ interface DemoSettings {
   apiUrl: string;
   apiKey: string;
   sandboxUrl: string;
+  runnerOpsUrl: string;
   brokers: string[];
   topic: string;
 }
@@ -24,6 +25,7 @@ function settings(env: NodeJS.ProcessEnv): DemoSettings {
     apiUrl: env.CANVAS_API_URL ?? saved.API_URL ?? 'http://127.0.0.1:8080',
     apiKey,
     sandboxUrl: env.SANDBOX_URL ?? saved.SANDBOX_URL ?? 'http://127.0.0.1:8090',
+    runnerOpsUrl: env.RUNNER_OPS_URL ?? saved.RUNNER_OPS_URL ?? 'http://127.0.0.1:9101',
     brokers: (env.KAFKA_BROKERS ?? saved.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     topic: env.EVENTS_TOPIC ?? 'canvas.user-events',
   };
@@ -63,6 +65,21 @@ export function demoCanvas(name: string) {
   };
 }
 
+/** Events sent before a runner holds partitions would wait unexplained; say so instead. */
+async function waitForConsumingRunner(opsUrl: string): Promise<void> {
+  const started = Date.now();
+  let said = false;
+  for (;;) {
+    const ready = await fetch(`${opsUrl}/readyz`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() - started > 60_000) throw new Error(`the journey runner at ${opsUrl} is not consuming (its /readyz is not 200); is make dev running?`);
+    if (!said) process.stderr.write('waiting for the journey runner to join its consumer group…\n');
+    said = true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  out(`journey runner is consuming${said ? ` (after ${((Date.now() - started) / 1000).toFixed(1)} s)` : ''}`);
+}
+
 /** `make demo` (while `make dev` runs): launches the example canvas, sends synthetic events, shows the result. */
 export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { values } = parseArgs({ args: [...args], options: { users: { type: 'string', default: '200' }, rate: { type: 'string', default: '400' } }, strict: true });
@@ -81,6 +98,7 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
     return json;
   };
 
+  await waitForConsumingRunner(s.runnerOpsUrl);
   const workspace = await api<{ id: string; name: string }>('GET', '/v1/workspace');
   const canvas = await api<{ id: string }>('POST', '/v1/canvases', demoCanvas(`Abandoned cart demo ${new Date().toISOString().slice(11, 19)}`));
   await api('POST', `/v1/canvases/${canvas.id}/launch`);

@@ -12,9 +12,14 @@ export const runnerConfigSchema = z.object({
   CREATE_TOPICS: flag(true),
   EVENTS_TOPIC_PARTITIONS: positiveInt(6),
   PARTITIONS_CONCURRENTLY: positiveInt(3),
-  /** How long the group waits for a silent member before giving its partitions away. */
-  KAFKA_SESSION_TIMEOUT: duration('30s'),
-  KAFKA_HEARTBEAT_INTERVAL: duration('3s'),
+  /** How long the group waits for a silent (killed) member before giving its partitions away. */
+  KAFKA_SESSION_TIMEOUT: duration('10s'),
+  /** At most a third of the session timeout; also how soon a member hears of a rebalance. */
+  KAFKA_HEARTBEAT_INTERVAL: duration('1s'),
+  /** How long a rebalance waits for live members to finish their batch and rejoin. */
+  KAFKA_REBALANCE_TIMEOUT: duration('15s'),
+  /** How often the lag of every assigned partition is measured, idle ones included. */
+  LAG_SAMPLE_INTERVAL: duration('10s'),
   /** Messages per PostgreSQL transaction. */
   BATCH_MAX_MESSAGES: positiveInt(2000),
   MAX_EVENT_BYTES: positiveInt(65_536),

@@ -1,14 +1,17 @@
-import { metricFactory, type Registry } from '@canvas/runtime';
+import { deadLetterReasons } from '@canvas/canvas';
+import { metricFactory, zeroSeries, type Registry } from '@canvas/runtime';
 
 /** What SREs watch on a journey runner. */
 export function runnerMetrics(registry: Registry) {
   const m = metricFactory(registry);
-  return {
+  const metrics = {
     events: m.counter('canvas_runner_events_total', 'Input messages by outcome: applied, duplicate, dead_lettered, replay_skipped', ['outcome']),
     deadLetters: m.counter('canvas_runner_dead_letters_total', 'Messages sent to the dead-letter topic, by reason', ['reason']),
     batchDuration: m.histogram('canvas_runner_batch_duration_seconds', 'Time to apply one transaction of messages', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
     batchSize: m.histogram('canvas_runner_batch_messages', 'Messages per transaction', [1, 10, 50, 100, 250, 500, 1000, 2000]),
-    lag: m.gauge('canvas_runner_consumer_lag', 'Messages behind the end of the partition, after the last batch', ['topic', 'partition']),
+    lag: m.gauge('canvas_runner_consumer_lag', 'Messages behind the end of each assigned partition', ['topic', 'partition']),
+    groupMember: m.gauge('canvas_runner_group_member', '1 while this runner holds a place in the consumer group, 0 while joining or rebalancing'),
+    assignedPartitions: m.gauge('canvas_runner_assigned_partitions', 'Partitions of the events topic assigned to this runner'),
     entered: m.counter('canvas_runner_journeys_entered_total', 'Users who entered a canvas'),
     capped: m.counter('canvas_runner_entries_capped_total', 'Entries refused because the canvas reached its target cap'),
     handoffs: m.counter('canvas_runner_audience_handoffs_total', 'Users handed to the audience sync, by status', ['status']),
@@ -18,6 +21,10 @@ export function runnerMetrics(registry: Registry) {
     canvases: m.gauge('canvas_runner_live_canvases', 'Running and paused canvases in the index'),
     dedupPruned: m.counter('canvas_runner_dedup_pruned_total', 'Remembered message ids forgotten after the retention'),
   };
+  zeroSeries(metrics.events, 'outcome', ['applied', 'duplicate', 'dead_lettered', 'replay_skipped']);
+  zeroSeries(metrics.deadLetters, 'reason', deadLetterReasons);
+  zeroSeries(metrics.handoffs, 'status', ['pending', 'not_synced', 'errored']);
+  return metrics;
 }
 
 export type RunnerMetrics = ReturnType<typeof runnerMetrics>;

@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { pingDatabase, pruneProcessedMessages, type Db } from '@canvas/db';
-import { createAdmin, createBatchConsumer, createKafka, createProducer, type BatchConsumer, type Producer } from '@canvas/kafka';
+import { createAdmin, createBatchConsumer, createKafka, createProducer, type Admin, type BatchConsumer, type GroupMembership, type Producer } from '@canvas/kafka';
 import type { Logger, ReadinessCheck, Registry } from '@canvas/runtime';
 import { CanvasIndex } from './canvas-index.js';
 import { listenForCanvasChanges } from './canvas-listener.js';
 import type { RunnerConfig } from './config.js';
 import { createEventBatchHandler } from './event-batch.js';
+import { createLagSampler } from './lag-sampler.js';
 import { runnerMetrics } from './runner-metrics.js';
 import { createTimerLoop } from './timer-loop.js';
 
@@ -35,7 +36,22 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger: logger.child({ component: 'kafka' }) });
   const index = new CanvasIndex(db);
   let producer: Producer | undefined;
+  let admin: Admin | undefined;
   let consumer: BatchConsumer | undefined;
+  let sampleLag: ((assigned: readonly number[]) => Promise<void>) | undefined;
+  const assignedPartitions = () => consumer?.membership().assignment[config.EVENTS_TOPIC] ?? [];
+  const measureLag = () => {
+    void sampleLag?.(assignedPartitions()).catch((error: unknown) => logger.warn({ err: error }, 'measuring consumer lag failed'));
+  };
+  const onMembershipChange = (membership: GroupMembership) => {
+    const partitions = membership.assignment[config.EVENTS_TOPIC] ?? [];
+    metrics.groupMember.set(membership.member ? 1 : 0);
+    metrics.assignedPartitions.set(partitions.length);
+    if (membership.member) {
+      logger.info({ topic: config.EVENTS_TOPIC, partitions }, 'consuming: joined the consumer group');
+      measureLag();
+    } else logger.info({ group: config.CONSUMER_GROUP }, 'not consuming: left the consumer group or rebalancing');
+  };
   let listener: { close: () => Promise<void> } | undefined;
   const intervals: NodeJS.Timeout[] = [];
   let refreshing: Promise<void> | undefined;
@@ -70,17 +86,22 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
     readiness: [
       { name: 'postgres', check: () => pingDatabase(db) },
       { name: 'kafka', check: async () => consumer?.isConnected() ?? false },
+      // ready only while this runner is a member of its group, i.e. actually consuming
+      { name: 'consumer-group', check: async () => consumer?.membership().member ?? false },
       { name: 'canvas-index', check: async () => index.ready },
     ],
     async start() {
       await index.refresh();
       metrics.canvases.set(index.canvasCount);
+      metrics.groupMember.set(0);
+      metrics.assignedPartitions.set(0);
+      admin = await createAdmin(kafka);
       if (config.CREATE_TOPICS) {
-        const admin = await createAdmin(kafka);
         await admin.ensureTopic(config.EVENTS_TOPIC, config.EVENTS_TOPIC_PARTITIONS);
         await admin.ensureTopic(config.DEAD_LETTER_TOPIC, config.EVENTS_TOPIC_PARTITIONS);
-        await admin.disconnect();
       }
+      sampleLag = createLagSampler({ db, admin, metrics, consumerGroup: config.CONSUMER_GROUP, topic: config.EVENTS_TOPIC });
+      intervals.push(setInterval(measureLag, config.LAG_SAMPLE_INTERVAL));
       producer = await createProducer(kafka);
       listener = listenForCanvasChanges({ url: config.DATABASE_URL, logger, onChange: refresh });
       intervals.push(setInterval(refresh, config.CANVAS_REFRESH_INTERVAL));
@@ -101,7 +122,9 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
         partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
         heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL,
+        rebalanceTimeoutMs: config.KAFKA_REBALANCE_TIMEOUT,
         events: {
+          onMembershipChange,
           onAssigned: (assignment) => logger.info({ assignment }, 'partitions assigned'),
           onCrash: (error, willRestart) => {
             logger.error({ err: error, willRestart }, 'consumer crashed');
@@ -121,6 +144,7 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
       await listener?.close();
       await refreshing;
       await producer?.disconnect();
+      await admin?.disconnect();
     },
   };
 }

@@ -10,6 +10,8 @@ export const sandboxConfigSchema = z.object({
   SANDBOX_MIN_REMOVAL_SIZE: positiveInt(100),
   SANDBOX_QUOTA_BASE: positiveInt(190_000),
   SANDBOX_SEED: positiveInt(42),
+  /** A JSON file that keeps accounts, tokens and audiences across restarts (empty: memory only). */
+  SANDBOX_STATE_FILE: z.string().default(''),
   /** "ACCOUNT_ID:TOKEN" pairs created at start, for demos. */
   SANDBOX_SEED_ACCOUNTS: z.string().default(''),
   ...logSettings,
