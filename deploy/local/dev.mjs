@@ -55,7 +55,7 @@ execFileSync('bash', [`${root}deploy/local/up.sh`], { stdio: 'inherit', env: { .
 
 const common = { ...process.env, DATABASE_URL: dev.DATABASE_URL, KAFKA_BROKERS: dev.KAFKA_BROKERS, TOKEN_ENCRYPTION_KEY: dev.TOKEN_ENCRYPTION_KEY, META_GRAPH_URL: dev.SANDBOX_URL, LOG_FORMAT: 'json' };
 const services = [
-  { name: 'sandbox', tint: 35, main: 'services/meta-sandbox/dist/main.js', env: { SANDBOX_ADMIN: 'true', SANDBOX_SEED_ACCOUNTS: `${dev.SANDBOX_ACCOUNT}:${dev.SANDBOX_TOKEN}`, SANDBOX_STATE_FILE: `${root}.local/sandbox-state.json` } },
+  { name: 'sandbox', tint: 35, main: 'services/meta-sandbox/dist/main.js', env: { SANDBOX_ADMIN: 'true', SANDBOX_SEED_ACCOUNTS: `${dev.SANDBOX_ACCOUNT}:${dev.SANDBOX_TOKEN},1234567890:EAAB-example-token-0001`, SANDBOX_STATE_FILE: `${root}.local/sandbox-state.json` } },
   { name: 'api', tint: 36, main: 'services/api/dist/main.js', env: {} },
   { name: 'runner', tint: 33, main: 'services/journey-runner/dist/main.js', env: {} },
   { name: 'sync', tint: 32, main: 'services/audience-sync/dist/main.js', env: {} },

@@ -16,6 +16,8 @@ export interface ApiHarness {
   encryptionKey: string;
   /** Every response body seen, to check that none ever carries an access token. */
   bodies: string[];
+  /** Every log line the API wrote (warnings and errors), to check what reaches logs. */
+  logs: string[];
   call: (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, body?: unknown, apiKey?: string) => Promise<LightMyRequestResponse>;
   /** A sandbox ad account with a valid token for it. */
   sandboxAccount: (options?: { tosAccepted?: boolean }) => { accountId: string; token: string };
@@ -28,18 +30,19 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const sandbox = await startSandbox({ admin: true });
   const graph = createGraphClient({ baseUrl: sandbox.url });
   const encryptionKey = randomBytes(32).toString('base64');
+  const logs: string[] = [];
   const app = await buildApi({
     db: database.db,
     directory: graph,
     cipher: createTokenCipher(encryptionKey),
-    logger: createLogger({ name: 'api-test', level: 'silent' }),
+    logger: createLogger({ name: 'api-test', level: 'warn', destination: { write: (line: string) => void logs.push(line) } }),
     registry: createMetricsRegistry('api'),
     now: () => new Date(),
   });
   const { workspaceId, apiKey } = await createWorkspaceWithKey(database.db, 'Test workspace');
   const bodies: string[] = [];
   return {
-    app, database, sandbox, graph, workspaceId, apiKey, encryptionKey, bodies,
+    app, database, sandbox, graph, workspaceId, apiKey, encryptionKey, bodies, logs,
     call: async (method, url, body, key = apiKey) => {
       const response = await app.inject({
         method, url,

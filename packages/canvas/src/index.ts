@@ -26,3 +26,4 @@ export {
   planEvents, planTimers, emptyPlan, userKey, journeyKey, journeyOf,
   type Plan, type BatchState, type CanvasLookup, type LiveCanvas, type ProfileState, type TimerWrite, type Handoff, type CountChange, type DueTimer,
 } from './engine/plan.js';
+export { findUnstorableText, describeUnstorable, unstorableKind, type UnstorableText, type UnstorableKind } from './text/storable-text.js';

@@ -128,7 +128,10 @@ export function createGraphClient(options: GraphClientOptions) {
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
-      throw new GraphApiError('transient', `network error: ${(error as { code?: string }).code ?? (error as Error).message}`, { cause: error });
+      const code = (error as { code?: string }).code;
+      // a request that cannot even be written (e.g. a token with characters a header cannot hold) is no outage
+      if (code === 'UND_ERR_INVALID_ARG' || error instanceof TypeError) throw new GraphApiError('token_invalid', 'the request could not be sent: the token holds characters a header cannot carry', { cause: error });
+      throw new GraphApiError('transient', `network error: ${code ?? (error as Error).message}`, { cause: error });
     }
     const headers = response.headers as Record<string, string | string[] | undefined>;
     const usage = params.usageAccountId ? parseUsageHeaders(headers, bareId(params.usageAccountId)) : undefined;

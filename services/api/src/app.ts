@@ -7,6 +7,7 @@ import { runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { refuseUnstorableText } from './storable-input.js';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
@@ -21,12 +22,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes ?? 1_048_576,
     ajv: { customOptions: { coerceTypes: false } },
+    // errors the router raises before any route (a malformed URL) are problem+json too
+    frameworkErrors: (error, _request, reply) => {
+      void sendProblem(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new ApiProblem(414, 'URI_TOO_LONG', 'URI Too Long', 'a path parameter is longer than the API accepts')
+        : new ApiProblem(400, 'BAD_REQUEST', 'Bad Request', 'the URL is malformed'));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   // JSON only: anything else is answered 415
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler(deps.logger));
+  app.addHook('preValidation', refuseUnstorableText);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new ApiProblem(404, 'NOT_FOUND', 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
   await app.register(swagger, {

@@ -58,6 +58,18 @@ function validationProblems(error: FastifyError & { validation: { instancePath: 
   });
 }
 
+/**
+ * What is logged of an unexpected error: its kind, codes and where it was thrown, never its
+ * message or detail (PostgreSQL's quote the values of the request).
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (typeof error !== 'object' || error === null) return { type: typeof error };
+  const e = error as { name?: unknown; code?: unknown; constraint?: unknown; table?: unknown; column?: unknown; routine?: unknown; stack?: unknown };
+  const fields = { type: e.name, code: e.code, constraint: e.constraint, table: e.table, column: e.column, routine: e.routine };
+  const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n') : undefined;
+  return Object.fromEntries(Object.entries({ ...fields, stack: frames }).filter(([, v]) => v !== undefined));
+}
+
 /** Turns every error into problem+json; nothing a client sends can produce a 500. */
 export function problemErrorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -80,8 +92,10 @@ export function problemErrorHandler(logger: Logger) {
       const code = error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'INVALID_JSON' : 'BAD_REQUEST';
       return sendProblem(reply, new ApiProblem(error.statusCode, code, 'Bad Request', error.message));
     }
-    if (isResponseSerializationError(error)) logger.error({ err: error.cause, url: request.url }, 'response did not match its schema');
-    else logger.error({ err: error, url: request.url }, 'unexpected error');
+    // the route's pattern, not the URL: paths and queries carry user ids and other request values
+    const route = `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
+    if (isResponseSerializationError(error)) logger.error({ error: loggableError(error.cause), route }, 'response did not match its schema');
+    else logger.error({ error: loggableError(error), route }, 'unexpected error');
     return sendProblem(reply, new ApiProblem(500, 'INTERNAL', 'Internal Server Error', 'the error was logged'));
   };
 }

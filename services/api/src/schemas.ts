@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 export const Uuid = z.uuid();
+/** A canvas version: a positive integer that fits PostgreSQL's integer. */
+export const VersionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
 export const IsoDate = z.string().describe('ISO 8601 date-time');
 
 export const FieldProblem = z.object({ code: z.string(), path: z.string(), message: z.string() });

@@ -7,11 +7,13 @@ import {
 } from '@canvas/db';
 import { checkConnection, tosUrl } from '../ad-account.service.js';
 import type { ApiDeps } from '../deps.js';
+import { requestExamples } from '../request-examples.js';
 import { conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, problems } from '../schemas.js';
 
 const MetaAccountId = z.string().regex(/^(act_)?\d{1,30}$/, 'a Meta ad account id such as act_1234567890');
-const AccessToken = z.string().min(10).max(2000).describe('A Meta access token with ads_management; stored encrypted, never returned');
+// Meta's tokens are printable ASCII; anything else could not even be sent in a header
+const AccessToken = z.string().min(10).max(2000).regex(/^[\x21-\x7e]+$/, 'an access token is printable ASCII without spaces').describe('A Meta access token with ads_management; stored encrypted, never returned');
 
 const AdAccountView = z.object({
   id: z.uuid(),
@@ -49,7 +51,7 @@ export const adAccountRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (
       tags: ['ad accounts'],
       summary: 'Connect a Meta ad account',
       description: 'Checks the token and the account with Meta, then stores the token encrypted. The first account becomes the default.',
-      body: z.object({ adAccountId: MetaAccountId, accessToken: AccessToken, makeDefault: z.boolean().optional() }).strict(),
+      body: z.object({ adAccountId: MetaAccountId, accessToken: AccessToken, makeDefault: z.boolean().optional() }).strict().meta({ examples: [requestExamples.connectAdAccount] }),
       response: { 201: AdAccountView, ...problems(409, 422, 502, 503) },
     },
   }, async (request, reply) => {
@@ -91,7 +93,7 @@ export const adAccountRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (
       summary: 'Reconnect with a new token',
       description: 'Users held Pending while the account was disconnected resume at once.',
       params: IdParams,
-      body: z.object({ accessToken: AccessToken }).strict(),
+      body: z.object({ accessToken: AccessToken }).strict().meta({ examples: [requestExamples.replaceToken] }),
       response: { 200: AdAccountView, ...problems(404, 422, 502, 503) },
     },
   }, async (request) => {

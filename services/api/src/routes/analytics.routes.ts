@@ -4,7 +4,7 @@ import { CanvasDefinition, canvasLevel, type Step } from '@canvas/canvas';
 import { entriesForUser, findCanvas, listCanvasVersions, readCounters } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../problem.js';
-import { IsoDate, iso, problems } from '../schemas.js';
+import { IsoDate, VersionNumber, iso, problems } from '../schemas.js';
 
 const FacebookNumbers = z.object({ synced: z.number().int(), notSynced: z.number().int(), pending: z.number().int(), errored: z.number().int() });
 const StepNumbers = z.object({
@@ -58,7 +58,7 @@ export const analyticsRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (
       summary: 'Per-step numbers',
       description: 'Counts of users per step. With from/to, the changes within that range (hourly buckets); "pending" is always the current level.',
       params: z.object({ id: z.uuid() }).strict(),
-      querystring: z.object({ version: z.coerce.number().int().positive().optional(), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }).strict(),
+      querystring: z.object({ version: VersionNumber.optional(), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }).strict(),
       response: { 200: Analytics, ...problems(404) },
     },
   }, async (request) => {

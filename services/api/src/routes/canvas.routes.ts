@@ -7,9 +7,11 @@ import {
 } from '@canvas/db';
 import { launchCanvas } from '../canvas-launch.js';
 import type { ApiDeps } from '../deps.js';
+import { requestExamples } from '../request-examples.js';
 import { ApiProblem, conflict, notFound } from '../problem.js';
-import { IdParams, IsoDate, iso, problems } from '../schemas.js';
+import { IdParams, IsoDate, VersionNumber, iso, problems } from '../schemas.js';
 
+const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 const Status = z.enum(['draft', 'running', 'paused', 'archived']);
 const CanvasView = z.object({
   id: z.uuid(),
@@ -64,7 +66,7 @@ export const canvasRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (app
     schema: {
       tags: ['canvases'],
       summary: 'Check a canvas without saving it',
-      body: CanvasDefinition,
+      body: CanvasBody,
       response: { 200: z.object({ valid: z.boolean(), problems: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })) }), ...problems() },
     },
     validatorCompiler: skipSchemaValidation,
@@ -74,7 +76,7 @@ export const canvasRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (app
   });
 
   app.post('/v1/canvases', {
-    schema: { tags: ['canvases'], summary: 'Create a draft canvas', body: CanvasDefinition, response: { 201: CanvasView, ...problems(422) } },
+    schema: { tags: ['canvases'], summary: 'Create a draft canvas', body: CanvasBody, response: { 201: CanvasView, ...problems(422) } },
     validatorCompiler: skipSchemaValidation,
   }, async (request, reply) => {
     const definition = invalidCanvas(request.body);
@@ -117,7 +119,7 @@ export const canvasRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (app
       summary: 'Edit a canvas',
       description: 'A draft is changed in place. Editing a launched canvas creates a new version that takes effect when it is launched; users already inside stay on the version they entered.',
       params: IdParams,
-      body: CanvasDefinition,
+      body: CanvasBody,
       response: { 200: CanvasView, ...problems(404, 409, 422) },
     },
     validatorCompiler: (route) => (route.httpPart === 'body' ? skipSchemaValidation() : validatorCompiler(route as never)),
@@ -167,7 +169,7 @@ export const canvasRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (app
     schema: {
       tags: ['canvases'],
       summary: 'One version with its definition',
-      params: z.object({ id: z.uuid(), version: z.coerce.number().int().positive() }).strict(),
+      params: z.object({ id: z.uuid(), version: VersionNumber }).strict(),
       response: { 200: VersionView.extend({ definition: CanvasDefinition }), ...problems(404) },
     },
   }, async (request) => {

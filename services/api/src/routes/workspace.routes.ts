@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { countActiveKeys, findWorkspace, insertApiKey, listApiKeys, revokeApiKey, type ApiKey } from '@canvas/db';
 import { generateApiKey } from '../api-key.js';
 import type { ApiDeps } from '../deps.js';
+import { requestExamples } from '../request-examples.js';
 import { conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, iso, problems } from '../schemas.js';
 
@@ -28,7 +29,7 @@ export const workspaceRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (
     schema: {
       tags: ['workspace'],
       summary: 'Create an API key; the key is shown once',
-      body: z.object({ label: z.string().min(1).max(100) }).strict(),
+      body: z.object({ label: z.string().min(1).max(100) }).strict().meta({ examples: [requestExamples.createApiKey] }),
       response: { 201: ApiKeyView.extend({ apiKey: z.string().describe('Shown only in this answer') }), ...problems() },
     },
   }, async (request, reply) => {
