@@ -19,7 +19,7 @@ function malformed(i: number): { kind: string; message: OutboundMessage } {
     ['not_an_object', { key: user, value: '[1,2,3]', headers }],
     ['missing_message_id', { key: user, value: JSON.stringify({ ...good, messageId: undefined }), headers }],
     ['missing_user_id', { key: null, value: JSON.stringify({ ...good, userId: undefined }), headers }],
-    ['unknown_type', { key: user, value: JSON.stringify({ ...good, type: 'page' }), headers }],
+    ['unknown_type', { key: user, value: JSON.stringify({ ...good, type: 'purchase' }), headers }],
     ['too_large', { key: user, value: JSON.stringify({ ...good, properties: { blob: 'x'.repeat(70_000) } }), headers }],
     ['invalid_timestamp', { key: user, value: JSON.stringify({ ...good, timestamp: 'last tuesday' }), headers }],
     ['missing_event_name', { key: user, value: JSON.stringify({ ...good, event: undefined }), headers }],
