@@ -157,3 +157,9 @@ export async function errorPendingOfConnection(tx: Executor, adAccountId: string
     .returning(['canvas_id', 'version', 'step_id']).execute();
   return deltas(rows, 'errored');
 }
+
+/** Attempts so far of one entry (a batch's entries travel together, so one speaks for all). */
+export async function entryAttempts(db: Executor, metaAccountId: string, id: string): Promise<number> {
+  const row = await db.selectFrom('audience_entries').select('attempts').where('meta_account_id', '=', metaAccountId).where('id', '=', id).executeTakeFirst();
+  return row?.attempts ?? 0;
+}

@@ -1,4 +1,4 @@
-import type { Executor } from './connection.js';
+import type { Executor, Tx } from './connection.js';
 import type { CanvasRow } from './schema.js';
 
 export type CanvasStatus = 'draft' | 'running' | 'paused' | 'archived';
@@ -53,10 +53,14 @@ export async function insertCanvas(db: Executor, canvas: { id: string; workspace
   return toCanvas(row);
 }
 
-export async function findCanvas(db: Executor, workspaceId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<CanvasRecord | undefined> {
-  let query = db.selectFrom('canvases').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
-  if (options.forUpdate) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+export async function findCanvas(db: Executor, workspaceId: string, id: string): Promise<CanvasRecord | undefined> {
+  const row = await db.selectFrom('canvases').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return row && toCanvas(row);
+}
+
+/** The canvas, its row locked until the transaction ends (state changes check and write under it). */
+export async function lockCanvas(tx: Tx, workspaceId: string, id: string): Promise<CanvasRecord | undefined> {
+  const row = await tx.selectFrom('canvases').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).forUpdate().executeTakeFirst();
   return row && toCanvas(row);
 }
 
@@ -173,3 +177,9 @@ export async function canvasEntrants(db: Executor, canvasId: string): Promise<nu
   return Number(row?.entrants ?? 0);
 }
 
+
+/** Ids of running and paused canvases, in every workspace (for metrics). */
+export async function liveCanvasIds(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('canvases').select('id').where('status', 'in', ['running', 'paused']).execute();
+  return rows.map((r) => r.id);
+}

@@ -9,8 +9,8 @@ export {
   setAdAccountStatus, setDefaultAdAccount, deleteAdAccount, liveCanvasesUsingAdAccount, type AdAccount, type AdAccountWithToken, type AdAccountStatus,
 } from './ad-account.repository.js';
 export {
-  insertCanvas, findCanvas, listCanvases, findCanvasVersion, listCanvasVersions, saveDraft, saveResolved, markLaunched, transitionCanvas,
-  resolvedByEarlierVersions, liveCanvasVersions, canvasStatuses, versionById, canvasEntrants, canvasChangedChannel,
+  insertCanvas, findCanvas, lockCanvas, listCanvases, findCanvasVersion, listCanvasVersions, saveDraft, saveResolved, markLaunched, transitionCanvas,
+  resolvedByEarlierVersions, liveCanvasVersions, liveCanvasIds, canvasStatuses, versionById, canvasEntrants, canvasChangedChannel,
   type CanvasRecord, type CanvasStatus, type VersionState, type ResolvedSteps, type CanvasVersionRecord, type LiveCanvasVersion,
 } from './canvas.repository.js';
 export { addCounters, readCounters, readAllCounters, type CounterDelta, type CounterValue } from './counter.repository.js';
@@ -24,5 +24,5 @@ export {
 } from './journey-state.repository.js';
 export {
   dueGroups, dueEntriesPage, markSynced, markErrored, deferEntries, notePendingReason, expireOverdue, pendingStats, connectedMetaAccounts,
-  audiencesOnAccount, readPacing, savePacing, groupKey, errorPendingOfConnection, type EntryGroup, type DueEntry, type Pacing,
+  audiencesOnAccount, readPacing, savePacing, entryAttempts, groupKey, errorPendingOfConnection, type EntryGroup, type DueEntry, type Pacing,
 } from './audience-sync.repository.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from './connection.js';
+import type { Executor, Tx } from './connection.js';
 
 /** A user's profile row, as the runner uses it. */
 export interface StoredProfile {
@@ -38,7 +38,7 @@ const toProfile = (r: ProfileRow): StoredProfile => ({ workspaceId: r.workspace_
  * Locks the stored offset of a partition for this transaction and returns it. A second
  * consumer of the same partition (after a rebalance) waits here, then sees the new offset.
  */
-export async function lockPartitionOffset(tx: Executor, group: string, topic: string, partition: number): Promise<bigint> {
+export async function lockPartitionOffset(tx: Tx, group: string, topic: string, partition: number): Promise<bigint> {
   await tx.insertInto('consumer_offsets').values({ consumer_group: group, topic, partition, next_offset: 0 })
     .onConflict((oc) => oc.columns(['consumer_group', 'topic', 'partition']).doNothing()).execute();
   const row = await tx.selectFrom('consumer_offsets').select('next_offset')
@@ -68,7 +68,7 @@ export async function markProcessed(tx: Executor, messages: readonly (UserRef & 
 }
 
 /** Creates missing profiles, then locks every given user's profile in a fixed order. */
-export async function lockProfiles(tx: Executor, users: readonly (UserRef & { seenAt: Date })[]): Promise<StoredProfile[]> {
+export async function lockProfiles(tx: Tx, users: readonly (UserRef & { seenAt: Date })[]): Promise<StoredProfile[]> {
   if (users.length === 0) return [];
   const sorted = sortUsers(users);
   await sql`
@@ -84,7 +84,7 @@ export async function lockProfiles(tx: Executor, users: readonly (UserRef & { se
 }
 
 /** Locks the profiles nobody else holds right now; the timer loop never waits on the event path. */
-export async function lockProfilesSkipLocked(tx: Executor, users: readonly UserRef[]): Promise<StoredProfile[]> {
+export async function lockProfilesSkipLocked(tx: Tx, users: readonly UserRef[]): Promise<StoredProfile[]> {
   if (users.length === 0) return [];
   const sorted = sortUsers(users);
   const rows = await sql<ProfileRow>`
@@ -154,7 +154,7 @@ export async function applyTimerChanges(tx: Executor, changes: readonly TimerCha
 }
 
 /** Locks the entry counts of capped canvases (in id order) and returns them. */
-export async function lockEntryCounts(tx: Executor, canvasIds: readonly string[]): Promise<Map<string, number>> {
+export async function lockEntryCounts(tx: Tx, canvasIds: readonly string[]): Promise<Map<string, number>> {
   if (canvasIds.length === 0) return new Map();
   const rows = await tx.selectFrom('canvas_entry_counts').select(['canvas_id', 'entrants'])
     .where('canvas_id', 'in', [...canvasIds].sort()).orderBy('canvas_id').forUpdate().execute();
@@ -176,7 +176,7 @@ export interface ClaimedTimer extends UserRef {
 }
 
 /** Due timers of running (or archived, to drop them) canvases, locked; others' claims are skipped. */
-export async function claimDueTimers(tx: Executor, now: Date, limit: number): Promise<ClaimedTimer[]> {
+export async function claimDueTimers(tx: Tx, now: Date, limit: number): Promise<ClaimedTimer[]> {
   const rows = await sql<{ workspace_id: string; user_id: string; canvas_id: string; entry_seq: number; step_id: string; due_at: Date; status: ClaimedTimer['canvasStatus'] }>`
     SELECT t.workspace_id, t.user_id, t.canvas_id, t.entry_seq, t.step_id, t.due_at, c.status
     FROM timers t JOIN canvases c ON c.id = t.canvas_id

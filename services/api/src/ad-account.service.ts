@@ -1,6 +1,6 @@
 import { isGraphApiError, type AdAccountDirectory } from '@canvas/meta-graph';
 import type { AdAccountStatus } from '@canvas/db';
-import { ApiProblem } from './problem.js';
+import { apiError } from './problem.js';
 
 export interface ConnectionCheck {
   name: string;
@@ -10,7 +10,7 @@ export interface ConnectionCheck {
 
 export const tosUrl = (metaAccountId: string) => `https://business.facebook.com/ads/manage/customaudiences/tos/?act=${metaAccountId}`;
 
-const invalidToken = (detail: string) => new ApiProblem(422, 'TOKEN_INVALID', 'Access token rejected', detail, [{ code: 'token_invalid', path: '/body/accessToken', message: detail }]);
+const invalidToken = (detail: string) => apiError('TOKEN_INVALID', detail, [{ code: 'token_invalid', path: '/body/accessToken', message: detail }]);
 
 /**
  * Asks Meta whether a token may use an ad account: the token is valid and has ads_management,
@@ -21,7 +21,7 @@ export async function checkConnection(directory: AdAccountDirectory, token: stri
     const info = await directory.debugToken(token);
     if (!info.isValid) throw invalidToken('Meta says this access token is not valid (expired or revoked)');
     if (!info.scopes.includes('ads_management')) {
-      throw new ApiProblem(422, 'TOKEN_SCOPE_MISSING', 'Access token lacks a permission', 'the token needs the ads_management permission',
+      throw apiError('TOKEN_SCOPE_MISSING', 'the token needs the ads_management permission',
         [{ code: 'scope_missing', path: '/body/accessToken', message: 'ads_management is required' }]);
     }
     const { data: account } = await directory.getAdAccount(token, metaAccountId);
@@ -32,7 +32,7 @@ export async function checkConnection(directory: AdAccountDirectory, token: stri
     if (!isGraphApiError(error)) throw error;
     if (error.classification === 'token_invalid') throw invalidToken(`Meta rejected the token: ${error.message}`);
     if (error.classification === 'audience_missing' || error.classification === 'permission') {
-      throw new ApiProblem(422, 'AD_ACCOUNT_NOT_ACCESSIBLE', 'Ad account not accessible', `the token cannot read act_${metaAccountId} (${error.message})`,
+      throw apiError('AD_ACCOUNT_NOT_ACCESSIBLE', `the token cannot read act_${metaAccountId} (${error.message})`,
         [{ code: 'not_accessible', path: '/body/adAccountId', message: 'the token has no access to this ad account' }]);
     }
     throw error;

@@ -8,7 +8,7 @@ import { authenticate } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { refuseUnstorableText } from './storable-input.js';
-import { ApiProblem, problemErrorHandler, sendProblem } from './problem.js';
+import { apiError, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
@@ -25,8 +25,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // errors the router raises before any route (a malformed URL) are problem+json too
     frameworkErrors: (error, _request, reply) => {
       void sendProblem(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? new ApiProblem(414, 'URI_TOO_LONG', 'URI Too Long', 'a path parameter is longer than the API accepts')
-        : new ApiProblem(400, 'BAD_REQUEST', 'Bad Request', 'the URL is malformed'));
+        ? apiError('URI_TOO_LONG', 'a path parameter is longer than the API accepts')
+        : apiError('BAD_REQUEST', 'the URL is malformed'));
     },
   }).withTypeProvider<ZodTypeProvider>();
   // JSON only: anything else is answered 415
@@ -35,7 +35,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler(deps.logger));
   app.addHook('preValidation', refuseUnstorableText);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new ApiProblem(404, 'NOT_FOUND', 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, apiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
   await app.register(swagger, {
     openapi: {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findKeyOwner, type ApiKeyOwner, type Db } from '@canvas/db';
 import { hashApiKey } from './api-key.js';
-import { ApiProblem } from './problem.js';
+import { apiError } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,7 +17,7 @@ export function authenticate(db: Db) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const owner = match?.[1] ? await findKeyOwner(db, hashApiKey(match[1])) : undefined;
     if (!owner) {
-      throw new ApiProblem(401, 'UNAUTHORIZED', 'Unauthorized', 'send a valid API key as "Authorization: Bearer <key>"', undefined, { 'www-authenticate': 'Bearer' });
+      throw apiError('UNAUTHORIZED', 'send a valid API key as "Authorization: Bearer <key>"', undefined, { 'www-authenticate': 'Bearer' });
     }
     request.caller = owner;
   };

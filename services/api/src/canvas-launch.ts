@@ -1,11 +1,11 @@
 import { CanvasDefinition, type FacebookAudienceStep } from '@canvas/canvas';
 import {
-  findAdAccountByMetaId, findCanvas, findCanvasVersion, findDefaultAdAccount, markLaunched, resolvedByEarlierVersions, saveResolved,
+  findAdAccountByMetaId, findCanvas, findCanvasVersion, lockCanvas, findDefaultAdAccount, markLaunched, resolvedByEarlierVersions, saveResolved,
   setAdAccountStatus, type CanvasRecord, type ResolvedSteps,
 } from '@canvas/db';
 import { isGraphApiError } from '@canvas/meta-graph';
 import type { ApiDeps } from './deps.js';
-import { ApiProblem, conflict, notFound, type FieldProblem } from './problem.js';
+import { apiError, conflict, notFound, type FieldProblem } from './problem.js';
 
 /**
  * Launches the newest version: every Facebook step needs a connected ad account with the
@@ -53,10 +53,10 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   // audiences already created stay recorded, so a retry after fixing a problem reuses them
   await saveResolved(deps.db, canvasId, version.version, resolved);
   if (problems.length > 0) {
-    throw new ApiProblem(422, 'LAUNCH_PREFLIGHT_FAILED', 'Canvas cannot be launched', `${problems.length} problem(s) found before launch`, problems);
+    throw apiError('LAUNCH_PREFLIGHT_FAILED', `${problems.length} problem(s) found before launch`, problems);
   }
   return deps.db.transaction().execute(async (tx) => {
-    const locked = await findCanvas(tx, workspaceId, canvasId, { forUpdate: true });
+    const locked = await lockCanvas(tx, workspaceId, canvasId);
     if (!locked || locked.latestVersion !== version.version || locked.status === 'archived') {
       throw conflict('CANVAS_CHANGED', 'the canvas changed during launch; try again');
     }

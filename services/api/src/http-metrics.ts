@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { readAllCounters, type Db } from '@canvas/db';
+import { liveCanvasIds, readAllCounters, type Db } from '@canvas/db';
 import { Gauge, metricFactory, type Registry } from '@canvas/runtime';
 
 /** Request counts and latency per route, and the canvas counters as Prometheus gauges. */
@@ -20,8 +20,7 @@ export function registerHttpMetrics(app: FastifyInstance, registry: Registry, db
     labelNames: ['canvas_id', 'version', 'step_id', 'metric'],
     registers: [registry],
     async collect() {
-      const live = await db.selectFrom('canvases').select('id').where('status', 'in', ['running', 'paused']).execute();
-      const values = await readAllCounters(db, live.map((c) => c.id));
+      const values = await readAllCounters(db, await liveCanvasIds(db));
       this.reset();
       for (const v of values) this.set({ canvas_id: v.canvasId, version: String(v.version), step_id: v.stepId, metric: v.metric }, v.value);
     },

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isGraphApiError } from '@canvas/meta-graph';
 import type { Logger } from '@canvas/runtime';
+import { apiErrors, type ApiErrorCode } from './api-errors.js';
 
 /** One field-level problem: a stable code, a JSON Pointer into the request, a sentence. */
 export interface FieldProblem {
@@ -10,23 +11,29 @@ export interface FieldProblem {
   message: string;
 }
 
-/** An expected failure, answered as application/problem+json with a stable code. */
+/** An expected failure, answered as application/problem+json with a stable code from the catalogue. */
 export class ApiProblem extends Error {
+  readonly status: number;
+  readonly title: string;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly title: string,
+    readonly code: ApiErrorCode,
     readonly detail?: string,
     readonly errors?: readonly FieldProblem[],
     readonly headers?: Record<string, string>,
   ) {
-    super(detail ?? title);
+    super(detail ?? apiErrors[code].title);
     this.name = 'ApiProblem';
+    this.status = apiErrors[code].status;
+    this.title = apiErrors[code].title;
   }
 }
 
-export const notFound = (what: string) => new ApiProblem(404, 'NOT_FOUND', 'Not Found', `${what} does not exist in this workspace`);
-export const conflict = (code: string, detail: string) => new ApiProblem(409, code, 'Conflict', detail);
+/** The typed factory: `apiError('CANVAS_ARCHIVED', 'archived canvases cannot change')`. */
+export const apiError = (code: ApiErrorCode, detail?: string, errors?: readonly FieldProblem[], headers?: Record<string, string>) =>
+  new ApiProblem(code, detail, errors, headers);
+export const notFound = (what: string) => apiError('NOT_FOUND', `${what} does not exist in this workspace`);
+export const conflict = (code: ApiErrorCode, detail: string) => apiError(code, detail);
 
 export function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyReply {
   return reply
@@ -77,25 +84,25 @@ export function problemErrorHandler(logger: Logger) {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const part = error.validationContext ?? 'body';
       const errors = validationProblems(error, part === 'querystring' ? 'query' : part);
-      return sendProblem(reply, new ApiProblem(400, 'VALIDATION_FAILED', 'Request is invalid', `${errors.length} problem(s) in the ${part}`, errors));
+      return sendProblem(reply, apiError('VALIDATION_FAILED', `${errors.length} problem(s) in the ${part}`, errors));
     }
     if (isGraphApiError(error)) {
       if (error.classification === 'throttled' || error.classification === 'transient') {
         const seconds = Math.ceil((error.details.retryAfterMs ?? 30_000) / 1000);
-        return sendProblem(reply, new ApiProblem(503, 'META_UNAVAILABLE', 'Meta is not answering', `Meta's Graph API is busy or failing (${error.code}); try again later`, undefined, { 'retry-after': String(seconds) }));
+        return sendProblem(reply, apiError('META_UNAVAILABLE', `Meta's Graph API is busy or failing (${error.code}); try again later`, undefined, { 'retry-after': String(seconds) }));
       }
-      return sendProblem(reply, new ApiProblem(502, 'META_REJECTED', 'Meta refused the call', `${error.code}: ${error.message}`));
+      return sendProblem(reply, apiError('META_REJECTED', `${error.code}: ${error.message}`));
     }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, new ApiProblem(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large', error.message));
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, new ApiProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type', 'send application/json'));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, apiError('PAYLOAD_TOO_LARGE', error.message));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, apiError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      const code = error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'INVALID_JSON' : 'BAD_REQUEST';
-      return sendProblem(reply, new ApiProblem(error.statusCode, code, 'Bad Request', error.message));
+      const invalidJson = error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
+      return sendProblem(reply, apiError(invalidJson ? 'INVALID_JSON' : 'BAD_REQUEST', error.message));
     }
     // the route's pattern, not the URL: paths and queries carry user ids and other request values
     const route = `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
     if (isResponseSerializationError(error)) logger.error({ error: loggableError(error.cause), route }, 'response did not match its schema');
     else logger.error({ error: loggableError(error), route }, 'unexpected error');
-    return sendProblem(reply, new ApiProblem(500, 'INTERNAL', 'Internal Server Error', 'the error was logged'));
+    return sendProblem(reply, apiError('INTERNAL', 'the error was logged'));
   };
 }

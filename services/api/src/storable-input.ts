@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describeUnstorable, findUnstorableText } from '@canvas/canvas';
-import { ApiProblem, sendProblem } from './problem.js';
+import { apiError, sendProblem } from './problem.js';
 
 /**
  * Refuses text PostgreSQL could never store (NUL, unpaired UTF-16 surrogates) anywhere in the
@@ -11,7 +11,7 @@ export async function refuseUnstorableText(request: FastifyRequest, reply: Fasti
     const found = findUnstorableText(value, `/${part}`);
     if (!found) continue;
     const problem = { code: 'unstorable_text', path: found.pointer, message: describeUnstorable(found) };
-    await sendProblem(reply, new ApiProblem(400, 'VALIDATION_FAILED', 'Request is invalid', `1 problem(s) in the ${part}`, [problem]));
+    await sendProblem(reply, apiError('VALIDATION_FAILED', `1 problem(s) in the ${part}`, [problem]));
     return;
   }
 }

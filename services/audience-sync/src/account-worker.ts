@@ -1,5 +1,5 @@
 import {
-  addCounters, adAccountsForMetaId, deferEntries, dueEntriesPage, dueGroups, expireOverdue, groupKey, markErrored, markSynced, notePendingReason,
+  addCounters, adAccountsForMetaId, deferEntries, dueEntriesPage, dueGroups, entryAttempts, expireOverdue, groupKey, markErrored, markSynced, notePendingReason,
   pendingStats, savePacing, setAdAccountStatus, type AdAccountWithToken, type Db, type DueEntry, type EntryError, type EntryGroup,
 } from '@canvas/db';
 import { isGraphApiError, withTransientRetry, type AccountLimiter, type AudienceUploader, type GraphApiError, type MatchKey } from '@canvas/meta-graph';
@@ -207,9 +207,7 @@ export class AccountWorker {
 
   /** Attempts so far of a batch (its entries travel together, so the first speaks for all). */
   private async attemptsOf(id: string | undefined): Promise<number> {
-    const row = await this.deps.db.selectFrom('audience_entries').select('attempts')
-      .where('meta_account_id', '=', this.deps.metaAccountId).where('id', '=', id ?? '0').executeTakeFirst();
-    return row?.attempts ?? 0;
+    return id === undefined ? 0 : entryAttempts(this.deps.db, this.deps.metaAccountId, id);
   }
 
   private async savePacing(now: Date, extra: { throttledUntil?: Date }, force = false): Promise<void> {

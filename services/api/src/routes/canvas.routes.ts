@@ -3,12 +3,12 @@ import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-prov
 import { z } from 'zod';
 import { CanvasDefinition, validateCanvas } from '@canvas/canvas';
 import {
-  findCanvas, findCanvasVersion, insertCanvas, listCanvases, listCanvasVersions, saveDraft, transitionCanvas, type CanvasRecord, type CanvasStatus, type Db,
+  findCanvas, findCanvasVersion, insertCanvas, lockCanvas, listCanvases, listCanvasVersions, saveDraft, transitionCanvas, type CanvasRecord, type CanvasStatus, type Db,
 } from '@canvas/db';
 import { launchCanvas } from '../canvas-launch.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
-import { ApiProblem, conflict, notFound } from '../problem.js';
+import { apiError, conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, VersionNumber, iso, problems } from '../schemas.js';
 
 const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
@@ -32,7 +32,7 @@ const skipSchemaValidation = () => (data: unknown) => ({ value: data });
 function invalidCanvas(input: unknown) {
   const result = validateCanvas(input);
   if (!result.ok) {
-    throw new ApiProblem(422, 'CANVAS_INVALID', 'Canvas is invalid', `${result.problems.length} problem(s)`, result.problems.map((p) => ({ ...p, path: `/body${p.path}` })));
+    throw apiError('CANVAS_INVALID', `${result.problems.length} problem(s)`, result.problems.map((p) => ({ ...p, path: `/body${p.path}` })));
   }
   return result.canvas;
 }
@@ -126,7 +126,7 @@ export const canvasRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (app
   }, async (request) => {
     const definition = invalidCanvas(request.body);
     const updated = await deps.db.transaction().execute(async (tx) => {
-      const canvas = await findCanvas(tx, request.caller.workspaceId, request.params.id, { forUpdate: true });
+      const canvas = await lockCanvas(tx, request.caller.workspaceId, request.params.id);
       if (!canvas) throw notFound(`canvas ${request.params.id}`);
       if (canvas.status === 'archived') throw conflict('CANVAS_ARCHIVED', 'an archived canvas cannot be edited');
       return saveDraft(tx, canvas, { name: definition.name, definition, now: deps.now() });

@@ -1,0 +1,32 @@
+/**
+ * Every error code the designer API answers with, its HTTP status and title: the one catalogue
+ * the routes, the README's table and the tests read (as fastify keeps lib/errors.js).
+ */
+export const apiErrors = {
+  VALIDATION_FAILED: { status: 400, title: 'Request is invalid' },
+  INVALID_JSON: { status: 400, title: 'Bad Request' },
+  BAD_REQUEST: { status: 400, title: 'Bad Request' },
+  UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  NOT_FOUND: { status: 404, title: 'Not Found' },
+  LAST_API_KEY: { status: 409, title: 'Conflict' },
+  AD_ACCOUNT_EXISTS: { status: 409, title: 'Conflict' },
+  AD_ACCOUNT_IN_USE: { status: 409, title: 'Conflict' },
+  CANVAS_ARCHIVED: { status: 409, title: 'Conflict' },
+  CANVAS_ALREADY_LIVE: { status: 409, title: 'Conflict' },
+  CANVAS_STATE_CONFLICT: { status: 409, title: 'Conflict' },
+  CANVAS_CHANGED: { status: 409, title: 'Conflict' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large' },
+  URI_TOO_LONG: { status: 414, title: 'URI Too Long' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
+  CANVAS_INVALID: { status: 422, title: 'Canvas is invalid' },
+  LAUNCH_PREFLIGHT_FAILED: { status: 422, title: 'Canvas cannot be launched' },
+  TOKEN_INVALID: { status: 422, title: 'Access token rejected' },
+  TOKEN_SCOPE_MISSING: { status: 422, title: 'Access token lacks a permission' },
+  AD_ACCOUNT_NOT_ACCESSIBLE: { status: 422, title: 'Ad account not accessible' },
+  INTERNAL: { status: 500, title: 'Internal Server Error' },
+  META_REJECTED: { status: 502, title: 'Meta refused the call' },
+  META_UNAVAILABLE: { status: 503, title: 'Meta is not answering' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ApiErrorCode = keyof typeof apiErrors;
+export const apiErrorCodes = Object.keys(apiErrors) as ApiErrorCode[];
