@@ -27,3 +27,4 @@ export {
   type Plan, type BatchState, type CanvasLookup, type LiveCanvas, type ProfileState, type TimerWrite, type Handoff, type CountChange, type DueTimer,
 } from './engine/plan.js';
 export { findUnstorableText, describeUnstorable, unstorableKind, type UnstorableText, type UnstorableKind } from './text/storable-text.js';
+export { journeyStatuses, journeyMetrics, audienceStatuses, stepMetrics, type AudienceStatus, type StepMetric } from './engine/counters.js';

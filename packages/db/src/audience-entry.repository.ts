@@ -1,8 +1,9 @@
+import type { AudienceStatus } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { AudienceEntriesTable } from './schema.js';
 import type { Selectable } from 'kysely';
 
-export type AudienceEntryStatus = 'pending' | 'synced' | 'not_synced' | 'errored';
+export type AudienceEntryStatus = AudienceStatus;
 
 /** The last error Meta gave for an entry, kept to answer "why isn't this user in my audience?". */
 export interface EntryError {
@@ -56,7 +57,7 @@ export async function entriesForUser(db: Executor, canvasId: string, stepId: str
 
 /** A user handed to the sync by the runner: an entry before its first attempt. */
 export type NewAudienceEntry = Omit<AudienceEntry, 'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'updatedAt'> & {
-  status: 'pending' | 'not_synced' | 'errored';
+  status: Exclude<AudienceStatus, 'synced'>;
 };
 
 /** Writes hand-offs; the (account, canvas, step, user, entry) key makes a replay a no-op. */

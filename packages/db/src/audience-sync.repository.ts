@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { AudienceStatus } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { EntryError } from './audience-entry.repository.js';
 import type { CounterDelta } from './counter.repository.js';
@@ -45,7 +46,7 @@ export async function dueEntriesPage(db: Executor, metaAccountId: string, group:
   return rows.map((r) => ({ id: r.id, values: r.row_values }));
 }
 
-function deltas(rows: readonly { canvas_id: string; version: number; step_id: string }[], metric: string): CounterDelta[] {
+function deltas(rows: readonly { canvas_id: string; version: number; step_id: string }[], metric: AudienceStatus): CounterDelta[] {
   return rows.flatMap((r) => [
     { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: 'pending', delta: -1 },
     { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric, delta: 1 },

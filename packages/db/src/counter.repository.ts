@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { StepMetric } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 
 /** One change to a counter, before it is summed into its row. */
@@ -6,14 +7,14 @@ export interface CounterDelta {
   canvasId: string;
   version: number;
   stepId: string;
-  metric: string;
+  metric: StepMetric;
   delta: number;
 }
 
 export interface CounterValue {
   version: number;
   stepId: string;
-  metric: string;
+  metric: StepMetric;
   value: number;
 }
 

@@ -13,6 +13,7 @@ export {
   resolvedByEarlierVersions, liveCanvasVersions, liveCanvasIds, canvasStatuses, versionById, canvasEntrants, canvasChangedChannel,
   type CanvasRecord, type CanvasStatus, type VersionState, type ResolvedSteps, type CanvasVersionRecord, type LiveCanvasVersion,
 } from './canvas.repository.js';
+export { counterShards } from './counter-shards.js';
 export { addCounters, readCounters, readAllCounters, type CounterDelta, type CounterValue } from './counter.repository.js';
 export {
   entriesForUser, toAudienceEntry, insertAudienceEntries, type AudienceEntry, type AudienceEntryStatus, type EntryError, type NewAudienceEntry,

@@ -1,15 +1,10 @@
 import { sql } from 'kysely';
+import type { JourneyStatus, ProfileState } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 
 /** A user's profile row, as the runner uses it. */
-export interface StoredProfile {
-  workspaceId: string;
-  userId: string;
-  traits: Record<string, unknown>;
-  context: Record<string, unknown>;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-}
+/** A profile as stored is the engine's profile state: one definition, read and written here. */
+export type StoredProfile = ProfileState;
 
 export interface StoredJourney {
   workspaceId: string;
@@ -17,7 +12,7 @@ export interface StoredJourney {
   canvasId: string;
   entrySeq: number;
   version: number;
-  status: 'waiting' | 'completed' | 'exited' | 'control' | 'canceled';
+  status: JourneyStatus;
   stepId: string | null;
   enteredAt: Date;
   convertedAt: Date | null;

@@ -1,3 +1,4 @@
+import type { AudienceStatus, JourneyStatus, StepMetric } from '@canvas/canvas';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Kysely's view of the tables in migrations/. Rows never leave this package. */
@@ -94,7 +95,7 @@ export interface JourneysTable {
   canvas_id: string;
   entry_seq: number;
   version: number;
-  status: 'waiting' | 'completed' | 'exited' | 'control' | 'canceled';
+  status: JourneyStatus;
   step_id: string | null;
   entered_at: Date;
   updated_at: Date;
@@ -129,7 +130,7 @@ export interface StepCountersTable {
   canvas_id: string;
   version: number;
   step_id: string;
-  metric: string;
+  metric: StepMetric;
   bucket: Date;
   shard: number;
   value: BigIntColumn;
@@ -149,7 +150,7 @@ export interface AudienceEntriesTable {
   entry_seq: number;
   schema: string[];
   row_values: string[];
-  status: 'pending' | 'synced' | 'not_synced' | 'errored';
+  status: AudienceStatus;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Date;
   entered_at: Date;

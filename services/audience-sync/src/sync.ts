@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { stableHash } from '@canvas/canvas';
-import { audiencesOnAccount, connectedMetaAccounts, pingDatabase, readPacing, type Db } from '@canvas/db';
+import { audiencesOnAccount, connectedMetaAccounts, counterShards, pingDatabase, readPacing, type Db } from '@canvas/db';
 import { AccountLimiter, createGraphClient, customAudienceQuota, type AudienceUploader } from '@canvas/meta-graph';
 import type { Logger, ReadinessCheck, Registry, TokenCipher } from '@canvas/runtime';
 import { AccountWorker } from './account-worker.js';
@@ -60,7 +60,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
         metaAccountId, db, uploader: graph, cipher: deps.cipher, limiter, logger: logger.child({ metaAccountId }), metrics, now, random,
         batchWindowMs: config.SYNC_BATCH_WINDOW, maxUsersPerRequest: config.SYNC_MAX_USERS_PER_REQUEST, maxConcurrent: config.META_MAX_CONCURRENT_REQUESTS,
         policy: { minDelayMs: config.SYNC_RETRY_MIN_DELAY, maxDelayMs: config.SYNC_RETRY_MAX_DELAY, tooSmallRetryMs: config.SYNC_TOO_SMALL_RETRY_INTERVAL, defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT },
-        shard: 2_000_000 + (stableHash(metaAccountId) % 1_000_000),
+        shard: counterShards.adAccount(stableHash(metaAccountId)),
       });
       workers.set(metaAccountId, worker);
       metrics.owned.set(workers.size);

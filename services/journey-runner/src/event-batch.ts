@@ -1,6 +1,6 @@
 import { parseEvent, planEvents, type DeadLetterReason, type ParsedEvent } from '@canvas/canvas';
 import {
-  loadJourneys, lockEntryCounts, lockPartitionOffset, lockProfiles, markProcessed, storePartitionOffset, type Db,
+  counterShards, loadJourneys, lockEntryCounts, lockPartitionOffset, lockProfiles, markProcessed, storePartitionOffset, type Db,
 } from '@canvas/db';
 import { publishDeadLetters, type DeadLetter, type InboundMessage, type PartitionBatch, type Producer } from '@canvas/kafka';
 import type { Logger } from '@canvas/runtime';
@@ -108,7 +108,7 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       const entrants = await lockEntryCounts(tx, [...caps.keys()]);
       const state = batchState(profiles, journeys, caps, entrants);
       const plan = planEvents(applied, state, deps.index.lookup(), now);
-      const written = await writePlan(tx, plan, state, { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: partition.partition });
+      const written = await writePlan(tx, plan, state, { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: counterShards.partition(partition.partition) });
       await storePartitionOffset(tx, deps.consumerGroup, partition.topic, partition.partition, next, now);
       tally.applied = applied.length;
       tally.entered = plan.outcomes.entered;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { pingDatabase, pruneProcessedMessages, type Db } from '@canvas/db';
+import { counterShards, pingDatabase, pruneProcessedMessages, type Db } from '@canvas/db';
 import { createAdmin, createBatchConsumer, createKafka, createProducer, type Admin, type BatchConsumer, type GroupMembership, type Producer } from '@canvas/kafka';
 import type { Logger, ReadinessCheck, Registry } from '@canvas/runtime';
 import { CanvasIndex } from './canvas-index.js';
@@ -78,7 +78,7 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
     db, index, logger: logger.child({ component: 'timers' }), metrics, now,
     pollIntervalMs: config.TIMER_POLL_INTERVAL, batchSize: config.TIMER_BATCH_SIZE, retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
     // timer transactions get counter rows of their own, apart from every partition's
-    shard: 1_000_000 + randomInt(1_000_000),
+    shard: counterShards.timerLoop(randomInt(1_000_000)),
   });
 
   return {

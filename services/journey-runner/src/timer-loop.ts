@@ -32,22 +32,18 @@ export function createTimerLoop(deps: TimerLoopDeps) {
       const now = deps.now();
       const claimed = await claimDueTimers(tx, now, deps.batchSize);
       if (claimed.length === 0) return 0;
-      const archived = claimed.filter((t) => t.canvasStatus === 'archived');
-      for (const t of archived) {
-        await tx.deleteFrom('timers').where('workspace_id', '=', t.workspaceId).where('user_id', '=', t.userId).where('canvas_id', '=', t.canvasId).execute();
-        await tx.updateTable('journeys').set({ status: 'canceled', updated_at: now })
-          .where('workspace_id', '=', t.workspaceId).where('user_id', '=', t.userId).where('canvas_id', '=', t.canvasId).where('status', '=', 'waiting').execute();
-      }
-      const due = claimed.filter((t) => t.canvasStatus === 'running');
-      const profiles = await lockProfilesSkipLocked(tx, due);
+      // the engine decides: a due delay of an archived canvas cancels its journey
+      const profiles = await lockProfilesSkipLocked(tx, claimed);
       const held = new Set(profiles.map((p) => `${p.workspaceId}\u0000${p.userId}`));
-      const fire: DueTimer[] = due.filter((t) => held.has(`${t.workspaceId}\u0000${t.userId}`));
+      const fire: DueTimer[] = claimed
+        .filter((t) => held.has(`${t.workspaceId}\u0000${t.userId}`))
+        .map((t) => ({ ...t, canvasArchived: t.canvasStatus === 'archived' }));
       const journeys = await loadJourneys(tx, profiles);
       await deps.index.ensureVersions(journeys);
       const state = batchState(profiles, journeys, new Map(), new Map());
       const plan = planTimers(fire, state, deps.index.lookup(), now);
       const written = await writePlan(tx, plan, state, { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: deps.shard });
-      deps.metrics.timersFired.inc(fire.length);
+      deps.metrics.timersFired.inc(fire.filter((t) => !t.canvasArchived).length);
       for (const [status, count] of Object.entries(written.handoffs)) deps.metrics.handoffs.inc({ status }, count);
       return claimed.length;
     });

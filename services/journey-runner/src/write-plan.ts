@@ -1,4 +1,4 @@
-import type { BatchState, Plan } from '@canvas/canvas';
+import type { AudienceStatus, BatchState, Plan } from '@canvas/canvas';
 import {
   addCounters, addEntrants, applyTimerChanges, insertAudienceEntries, saveJourneys, saveProfiles, type StoredJourney, type StoredProfile, type Tx,
 } from '@canvas/db';
@@ -14,7 +14,7 @@ export interface WriteContext {
 }
 
 export interface WriteSummary {
-  handoffs: Record<'pending' | 'not_synced' | 'errored', number>;
+  handoffs: Record<Exclude<AudienceStatus, 'synced'>, number>;
 }
 
 const split = (key: string) => key.split('\u0000') as [string, string, string];

@@ -19,7 +19,7 @@ describe('analytics', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       canvasId, version: null, from: null, to: null,
-      totals: { entered: 0, control: 0, converted: 0, controlConverted: 0, exited: 0, completed: 0 },
+      totals: { entered: 0, control: 0, converted: 0, controlConverted: 0, exited: 0, completed: 0, canceled: 0 },
       steps: [
         { stepId: 'wait', kind: 'delay', name: null, entered: 0, proceeded: 0, exited: 0, converted: 0, facebook: null },
         { stepId: 'fb', kind: 'facebook_audience', name: null, entered: 0, proceeded: 0, exited: 0, converted: 0, facebook: { synced: 0, notSynced: 0, pending: 0, errored: 0 } },

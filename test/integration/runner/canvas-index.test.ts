@@ -34,7 +34,9 @@ describe('the runner canvas index', () => {
   });
 
   it('is ready, and picks up a launch and a pause from PostgreSQL notifications, without waiting for the periodic refresh', async () => {
-    expect(await runChecks(runner.readiness)).toEqual({ status: 'ok', checks: { postgres: 'ok', kafka: 'ok', 'canvas-index': 'ok' } });
+    // ready once the runner holds its place in the consumer group
+    await waitFor(async () => (await runChecks(runner.readiness)).status === 'ok', { what: 'the runner ready' });
+    expect(await runChecks(runner.readiness)).toEqual({ status: 'ok', checks: { postgres: 'ok', kafka: 'ok', 'consumer-group': 'ok', 'canvas-index': 'ok' } });
     expect(runner.index.triggered(workspaceId, 'signed_up')).toEqual([]);
     const canvasId = randomUUID();
     await seedLaunchedCanvas(database.db, {

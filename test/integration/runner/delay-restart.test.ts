@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { findJourney, readCounters } from '@canvas/db';
+import { findJourney, readCounters, transitionCanvas } from '@canvas/db';
 import { createProducer, type Admin, type Producer } from '@canvas/kafka';
 import {
   createTestDatabase, createTestTopic, seedLaunchedCanvas, seedWorkspace, startRunnerProcess, stopAllProcesses, testBrokers, testKafka,
@@ -77,5 +77,23 @@ describe('a durable delay', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await database.db.selectFrom('audience_entries').select('id').execute()).toHaveLength(1);
     expect(await third.stop('SIGTERM')).toBe(0);
+  });
+
+  it('cancels, and counts, a journey whose canvas is archived while the user waits', async () => {
+    const archivedId = randomUUID();
+    await seedLaunchedCanvas(database.db, {
+      id: archivedId, workspaceId,
+      definition: { name: 'archived while waiting', entry: { trigger: { event: 'browsed' } }, firstStep: 'wait', steps: [{ id: 'wait', kind: 'delay', duration: '1s', next: null }] },
+    });
+    const env = { KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: uniqueName('runner'), DATABASE_URL: database.url };
+    const runner = startRunnerProcess(env);
+    await producer.send(topic, [{ key: 'u2', value: JSON.stringify({ type: 'track', messageId: 'b1', userId: 'u2', event: 'browsed' }), headers: { 'workspace-id': workspaceId } }]);
+    await waitFor(async () => (await findJourney(database.db, workspaceId, 'u2', archivedId))?.status === 'waiting', { what: 'the user waiting' });
+    await transitionCanvas(database.db, workspaceId, archivedId, ['running'], 'archived', new Date());
+    await waitFor(async () => (await findJourney(database.db, workspaceId, 'u2', archivedId))?.status === 'canceled', { what: 'the journey canceled' });
+    expect(await database.db.selectFrom('timers').selectAll().where('canvas_id', '=', archivedId).execute()).toEqual([]);
+    const counters = Object.fromEntries((await readCounters(database.db, archivedId)).map((c) => [`${c.stepId}.${c.metric}`, c.value]));
+    expect(counters).toEqual({ '$canvas.entered': 1, '$canvas.canceled': 1, 'wait.entered': 1 });
+    expect(await runner.stop('SIGTERM')).toBe(0);
   });
 });

@@ -41,3 +41,9 @@ export function fireTimer(canvas: CanvasVersion, journey: Journey, profile: Prof
   const rest = advanceFrom(canvas, journey, profile, step.next, now);
   return { journey: rest.journey, effects: [{ kind: 'count', stepId, metric: 'proceeded' }, ...rest.effects] };
 }
+
+/** The canvas was archived while the user waited: the journey ends canceled and is counted so. */
+export function cancelJourney(journey: Journey): Outcome {
+  if (journey.status !== 'waiting') return { journey, effects: [] };
+  return { journey: { ...journey, status: 'canceled' }, effects: [{ kind: 'cancel_timer' }, { kind: 'count', stepId: canvasLevel, metric: 'canceled' }] };
+}

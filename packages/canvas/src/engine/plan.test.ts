@@ -83,4 +83,15 @@ describe('planTimers', () => {
     const again = planTimers([timer], s, lookup([cart]), at('2026-11-22T10:00:11Z'));
     expect([again.handoffs.length, again.counts.length, [...again.timers.values()]]).toEqual([0, 0, [null]]);
   });
+
+  it('cancels a waiting journey whose canvas was archived, deletes its timer and counts it canceled', () => {
+    const cart = { workspaceId: ws, status: 'running' as const, version: version(abandonedCart(), 'cart') };
+    const s = state(['u1']);
+    planEvents([parsed('track', 'u1', 'added_to_cart')], s, lookup([cart]), now);
+    const timer = { workspaceId: ws, userId: 'u1', canvasId: 'cart', entrySeq: 1, stepId: 'wait', canvasArchived: true };
+    const plan = planTimers([timer], s, lookup([cart]), at('2026-11-22T10:00:10Z'));
+    expect(journeyOf(s, ws, 'u1', 'cart')).toMatchObject({ status: 'canceled', stepId: 'wait' });
+    expect(plan.counts.map((c) => `${c.stepId}.${c.metric}`)).toEqual(['$canvas.canceled']);
+    expect([plan.handoffs.length, [...plan.timers.values()]]).toEqual([0, [null]]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { ParsedEvent } from '../events/parse-event.js';
 import type { FacebookAudienceStep } from '../model/step.schema.js';
-import { fireTimer } from './advance.js';
+import { cancelJourney, fireTimer } from './advance.js';
 import { decideEntry, startJourney } from './entry.js';
 import { applyJourneyEvent } from './journey-events.js';
 import type { CanvasVersion, Journey, Metric, Outcome, Profile } from './types.js';
@@ -186,6 +186,8 @@ export interface DueTimer {
   canvasId: string;
   entrySeq: number;
   stepId: string;
+  /** The canvas was archived: the waiting journey is canceled instead of moved on. */
+  canvasArchived?: boolean;
 }
 
 /** Fires due delays; a timer whose journey moved on is deleted without effect. */
@@ -197,7 +199,7 @@ export function planTimers(timers: readonly DueTimer[], state: BatchState, canva
     const profile = state.profiles.get(userKey(timer.workspaceId, timer.userId));
     const canvas = journey && canvases.version(journey.canvasId, journey.version);
     if (!journey || !profile || !canvas) continue;
-    const outcome = fireTimer(canvas, journey, view(profile), timer.stepId, timer.entrySeq, now);
+    const outcome = timer.canvasArchived ? cancelJourney(journey) : fireTimer(canvas, journey, view(profile), timer.stepId, timer.entrySeq, now);
     if (outcome.effects.length > 0) plan.outcomes.applied += 1;
     record(plan, state, canvas, profile, outcome);
   }

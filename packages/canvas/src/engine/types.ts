@@ -8,7 +8,10 @@ export interface CanvasVersion {
   definition: CanvasDefinition;
 }
 
-export type JourneyStatus = 'waiting' | 'completed' | 'exited' | 'control' | 'canceled';
+import type { JourneyStatus, Metric } from './counters.js';
+
+export type { JourneyStatus, Metric } from './counters.js';
+export { canvasLevel } from './counters.js';
 
 /** Where one user stands in one canvas. */
 export interface Journey {
@@ -42,9 +45,6 @@ export interface UserEvent {
   timestamp: Date;
 }
 
-/** Counter names per step; "$canvas" holds the canvas-level ones. */
-export type Metric = 'entered' | 'proceeded' | 'exited' | 'converted' | 'control' | 'control_converted' | 'completed';
-export const canvasLevel = '$canvas';
 
 /** What the shell must do after a decision, as data. */
 export type Effect =

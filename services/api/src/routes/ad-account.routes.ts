@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  addCounters, deleteAdAccount, errorPendingOfConnection, findAdAccount, findAdAccountByMetaId, findDefaultAdAccount, insertAdAccount, liveCanvasesUsingAdAccount, listAdAccounts,
+  addCounters, counterShards, deleteAdAccount, errorPendingOfConnection, findAdAccount, findAdAccountByMetaId, findDefaultAdAccount, insertAdAccount, liveCanvasesUsingAdAccount, listAdAccounts,
   setDefaultAdAccount, updateAdAccountToken, type AdAccount,
 } from '@canvas/db';
 import { checkConnection, tosUrl } from '../ad-account.service.js';
@@ -42,7 +42,6 @@ const view = (a: AdAccount) => ({
 const bare = (id: string) => id.replace(/^act_/, '');
 
 // counter rows the API writes, apart from the runner's and the sync's
-const apiCounterShard = 3_000_000;
 
 /** Meta ad-account connections, after Braze's and CleverTap's Facebook settings pages. */
 export const adAccountRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (app) => {
@@ -132,7 +131,7 @@ export const adAccountRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (
       // users still waiting for this connection can never be sent: they end Errored, counted
       const now = deps.now();
       const errored = await errorPendingOfConnection(tx, account.id, { code: 'AD_ACCOUNT_REMOVED', message: 'the ad account was disconnected from the workspace', at: now.toISOString() }, now);
-      await addCounters(tx, errored, now, apiCounterShard);
+      await addCounters(tx, errored, now, counterShards.api);
       await deleteAdAccount(tx, workspaceId, account.id);
     });
     return reply.code(204).send(null);

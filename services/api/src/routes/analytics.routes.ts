@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CanvasDefinition, canvasLevel, type Step } from '@canvas/canvas';
+import { CanvasDefinition, audienceStatuses, canvasLevel, type Step, type StepMetric } from '@canvas/canvas';
 import { entriesForUser, findCanvas, listCanvasVersions, readCounters } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../problem.js';
@@ -22,7 +22,7 @@ const Analytics = z.object({
   version: z.number().int().nullable().describe('The version the numbers are for; null for all versions'),
   from: IsoDate.nullable(),
   to: IsoDate.nullable(),
-  totals: z.object({ entered: z.number().int(), control: z.number().int(), converted: z.number().int(), controlConverted: z.number().int(), exited: z.number().int(), completed: z.number().int() }),
+  totals: z.object({ entered: z.number().int(), control: z.number().int(), converted: z.number().int(), controlConverted: z.number().int(), exited: z.number().int(), completed: z.number().int(), canceled: z.number().int().describe('Waiting users whose canvas was archived') }),
   steps: z.array(StepNumbers),
 });
 
@@ -33,7 +33,7 @@ const UserAnswer = z.object({
   entries: z.array(z.object({
     entrySeq: z.number().int(),
     version: z.number().int(),
-    status: z.enum(['pending', 'synced', 'not_synced', 'errored']),
+    status: z.enum(audienceStatuses),
     action: z.enum(['add', 'remove']),
     audienceId: z.string(),
     adAccountId: z.string(),
@@ -68,7 +68,7 @@ export const analyticsRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (
     const counters = await readCounters(deps.db, canvas.id, {
       version, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined,
     });
-    const sum = (stepId: string, metric: string) => counters.filter((c) => c.stepId === stepId && c.metric === metric).reduce((total, c) => total + c.value, 0);
+    const sum = (stepId: string, metric: StepMetric) => counters.filter((c) => c.stepId === stepId && c.metric === metric).reduce((total, c) => total + c.value, 0);
 
     // step order and kinds from the chosen version, then from older versions for steps since removed
     const versions = await listCanvasVersions(deps.db, canvas.id);
@@ -86,7 +86,7 @@ export const analyticsRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (
       to: to ? new Date(to).toISOString() : null,
       totals: {
         entered: sum(canvasLevel, 'entered'), control: sum(canvasLevel, 'control'), converted: sum(canvasLevel, 'converted'),
-        controlConverted: sum(canvasLevel, 'control_converted'), exited: sum(canvasLevel, 'exited'), completed: sum(canvasLevel, 'completed'),
+        controlConverted: sum(canvasLevel, 'control_converted'), exited: sum(canvasLevel, 'exited'), completed: sum(canvasLevel, 'completed'), canceled: sum(canvasLevel, 'canceled'),
       },
       steps: [...steps.values()]
         .filter((step) => version === undefined || counted.has(step.id) || ordered[0]?.version === version)
