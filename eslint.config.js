@@ -52,6 +52,24 @@ export default tseslint.config(
     },
   },
   {
+    // services reach tables only through @canvas/db's repositories (docs/decisions/0014)
+    files: ['services/*/src/**/*.ts'],
+    ignores: ['services/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'kafkajs', message: 'Only packages/kafka talks to kafkajs; use @canvas/kafka.' },
+          { name: 'kysely', message: 'Services query through the repositories of @canvas/db.' },
+          { name: 'pg', message: 'Services query through the repositories of @canvas/db.' },
+        ],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|executeQuery)$/]",
+        message: 'Services reach tables only through a repository function of @canvas/db.',
+      }],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/src/**/*.ts', 'services/cli/src/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

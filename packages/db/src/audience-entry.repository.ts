@@ -18,10 +18,11 @@ export interface EntryError {
 
 export interface AudienceEntry {
   id: string;
-  metaAccountId: string;
-  adAccountId: string;
+  /** The Meta ad account, connection and audience; null only when the step had none (the entry is Errored). */
+  metaAccountId: string | null;
+  adAccountId: string | null;
   workspaceId: string;
-  audienceId: string;
+  audienceId: string | null;
   action: 'add' | 'remove';
   canvasId: string;
   version: number;

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type NotNull } from 'kysely';
 import type { AudienceStatus } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { EntryError } from './audience-entry.repository.js';
@@ -30,6 +30,8 @@ export async function dueGroups(db: Executor, metaAccountId: string, adAccountId
     .distinct()
     .where('meta_account_id', '=', metaAccountId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
     .where('ad_account_id', 'in', [...adAccountIds])
+    // rows of a Meta account always have their connection and audience (CHECK audience_entries_target_or_errored)
+    .$narrowType<{ ad_account_id: NotNull; audience_id: NotNull }>()
     .limit(limit).execute();
   return rows.map((r) => ({ adAccountId: r.ad_account_id, audienceId: r.audience_id, action: r.action, canvasId: r.canvas_id, version: r.version, stepId: r.step_id, schema: r.schema }));
 }

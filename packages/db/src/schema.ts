@@ -138,10 +138,11 @@ export interface StepCountersTable {
 
 export interface AudienceEntriesTable {
   id: Generated<string>;
-  meta_account_id: string;
-  ad_account_id: string;
+  /** NULL, with ad_account_id and audience_id, only on an Errored hand-off that never reaches Meta. */
+  meta_account_id: string | null;
+  ad_account_id: string | null;
   workspace_id: string;
-  audience_id: string;
+  audience_id: string | null;
   action: 'add' | 'remove';
   canvas_id: string;
   version: number;

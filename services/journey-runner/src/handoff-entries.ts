@@ -23,7 +23,7 @@ export function handoffEntries(handoffs: readonly Handoff[], index: CanvasIndex,
     if (!target) {
       // launch resolves every Facebook step; reaching this means the version's data is damaged
       entries.push({
-        metaAccountId: '0', adAccountId: '00000000-0000-0000-0000-000000000000', workspaceId: h.workspaceId, audienceId: '0', action: h.step.action,
+        metaAccountId: null, adAccountId: null, workspaceId: h.workspaceId, audienceId: null, action: h.step.action,
         canvasId: h.canvasId, version: h.version, stepId: h.step.id, userId: h.userId, entrySeq: h.entrySeq, schema: [...h.step.matchKeys], values: row.values,
         status, enteredAt: now, deadlineAt: now, lastError: { code: 'AUDIENCE_UNRESOLVED', message: 'the canvas version has no audience for this step', at: now.toISOString() },
       });
