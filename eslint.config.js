@@ -4,7 +4,19 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
 
-const ioModules = ['node:*', 'fs', 'http', 'net', 'pg', 'kysely', 'undici', 'kafkajs', 'pino', 'fastify', 'prom-client'];
+const ioModules = [
+  'node:*',
+  'fs',
+  'http',
+  'net',
+  'pg',
+  'kysely',
+  'undici',
+  'kafkajs',
+  'pino',
+  'fastify',
+  'prom-client',
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.toolchain/**', '.local/**', 'coverage/**', 'bench/results/**'] },
@@ -29,8 +41,31 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
-      'import-x/no-extraneous-dependencies': ['error', { packageDir: ['.', './packages/runtime', './packages/kafka', './packages/db', './packages/canvas', './packages/normalize', './packages/meta-graph', './services/api', './services/journey-runner', './services/audience-sync', './services/meta-sandbox', './services/cli', './test', './bench'] }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Only packages/kafka talks to kafkajs; use @canvas/kafka.' }] }],
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        {
+          packageDir: [
+            '.',
+            './packages/runtime',
+            './packages/kafka',
+            './packages/db',
+            './packages/canvas',
+            './packages/normalize',
+            './packages/meta-graph',
+            './services/api',
+            './services/journey-runner',
+            './services/audience-sync',
+            './services/meta-sandbox',
+            './services/cli',
+            './test',
+            './bench',
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'kafkajs', message: 'Only packages/kafka talks to kafkajs; use @canvas/kafka.' }] },
+      ],
       'no-console': 'error',
     },
   },
@@ -44,11 +79,24 @@ export default tseslint.config(
     files: ['packages/canvas/src/**/*.ts'],
     ignores: ['packages/canvas/src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ioModules.map((group) => ({ group: [group], message: 'packages/canvas is pure; do I/O in a service.' })) }],
-      'no-restricted-properties': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ioModules.map((group) => ({
+            group: [group],
+            message: 'packages/canvas is pure; do I/O in a service.',
+          })),
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
         { object: 'Date', property: 'now', message: 'Pass the clock in.' },
-        { object: 'Math', property: 'random', message: 'Pass a seeded random in.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the clock in.' }],
+        { object: 'Math', property: 'random', message: 'Pass a seeded random in.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the clock in.' },
+      ],
     },
   },
   {
@@ -56,17 +104,24 @@ export default tseslint.config(
     files: ['services/*/src/**/*.ts'],
     ignores: ['services/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'kafkajs', message: 'Only packages/kafka talks to kafkajs; use @canvas/kafka.' },
-          { name: 'kysely', message: 'Services query through the repositories of @canvas/db.' },
-          { name: 'pg', message: 'Services query through the repositories of @canvas/db.' },
-        ],
-      }],
-      'no-restricted-syntax': ['error', {
-        selector: "CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|executeQuery)$/]",
-        message: 'Services reach tables only through a repository function of @canvas/db.',
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'kafkajs', message: 'Only packages/kafka talks to kafkajs; use @canvas/kafka.' },
+            { name: 'kysely', message: 'Services query through the repositories of @canvas/db.' },
+            { name: 'pg', message: 'Services query through the repositories of @canvas/db.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|executeQuery)$/]',
+          message: 'Services reach tables only through a repository function of @canvas/db.',
+        },
+      ],
     },
   },
   {

@@ -7,17 +7,40 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Kafka's own consumer performance tool on the topic: the broker's ceiling on this machine, messages/s. */
 export function brokerCeiling(brokers: readonly string[], topic: string, messages: number): number {
-  const classpath = execFileSync('bash', [`${root}deploy/local/kafka.sh`, 'classpath']).toString().trim();
-  const output = execFileSync('java', [
-    '-Xmx512m', `-Dlog4j2.configurationFile=${root}deploy/local/kafka/tools-log4j2.properties`, '-cp', classpath,
-    'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', brokers.join(','), '--topic', topic,
-    '--messages', String(messages), '--group', `perf-${randomBytes(3).toString('hex')}`, '--timeout', '60000',
-  ], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const classpath = execFileSync('bash', [`${root}deploy/local/kafka.sh`, 'classpath'])
+    .toString()
+    .trim();
+  const output = execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      `-Dlog4j2.configurationFile=${root}deploy/local/kafka/tools-log4j2.properties`,
+      '-cp',
+      classpath,
+      'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server',
+      brokers.join(','),
+      '--topic',
+      topic,
+      '--messages',
+      String(messages),
+      '--group',
+      `perf-${randomBytes(3).toString('hex')}`,
+      '--timeout',
+      '60000',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  ).toString();
   const lines = output.trim().split('\n');
-  const header = lines.find((l) => l.includes('nMsg.sec'))?.split(',').map((s) => s.trim()) ?? [];
+  const header =
+    lines
+      .find((l) => l.includes('nMsg.sec'))
+      ?.split(',')
+      .map((s) => s.trim()) ?? [];
   const values = lines[lines.length - 1]?.split(',').map((s) => s.trim()) ?? [];
   // fetch.nMsg.sec leaves out the group join, as the other figures do
-  const index = header.lastIndexOf('fetch.nMsg.sec') >= 0 ? header.lastIndexOf('fetch.nMsg.sec') : header.indexOf('nMsg.sec');
+  const index =
+    header.lastIndexOf('fetch.nMsg.sec') >= 0 ? header.lastIndexOf('fetch.nMsg.sec') : header.indexOf('nMsg.sec');
   return Number(values[index]);
 }
 

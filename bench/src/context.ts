@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createAdmin, createProducer, createKafka, type OutboundMessage } from '@canvas/kafka';
 import type { Db } from '@canvas/db';
-import { createTestDatabase, prepareTemplate, provideInfrastructure, type Infrastructure, type TestDatabase } from '../../test/support/index.ts';
+import {
+  createTestDatabase,
+  prepareTemplate,
+  provideInfrastructure,
+  type Infrastructure,
+  type TestDatabase,
+} from '../../test/support/index.ts';
 
 export interface BenchContext {
   infrastructure: Infrastructure;
@@ -58,12 +64,18 @@ export const uniqueTopic = (prefix: string) => `bench-${prefix}-${randomBytes(3)
 
 /** Sum of the runner's stored offsets for a consumer group: messages durably applied. */
 export async function appliedMessages(db: Db, group: string): Promise<number> {
-  const row = await sql<{ n: string | null }>`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(db);
+  const row = await sql<{
+    n: string | null;
+  }>`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(db);
   return Number(row.rows[0]?.n ?? 0);
 }
 
 /** Waits until `done` holds, polling; returns the time the first progress and the end were seen. */
-export async function timeProgress(progress: () => Promise<number>, total: number, timeoutMs: number): Promise<{ firstAt: number; firstValue: number; doneAt: number; reached: number }> {
+export async function timeProgress(
+  progress: () => Promise<number>,
+  total: number,
+  timeoutMs: number,
+): Promise<{ firstAt: number; firstValue: number; doneAt: number; reached: number }> {
   const deadline = Date.now() + timeoutMs;
   let firstAt = 0;
   let firstValue = 0;

@@ -16,13 +16,26 @@ export interface EngineRun {
 export async function runEngine(ctx: BenchContext, run: EngineRun): Promise<number> {
   const group = `bench-${randomUUID().slice(0, 8)}`;
   const config = runnerConfigSchema.parse({
-    KAFKA_BROKERS: ctx.brokers.join(','), EVENTS_TOPIC: run.topic, DEAD_LETTER_TOPIC: `${run.topic}.dlq`, CONSUMER_GROUP: group, DATABASE_URL: run.url,
-    CREATE_TOPICS: 'false', LOG_LEVEL: 'warn', OPS_PORT: '0', ...(run.batchMax ? { BATCH_MAX_MESSAGES: String(run.batchMax) } : {}),
+    KAFKA_BROKERS: ctx.brokers.join(','),
+    EVENTS_TOPIC: run.topic,
+    DEAD_LETTER_TOPIC: `${run.topic}.dlq`,
+    CONSUMER_GROUP: group,
+    DATABASE_URL: run.url,
+    CREATE_TOPICS: 'false',
+    LOG_LEVEL: 'warn',
+    OPS_PORT: '0',
+    ...(run.batchMax ? { BATCH_MAX_MESSAGES: String(run.batchMax) } : {}),
   });
-  const runner = await createRunner({ config, db: run.db, logger: createLogger({ name: 'bench-runner', level: 'warn' }), registry: createMetricsRegistry('journey-runner') });
+  const runner = await createRunner({
+    config,
+    db: run.db,
+    logger: createLogger({ name: 'bench-runner', level: 'warn' }),
+    registry: createMetricsRegistry('journey-runner'),
+  });
   await runner.start();
   const timing = await timeProgress(() => appliedMessages(run.db, group), run.total, 600_000);
   await runner.stop();
-  if (timing.reached < run.total) throw new Error(`runner applied ${timing.reached} of ${run.total} within the time limit`);
+  if (timing.reached < run.total)
+    throw new Error(`runner applied ${timing.reached} of ${run.total} within the time limit`);
   return (run.total - timing.firstValue) / ((timing.doneAt - timing.firstAt) / 1000);
 }

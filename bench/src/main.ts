@@ -32,18 +32,35 @@ const size = {
 ctx.log(`scale ${ctx.scale}, ${ctx.repeats} run(s) per figure; ${ctx.infrastructure.description.join('; ')}`);
 const results: Record<string, Figure | Record<string, unknown>> = {};
 
-async function workloadTopic(canvases: number, seed: number, prefix = 'bench', events = size.events): Promise<{ topic: string; workspaceId: string }> {
+async function workloadTopic(
+  canvases: number,
+  seed: number,
+  prefix = 'bench',
+  events = size.events,
+): Promise<{ topic: string; workspaceId: string }> {
   const topic = await ctx.topic(`c${canvases}`);
   const workspaceId = randomUUID();
   await ctx.produce(topic, benchEvents({ workspaceId, users: size.users, events, canvases, seed, userPrefix: prefix }));
   return { topic, workspaceId };
 }
 
-async function engine(canvases: number, topic: string, workspaceId: string, total: number, batchMax?: number): Promise<Figure> {
+async function engine(
+  canvases: number,
+  topic: string,
+  workspaceId: string,
+  total: number,
+  batchMax?: number,
+): Promise<Figure> {
   return repeat(ctx.repeats, async () => {
     const database = await ctx.newDatabase();
     await seedBenchCanvases(database.db, workspaceId, canvases);
-    const rate = await runEngine(ctx, { db: database.db, url: database.url, topic, total, ...(batchMax ? { batchMax } : {}) });
+    const rate = await runEngine(ctx, {
+      db: database.db,
+      url: database.url,
+      topic,
+      total,
+      ...(batchMax ? { batchMax } : {}),
+    });
     await database.drop();
     ctx.log(`  ${canvases} canvases${batchMax ? ' (naive)' : ''}: ${Math.round(rate)} events/s`);
     return rate;
@@ -53,8 +70,12 @@ async function engine(canvases: number, topic: string, workspaceId: string, tota
 // 1. ceilings, on a longer topic of the same events
 ctx.log('1/6 ceilings');
 const ceiling = await workloadTopic(100, 2, 'ceiling', size.ceilingEvents);
-results.brokerCeiling = await repeat(ctx.repeats, async () => brokerCeiling(ctx.brokers, ceiling.topic, size.ceilingEvents));
-results.clientCeiling = await repeat(ctx.repeats, async () => clientCeiling(ctx.brokers, ceiling.topic, size.ceilingEvents));
+results.brokerCeiling = await repeat(ctx.repeats, async () =>
+  brokerCeiling(ctx.brokers, ceiling.topic, size.ceilingEvents),
+);
+results.clientCeiling = await repeat(ctx.repeats, async () =>
+  clientCeiling(ctx.brokers, ceiling.topic, size.ceilingEvents),
+);
 const hundred = await workloadTopic(100, 3);
 
 // 2. engine throughput
@@ -68,7 +89,7 @@ results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.na
 
 // 3. latency at half the measured maximum
 ctx.log('3/6 latency');
-const halfLoad = Math.round((results.engine100).median / 2);
+const halfLoad = Math.round(results.engine100.median / 2);
 const latencyRuns: LatencyResult[] = [];
 for (let i = 0; i < ctx.repeats; i += 1) latencyRuns.push(await latency(ctx, halfLoad, size.latencySeconds));
 results.latencyP50 = figure(latencyRuns.map((r) => r.p50));
@@ -96,10 +117,28 @@ const runnerMemory = await runnerPeakRss(ctx, size.memoryEvents, size.memoryLimi
 const runnerCapped = await runnerPeakRss(ctx, size.memoryEvents, size.memoryLimitMs, heapLimit);
 const syncMemory = await syncPeakRss(size.memoryUsers, size.memoryLimitMs);
 const syncCapped = await syncPeakRss(size.memoryUsers, size.memoryLimitMs, heapLimit);
-results.runnerPeakRssMb = { ...figure([runnerMemory.peakMb]), backlog: size.memoryEvents, processedInRun: runnerMemory.applied };
-results.runnerPeakRssCappedMb = { ...figure([runnerCapped.peakMb]), backlog: size.memoryEvents, processedInRun: runnerCapped.applied, nodeOptions: heapLimit };
-results.syncPeakRssMb = { ...figure([syncMemory.peakMb]), backlog: size.memoryUsers, deliveredInRun: syncMemory.delivered };
-results.syncPeakRssCappedMb = { ...figure([syncCapped.peakMb]), backlog: size.memoryUsers, deliveredInRun: syncCapped.delivered, nodeOptions: heapLimit };
+results.runnerPeakRssMb = {
+  ...figure([runnerMemory.peakMb]),
+  backlog: size.memoryEvents,
+  processedInRun: runnerMemory.applied,
+};
+results.runnerPeakRssCappedMb = {
+  ...figure([runnerCapped.peakMb]),
+  backlog: size.memoryEvents,
+  processedInRun: runnerCapped.applied,
+  nodeOptions: heapLimit,
+};
+results.syncPeakRssMb = {
+  ...figure([syncMemory.peakMb]),
+  backlog: size.memoryUsers,
+  deliveredInRun: syncMemory.delivered,
+};
+results.syncPeakRssCappedMb = {
+  ...figure([syncCapped.peakMb]),
+  backlog: size.memoryUsers,
+  deliveredInRun: syncCapped.delivered,
+  nodeOptions: heapLimit,
+};
 
 // 6. growth: per-event cost with 10^5 and 10^7 journey-state rows
 ctx.log('6/6 growth');
@@ -130,39 +169,109 @@ const f = (key: string) => results[key] as Figure;
 const ratio = (a: number, b: number) => round(a / b, 2);
 const growthKeys = size.growthRows.map((rows) => `costUsPerEventAt${rows}`);
 const checks = [
-  { target: 'engine (100 canvases) ≥ 0.5 × bare kafkajs consumer', value: ratio(f('engine100').median, f('clientCeiling').median), ok: f('engine100').median >= 0.5 * f('clientCeiling').median },
-  { target: 'engine ≥ 10 × naive runner (one transaction per event)', value: ratio(f('engine100').median, f('naive100').median), ok: f('engine100').median >= 10 * f('naive100').median },
-  { target: 'p99 produce → Meta ≤ 6 s at half load', value: round(f('latencyP99').median, 2), ok: f('latencyP99').median <= 6 },
-  { target: 'mean batch ≥ 9,500 users under backlog', value: round(f('syncMeanBatch').median, 0), ok: f('syncMeanBatch').median >= 9500 },
-  { target: 'quota use ≥ 95 % in every full window', value: round(f('quotaMinWindowUse').median, 1), ok: f('quotaMinWindowUse').median >= 95 },
-  { target: 'quota use never above 100 %', value: round(f('quotaMaxWindowUse').max, 1), ok: f('quotaMaxWindowUse').max <= 100 },
-  { target: 'runner peak RSS ≤ 512 MB (default heap sizing)', value: round(f('runnerPeakRssMb').max, 0), ok: f('runnerPeakRssMb').max <= 512 },
-  { target: `runner peak RSS ≤ 512 MB (${heapLimit}, as deployed)`, value: round(f('runnerPeakRssCappedMb').max, 0), ok: f('runnerPeakRssCappedMb').max <= 512 },
-  { target: 'sync peak RSS ≤ 512 MB (default heap sizing)', value: round(f('syncPeakRssMb').max, 0), ok: f('syncPeakRssMb').max <= 512 },
-  { target: `sync peak RSS ≤ 512 MB (${heapLimit}, as deployed)`, value: round(f('syncPeakRssCappedMb').max, 0), ok: f('syncPeakRssCappedMb').max <= 512 },
-  { target: `cost at ${size.growthRows[1]} rows ≤ 1.3 × at ${size.growthRows[0]}`, value: ratio(f(growthKeys[1]!).median, f(growthKeys[0]!).median), ok: f(growthKeys[1]!).median <= 1.3 * f(growthKeys[0]!).median },
-  { target: 'cost with 1,000 canvases ≤ 1.3 × with 1', value: ratio(f('engine1').median, f('engine1000').median), ok: f('engine1').median / f('engine1000').median <= 1.3 },
+  {
+    target: 'engine (100 canvases) ≥ 0.5 × bare kafkajs consumer',
+    value: ratio(f('engine100').median, f('clientCeiling').median),
+    ok: f('engine100').median >= 0.5 * f('clientCeiling').median,
+  },
+  {
+    target: 'engine ≥ 10 × naive runner (one transaction per event)',
+    value: ratio(f('engine100').median, f('naive100').median),
+    ok: f('engine100').median >= 10 * f('naive100').median,
+  },
+  {
+    target: 'p99 produce → Meta ≤ 6 s at half load',
+    value: round(f('latencyP99').median, 2),
+    ok: f('latencyP99').median <= 6,
+  },
+  {
+    target: 'mean batch ≥ 9,500 users under backlog',
+    value: round(f('syncMeanBatch').median, 0),
+    ok: f('syncMeanBatch').median >= 9500,
+  },
+  {
+    target: 'quota use ≥ 95 % in every full window',
+    value: round(f('quotaMinWindowUse').median, 1),
+    ok: f('quotaMinWindowUse').median >= 95,
+  },
+  {
+    target: 'quota use never above 100 %',
+    value: round(f('quotaMaxWindowUse').max, 1),
+    ok: f('quotaMaxWindowUse').max <= 100,
+  },
+  {
+    target: 'runner peak RSS ≤ 512 MB (default heap sizing)',
+    value: round(f('runnerPeakRssMb').max, 0),
+    ok: f('runnerPeakRssMb').max <= 512,
+  },
+  {
+    target: `runner peak RSS ≤ 512 MB (${heapLimit}, as deployed)`,
+    value: round(f('runnerPeakRssCappedMb').max, 0),
+    ok: f('runnerPeakRssCappedMb').max <= 512,
+  },
+  {
+    target: 'sync peak RSS ≤ 512 MB (default heap sizing)',
+    value: round(f('syncPeakRssMb').max, 0),
+    ok: f('syncPeakRssMb').max <= 512,
+  },
+  {
+    target: `sync peak RSS ≤ 512 MB (${heapLimit}, as deployed)`,
+    value: round(f('syncPeakRssCappedMb').max, 0),
+    ok: f('syncPeakRssCappedMb').max <= 512,
+  },
+  {
+    target: `cost at ${size.growthRows[1]} rows ≤ 1.3 × at ${size.growthRows[0]}`,
+    value: ratio(f(growthKeys[1]!).median, f(growthKeys[0]!).median),
+    ok: f(growthKeys[1]!).median <= 1.3 * f(growthKeys[0]!).median,
+  },
+  {
+    target: 'cost with 1,000 canvases ≤ 1.3 × with 1',
+    value: ratio(f('engine1').median, f('engine1000').median),
+    ok: f('engine1').median / f('engine1000').median <= 1.3,
+  },
 ];
 const labels: Record<string, string> = {
-  brokerCeiling: 'Kafka ConsumerPerformance (broker ceiling), msg/s', clientCeiling: 'bare kafkajs eachBatch + JSON (client ceiling), msg/s',
-  engine1: 'engine, 1 canvas, events/s', engine100: 'engine, 100 canvases, events/s', engine1000: 'engine, 1,000 canvases, events/s',
-  naive100: 'naive runner (1 tx/event), 100 canvases, events/s', latencyP50: `produce → Meta p50, s (at ${halfLoad} events/s)`,
-  latencyP99: `produce → Meta p99, s (at ${halfLoad} events/s)`, latencyRunnerP99: 'of which produce → hand-off to the sync, p99, s',
-  latencySyncP99: 'of which hand-off → Meta (5 s window included), p99, s', syncUsersPerSecond: 'audience sync, users/s delivered', syncMeanBatch: 'audience sync, mean users per request',
-  quotaMeanUse: 'quota use, mean over full windows, %', quotaMinWindowUse: 'quota use, lowest full window, %', quotaMaxWindowUse: 'quota use, highest window, %',
-  runnerPeakRssMb: `runner peak RSS, MB (${size.memoryEvents} events backlog)`, runnerPeakRssCappedMb: `runner peak RSS with ${heapLimit}, MB`,
-  syncPeakRssMb: `sync peak RSS, MB (${size.memoryUsers} pending users)`, syncPeakRssCappedMb: `sync peak RSS with ${heapLimit}, MB`,
+  brokerCeiling: 'Kafka ConsumerPerformance (broker ceiling), msg/s',
+  clientCeiling: 'bare kafkajs eachBatch + JSON (client ceiling), msg/s',
+  engine1: 'engine, 1 canvas, events/s',
+  engine100: 'engine, 100 canvases, events/s',
+  engine1000: 'engine, 1,000 canvases, events/s',
+  naive100: 'naive runner (1 tx/event), 100 canvases, events/s',
+  latencyP50: `produce → Meta p50, s (at ${halfLoad} events/s)`,
+  latencyP99: `produce → Meta p99, s (at ${halfLoad} events/s)`,
+  latencyRunnerP99: 'of which produce → hand-off to the sync, p99, s',
+  latencySyncP99: 'of which hand-off → Meta (5 s window included), p99, s',
+  syncUsersPerSecond: 'audience sync, users/s delivered',
+  syncMeanBatch: 'audience sync, mean users per request',
+  quotaMeanUse: 'quota use, mean over full windows, %',
+  quotaMinWindowUse: 'quota use, lowest full window, %',
+  quotaMaxWindowUse: 'quota use, highest window, %',
+  runnerPeakRssMb: `runner peak RSS, MB (${size.memoryEvents} events backlog)`,
+  runnerPeakRssCappedMb: `runner peak RSS with ${heapLimit}, MB`,
+  syncPeakRssMb: `sync peak RSS, MB (${size.memoryUsers} pending users)`,
+  syncPeakRssCappedMb: `sync peak RSS with ${heapLimit}, MB`,
   ...Object.fromEntries(growthKeys.map((k, i) => [k, `per-event cost with ${size.growthRows[i]} journey rows, µs`])),
 };
 const lines = ['| figure | median | min | max |', '| --- | ---: | ---: | ---: |'];
-for (const [key, label] of Object.entries(labels)) lines.push(`| ${label} | ${round(f(key).median)} | ${round(f(key).min)} | ${round(f(key).max)} |`);
+for (const [key, label] of Object.entries(labels))
+  lines.push(`| ${label} | ${round(f(key).median)} | ${round(f(key).min)} | ${round(f(key).max)} |`);
 lines.push('', '| target | measured | met |', '| --- | ---: | :---: |');
 for (const c of checks) lines.push(`| ${c.target} | ${c.value} | ${c.ok ? 'yes' : 'no'} |`);
 const date = new Date().toISOString();
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, scale: ctx.scale, repeats: ctx.repeats };
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  scale: ctx.scale,
+  repeats: ctx.repeats,
+};
 const directory = fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(directory, { recursive: true });
 const stamp = date.slice(0, 19).replace(/:/g, '-');
 writeFileSync(`${directory}${stamp}.json`, `${JSON.stringify({ date, machine, results, checks }, null, 2)}\n`);
-writeFileSync(`${directory}${stamp}.md`, `# Benchmark ${date}\n\n${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; scale ${ctx.scale}, ${ctx.repeats} run(s) per figure (median, min, max).\n\n${lines.join('\n')}\n`);
+writeFileSync(
+  `${directory}${stamp}.md`,
+  `# Benchmark ${date}\n\n${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; scale ${ctx.scale}, ${ctx.repeats} run(s) per figure (median, min, max).\n\n${lines.join('\n')}\n`,
+);
 process.stdout.write(`${lines.join('\n')}\n\nwritten to bench/results/${stamp}.json and .md\n`);

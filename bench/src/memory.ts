@@ -4,7 +4,12 @@ import { appliedMessages, peakRssMb, type BenchContext } from './context.ts';
 import { benchEvents, seedBenchCanvases } from './workload.ts';
 
 /** Peak RSS of a journey-runner process working through a backlog of events. */
-export async function runnerPeakRss(ctx: BenchContext, events: number, limitMs: number, nodeOptions?: string): Promise<{ peakMb: number; applied: number }> {
+export async function runnerPeakRss(
+  ctx: BenchContext,
+  events: number,
+  limitMs: number,
+  nodeOptions?: string,
+): Promise<{ peakMb: number; applied: number }> {
   const database = await ctx.newDatabase();
   const workspaceId = randomUUID();
   await seedBenchCanvases(database.db, workspaceId, 100);
@@ -12,7 +17,15 @@ export async function runnerPeakRss(ctx: BenchContext, events: number, limitMs: 
   ctx.log(`producing ${events} events for the memory run`);
   await ctx.produce(topic, benchEvents({ workspaceId, users: 100_000, events, canvases: 100, seed: 11 }));
   const group = `mem-${randomUUID().slice(0, 8)}`;
-  const runner = startRunnerProcess({ KAFKA_BROKERS: ctx.brokers.join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: group, DATABASE_URL: database.url, LOG_LEVEL: 'warn', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
+  const runner = startRunnerProcess({
+    KAFKA_BROKERS: ctx.brokers.join(','),
+    EVENTS_TOPIC: topic,
+    DEAD_LETTER_TOPIC: `${topic}.dlq`,
+    CONSUMER_GROUP: group,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'warn',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  });
   const deadline = Date.now() + limitMs;
   let peakMb = 0;
   let applied = 0;

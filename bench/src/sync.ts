@@ -1,10 +1,24 @@
 import { sql } from 'kysely';
 import type { Db } from '@canvas/db';
-import { startSyncHarness, startSyncProcess, stepTotals, waitFor, type SyncAccount, type SyncHarness } from '../../test/support/index.ts';
+import {
+  startSyncHarness,
+  startSyncProcess,
+  stepTotals,
+  waitFor,
+  type SyncAccount,
+  type SyncHarness,
+} from '../../test/support/index.ts';
 import { peakRssMb } from './context.ts';
 
 /** Seeds pending users straight in SQL (valid SHA-256 e-mails and phones), with their counters. */
-export async function seedPending(db: Db, account: SyncAccount, canvas: { canvasId: string; audienceId: string }, workspaceId: string, users: number, prefix: string): Promise<void> {
+export async function seedPending(
+  db: Db,
+  account: SyncAccount,
+  canvas: { canvasId: string; audienceId: string },
+  workspaceId: string,
+  users: number,
+  prefix: string,
+): Promise<void> {
   for (let from = 0; from < users; from += 100_000) {
     const to = Math.min(users, from + 100_000) - 1;
     await sql`
@@ -17,7 +31,9 @@ export async function seedPending(db: Db, account: SyncAccount, canvas: { canvas
   await sql`INSERT INTO step_counters (canvas_id, version, step_id, metric, bucket, shard, value) VALUES
     (${canvas.canvasId}::uuid, 1, 'fb', 'entered', date_trunc('hour', now()), 0, ${users}),
     (${canvas.canvasId}::uuid, 1, 'fb', 'pending', date_trunc('hour', now()), 0, ${users})
-    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard) DO UPDATE SET value = step_counters.value + excluded.value`.execute(db);
+    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard) DO UPDATE SET value = step_counters.value + excluded.value`.execute(
+    db,
+  );
 }
 
 /** Users per second delivered under a backlog, and the mean users per request. */
@@ -29,10 +45,17 @@ export async function syncThroughput(users: number): Promise<{ usersPerSecond: n
     await seedPending(h.database.db, account, canvas, h.workspaceId, users, 'thr');
     const started = Date.now();
     h.startSync({ SYNC_BATCH_WINDOW: '5s', META_MAX_CONCURRENT_REQUESTS: '4' });
-    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, { what: 'the backlog', timeoutMs: 600_000, intervalMs: 100 });
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, {
+      what: 'the backlog',
+      timeoutMs: 600_000,
+      intervalMs: 100,
+    });
     const seconds = (Date.now() - started) / 1000;
     const uploads = h.sandbox.state.requests.filter((r) => r.action === 'add' && r.status === 200);
-    return { usersPerSecond: users / seconds, meanBatch: uploads.reduce((n, r) => n + (r.rows ?? 0), 0) / uploads.length };
+    return {
+      usersPerSecond: users / seconds,
+      meanBatch: uploads.reduce((n, r) => n + (r.rows ?? 0), 0) / uploads.length,
+    };
   } finally {
     await h.close();
   }
@@ -42,13 +65,25 @@ export async function syncThroughput(users: number): Promise<{ usersPerSecond: n
 export async function quotaUse(users: number): Promise<{ meanUse: number; minUse: number; maxUse: number }> {
   const windowMs = 4000;
   const quota = 100;
-  const h: SyncHarness = await startSyncHarness({ timeScale: 3_600_000 / windowMs, settings: { quotaBase: quota, quotaPerAudience: 0 } });
+  const h: SyncHarness = await startSyncHarness({
+    timeScale: 3_600_000 / windowMs,
+    settings: { quotaBase: quota, quotaPerAudience: 0 },
+  });
   try {
     const account = await h.connectAccount();
     const canvas = await h.canvasWithAudience(account);
     await seedPending(h.database.db, account, canvas, h.workspaceId, users, 'quota');
-    h.startSync({ META_QUOTA_PER_HOUR: String(quota), META_QUOTA_WINDOW: `${windowMs}ms`, SYNC_MAX_USERS_PER_REQUEST: '100', META_MAX_CONCURRENT_REQUESTS: '8' });
-    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, { what: 'the backlog', timeoutMs: 600_000, intervalMs: 100 });
+    h.startSync({
+      META_QUOTA_PER_HOUR: String(quota),
+      META_QUOTA_WINDOW: `${windowMs}ms`,
+      SYNC_MAX_USERS_PER_REQUEST: '100',
+      META_MAX_CONCURRENT_REQUESTS: '8',
+    });
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, {
+      what: 'the backlog',
+      timeoutMs: 600_000,
+      intervalMs: 100,
+    });
     const times = h.sandbox.state.requests.filter((r) => r.action === 'add').map((r) => r.at);
     const uses: number[] = [];
     for (let i = 0, j = 0; i < times.length; i += 1) {
@@ -57,20 +92,30 @@ export async function quotaUse(users: number): Promise<{ meanUse: number; minUse
     }
     const rejected = h.sandbox.state.requests.filter((r) => r.metaCode === 80003).length;
     if (rejected > 0) throw new Error(`${rejected} requests were throttled: the quota was exceeded`);
-    return { meanUse: uses.reduce((a, b) => a + b, 0) / uses.length, minUse: Math.min(...uses), maxUse: Math.max(...uses) };
+    return {
+      meanUse: uses.reduce((a, b) => a + b, 0) / uses.length,
+      minUse: Math.min(...uses),
+      maxUse: Math.max(...uses),
+    };
   } finally {
     await h.close();
   }
 }
 
 /** Peak RSS of an audience-sync process draining a backlog of pending users. */
-export async function syncPeakRss(users: number, limitMs: number, nodeOptions?: string): Promise<{ peakMb: number; delivered: number }> {
+export async function syncPeakRss(
+  users: number,
+  limitMs: number,
+  nodeOptions?: string,
+): Promise<{ peakMb: number; delivered: number }> {
   const h = await startSyncHarness();
   try {
     const account = await h.connectAccount();
     const canvas = await h.canvasWithAudience(account);
     await seedPending(h.database.db, account, canvas, h.workspaceId, users, 'mem');
-    const sync = startSyncProcess(h.syncEnv({ SYNC_BATCH_WINDOW: '5s', LOG_LEVEL: 'warn', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }));
+    const sync = startSyncProcess(
+      h.syncEnv({ SYNC_BATCH_WINDOW: '5s', LOG_LEVEL: 'warn', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }),
+    );
     const deadline = Date.now() + limitMs;
     let peakMb = 0;
     let delivered = 0;

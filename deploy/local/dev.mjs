@@ -16,12 +16,23 @@ const color = (code, text) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 function readEnvFile() {
   if (!existsSync(envFile)) return {};
-  return Object.fromEntries(readFileSync(envFile, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    readFileSync(envFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 function writeEnvFile(values) {
   mkdirSync(`${root}.local`, { recursive: true });
-  writeFileSync(envFile, `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    `${Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+    { mode: 0o600 },
+  );
 }
 
 const saved = readEnvFile();
@@ -51,11 +62,30 @@ const kafkaWasRunning = (() => {
     return false;
   }
 })();
-execFileSync('bash', [`${root}deploy/local/up.sh`], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: dev.DATABASE_URL } });
+execFileSync('bash', [`${root}deploy/local/up.sh`], {
+  stdio: 'inherit',
+  env: { ...process.env, DATABASE_URL: dev.DATABASE_URL },
+});
 
-const common = { ...process.env, DATABASE_URL: dev.DATABASE_URL, KAFKA_BROKERS: dev.KAFKA_BROKERS, TOKEN_ENCRYPTION_KEY: dev.TOKEN_ENCRYPTION_KEY, META_GRAPH_URL: dev.SANDBOX_URL, LOG_FORMAT: 'json' };
+const common = {
+  ...process.env,
+  DATABASE_URL: dev.DATABASE_URL,
+  KAFKA_BROKERS: dev.KAFKA_BROKERS,
+  TOKEN_ENCRYPTION_KEY: dev.TOKEN_ENCRYPTION_KEY,
+  META_GRAPH_URL: dev.SANDBOX_URL,
+  LOG_FORMAT: 'json',
+};
 const services = [
-  { name: 'sandbox', tint: 35, main: 'services/meta-sandbox/dist/main.js', env: { SANDBOX_ADMIN: 'true', SANDBOX_SEED_ACCOUNTS: `${dev.SANDBOX_ACCOUNT}:${dev.SANDBOX_TOKEN},1234567890:EAAB-example-token-0001`, SANDBOX_STATE_FILE: `${root}.local/sandbox-state.json` } },
+  {
+    name: 'sandbox',
+    tint: 35,
+    main: 'services/meta-sandbox/dist/main.js',
+    env: {
+      SANDBOX_ADMIN: 'true',
+      SANDBOX_SEED_ACCOUNTS: `${dev.SANDBOX_ACCOUNT}:${dev.SANDBOX_TOKEN},1234567890:EAAB-example-token-0001`,
+      SANDBOX_STATE_FILE: `${root}.local/sandbox-state.json`,
+    },
+  },
   { name: 'api', tint: 36, main: 'services/api/dist/main.js', env: {} },
   { name: 'runner', tint: 33, main: 'services/journey-runner/dist/main.js', env: {} },
   { name: 'sync', tint: 32, main: 'services/audience-sync/dist/main.js', env: {} },
@@ -68,8 +98,10 @@ function show(service, line) {
   try {
     const entry = JSON.parse(line);
     const { level, time, msg, service: _s, ...rest } = entry;
-    const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
-    const label = typeof level === 'string' ? level.toUpperCase() : levels[level] ?? 'INFO';
+    const fields = Object.entries(rest)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    const label = typeof level === 'string' ? level.toUpperCase() : (levels[level] ?? 'INFO');
     text = `${label.padEnd(5)} ${msg ?? ''}${fields ? color(90, ` ${fields}`) : ''}`;
     void time;
   } catch {
@@ -83,8 +115,12 @@ const restarts = new Map();
 let stopping = false;
 
 function startService(service) {
-  const child = spawn(process.execPath, [`${root}${service.main}`], { env: { ...common, ...service.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => show(service, line));
+  const child = spawn(process.execPath, [`${root}${service.main}`], {
+    env: { ...common, ...service.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream }).on('line', (line) => show(service, line));
   const startedAt = Date.now();
   child.on('exit', (code, signal) => {
     if (stopping) return;
@@ -105,11 +141,16 @@ async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   say('\nstopping services…');
-  await Promise.all([...children.values()].map((child) => new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
   if (!kafkaWasRunning) execFileSync('bash', [`${root}deploy/local/kafka.sh`, 'stop'], { stdio: 'inherit' });
   process.exit(code);
 }
@@ -138,9 +179,18 @@ async function api(method, path, body) {
 }
 
 try {
-  await Promise.all([waitReady(`${dev.API_URL}/readyz`, 'the API'), waitReady(`${dev.SANDBOX_URL}/healthz`, 'the sandbox'), waitReady(`${dev.RUNNER_OPS_URL}/healthz`, 'the runner'), waitReady(`${dev.SYNC_OPS_URL}/healthz`, 'the sync')]);
+  await Promise.all([
+    waitReady(`${dev.API_URL}/readyz`, 'the API'),
+    waitReady(`${dev.SANDBOX_URL}/healthz`, 'the sandbox'),
+    waitReady(`${dev.RUNNER_OPS_URL}/healthz`, 'the runner'),
+    waitReady(`${dev.SYNC_OPS_URL}/healthz`, 'the sync'),
+  ]);
   if (!dev.API_KEY || (await api('GET', '/v1/workspace')).status !== 200) {
-    const created = JSON.parse(execFileSync(process.execPath, [`${root}services/cli/dist/main.js`, 'workspace', 'create', '--name', 'Demo'], { env: { ...process.env, DATABASE_URL: dev.DATABASE_URL } }).toString());
+    const created = JSON.parse(
+      execFileSync(process.execPath, [`${root}services/cli/dist/main.js`, 'workspace', 'create', '--name', 'Demo'], {
+        env: { ...process.env, DATABASE_URL: dev.DATABASE_URL },
+      }).toString(),
+    );
     dev.API_KEY = created.apiKey;
   }
   dev.WORKSPACE_ID = (await api('GET', '/v1/workspace')).body.id;
@@ -148,8 +198,12 @@ try {
   const accounts = await api('GET', '/v1/ad-accounts');
   const existing = accounts.body.data.find((a) => a.adAccountId === `act_${dev.SANDBOX_ACCOUNT}`);
   if (!existing) {
-    const connected = await api('POST', '/v1/ad-accounts', { adAccountId: `act_${dev.SANDBOX_ACCOUNT}`, accessToken: dev.SANDBOX_TOKEN });
-    if (connected.status !== 201) throw new Error(`connecting the sandbox ad account failed: ${JSON.stringify(connected.body)}`);
+    const connected = await api('POST', '/v1/ad-accounts', {
+      adAccountId: `act_${dev.SANDBOX_ACCOUNT}`,
+      accessToken: dev.SANDBOX_TOKEN,
+    });
+    if (connected.status !== 201)
+      throw new Error(`connecting the sandbox ad account failed: ${JSON.stringify(connected.body)}`);
   } else if (existing.status !== 'connected') {
     await api('PUT', `/v1/ad-accounts/${existing.id}/token`, { accessToken: dev.SANDBOX_TOKEN });
   }
@@ -161,8 +215,12 @@ try {
   say(color(1, 'Canvas journey engine is running.'));
   say(`  API key (demo workspace)  ${dev.API_KEY}`);
   say(`  workspace id              ${dev.WORKSPACE_ID}   (producers put it in the "workspace-id" header)`);
-  say(`  API                       ${dev.API_URL}        docs: ${dev.API_URL}/docs   OpenAPI: ${dev.API_URL}/openapi.json`);
-  say(`  metrics                   ${dev.API_URL}/metrics   ${dev.RUNNER_OPS_URL}/metrics   ${dev.SYNC_OPS_URL}/metrics`);
+  say(
+    `  API                       ${dev.API_URL}        docs: ${dev.API_URL}/docs   OpenAPI: ${dev.API_URL}/openapi.json`,
+  );
+  say(
+    `  metrics                   ${dev.API_URL}/metrics   ${dev.RUNNER_OPS_URL}/metrics   ${dev.SYNC_OPS_URL}/metrics`,
+  );
   say(`  Graph API sandbox         ${dev.SANDBOX_URL}/_sandbox/audiences   (ad account act_${dev.SANDBOX_ACCOUNT})`);
   say(`  events topic              canvas.user-events on ${dev.KAFKA_BROKERS} (dead letters: canvas.user-events.dlq)`);
   say('');

@@ -20,11 +20,18 @@ function declaredSchema(): Columns {
     const elements: readonly ts.TypeElement[] = interfaces.get(name)?.members ?? [];
     return elements.filter((m): m is ts.PropertySignature => ts.isPropertySignature(m));
   };
-  const nullable = (type: ts.TypeNode | undefined) => ts.isUnionTypeNode(type!) && type.types.some((t) => t.kind === ts.SyntaxKind.LiteralType && (t as ts.LiteralTypeNode).literal.kind === ts.SyntaxKind.NullKeyword);
+  const nullable = (type: ts.TypeNode | undefined) =>
+    ts.isUnionTypeNode(type!) &&
+    type.types.some(
+      (t) =>
+        t.kind === ts.SyntaxKind.LiteralType && (t as ts.LiteralTypeNode).literal.kind === ts.SyntaxKind.NullKeyword,
+    );
   const tables: Columns = {};
   for (const table of members('Database')) {
     const shape = table.type?.getText(file) ?? '';
-    tables[table.name.getText(file)] = Object.fromEntries(members(shape).map((m) => [m.name.getText(file), nullable(m.type) ? 'null' : 'not null']));
+    tables[table.name.getText(file)] = Object.fromEntries(
+      members(shape).map((m) => [m.name.getText(file), nullable(m.type) ? 'null' : 'not null']),
+    );
   }
   return tables;
 }
@@ -41,7 +48,8 @@ describe('the database layer', () => {
       SELECT table_name, column_name, is_nullable FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`.execute(database.db);
     const migrated: Columns = {};
-    for (const r of rows.rows) (migrated[r.table_name] ??= {})[r.column_name] = r.is_nullable === 'YES' ? 'null' : 'not null';
+    for (const r of rows.rows)
+      (migrated[r.table_name] ??= {})[r.column_name] = r.is_nullable === 'YES' ? 'null' : 'not null';
     const declared = declaredSchema();
     expect(Object.keys(declared)).toHaveLength(14);
     expect(declared).toEqual(migrated);
@@ -50,21 +58,42 @@ describe('the database layer', () => {
   it("checks journey and audience statuses against the engine's lists", async () => {
     const checks = await sql<{ table: string; definition: string }>`
       SELECT conrelid::regclass::text AS table, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-      WHERE contype = 'c' AND conrelid::regclass::text IN ('journeys', 'audience_entries') AND pg_get_constraintdef(oid) LIKE '%status = ANY%'`.execute(database.db);
-    const values = (table: string) => [...(checks.rows.find((c) => c.table === table)?.definition ?? '').matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
+      WHERE contype = 'c' AND conrelid::regclass::text IN ('journeys', 'audience_entries') AND pg_get_constraintdef(oid) LIKE '%status = ANY%'`.execute(
+      database.db,
+    );
+    const values = (table: string) =>
+      [...(checks.rows.find((c) => c.table === table)?.definition ?? '').matchAll(/'([a-z_]+)'::text/g)]
+        .map((m) => m[1])
+        .sort();
     expect(values('journeys')).toEqual([...journeyStatuses].sort());
     expect(values('audience_entries')).toEqual([...audienceStatuses].sort());
   });
 
   it('lets a hand-off without a Meta target exist only as an Errored row, with no placeholder ids', async () => {
     const entry = (status: NewAudienceEntry['status']): NewAudienceEntry => ({
-      metaAccountId: null, adAccountId: null, audienceId: null, workspaceId: '3f1b6a2e-8f8e-4c1e-9a43-3b8f0e6d1c2a', action: 'add',
-      canvasId: '3f1b6a2e-8f8e-4c1e-9a43-3b8f0e6d1c2b', version: 1, stepId: 'fb', userId: `u-${status}`, entrySeq: 1, schema: ['EMAIL'], values: [''],
-      status, enteredAt: new Date(), deadlineAt: new Date(), lastError: null,
+      metaAccountId: null,
+      adAccountId: null,
+      audienceId: null,
+      workspaceId: '3f1b6a2e-8f8e-4c1e-9a43-3b8f0e6d1c2a',
+      action: 'add',
+      canvasId: '3f1b6a2e-8f8e-4c1e-9a43-3b8f0e6d1c2b',
+      version: 1,
+      stepId: 'fb',
+      userId: `u-${status}`,
+      entrySeq: 1,
+      schema: ['EMAIL'],
+      values: [''],
+      status,
+      enteredAt: new Date(),
+      deadlineAt: new Date(),
+      lastError: null,
     });
     expect(await insertAudienceEntries(database.db, [entry('errored')])).toBe(1);
     // a replay of the same hand-off is still recorded once
     expect(await insertAudienceEntries(database.db, [entry('errored')])).toBe(0);
-    await expect(insertAudienceEntries(database.db, [entry('pending')])).rejects.toMatchObject({ code: '23514', constraint: 'audience_entries_target_or_errored' });
+    await expect(insertAudienceEntries(database.db, [entry('pending')])).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'audience_entries_target_or_errored',
+    });
   });
 });

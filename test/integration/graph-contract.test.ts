@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { request } from 'undici';
 import {
-  buildUsersPayloads, createGraphClient, GraphApiError, sha256Hex, withTransientRetry, type GraphClient, type MatchKey,
+  buildUsersPayloads,
+  createGraphClient,
+  GraphApiError,
+  sha256Hex,
+  withTransientRetry,
+  type GraphClient,
+  type MatchKey,
 } from '@canvas/meta-graph';
 import { startSandbox, type RunningSandbox } from '@canvas/meta-sandbox';
 
@@ -40,7 +46,8 @@ describe('Graph API client against the sandbox', () => {
     token = sandbox.state.createToken({ adAccounts: [accountId] }).token;
   });
 
-  const newAudience = async (name = 'Buyers') => (await client.createCustomAudience(token, accountId, { name, description: 'test' })).data.id;
+  const newAudience = async (name = 'Buyers') =>
+    (await client.createCustomAudience(token, accountId, { name, description: 'test' })).data.id;
 
   describe('endpoints', () => {
     it('inspects a token with debug_token', async () => {
@@ -66,18 +73,33 @@ describe('Graph API client against the sandbox', () => {
 
       await client.updateCustomAudience(token, ids[0]!, { name: 'A2' }, accountId);
       const { data } = await client.getCustomAudience(token, ids[0]!, accountId);
-      expect(data).toMatchObject({ id: ids[0], name: 'A2', subtype: 'CUSTOM', approximateCountLowerBound: 0, deliveryStatus: { code: 300 } });
+      expect(data).toMatchObject({
+        id: ids[0],
+        name: 'A2',
+        subtype: 'CUSTOM',
+        approximateCountLowerBound: 0,
+        deliveryStatus: { code: 300 },
+      });
 
       expect((await client.deleteCustomAudience(token, ids[0]!, accountId)).data).toEqual({ success: true });
       const gone = await failure(client.getCustomAudience(token, ids[0]!));
-      expect([gone.classification, gone.details.metaCode, gone.details.metaSubcode]).toEqual(['audience_missing', 100, 33]);
+      expect([gone.classification, gone.details.metaCode, gone.details.metaSubcode]).toEqual([
+        'audience_missing',
+        100,
+        33,
+      ]);
     });
 
     it('adds users and removes them with a DELETE body', async () => {
       sandbox.state.settings.minRemovalSize = 0;
       const id = await newAudience();
       const rows = Array.from({ length: 50 }, (_, i) => hashedRow(i));
-      const added = await client.addUsers(token, id, { schema, data: rows }, { adAccountId: accountId, session: { sessionId: 7, batchSeq: 1, lastBatchFlag: true } });
+      const added = await client.addUsers(
+        token,
+        id,
+        { schema, data: rows },
+        { adAccountId: accountId, session: { sessionId: 7, batchSeq: 1, lastBatchFlag: true } },
+      );
       expect(added.data).toMatchObject({ audienceId: id, sessionId: '7', numReceived: 50, numInvalidEntries: 0 });
       expect(added.usage?.percent).toBe(0);
       await client.removeUsers(token, id, { schema, data: rows.slice(0, 20) }, { adAccountId: accountId });
@@ -93,14 +115,21 @@ describe('Graph API client against the sandbox', () => {
       const add = await request(`${sandbox.url}/v25.0/${id}/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ access_token: token, payload: JSON.stringify({ schema: 'EMAIL_SHA256', data: [hashedRow(1)[0], hashedRow(2)[0]] }) }),
+        body: form({
+          access_token: token,
+          payload: JSON.stringify({ schema: 'EMAIL_SHA256', data: [hashedRow(1)[0], hashedRow(2)[0]] }),
+        }),
       });
       expect(add.statusCode).toBe(200);
       expect(await add.body.json()).toMatchObject({ num_received: 2, num_invalid_entries: 0 });
       const remove = await request(`${sandbox.url}/v25.0/${id}/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ access_token: token, method: 'DELETE', payload: JSON.stringify({ schema: ['EMAIL'], data: [[hashedRow(1)[0]]] }) }),
+        body: form({
+          access_token: token,
+          method: 'DELETE',
+          payload: JSON.stringify({ schema: ['EMAIL'], data: [[hashedRow(1)[0]]] }),
+        }),
       });
       expect(remove.statusCode).toBe(200);
       await remove.body.dump();
@@ -109,7 +138,10 @@ describe('Graph API client against the sandbox', () => {
 
     it('counts badly hashed rows as invalid instead of adding them', async () => {
       const id = await newAudience();
-      const { data } = await client.addUsers(token, id, { schema, data: [hashedRow(1), ['Jane@Example.com', ''], [sha256Hex('x').toUpperCase(), '']] });
+      const { data } = await client.addUsers(token, id, {
+        schema,
+        data: [hashedRow(1), ['Jane@Example.com', ''], [sha256Hex('x').toUpperCase(), '']],
+      });
       expect(data).toMatchObject({ numReceived: 3, numInvalidEntries: 2 });
       expect(sandbox.state.audiences.get(id)!.members.size).toBe(1);
     });
@@ -122,7 +154,9 @@ describe('Graph API client against the sandbox', () => {
         body: JSON.stringify({ payload: { schema: ['EMAIL', 'PHONE'], data: [[hashedRow(1)[0]]] } }),
       });
       expect(raw.statusCode).toBe(400);
-      expect(await raw.body.json()).toMatchObject({ error: { code: 100, message: '(#100) Data is missing or does not match schema', type: 'OAuthException' } });
+      expect(await raw.body.json()).toMatchObject({
+        error: { code: 100, message: '(#100) Data is missing or does not match schema', type: 'OAuthException' },
+      });
 
       const old = createGraphClient({ baseUrl: sandbox.url, version: 'v23.0' });
       const expired = await failure(old.getAdAccount(token, accountId));
@@ -144,8 +178,14 @@ describe('Graph API client against the sandbox', () => {
       const id = await newAudience();
       sandbox.state.faults.add({ kind: 'error', code: 80003, subcode: 2446079, count: 5, regainMinutes: 2 });
       for (let i = 0; i < 5; i += 1) {
-        const error = await failure(client.addUsers(token, id, { schema, data: [hashedRow(i)] }, { adAccountId: accountId }));
-        expect(error).toMatchObject({ code: 'META_THROTTLED', classification: 'throttled', details: { httpStatus: 400, metaCode: 80003, metaSubcode: 2446079, retryAfterMs: 120_000 } });
+        const error = await failure(
+          client.addUsers(token, id, { schema, data: [hashedRow(i)] }, { adAccountId: accountId }),
+        );
+        expect(error).toMatchObject({
+          code: 'META_THROTTLED',
+          classification: 'throttled',
+          details: { httpStatus: 400, metaCode: 80003, metaSubcode: 2446079, retryAfterMs: 120_000 },
+        });
         expect(error.details.fbtraceId).toMatch(/^A/);
       }
       await expect(client.addUsers(token, id, { schema, data: [hashedRow(9)] })).resolves.toBeDefined();
@@ -154,7 +194,10 @@ describe('Graph API client against the sandbox', () => {
     it('reports an expired or revoked token as token_invalid', async () => {
       const expired = sandbox.state.createToken({ status: 'expired', adAccounts: [accountId] }).token;
       const error = await failure(client.getAdAccount(expired, accountId));
-      expect(error).toMatchObject({ classification: 'token_invalid', details: { httpStatus: 400, metaCode: 190, metaSubcode: 463 } });
+      expect(error).toMatchObject({
+        classification: 'token_invalid',
+        details: { httpStatus: 400, metaCode: 190, metaSubcode: 463 },
+      });
       // without app credentials the token inspects itself, which an expired token cannot do
       expect((await failure(client.debugToken(expired))).classification).toBe('token_invalid');
       const asApp = createGraphClient({ baseUrl: sandbox.url, appId: '1000000000000001', appSecret: 'sandbox-secret' });
@@ -168,7 +211,10 @@ describe('Graph API client against the sandbox', () => {
       const id = await newAudience();
       sandbox.state.accounts.get(accountId)!.tosAccepted = false;
       const error = await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }));
-      expect(error).toMatchObject({ classification: 'tos_not_accepted', details: { metaCode: 200, metaSubcode: 1870034 } });
+      expect(error).toMatchObject({
+        classification: 'tos_not_accepted',
+        details: { metaCode: 200, metaSubcode: 1870034 },
+      });
       expect((await failure(newAudience())).classification).toBe('tos_not_accepted');
     });
 
@@ -176,47 +222,79 @@ describe('Graph API client against the sandbox', () => {
       const id = await newAudience();
       await client.addUsers(token, id, { schema, data: [hashedRow(1)] });
       const error = await failure(client.removeUsers(token, id, { schema, data: [hashedRow(1)] }));
-      expect(error).toMatchObject({ classification: 'audience_too_small', details: { metaCode: 200, metaSubcode: 1870047 } });
+      expect(error).toMatchObject({
+        classification: 'audience_too_small',
+        details: { metaCode: 200, metaSubcode: 1870047 },
+      });
     });
 
     it('reports an HTML error page, a 503 and a dropped connection as transient', async () => {
       const id = await newAudience();
       sandbox.state.faults.add({ kind: 'html', count: 1 });
-      expect(await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).toMatchObject({ classification: 'transient', details: { httpStatus: 502 } });
+      expect(await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).toMatchObject({
+        classification: 'transient',
+        details: { httpStatus: 502 },
+      });
       sandbox.state.faults.add({ kind: 'http_status', status: 503, count: 1 });
-      expect(await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).toMatchObject({ classification: 'transient', details: { httpStatus: 503, metaCode: 2 } });
+      expect(await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).toMatchObject({
+        classification: 'transient',
+        details: { httpStatus: 503, metaCode: 2 },
+      });
       sandbox.state.faults.add({ kind: 'drop', count: 1 });
-      expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe('transient');
+      expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe(
+        'transient',
+      );
       await expect(client.addUsers(token, id, { schema, data: [hashedRow(1)] })).resolves.toBeDefined();
     });
 
     it('reports missing permissions, unknown audiences and invalid requests', async () => {
       const id = await newAudience();
-      sandbox.state.faults.add({ kind: 'error', code: 200, message: '(#200) The current user can not update audience', count: 1 });
-      expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe('permission');
-      expect((await failure(client.addUsers(token, '238000000000001', { schema, data: [hashedRow(1)] }))).classification).toBe('audience_missing');
+      sandbox.state.faults.add({
+        kind: 'error',
+        code: 200,
+        message: '(#200) The current user can not update audience',
+        count: 1,
+      });
+      expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe(
+        'permission',
+      );
+      expect(
+        (await failure(client.addUsers(token, '238000000000001', { schema, data: [hashedRow(1)] }))).classification,
+      ).toBe('audience_missing');
       const other = sandbox.state.createToken({ adAccounts: ['999'] }).token;
-      expect((await failure(client.addUsers(other, id, { schema, data: [hashedRow(1)] }))).classification).toBe('audience_missing');
+      expect((await failure(client.addUsers(other, id, { schema, data: [hashedRow(1)] }))).classification).toBe(
+        'audience_missing',
+      );
       sandbox.state.faults.add({ kind: 'error', code: 100, message: '(#100) Invalid parameter', count: 1 });
-      expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe('invalid_request');
+      expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe(
+        'invalid_request',
+      );
     });
 
     it('retries transient failures with backoff and leaves throttles to the caller', async () => {
       const id = await newAudience();
       sandbox.state.faults.add({ kind: 'http_status', status: 500, count: 2 });
       let attempts = 0;
-      const result = await withTransientRetry(() => {
-        attempts += 1;
-        return client.addUsers(token, id, { schema, data: [hashedRow(1)] });
-      }, { minTimeoutMs: 10, maxTimeoutMs: 20 });
+      const result = await withTransientRetry(
+        () => {
+          attempts += 1;
+          return client.addUsers(token, id, { schema, data: [hashedRow(1)] });
+        },
+        { minTimeoutMs: 10, maxTimeoutMs: 20 },
+      );
       expect([attempts, result.data.numReceived]).toEqual([3, 1]);
 
       sandbox.state.faults.add({ kind: 'error', code: 80003, subcode: 2446079, count: 1 });
       attempts = 0;
-      const throttled = await failure(withTransientRetry(() => {
-        attempts += 1;
-        return client.addUsers(token, id, { schema, data: [hashedRow(1)] });
-      }, { minTimeoutMs: 10 }));
+      const throttled = await failure(
+        withTransientRetry(
+          () => {
+            attempts += 1;
+            return client.addUsers(token, id, { schema, data: [hashedRow(1)] });
+          },
+          { minTimeoutMs: 10 },
+        ),
+      );
       expect([attempts, throttled.classification]).toEqual([1, 'throttled']);
     });
   });
@@ -228,7 +306,11 @@ describe('Graph API client against the sandbox', () => {
     for (const payload of payloads) await client.addUsers(token, id, payload, { adAccountId: accountId });
     const uploads = sandbox.state.requests.filter((r) => r.audienceId === id && r.action === 'add');
     expect(uploads.map((r) => r.rows)).toEqual([10_000, 10_000, 5_000]);
-    expect(uploads.every((r) => r.status === 200 && JSON.stringify(r.schema) === JSON.stringify(schema) && r.numInvalid === 0)).toBe(true);
+    expect(
+      uploads.every(
+        (r) => r.status === 200 && JSON.stringify(r.schema) === JSON.stringify(schema) && r.numInvalid === 0,
+      ),
+    ).toBe(true);
     expect(sandbox.state.audiences.get(id)!.members.size).toBe(25_000);
   });
 });
@@ -239,7 +321,11 @@ describe('sandbox quota under scaled time', () => {
 
   beforeAll(async () => {
     // one real second is 12 sandbox minutes: Meta's hour passes in 5 seconds
-    sandbox = await startSandbox({ admin: true, timeScale: 720, settings: { quotaBase: 50, quotaPerAudience: 40, quotaCap: 150 } });
+    sandbox = await startSandbox({
+      admin: true,
+      timeScale: 720,
+      settings: { quotaBase: 50, quotaPerAudience: 40, quotaCap: 150 },
+    });
     client = createGraphClient({ baseUrl: sandbox.url });
   });
 
@@ -260,7 +346,10 @@ describe('sandbox quota under scaled time', () => {
     for (let call = 3; call <= 90; call += 1) last = await client.getCustomAudience(token, audienceId, accountId);
     expect(last.usage?.percent).toBe(100);
     const refused = await failure(client.getCustomAudience(token, audienceId, accountId));
-    expect(refused).toMatchObject({ classification: 'throttled', details: { httpStatus: 400, metaCode: 80003, metaSubcode: 2446079 } });
+    expect(refused).toMatchObject({
+      classification: 'throttled',
+      details: { httpStatus: 400, metaCode: 80003, metaSubcode: 2446079 },
+    });
     // the regain estimate is in (real) minutes: at most the scaled hour, i.e. 5 s
     const waitMs = refused.details.retryAfterMs!;
     expect(waitMs).toBeGreaterThan(0);

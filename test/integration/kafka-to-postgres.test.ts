@@ -2,7 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { createProducer } from '@canvas/kafka';
-import { createTestDatabase, createTestTopic, startNode, stopAllProcesses, testBrokers, testKafka, uniqueName, waitFor, type TestDatabase } from '@canvas/test-support';
+import {
+  createTestDatabase,
+  createTestTopic,
+  startNode,
+  stopAllProcesses,
+  testBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  type TestDatabase,
+} from '@canvas/test-support';
 import type { Admin } from '@canvas/kafka';
 
 const total = 20_000;
@@ -16,11 +26,16 @@ describe('Kafka to PostgreSQL with offsets stored beside the effects', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await sql`CREATE TABLE probe_rows (id bigserial PRIMARY KEY, message_id text NOT NULL, partition int NOT NULL, kafka_offset bigint NOT NULL)`.execute(database.db);
+    await sql`CREATE TABLE probe_rows (id bigserial PRIMARY KEY, message_id text NOT NULL, partition int NOT NULL, kafka_offset bigint NOT NULL)`.execute(
+      database.db,
+    );
     ({ topic, admin } = await createTestTopic('probe', 3));
     const producer = await createProducer(testKafka('probe-producer'));
     for (let start = 0; start < total; start += 1000) {
-      const messages = Array.from({ length: 1000 }, (_, i) => ({ key: `user-${(start + i) % 997}`, value: `m-${start + i}` }));
+      const messages = Array.from({ length: 1000 }, (_, i) => ({
+        key: `user-${(start + i) % 997}`,
+        value: `m-${start + i}`,
+      }));
       await producer.send(topic, messages);
     }
     await producer.disconnect();
@@ -40,7 +55,12 @@ describe('Kafka to PostgreSQL with offsets stored beside the effects', () => {
   };
 
   it('ends with every message exactly once after a consumer is killed halfway and restarted', async () => {
-    const env = { PROBE_BROKERS: testBrokers().join(','), PROBE_TOPIC: topic, PROBE_GROUP: group, PROBE_DATABASE_URL: database.url };
+    const env = {
+      PROBE_BROKERS: testBrokers().join(','),
+      PROBE_TOPIC: topic,
+      PROBE_GROUP: group,
+      PROBE_DATABASE_URL: database.url,
+    };
     const first = startNode([probe], { ...env, PROBE_PAUSE_MS: '25' });
     await waitFor(async () => (await count()).total >= total / 4, { what: 'the first quarter', timeoutMs: 120_000 });
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
@@ -50,17 +70,22 @@ describe('Kafka to PostgreSQL with offsets stored beside the effects', () => {
     const second = startNode([probe], env);
     await waitFor(async () => (await count()).total >= total, { what: 'all messages', timeoutMs: 180_000 });
     const ends = await admin.topicOffsets(topic);
-    await waitFor(async () => {
-      const committed = await admin.committedOffsets(group, topic);
-      return committed.every((c) => c.offset === ends.find((e) => e.partition === c.partition)?.high);
-    }, { what: 'committed offsets at the end of the topic', timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        const committed = await admin.committedOffsets(group, topic);
+        return committed.every((c) => c.offset === ends.find((e) => e.partition === c.partition)?.high);
+      },
+      { what: 'committed offsets at the end of the topic', timeoutMs: 60_000 },
+    );
     expect(await second.stop('SIGTERM')).toBe(0);
 
     expect(await count()).toEqual({ total, distinct: total });
     const committed = await admin.committedOffsets(group, topic);
     expect(committed.map((c) => c.offset)).toEqual(ends.map((e) => e.high));
     const stored = await sql<{ partition: number; next_offset: string }>`
-      SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = ${group} ORDER BY partition`.execute(database.db);
+      SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = ${group} ORDER BY partition`.execute(
+      database.db,
+    );
     expect(stored.rows.map((r) => r.next_offset)).toEqual(ends.map((e) => e.high));
     expect(ends.reduce((sum, e) => sum + Number(e.high), 0)).toBe(total);
   });

@@ -17,7 +17,9 @@ describe('the sandbox with a state file', () => {
     first.state.createAccount({ id: '777', name: 'Kept' });
     const token = first.state.createToken({ adAccounts: ['777'] }).token;
     const client = createGraphClient({ baseUrl: first.url });
-    const audienceId = (await client.createCustomAudience(token, 'act_777', { name: 'Kept audience', description: 'survives' })).data.id;
+    const audienceId = (
+      await client.createCustomAudience(token, 'act_777', { name: 'Kept audience', description: 'survives' })
+    ).data.id;
     const [payload] = buildUsersPayloads(['EMAIL'], [[sha256Hex('a@example.com')], [sha256Hex('b@example.com')]]);
     expect((await client.addUsers(token, audienceId, payload!)).data.numReceived).toBe(2);
     await client.close();
@@ -28,8 +30,13 @@ describe('the sandbox with a state file', () => {
     const restored = await persistState(second.state, file, 50);
     expect(restored.restored).toBe(true);
     const again = createGraphClient({ baseUrl: second.url });
-    expect((await again.getCustomAudience(token, audienceId, 'act_777')).data).toMatchObject({ id: audienceId, name: 'Kept audience' });
-    const listed = await (await fetch(`${second.url}/_sandbox/audiences`)).json() as { data: { id: string; memberCount: number }[] };
+    expect((await again.getCustomAudience(token, audienceId, 'act_777')).data).toMatchObject({
+      id: audienceId,
+      name: 'Kept audience',
+    });
+    const listed = (await (await fetch(`${second.url}/_sandbox/audiences`)).json()) as {
+      data: { id: string; memberCount: number }[];
+    };
     expect(listed.data).toEqual([expect.objectContaining({ id: audienceId, memberCount: 2 })]);
     await again.close();
     await restored.close();

@@ -18,7 +18,12 @@ export interface ApiHarness {
   bodies: string[];
   /** Every log line the API wrote (warnings and errors), to check what reaches logs. */
   logs: string[];
-  call: (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, body?: unknown, apiKey?: string) => Promise<LightMyRequestResponse>;
+  call: (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
+    url: string,
+    body?: unknown,
+    apiKey?: string,
+  ) => Promise<LightMyRequestResponse>;
   /** A sandbox ad account with a valid token for it. */
   sandboxAccount: (options?: { tosAccepted?: boolean }) => { accountId: string; token: string };
   close: () => Promise<void>;
@@ -35,18 +40,34 @@ export async function startApiHarness(): Promise<ApiHarness> {
     db: database.db,
     directory: graph,
     cipher: createTokenCipher(encryptionKey),
-    logger: createLogger({ name: 'api-test', level: 'warn', destination: { write: (line: string) => void logs.push(line) } }),
+    logger: createLogger({
+      name: 'api-test',
+      level: 'warn',
+      destination: { write: (line: string) => void logs.push(line) },
+    }),
     registry: createMetricsRegistry('api'),
     now: () => new Date(),
   });
   const { workspaceId, apiKey } = await createWorkspaceWithKey(database.db, 'Test workspace');
   const bodies: string[] = [];
   return {
-    app, database, sandbox, graph, workspaceId, apiKey, encryptionKey, bodies, logs,
+    app,
+    database,
+    sandbox,
+    graph,
+    workspaceId,
+    apiKey,
+    encryptionKey,
+    bodies,
+    logs,
     call: async (method, url, body, key = apiKey) => {
       const response = await app.inject({
-        method, url,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        method,
+        url,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       bodies.push(response.body);

@@ -1,5 +1,7 @@
 /** The README's example canvas as a designer would POST it. */
-export function abandonedCartCanvas(options: { adAccountId?: string; delay?: string; audienceName?: string; name?: string } = {}) {
+export function abandonedCartCanvas(
+  options: { adAccountId?: string; delay?: string; audienceName?: string; name?: string } = {},
+) {
   return {
     name: options.name ?? 'Abandoned cart',
     entry: { trigger: { event: 'added_to_cart' } },
@@ -11,7 +13,9 @@ export function abandonedCartCanvas(options: { adAccountId?: string; delay?: str
         id: 'fb',
         kind: 'facebook_audience',
         ...(options.adAccountId ? { adAccountId: options.adAccountId } : {}),
-        audience: { create: { name: options.audienceName ?? 'Abandoned_Cart_30_Days', description: 'Added to cart, did not buy' } },
+        audience: {
+          create: { name: options.audienceName ?? 'Abandoned_Cart_30_Days', description: 'Added to cart, did not buy' },
+        },
         matchKeys: ['EMAIL', 'PHONE'],
         next: null,
       },

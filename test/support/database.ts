@@ -23,7 +23,10 @@ async function adminQuery(serverUrl: string, text: string): Promise<pg.QueryResu
 
 /** Rebuilds the migrated template database every test database is copied from. */
 export async function prepareTemplate(serverUrl: string): Promise<string> {
-  const { rows } = await adminQuery(serverUrl, `SELECT datname FROM pg_database WHERE datname LIKE '${perTestPrefix}%' OR datname = '${templateName}'`);
+  const { rows } = await adminQuery(
+    serverUrl,
+    `SELECT datname FROM pg_database WHERE datname LIKE '${perTestPrefix}%' OR datname = '${templateName}'`,
+  );
   for (const row of rows as { datname: string }[]) {
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
   }

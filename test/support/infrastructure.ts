@@ -46,15 +46,23 @@ async function dockerUsable(): Promise<boolean> {
 
 async function provideKafka(env: NodeJS.ProcessEnv): Promise<Provided<string[]>> {
   if (env.KAFKA_BROKERS) {
-    return { value: env.KAFKA_BROKERS.split(','), description: `Kafka from KAFKA_BROKERS (${env.KAFKA_BROKERS})`, stop: nothing };
+    return {
+      value: env.KAFKA_BROKERS.split(','),
+      description: `Kafka from KAFKA_BROKERS (${env.KAFKA_BROKERS})`,
+      stop: nothing,
+    };
   }
   if (await localScriptsUsable()) {
     const script = `${repoRoot}/deploy/local/kafka.sh`;
     const port = env.KAFKA_PORT ?? '9092';
-    const wasRunning = await run('bash', [script, 'status']).then(() => true, () => false);
-    if (!wasRunning) await run('bash', [script, 'start'], { timeout: 600_000 }).catch((error: { stderr?: string }) => {
-      throw new Error(`could not start the local Kafka broker:\n${error.stderr ?? 'no output'}`, { cause: error });
-    });
+    const wasRunning = await run('bash', [script, 'status']).then(
+      () => true,
+      () => false,
+    );
+    if (!wasRunning)
+      await run('bash', [script, 'start'], { timeout: 600_000 }).catch((error: { stderr?: string }) => {
+        throw new Error(`could not start the local Kafka broker:\n${error.stderr ?? 'no output'}`, { cause: error });
+      });
     return {
       value: [`127.0.0.1:${port}`],
       description: `Kafka from deploy/local/kafka.sh on 127.0.0.1:${port}${wasRunning ? ' (already running, left running)' : ''}`,
@@ -65,9 +73,15 @@ async function provideKafka(env: NodeJS.ProcessEnv): Promise<Provided<string[]>>
     const { KafkaContainer } = await import('@testcontainers/kafka');
     const container = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
     const brokers = [`${container.getHost()}:${container.getMappedPort(9093)}`];
-    return { value: brokers, description: `Kafka from testcontainers (${brokers[0]})`, stop: async () => void (await container.stop()) };
+    return {
+      value: brokers,
+      description: `Kafka from testcontainers (${brokers[0]})`,
+      stop: async () => void (await container.stop()),
+    };
   }
-  throw new Error('no Kafka: set KAFKA_BROKERS, install Java 17 + Maven for deploy/local/kafka.sh, or run a Docker engine');
+  throw new Error(
+    'no Kafka: set KAFKA_BROKERS, install Java 17 + Maven for deploy/local/kafka.sh, or run a Docker engine',
+  );
 }
 
 async function providePostgres(env: NodeJS.ProcessEnv): Promise<Provided<string>> {
@@ -76,12 +90,20 @@ async function providePostgres(env: NodeJS.ProcessEnv): Promise<Provided<string>
   }
   try {
     await run('bash', [`${repoRoot}/deploy/local/postgres.sh`]);
-    return { value: 'postgres://postgres@127.0.0.1:5432/postgres', description: 'PostgreSQL on 127.0.0.1:5432', stop: nothing };
+    return {
+      value: 'postgres://postgres@127.0.0.1:5432/postgres',
+      description: 'PostgreSQL on 127.0.0.1:5432',
+      stop: nothing,
+    };
   } catch (localError) {
     if (await dockerUsable()) {
       const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
       const container = await new PostgreSqlContainer('postgres:16-alpine').start();
-      return { value: container.getConnectionUri(), description: 'PostgreSQL from testcontainers', stop: async () => void (await container.stop()) };
+      return {
+        value: container.getConnectionUri(),
+        description: 'PostgreSQL from testcontainers',
+        stop: async () => void (await container.stop()),
+      };
     }
     throw new Error('no PostgreSQL: set DATABASE_URL or start a server on 127.0.0.1:5432', { cause: localError });
   }

@@ -22,18 +22,32 @@ export interface SyncHarness {
   /** A sandbox ad account connected to the workspace, with an encrypted token. */
   connectAccount: () => Promise<SyncAccount>;
   /** A launched canvas whose Facebook step "fb" sends to a new sandbox audience. */
-  canvasWithAudience: (account: SyncAccount, options?: { action?: 'add' | 'remove'; matchKeys?: MatchKey[]; name?: string }) => Promise<{ canvasId: string; audienceId: string }>;
+  canvasWithAudience: (
+    account: SyncAccount,
+    options?: { action?: 'add' | 'remove'; matchKeys?: MatchKey[]; name?: string },
+  ) => Promise<{ canvasId: string; audienceId: string }>;
   /** Users reaching the Facebook step, written as the runner writes them: entries and counters together. */
-  enter: (canvas: { canvasId: string; audienceId: string }, account: SyncAccount, users: readonly { userId: string; traits: Record<string, unknown> }[], options?: { retryWindowMs?: number; action?: 'add' | 'remove'; matchKeys?: MatchKey[] }) => Promise<void>;
+  enter: (
+    canvas: { canvasId: string; audienceId: string },
+    account: SyncAccount,
+    users: readonly { userId: string; traits: Record<string, unknown> }[],
+    options?: { retryWindowMs?: number; action?: 'add' | 'remove'; matchKeys?: MatchKey[] },
+  ) => Promise<void>;
   /** Starts an in-process sync with test settings. */
   startSync: (env?: Record<string, string>) => AudienceSync;
   syncEnv: (env?: Record<string, string>) => Record<string, string>;
   close: () => Promise<void>;
 }
 
-export async function startSyncHarness(options: { timeScale?: number; settings?: Partial<SandboxSettings> } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(
+  options: { timeScale?: number; settings?: Partial<SandboxSettings> } = {},
+): Promise<SyncHarness> {
   const database = await createTestDatabase();
-  const sandbox = await startSandbox({ admin: true, ...(options.timeScale ? { timeScale: options.timeScale } : {}), ...(options.settings ? { settings: options.settings } : {}) });
+  const sandbox = await startSandbox({
+    admin: true,
+    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
   const encryptionKey = randomBytes(32).toString('base64');
   const cipher = createTokenCipher(encryptionKey);
   const workspaceId = randomUUID();
@@ -41,19 +55,38 @@ export async function startSyncHarness(options: { timeScale?: number; settings?:
   const syncs: AudienceSync[] = [];
 
   const syncEnv = (env: Record<string, string> = {}) => ({
-    DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEY: encryptionKey, META_GRAPH_URL: sandbox.url, SYNC_BATCH_WINDOW: '1s',
-    SYNC_OWNERSHIP_INTERVAL: '500ms', SYNC_RETRY_MIN_DELAY: '200ms', SYNC_RETRY_MAX_DELAY: '2s', META_DEFAULT_THROTTLE_WAIT: '1s', ...env,
+    DATABASE_URL: database.url,
+    TOKEN_ENCRYPTION_KEY: encryptionKey,
+    META_GRAPH_URL: sandbox.url,
+    SYNC_BATCH_WINDOW: '1s',
+    SYNC_OWNERSHIP_INTERVAL: '500ms',
+    SYNC_RETRY_MIN_DELAY: '200ms',
+    SYNC_RETRY_MAX_DELAY: '2s',
+    META_DEFAULT_THROTTLE_WAIT: '1s',
+    ...env,
   });
 
   return {
-    database, sandbox, cipher, encryptionKey, workspaceId, syncEnv,
+    database,
+    sandbox,
+    cipher,
+    encryptionKey,
+    workspaceId,
+    syncEnv,
     async connectAccount() {
       const account = sandbox.state.createAccount({ name: 'Sync test account' });
       const token = sandbox.state.createToken({ adAccounts: [account.id] }).token;
       const adAccountId = randomUUID();
       await insertAdAccount(database.db, {
-        id: adAccountId, workspaceId, metaAccountId: account.id, name: account.name, status: 'connected', statusReason: null,
-        tokenCiphertext: cipher.encrypt(token), isDefault: false, addedBy: 'test',
+        id: adAccountId,
+        workspaceId,
+        metaAccountId: account.id,
+        name: account.name,
+        status: 'connected',
+        statusReason: null,
+        tokenCiphertext: cipher.encrypt(token),
+        isDefault: false,
+        addedBy: 'test',
       });
       return { adAccountId, metaAccountId: account.id, token };
     },
@@ -61,16 +94,40 @@ export async function startSyncHarness(options: { timeScale?: number; settings?:
       const audienceId = sandbox.state.newAudienceId();
       const at = Date.now();
       sandbox.state.audiences.set(audienceId, {
-        id: audienceId, accountId: account.metaAccountId, name: canvasOptions.name ?? `audience ${audienceId}`, description: '', subtype: 'CUSTOM',
-        customerFileSource: 'USER_PROVIDED_ONLY', retentionDays: null, createdAt: at, updatedAt: at, deleted: false, members: new Map(), index: new Map(), addedAt: new Map(), sessions: new Map(),
+        id: audienceId,
+        accountId: account.metaAccountId,
+        name: canvasOptions.name ?? `audience ${audienceId}`,
+        description: '',
+        subtype: 'CUSTOM',
+        customerFileSource: 'USER_PROVIDED_ONLY',
+        retentionDays: null,
+        createdAt: at,
+        updatedAt: at,
+        deleted: false,
+        members: new Map(),
+        index: new Map(),
+        addedAt: new Map(),
+        sessions: new Map(),
       });
       const canvasId = randomUUID();
       await seedLaunchedCanvas(database.db, {
-        id: canvasId, workspaceId,
+        id: canvasId,
+        workspaceId,
         audience: { adAccountId: account.adAccountId, metaAccountId: account.metaAccountId, audienceId },
         definition: {
-          name: canvasOptions.name ?? 'sync test', entry: { trigger: { event: 'e' } }, firstStep: 'fb',
-          steps: [{ id: 'fb', kind: 'facebook_audience', audience: { id: audienceId }, action: canvasOptions.action ?? 'add', matchKeys: canvasOptions.matchKeys ?? ['EMAIL', 'PHONE'], next: null }],
+          name: canvasOptions.name ?? 'sync test',
+          entry: { trigger: { event: 'e' } },
+          firstStep: 'fb',
+          steps: [
+            {
+              id: 'fb',
+              kind: 'facebook_audience',
+              audience: { id: audienceId },
+              action: canvasOptions.action ?? 'add',
+              matchKeys: canvasOptions.matchKeys ?? ['EMAIL', 'PHONE'],
+              next: null,
+            },
+          ],
         },
       });
       return { canvasId, audienceId };
@@ -82,23 +139,53 @@ export async function startSyncHarness(options: { timeScale?: number; settings?:
         const entries = users.map((u) => {
           const row = matchRow(schema, { userId: u.userId, traits: u.traits }, now.getUTCFullYear());
           return {
-            metaAccountId: account.metaAccountId, adAccountId: account.adAccountId, workspaceId, audienceId: canvas.audienceId, action: enterOptions.action ?? 'add' as const,
-            canvasId: canvas.canvasId, version: 1, stepId: 'fb', userId: u.userId, entrySeq: 1, schema: [...schema], values: row.values,
-            status: row.usable ? 'pending' as const : 'not_synced' as const, enteredAt: now, deadlineAt: new Date(now.getTime() + (enterOptions.retryWindowMs ?? 13 * 3_600_000)), lastError: null,
+            metaAccountId: account.metaAccountId,
+            adAccountId: account.adAccountId,
+            workspaceId,
+            audienceId: canvas.audienceId,
+            action: enterOptions.action ?? ('add' as const),
+            canvasId: canvas.canvasId,
+            version: 1,
+            stepId: 'fb',
+            userId: u.userId,
+            entrySeq: 1,
+            schema: [...schema],
+            values: row.values,
+            status: row.usable ? ('pending' as const) : ('not_synced' as const),
+            enteredAt: now,
+            deadlineAt: new Date(now.getTime() + (enterOptions.retryWindowMs ?? 13 * 3_600_000)),
+            lastError: null,
           };
         });
         await insertAudienceEntries(tx, entries);
         const pending = entries.filter((e) => e.status === 'pending').length;
-        await addCounters(tx, [
-          { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'entered', delta: entries.length },
-          { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: pending },
-          { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'not_synced', delta: entries.length - pending },
-        ], now, 0);
+        await addCounters(
+          tx,
+          [
+            { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'entered', delta: entries.length },
+            { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: pending },
+            {
+              canvasId: canvas.canvasId,
+              version: 1,
+              stepId: 'fb',
+              metric: 'not_synced',
+              delta: entries.length - pending,
+            },
+          ],
+          now,
+          0,
+        );
       });
     },
     startSync(env = {}) {
       const config = syncConfigSchema.parse(syncEnv(env));
-      const sync = createAudienceSync({ config, db: database.db, cipher, logger: createLogger({ name: 'sync-test', level: 'silent' }), registry: createMetricsRegistry('audience-sync') });
+      const sync = createAudienceSync({
+        config,
+        db: database.db,
+        cipher,
+        logger: createLogger({ name: 'sync-test', level: 'silent' }),
+        registry: createMetricsRegistry('audience-sync'),
+      });
       syncs.push(sync);
       sync.start();
       return sync;
@@ -112,15 +199,41 @@ export async function startSyncHarness(options: { timeScale?: number; settings?:
 }
 
 /** For every Facebook step: entered, and synced + not_synced + pending + errored, from one snapshot. */
-export async function stepTotals(db: Db): Promise<{ key: string; entered: number; accounted: number; synced: number; pending: number; errored: number; notSynced: number }[]> {
-  const rows = await db.selectFrom('step_counters').select(['canvas_id', 'step_id', 'metric', db.fn.sum<string>('value').as('total')])
-    .groupBy(['canvas_id', 'step_id', 'metric']).execute();
+export async function stepTotals(
+  db: Db,
+): Promise<
+  {
+    key: string;
+    entered: number;
+    accounted: number;
+    synced: number;
+    pending: number;
+    errored: number;
+    notSynced: number;
+  }[]
+> {
+  const rows = await db
+    .selectFrom('step_counters')
+    .select(['canvas_id', 'step_id', 'metric', db.fn.sum<string>('value').as('total')])
+    .groupBy(['canvas_id', 'step_id', 'metric'])
+    .execute();
   const byStep = new Map<string, Record<string, number>>();
-  for (const r of rows) byStep.set(`${r.canvas_id}/${r.step_id}`, { ...byStep.get(`${r.canvas_id}/${r.step_id}`), [r.metric]: Number(r.total) });
-  return [...byStep.entries()].filter(([key]) => !key.endsWith('/$canvas')).map(([key, m]) => ({
-    key, entered: m.entered ?? 0, synced: m.synced ?? 0, pending: m.pending ?? 0, errored: m.errored ?? 0, notSynced: m.not_synced ?? 0,
-    accounted: (m.synced ?? 0) + (m.pending ?? 0) + (m.errored ?? 0) + (m.not_synced ?? 0),
-  }));
+  for (const r of rows)
+    byStep.set(`${r.canvas_id}/${r.step_id}`, {
+      ...byStep.get(`${r.canvas_id}/${r.step_id}`),
+      [r.metric]: Number(r.total),
+    });
+  return [...byStep.entries()]
+    .filter(([key]) => !key.endsWith('/$canvas'))
+    .map(([key, m]) => ({
+      key,
+      entered: m.entered ?? 0,
+      synced: m.synced ?? 0,
+      pending: m.pending ?? 0,
+      errored: m.errored ?? 0,
+      notSynced: m.not_synced ?? 0,
+      accounted: (m.synced ?? 0) + (m.pending ?? 0) + (m.errored ?? 0) + (m.not_synced ?? 0),
+    }));
 }
 
 let phones = 0;
@@ -129,8 +242,9 @@ let phones = 0;
 export function syntheticUsers(prefix: string, count: number, options: { withoutKeys?: number } = {}) {
   return Array.from({ length: count }, (_, i) => ({
     userId: `${prefix}-${i}`,
-    traits: i < (options.withoutKeys ?? 0)
-      ? { firstName: 'Nokeys' }
-      : { email: `${prefix}.${i}@example.com`, phone: `+1415${String(2_000_000 + (phones++ % 7_000_000))}` },
+    traits:
+      i < (options.withoutKeys ?? 0)
+        ? { firstName: 'Nokeys' }
+        : { email: `${prefix}.${i}@example.com`, phone: `+1415${String(2_000_000 + (phones++ % 7_000_000))}` },
   }));
 }

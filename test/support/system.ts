@@ -18,27 +18,59 @@ export interface RunningSystem {
 }
 
 async function logged(process: RunningProcess, message: string, field: string): Promise<string> {
-  return waitFor(() => {
-    if (process.child.exitCode !== null) throw new Error(`exited before "${message}":\n${process.output().slice(-3000)}`);
-    const line = process.output().split('\n').find((l) => l.includes(`"msg":"${message}"`));
-    return line ? (JSON.parse(line) as Record<string, string>)[field] : undefined;
-  }, { what: message, timeoutMs: 60_000 }) as Promise<string>;
+  return waitFor(
+    () => {
+      if (process.child.exitCode !== null)
+        throw new Error(`exited before "${message}":\n${process.output().slice(-3000)}`);
+      const line = process
+        .output()
+        .split('\n')
+        .find((l) => l.includes(`"msg":"${message}"`));
+      return line ? (JSON.parse(line) as Record<string, string>)[field] : undefined;
+    },
+    { what: message, timeoutMs: 60_000 },
+  ) as Promise<string>;
 }
 
 /** Every service as its own process, the way an operator runs them, on free ports. */
-export async function startSystem(options: { databaseUrl: string; brokers: string[]; topic: string; env?: Record<string, string> }): Promise<RunningSystem> {
+export async function startSystem(options: {
+  databaseUrl: string;
+  brokers: string[];
+  topic: string;
+  env?: Record<string, string>;
+}): Promise<RunningSystem> {
   const adAccountId = String(7_000_000_000 + Math.floor(Math.random() * 1_000_000));
   const adAccountToken = `EAAB${randomBytes(16).toString('hex')}`;
   const shared = {
-    DATABASE_URL: options.databaseUrl, KAFKA_BROKERS: options.brokers.join(','), EVENTS_TOPIC: options.topic, DEAD_LETTER_TOPIC: `${options.topic}.dlq`,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_FORMAT: 'json', ...options.env,
+    DATABASE_URL: options.databaseUrl,
+    KAFKA_BROKERS: options.brokers.join(','),
+    EVENTS_TOPIC: options.topic,
+    DEAD_LETTER_TOPIC: `${options.topic}.dlq`,
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_FORMAT: 'json',
+    ...options.env,
   };
-  const sandboxProcess = startNode([main('meta-sandbox')], { ...shared, SANDBOX_PORT: '0', SANDBOX_ADMIN: 'true', SANDBOX_SEED_ACCOUNTS: `${adAccountId}:${adAccountToken}` });
+  const sandboxProcess = startNode([main('meta-sandbox')], {
+    ...shared,
+    SANDBOX_PORT: '0',
+    SANDBOX_ADMIN: 'true',
+    SANDBOX_SEED_ACCOUNTS: `${adAccountId}:${adAccountToken}`,
+  });
   const sandboxUrl = await logged(sandboxProcess, 'Graph API sandbox listening', 'url');
   const withGraph = { ...shared, META_GRAPH_URL: sandboxUrl };
   const apiProcess = startNode([main('api')], { ...withGraph, API_PORT: '0' });
-  const runnerProcess = startNode([main('journey-runner')], { ...withGraph, OPS_PORT: '0', CONSUMER_GROUP: `e2e-${randomBytes(4).toString('hex')}`, KAFKA_SESSION_TIMEOUT: '6s', KAFKA_HEARTBEAT_INTERVAL: '1s' });
-  const syncProcess = startNode([main('audience-sync')], { ...withGraph, OPS_PORT: '0', SYNC_OWNERSHIP_INTERVAL: '1s' });
+  const runnerProcess = startNode([main('journey-runner')], {
+    ...withGraph,
+    OPS_PORT: '0',
+    CONSUMER_GROUP: `e2e-${randomBytes(4).toString('hex')}`,
+    KAFKA_SESSION_TIMEOUT: '6s',
+    KAFKA_HEARTBEAT_INTERVAL: '1s',
+  });
+  const syncProcess = startNode([main('audience-sync')], {
+    ...withGraph,
+    OPS_PORT: '0',
+    SYNC_OWNERSHIP_INTERVAL: '1s',
+  });
   const [apiUrl, runnerOps, syncOps] = await Promise.all([
     logged(apiProcess, 'designer API listening', 'url'),
     logged(runnerProcess, 'health and metrics endpoints listening', 'url'),
@@ -50,7 +82,9 @@ export async function startSystem(options: { databaseUrl: string; brokers: strin
     api: Object.assign(apiProcess, { url: apiUrl }),
     runner: Object.assign(runnerProcess, { opsUrl: runnerOps }),
     sync: Object.assign(syncProcess, { opsUrl: syncOps }),
-    adAccountId, adAccountToken, cliPath: cli,
+    adAccountId,
+    adAccountToken,
+    cliPath: cli,
     all: () => [sandboxProcess, apiProcess, runnerProcess, syncProcess],
   };
   return system;

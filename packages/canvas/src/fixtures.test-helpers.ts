@@ -11,7 +11,13 @@ export function abandonedCart(overrides: Partial<CanvasDefinitionInput> = {}): C
     firstStep: 'wait',
     steps: [
       { id: 'wait', kind: 'delay', duration: '10s', next: 'fb' },
-      { id: 'fb', kind: 'facebook_audience', audience: { create: { name: 'Abandoned_Cart_30_Days' } }, matchKeys: ['EMAIL', 'PHONE'], next: null },
+      {
+        id: 'fb',
+        kind: 'facebook_audience',
+        audience: { create: { name: 'Abandoned_Cart_30_Days' } },
+        matchKeys: ['EMAIL', 'PHONE'],
+        next: null,
+      },
     ],
     ...overrides,
   };
@@ -23,7 +29,11 @@ export function version(input: CanvasDefinitionInput, canvasId = 'c1', v = 1): C
 
 export const at = (iso: string) => new Date(iso);
 
-export function profile(traits: Record<string, unknown> = {}, userId = 'u1', context: Record<string, unknown> = {}): Profile {
+export function profile(
+  traits: Record<string, unknown> = {},
+  userId = 'u1',
+  context: Record<string, unknown> = {},
+): Profile {
   return { userId, traits, context, firstSeenAt: at('2026-01-01T00:00:00Z') };
 }
 
@@ -32,5 +42,14 @@ export function track(event: string, properties: Record<string, unknown> = {}, u
 }
 
 export function journey(overrides: Partial<Journey> = {}): Journey {
-  return { canvasId: 'c1', version: 1, entrySeq: 1, status: 'waiting', stepId: 'wait', enteredAt: at('2026-11-22T10:00:00Z'), convertedAt: null, ...overrides };
+  return {
+    canvasId: 'c1',
+    version: 1,
+    entrySeq: 1,
+    status: 'waiting',
+    stepId: 'wait',
+    enteredAt: at('2026-11-22T10:00:00Z'),
+    convertedAt: null,
+    ...overrides,
+  };
 }

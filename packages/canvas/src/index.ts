@@ -1,8 +1,22 @@
 export { matchKeys, identifierKeys, isMatchKey, type MatchKey } from './model/match-keys.js';
 export { Duration, durationMs } from './model/duration.js';
-export { UserCondition, EventCondition, Operator, operators, userFieldPattern, type ConditionValue } from './model/condition.schema.js';
 export {
-  Step, StepId, DelayStep, AudienceSplitStep, RandomSplitStep, FacebookAudienceStep, ExitStep, AudienceRef,
+  UserCondition,
+  EventCondition,
+  Operator,
+  operators,
+  userFieldPattern,
+  type ConditionValue,
+} from './model/condition.schema.js';
+export {
+  Step,
+  StepId,
+  DelayStep,
+  AudienceSplitStep,
+  RandomSplitStep,
+  FacebookAudienceStep,
+  ExitStep,
+  AudienceRef,
   type StepKind,
 } from './model/step.schema.js';
 export { CanvasDefinition, Entry, type CanvasDefinitionInput } from './model/canvas.schema.js';
@@ -17,14 +31,55 @@ export { userField } from './engine/profile-fields.js';
 export { stableHash, percentile } from './engine/hash.js';
 export { nextTimeOfDay } from './engine/time-of-day.js';
 export {
-  canvasLevel, type CanvasVersion, type Journey, type JourneyStatus, type Profile, type UserEvent, type Metric, type Effect, type Outcome,
+  canvasLevel,
+  type CanvasVersion,
+  type Journey,
+  type JourneyStatus,
+  type Profile,
+  type UserEvent,
+  type Metric,
+  type Effect,
+  type Outcome,
 } from './engine/types.js';
 export { assertNever } from './assert-never.js';
-export { parseEvent, deadLetterReasons, type DeadLetterReason, type ParsedEvent, type ParseResult, type RawMessage } from './events/parse-event.js';
+export {
+  parseEvent,
+  deadLetterReasons,
+  type DeadLetterReason,
+  type ParsedEvent,
+  type ParseResult,
+  type RawMessage,
+} from './events/parse-event.js';
 export { IdentifyMessage, TrackMessage } from './events/user-event.schema.js';
 export {
-  planEvents, planTimers, emptyPlan, userKey, journeyKey, journeyOf,
-  type Plan, type BatchState, type CanvasLookup, type LiveCanvas, type ProfileState, type TimerWrite, type Handoff, type CountChange, type DueTimer,
+  planEvents,
+  planTimers,
+  emptyPlan,
+  userKey,
+  journeyKey,
+  journeyOf,
+  type Plan,
+  type BatchState,
+  type CanvasLookup,
+  type LiveCanvas,
+  type ProfileState,
+  type TimerWrite,
+  type Handoff,
+  type CountChange,
+  type DueTimer,
 } from './engine/plan.js';
-export { findUnstorableText, describeUnstorable, unstorableKind, type UnstorableText, type UnstorableKind } from './text/storable-text.js';
-export { journeyStatuses, journeyMetrics, audienceStatuses, stepMetrics, type AudienceStatus, type StepMetric } from './engine/counters.js';
+export {
+  findUnstorableText,
+  describeUnstorable,
+  unstorableKind,
+  type UnstorableText,
+  type UnstorableKind,
+} from './text/storable-text.js';
+export {
+  journeyStatuses,
+  journeyMetrics,
+  audienceStatuses,
+  stepMetrics,
+  type AudienceStatus,
+  type StepMetric,
+} from './engine/counters.js';

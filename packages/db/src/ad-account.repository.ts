@@ -24,38 +24,95 @@ export interface AdAccountWithToken extends AdAccount {
 }
 
 const toAdAccount = (row: AdAccountRow): AdAccount => ({
-  id: row.id, workspaceId: row.workspace_id, metaAccountId: row.meta_account_id, name: row.name, status: row.status,
-  statusReason: row.status_reason, isDefault: row.is_default, addedBy: row.added_by, createdAt: row.created_at, updatedAt: row.updated_at,
+  id: row.id,
+  workspaceId: row.workspace_id,
+  metaAccountId: row.meta_account_id,
+  name: row.name,
+  status: row.status,
+  statusReason: row.status_reason,
+  isDefault: row.is_default,
+  addedBy: row.added_by,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
 });
 
-export async function insertAdAccount(db: Executor, account: {
-  id: string; workspaceId: string; metaAccountId: string; name: string; status: AdAccountStatus; statusReason: string | null;
-  tokenCiphertext: Buffer; isDefault: boolean; addedBy: string;
-}): Promise<AdAccount> {
-  const row = await db.insertInto('ad_accounts').values({
-    id: account.id, workspace_id: account.workspaceId, meta_account_id: account.metaAccountId, name: account.name, status: account.status,
-    status_reason: account.statusReason, token_ciphertext: account.tokenCiphertext, is_default: account.isDefault, added_by: account.addedBy,
-  }).returningAll().executeTakeFirstOrThrow();
+export async function insertAdAccount(
+  db: Executor,
+  account: {
+    id: string;
+    workspaceId: string;
+    metaAccountId: string;
+    name: string;
+    status: AdAccountStatus;
+    statusReason: string | null;
+    tokenCiphertext: Buffer;
+    isDefault: boolean;
+    addedBy: string;
+  },
+): Promise<AdAccount> {
+  const row = await db
+    .insertInto('ad_accounts')
+    .values({
+      id: account.id,
+      workspace_id: account.workspaceId,
+      meta_account_id: account.metaAccountId,
+      name: account.name,
+      status: account.status,
+      status_reason: account.statusReason,
+      token_ciphertext: account.tokenCiphertext,
+      is_default: account.isDefault,
+      added_by: account.addedBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toAdAccount(row);
 }
 
 export async function listAdAccounts(db: Executor, workspaceId: string): Promise<AdAccount[]> {
-  const rows = await db.selectFrom('ad_accounts').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('ad_accounts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .execute();
   return rows.map(toAdAccount);
 }
 
-export async function findAdAccount(db: Executor, workspaceId: string, id: string): Promise<AdAccountWithToken | undefined> {
-  const row = await db.selectFrom('ad_accounts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+export async function findAdAccount(
+  db: Executor,
+  workspaceId: string,
+  id: string,
+): Promise<AdAccountWithToken | undefined> {
+  const row = await db
+    .selectFrom('ad_accounts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && { ...toAdAccount(row), tokenCiphertext: row.token_ciphertext };
 }
 
-export async function findAdAccountByMetaId(db: Executor, workspaceId: string, metaAccountId: string): Promise<AdAccountWithToken | undefined> {
-  const row = await db.selectFrom('ad_accounts').selectAll().where('workspace_id', '=', workspaceId).where('meta_account_id', '=', metaAccountId).executeTakeFirst();
+export async function findAdAccountByMetaId(
+  db: Executor,
+  workspaceId: string,
+  metaAccountId: string,
+): Promise<AdAccountWithToken | undefined> {
+  const row = await db
+    .selectFrom('ad_accounts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('meta_account_id', '=', metaAccountId)
+    .executeTakeFirst();
   return row && { ...toAdAccount(row), tokenCiphertext: row.token_ciphertext };
 }
 
 export async function findDefaultAdAccount(db: Executor, workspaceId: string): Promise<AdAccountWithToken | undefined> {
-  const row = await db.selectFrom('ad_accounts').selectAll().where('workspace_id', '=', workspaceId).where('is_default', '=', true).executeTakeFirst();
+  const row = await db
+    .selectFrom('ad_accounts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('is_default', '=', true)
+    .executeTakeFirst();
   return row && { ...toAdAccount(row), tokenCiphertext: row.token_ciphertext };
 }
 
@@ -65,39 +122,87 @@ export async function adAccountsForMetaId(db: Executor, metaAccountId: string): 
   return rows.map((row) => ({ ...toAdAccount(row), tokenCiphertext: row.token_ciphertext }));
 }
 
-export async function updateAdAccountToken(db: Executor, workspaceId: string, id: string, change: { tokenCiphertext: Buffer; status: AdAccountStatus; statusReason: string | null; name: string; now: Date }): Promise<AdAccount | undefined> {
-  const row = await db.updateTable('ad_accounts')
-    .set({ token_ciphertext: change.tokenCiphertext, status: change.status, status_reason: change.statusReason, name: change.name, updated_at: change.now })
-    .where('workspace_id', '=', workspaceId).where('id', '=', id).returningAll().executeTakeFirst();
+export async function updateAdAccountToken(
+  db: Executor,
+  workspaceId: string,
+  id: string,
+  change: { tokenCiphertext: Buffer; status: AdAccountStatus; statusReason: string | null; name: string; now: Date },
+): Promise<AdAccount | undefined> {
+  const row = await db
+    .updateTable('ad_accounts')
+    .set({
+      token_ciphertext: change.tokenCiphertext,
+      status: change.status,
+      status_reason: change.statusReason,
+      name: change.name,
+      updated_at: change.now,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
   return row && toAdAccount(row);
 }
 
-export async function setAdAccountStatus(db: Executor, id: string, status: AdAccountStatus, reason: string | null, now: Date): Promise<void> {
-  await db.updateTable('ad_accounts').set({ status, status_reason: reason, updated_at: now }).where('id', '=', id).execute();
+export async function setAdAccountStatus(
+  db: Executor,
+  id: string,
+  status: AdAccountStatus,
+  reason: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('ad_accounts')
+    .set({ status, status_reason: reason, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Makes one account the workspace's default and clears the flag on the others. */
 export async function setDefaultAdAccount(db: Executor, workspaceId: string, id: string): Promise<boolean> {
-  const exists = await db.selectFrom('ad_accounts').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  const exists = await db
+    .selectFrom('ad_accounts')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!exists) return false;
-  await db.updateTable('ad_accounts').set({ is_default: false }).where('workspace_id', '=', workspaceId).where('is_default', '=', true).execute();
+  await db
+    .updateTable('ad_accounts')
+    .set({ is_default: false })
+    .where('workspace_id', '=', workspaceId)
+    .where('is_default', '=', true)
+    .execute();
   await db.updateTable('ad_accounts').set({ is_default: true }).where('id', '=', id).execute();
   return true;
 }
 
 export async function deleteAdAccount(db: Executor, workspaceId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('ad_accounts').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  const result = await db
+    .deleteFrom('ad_accounts')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 /** Names of running or paused canvases whose live version sends to this account. */
-export async function liveCanvasesUsingAdAccount(db: Executor, workspaceId: string, adAccountId: string): Promise<string[]> {
-  const rows = await db.selectFrom('canvases as c')
-    .innerJoin('canvas_versions as v', (join) => join.onRef('v.canvas_id', '=', 'c.id').onRef('v.version', '=', 'c.live_version'))
+export async function liveCanvasesUsingAdAccount(
+  db: Executor,
+  workspaceId: string,
+  adAccountId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('canvases as c')
+    .innerJoin('canvas_versions as v', (join) =>
+      join.onRef('v.canvas_id', '=', 'c.id').onRef('v.version', '=', 'c.live_version'),
+    )
     .select('c.name')
     .where('c.workspace_id', '=', workspaceId)
     .where('c.status', 'in', ['running', 'paused'])
-    .where(sql<boolean>`jsonb_path_exists(v.resolved, '$.*.adAccountId ? (@ == $id)', jsonb_build_object('id', ${adAccountId}::text))`)
+    .where(
+      sql<boolean>`jsonb_path_exists(v.resolved, '$.*.adAccountId ? (@ == $id)', jsonb_build_object('id', ${adAccountId}::text))`,
+    )
     .execute();
   return rows.map((r) => r.name);
 }

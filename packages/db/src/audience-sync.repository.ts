@@ -20,35 +20,74 @@ export interface DueEntry {
   values: string[];
 }
 
-export const groupKey = (g: EntryGroup) => `${g.adAccountId}|${g.audienceId}|${g.action}|${g.canvasId}|${g.version}|${g.stepId}|${g.schema.join(',')}`;
+export const groupKey = (g: EntryGroup) =>
+  `${g.adAccountId}|${g.audienceId}|${g.action}|${g.canvasId}|${g.version}|${g.stepId}|${g.schema.join(',')}`;
 
 /** Groups of one Meta account with entries due now, for the given (connected) workspace connections. */
-export async function dueGroups(db: Executor, metaAccountId: string, adAccountIds: readonly string[], now: Date, limit = 1000): Promise<EntryGroup[]> {
+export async function dueGroups(
+  db: Executor,
+  metaAccountId: string,
+  adAccountIds: readonly string[],
+  now: Date,
+  limit = 1000,
+): Promise<EntryGroup[]> {
   if (adAccountIds.length === 0) return [];
-  const rows = await db.selectFrom('audience_entries')
+  const rows = await db
+    .selectFrom('audience_entries')
     .select(['ad_account_id', 'audience_id', 'action', 'canvas_id', 'version', 'step_id', 'schema'])
     .distinct()
-    .where('meta_account_id', '=', metaAccountId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+    .where('meta_account_id', '=', metaAccountId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
     .where('ad_account_id', 'in', [...adAccountIds])
     // rows of a Meta account always have their connection and audience (CHECK audience_entries_target_or_errored)
     .$narrowType<{ ad_account_id: NotNull; audience_id: NotNull }>()
-    .limit(limit).execute();
-  return rows.map((r) => ({ adAccountId: r.ad_account_id, audienceId: r.audience_id, action: r.action, canvasId: r.canvas_id, version: r.version, stepId: r.step_id, schema: r.schema }));
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    adAccountId: r.ad_account_id,
+    audienceId: r.audience_id,
+    action: r.action,
+    canvasId: r.canvas_id,
+    version: r.version,
+    stepId: r.step_id,
+    schema: r.schema,
+  }));
 }
 
 /** The next page of a group's due entries after an id, in id order. */
-export async function dueEntriesPage(db: Executor, metaAccountId: string, group: EntryGroup, afterId: string, now: Date, limit: number): Promise<DueEntry[]> {
-  const rows = await db.selectFrom('audience_entries').select(['id', 'row_values'])
-    .where('meta_account_id', '=', metaAccountId).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
-    .where('ad_account_id', '=', group.adAccountId).where('audience_id', '=', group.audienceId).where('action', '=', group.action)
-    .where('canvas_id', '=', group.canvasId).where('version', '=', group.version).where('step_id', '=', group.stepId)
+export async function dueEntriesPage(
+  db: Executor,
+  metaAccountId: string,
+  group: EntryGroup,
+  afterId: string,
+  now: Date,
+  limit: number,
+): Promise<DueEntry[]> {
+  const rows = await db
+    .selectFrom('audience_entries')
+    .select(['id', 'row_values'])
+    .where('meta_account_id', '=', metaAccountId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where('ad_account_id', '=', group.adAccountId)
+    .where('audience_id', '=', group.audienceId)
+    .where('action', '=', group.action)
+    .where('canvas_id', '=', group.canvasId)
+    .where('version', '=', group.version)
+    .where('step_id', '=', group.stepId)
     .where(sql<boolean>`schema = ${group.schema}::text[]`)
     .where(sql<boolean>`id > ${afterId}::bigint`)
-    .orderBy('id').limit(limit).execute();
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ id: r.id, values: r.row_values }));
 }
 
-function deltas(rows: readonly { canvas_id: string; version: number; step_id: string }[], metric: AudienceStatus): CounterDelta[] {
+function deltas(
+  rows: readonly { canvas_id: string; version: number; step_id: string }[],
+  metric: AudienceStatus,
+): CounterDelta[] {
   return rows.flatMap((r) => [
     { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: 'pending', delta: -1 },
     { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric, delta: 1 },
@@ -56,44 +95,102 @@ function deltas(rows: readonly { canvas_id: string; version: number; step_id: st
 }
 
 /** Pending → synced; only rows still pending move, so a re-send is counted once. */
-export async function markSynced(tx: Executor, metaAccountId: string, ids: readonly string[], now: Date): Promise<CounterDelta[]> {
+export async function markSynced(
+  tx: Executor,
+  metaAccountId: string,
+  ids: readonly string[],
+  now: Date,
+): Promise<CounterDelta[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.updateTable('audience_entries')
-    .set((eb) => ({ status: 'synced', sent_at: now, attempts: eb('attempts', '+', 1), last_error: null, updated_at: now }))
-    .where('meta_account_id', '=', metaAccountId).where('id', 'in', [...ids]).where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id']).execute();
+  const rows = await tx
+    .updateTable('audience_entries')
+    .set((eb) => ({
+      status: 'synced',
+      sent_at: now,
+      attempts: eb('attempts', '+', 1),
+      last_error: null,
+      updated_at: now,
+    }))
+    .where('meta_account_id', '=', metaAccountId)
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'pending')
+    .returning(['canvas_id', 'version', 'step_id'])
+    .execute();
   return deltas(rows, 'synced');
 }
 
 /** Pending → errored, with the reason kept for the per-user answer. */
-export async function markErrored(tx: Executor, metaAccountId: string, ids: readonly string[], error: EntryError, now: Date, countAttempt = true): Promise<CounterDelta[]> {
+export async function markErrored(
+  tx: Executor,
+  metaAccountId: string,
+  ids: readonly string[],
+  error: EntryError,
+  now: Date,
+  countAttempt = true,
+): Promise<CounterDelta[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.updateTable('audience_entries')
-    .set((eb) => ({ status: 'errored', attempts: countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'), last_error: JSON.stringify(error), updated_at: now }))
-    .where('meta_account_id', '=', metaAccountId).where('id', 'in', [...ids]).where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id']).execute();
+  const rows = await tx
+    .updateTable('audience_entries')
+    .set((eb) => ({
+      status: 'errored',
+      attempts: countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
+      last_error: JSON.stringify(error),
+      updated_at: now,
+    }))
+    .where('meta_account_id', '=', metaAccountId)
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'pending')
+    .returning(['canvas_id', 'version', 'step_id'])
+    .execute();
   return deltas(rows, 'errored');
 }
 
 /** Keeps entries pending until a later time, noting why. */
-export async function deferEntries(tx: Executor, metaAccountId: string, ids: readonly string[], change: { nextAttemptAt: Date; error: EntryError; countAttempt: boolean; now: Date }): Promise<void> {
+export async function deferEntries(
+  tx: Executor,
+  metaAccountId: string,
+  ids: readonly string[],
+  change: { nextAttemptAt: Date; error: EntryError; countAttempt: boolean; now: Date },
+): Promise<void> {
   if (ids.length === 0) return;
-  await tx.updateTable('audience_entries')
+  await tx
+    .updateTable('audience_entries')
     .set((eb) => ({
-      next_attempt_at: change.nextAttemptAt, last_error: JSON.stringify(change.error), updated_at: change.now,
+      next_attempt_at: change.nextAttemptAt,
+      last_error: JSON.stringify(change.error),
+      updated_at: change.now,
       attempts: change.countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
     }))
-    .where('meta_account_id', '=', metaAccountId).where('id', 'in', [...ids]).where('status', '=', 'pending').execute();
+    .where('meta_account_id', '=', metaAccountId)
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** Notes the reason on every pending entry of a workspace connection without touching its schedule. */
-export async function notePendingReason(tx: Executor, metaAccountId: string, adAccountId: string, error: EntryError, now: Date): Promise<void> {
-  await tx.updateTable('audience_entries').set({ last_error: JSON.stringify(error), updated_at: now })
-    .where('meta_account_id', '=', metaAccountId).where('ad_account_id', '=', adAccountId).where('status', '=', 'pending').execute();
+export async function notePendingReason(
+  tx: Executor,
+  metaAccountId: string,
+  adAccountId: string,
+  error: EntryError,
+  now: Date,
+): Promise<void> {
+  await tx
+    .updateTable('audience_entries')
+    .set({ last_error: JSON.stringify(error), updated_at: now })
+    .where('meta_account_id', '=', metaAccountId)
+    .where('ad_account_id', '=', adAccountId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** Entries still pending when their retry window closed become errored with the last reason. */
-export async function expireOverdue(tx: Executor, metaAccountId: string, now: Date, limit = 10_000): Promise<CounterDelta[]> {
+export async function expireOverdue(
+  tx: Executor,
+  metaAccountId: string,
+  now: Date,
+  limit = 10_000,
+): Promise<CounterDelta[]> {
   const rows = await sql<{ canvas_id: string; version: number; step_id: string }>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
       last_error = jsonb_build_object(
@@ -110,10 +207,16 @@ export async function expireOverdue(tx: Executor, metaAccountId: string, now: Da
   return deltas(rows.rows, 'errored');
 }
 
-export async function pendingStats(db: Executor, metaAccountId: string): Promise<{ pending: number; oldestEnteredAt: Date | null }> {
-  const row = await db.selectFrom('audience_entries')
+export async function pendingStats(
+  db: Executor,
+  metaAccountId: string,
+): Promise<{ pending: number; oldestEnteredAt: Date | null }> {
+  const row = await db
+    .selectFrom('audience_entries')
     .select([sql<string>`count(*)`.as('n'), sql<Date | null>`min(entered_at)`.as('oldest')])
-    .where('meta_account_id', '=', metaAccountId).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    .where('meta_account_id', '=', metaAccountId)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return { pending: Number(row.n), oldestEnteredAt: row.oldest };
 }
 
@@ -137,32 +240,64 @@ export interface Pacing {
 }
 
 export async function readPacing(db: Executor, metaAccountId: string): Promise<Pacing> {
-  const row = await db.selectFrom('meta_account_pacing').select(['last_request_at', 'throttled_until']).where('meta_account_id', '=', metaAccountId).executeTakeFirst();
+  const row = await db
+    .selectFrom('meta_account_pacing')
+    .select(['last_request_at', 'throttled_until'])
+    .where('meta_account_id', '=', metaAccountId)
+    .executeTakeFirst();
   return { lastRequestAt: row?.last_request_at ?? null, throttledUntil: row?.throttled_until ?? null };
 }
 
-export async function savePacing(db: Executor, metaAccountId: string, pacing: { lastRequestAt?: Date; throttledUntil?: Date; usagePercent?: number }, now: Date): Promise<void> {
-  await db.insertInto('meta_account_pacing')
-    .values({ meta_account_id: metaAccountId, last_request_at: pacing.lastRequestAt ?? null, throttled_until: pacing.throttledUntil ?? null, usage_percent: pacing.usagePercent ?? null, updated_at: now })
-    .onConflict((oc) => oc.column('meta_account_id').doUpdateSet((eb) => ({
-      last_request_at: sql`greatest(meta_account_pacing.last_request_at, ${eb.ref('excluded.last_request_at')})`,
-      throttled_until: sql`greatest(meta_account_pacing.throttled_until, ${eb.ref('excluded.throttled_until')})`,
-      usage_percent: sql`coalesce(${eb.ref('excluded.usage_percent')}, meta_account_pacing.usage_percent)`,
-      updated_at: eb.ref('excluded.updated_at'),
-    }))).execute();
+export async function savePacing(
+  db: Executor,
+  metaAccountId: string,
+  pacing: { lastRequestAt?: Date; throttledUntil?: Date; usagePercent?: number },
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('meta_account_pacing')
+    .values({
+      meta_account_id: metaAccountId,
+      last_request_at: pacing.lastRequestAt ?? null,
+      throttled_until: pacing.throttledUntil ?? null,
+      usage_percent: pacing.usagePercent ?? null,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('meta_account_id').doUpdateSet((eb) => ({
+        last_request_at: sql`greatest(meta_account_pacing.last_request_at, ${eb.ref('excluded.last_request_at')})`,
+        throttled_until: sql`greatest(meta_account_pacing.throttled_until, ${eb.ref('excluded.throttled_until')})`,
+        usage_percent: sql`coalesce(${eb.ref('excluded.usage_percent')}, meta_account_pacing.usage_percent)`,
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
 }
 
 /** Every pending entry of a workspace connection → errored, e.g. when the connection is deleted. */
-export async function errorPendingOfConnection(tx: Executor, adAccountId: string, error: EntryError, now: Date): Promise<CounterDelta[]> {
-  const rows = await tx.updateTable('audience_entries')
+export async function errorPendingOfConnection(
+  tx: Executor,
+  adAccountId: string,
+  error: EntryError,
+  now: Date,
+): Promise<CounterDelta[]> {
+  const rows = await tx
+    .updateTable('audience_entries')
     .set({ status: 'errored', last_error: JSON.stringify(error), updated_at: now })
-    .where('ad_account_id', '=', adAccountId).where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id']).execute();
+    .where('ad_account_id', '=', adAccountId)
+    .where('status', '=', 'pending')
+    .returning(['canvas_id', 'version', 'step_id'])
+    .execute();
   return deltas(rows, 'errored');
 }
 
 /** Attempts so far of one entry (a batch's entries travel together, so one speaks for all). */
 export async function entryAttempts(db: Executor, metaAccountId: string, id: string): Promise<number> {
-  const row = await db.selectFrom('audience_entries').select('attempts').where('meta_account_id', '=', metaAccountId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('audience_entries')
+    .select('attempts')
+    .where('meta_account_id', '=', metaAccountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row?.attempts ?? 0;
 }

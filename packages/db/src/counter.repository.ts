@@ -24,7 +24,12 @@ const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / 3_600_000) * 3_6
  * Adds deltas to the hour's row of one writer shard. Rows are written in key order so two
  * transactions never wait on each other in opposite orders.
  */
-export async function addCounters(db: Executor, deltas: readonly CounterDelta[], at: Date, shard: number): Promise<void> {
+export async function addCounters(
+  db: Executor,
+  deltas: readonly CounterDelta[],
+  at: Date,
+  shard: number,
+): Promise<void> {
   const merged = new Map<string, CounterDelta>();
   for (const d of deltas) {
     const key = `${d.canvasId}|${d.version}|${d.stepId}|${d.metric}`;
@@ -32,12 +37,30 @@ export async function addCounters(db: Executor, deltas: readonly CounterDelta[],
     if (existing) existing.delta += d.delta;
     else merged.set(key, { ...d });
   }
-  const rows = [...merged.entries()].filter(([, d]) => d.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  const rows = [...merged.entries()]
+    .filter(([, d]) => d.delta !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d);
   if (rows.length === 0) return;
   const bucket = hourOf(at);
-  await db.insertInto('step_counters')
-    .values(rows.map((d) => ({ canvas_id: d.canvasId, version: d.version, step_id: d.stepId, metric: d.metric, bucket, shard, value: d.delta })))
-    .onConflict((oc) => oc.columns(['canvas_id', 'version', 'step_id', 'metric', 'bucket', 'shard']).doUpdateSet({ value: sql`step_counters.value + excluded.value` }))
+  await db
+    .insertInto('step_counters')
+    .values(
+      rows.map((d) => ({
+        canvas_id: d.canvasId,
+        version: d.version,
+        step_id: d.stepId,
+        metric: d.metric,
+        bucket,
+        shard,
+        value: d.delta,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['canvas_id', 'version', 'step_id', 'metric', 'bucket', 'shard'])
+        .doUpdateSet({ value: sql`step_counters.value + excluded.value` }),
+    )
     .execute();
 }
 
@@ -45,29 +68,47 @@ export async function addCounters(db: Executor, deltas: readonly CounterDelta[],
  * Counter totals of a canvas, per version and step. With a time range, changes inside it;
  * "pending" is a level, not a flow, so it is always the current total.
  */
-export async function readCounters(db: Executor, canvasId: string, options: { version?: number | undefined; from?: Date | undefined; to?: Date | undefined } = {}): Promise<CounterValue[]> {
-  let query = db.selectFrom('step_counters')
+export async function readCounters(
+  db: Executor,
+  canvasId: string,
+  options: { version?: number | undefined; from?: Date | undefined; to?: Date | undefined } = {},
+): Promise<CounterValue[]> {
+  let query = db
+    .selectFrom('step_counters')
     .select(['version', 'step_id', 'metric', sql<string>`sum(value)`.as('total')])
     .where('canvas_id', '=', canvasId);
   if (options.version !== undefined) query = query.where('version', '=', options.version);
   if (options.from || options.to) {
     const from = options.from ? hourOf(options.from) : undefined;
     const to = options.to;
-    query = query.where((eb) => eb.or([
-      eb('metric', '=', 'pending'),
-      eb.and([...(from ? [eb('bucket', '>=', from)] : []), ...(to ? [eb('bucket', '<', to)] : [])]),
-    ]));
+    query = query.where((eb) =>
+      eb.or([
+        eb('metric', '=', 'pending'),
+        eb.and([...(from ? [eb('bucket', '>=', from)] : []), ...(to ? [eb('bucket', '<', to)] : [])]),
+      ]),
+    );
   }
   const rows = await query.groupBy(['version', 'step_id', 'metric']).execute();
   return rows.map((r) => ({ version: r.version, stepId: r.step_id, metric: r.metric, value: Number(r.total) }));
 }
 
 /** Totals for many canvases at once, for the metrics endpoint. */
-export async function readAllCounters(db: Executor, canvasIds: readonly string[]): Promise<(CounterValue & { canvasId: string })[]> {
+export async function readAllCounters(
+  db: Executor,
+  canvasIds: readonly string[],
+): Promise<(CounterValue & { canvasId: string })[]> {
   if (canvasIds.length === 0) return [];
-  const rows = await db.selectFrom('step_counters')
+  const rows = await db
+    .selectFrom('step_counters')
     .select(['canvas_id', 'version', 'step_id', 'metric', sql<string>`sum(value)`.as('total')])
     .where('canvas_id', 'in', [...canvasIds])
-    .groupBy(['canvas_id', 'version', 'step_id', 'metric']).execute();
-  return rows.map((r) => ({ canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: r.metric, value: Number(r.total) }));
+    .groupBy(['canvas_id', 'version', 'step_id', 'metric'])
+    .execute();
+  return rows.map((r) => ({
+    canvasId: r.canvas_id,
+    version: r.version,
+    stepId: r.step_id,
+    metric: r.metric,
+    value: Number(r.total),
+  }));
 }

@@ -38,7 +38,9 @@ export async function migrate(url: string, dir = defaultMigrationsDir): Promise<
     await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations ORDER BY name');
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM schema_migrations ORDER BY name',
+    );
     const byName = new Map(files.map((f) => [f.name, f]));
     for (const row of rows) {
       const file = byName.get(row.name);
@@ -46,7 +48,10 @@ export async function migrate(url: string, dir = defaultMigrationsDir): Promise<
         throw new DataError('MIGRATION_MISSING', `migration ${row.name} was applied but its file is gone`);
       }
       if (file.checksum !== row.checksum) {
-        throw new DataError('MIGRATION_EDITED', `migration ${row.name} was edited after it was applied; add a new migration instead`);
+        throw new DataError(
+          'MIGRATION_EDITED',
+          `migration ${row.name} was edited after it was applied; add a new migration instead`,
+        );
       }
     }
     const done = new Set(rows.map((r) => r.name));
@@ -56,11 +61,16 @@ export async function migrate(url: string, dir = defaultMigrationsDir): Promise<
       await client.query('BEGIN');
       try {
         await client.query(file.sql);
-        await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file.name, file.checksum]);
+        await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [
+          file.name,
+          file.checksum,
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new DataError('MIGRATION_FAILED', `migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
+        throw new DataError('MIGRATION_FAILED', `migration ${file.name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       applied.push(file.name);
     }
@@ -75,7 +85,8 @@ export async function migrate(url: string, dir = defaultMigrationsDir): Promise<
 export async function ensureDatabase(url: string): Promise<boolean> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new DataError('DATABASE_NAME_INVALID', `unsupported database name "${name}"`);
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new DataError('DATABASE_NAME_INVALID', `unsupported database name "${name}"`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });

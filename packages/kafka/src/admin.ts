@@ -12,12 +12,14 @@ export async function createAdmin(kafka: Kafka): Promise<Admin> {
       try {
         return await admin.createTopics({
           waitForLeaders: true,
-          topics: [{
-            topic,
-            numPartitions: partitions,
-            replicationFactor: -1,
-            configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
-          }],
+          topics: [
+            {
+              topic,
+              numPartitions: partitions,
+              replicationFactor: -1,
+              configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+            },
+          ],
         });
       } catch (error) {
         // another process created it between the list and the create
@@ -30,11 +32,15 @@ export async function createAdmin(kafka: Kafka): Promise<Admin> {
     },
     async topicOffsets(topic) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+      return offsets
+        .map((o) => ({ partition: o.partition, low: o.low, high: o.high }))
+        .sort((a, b) => a.partition - b.partition);
     },
     async committedOffsets(groupId, topic) {
       const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
+      return (entry?.partitions ?? [])
+        .map((p) => ({ partition: p.partition, offset: p.offset }))
+        .sort((a, b) => a.partition - b.partition);
     },
     listTopics: () => admin.listTopics(),
     disconnect: () => admin.disconnect(),

@@ -21,7 +21,8 @@ export interface DeadLetter {
 }
 
 /** A dead letter's stable identity: where its source message sits. A re-published copy carries the same. */
-export const deadLetterId = (message: Pick<InboundMessage, 'topic' | 'partition' | 'offset'>) => `${message.topic}/${message.partition}/${message.offset}`;
+export const deadLetterId = (message: Pick<InboundMessage, 'topic' | 'partition' | 'offset'>) =>
+  `${message.topic}/${message.partition}/${message.offset}`;
 
 /** The original bytes and headers, plus the reason and where the message came from. */
 export function toDeadLetterMessage(letter: DeadLetter, now: Date): OutboundMessage {
@@ -43,6 +44,14 @@ export function toDeadLetterMessage(letter: DeadLetter, now: Date): OutboundMess
 }
 
 /** Publishes dead letters and waits for the broker's acknowledgement. */
-export async function publishDeadLetters(producer: Producer, topic: string, letters: readonly DeadLetter[], now = new Date()): Promise<void> {
-  await producer.send(topic, letters.map((letter) => toDeadLetterMessage(letter, now)));
+export async function publishDeadLetters(
+  producer: Producer,
+  topic: string,
+  letters: readonly DeadLetter[],
+  now = new Date(),
+): Promise<void> {
+  await producer.send(
+    topic,
+    letters.map((letter) => toDeadLetterMessage(letter, now)),
+  );
 }

@@ -76,7 +76,8 @@ export interface NewCustomAudience {
   customerFileSource?: 'USER_PROVIDED_ONLY' | 'PARTNER_PROVIDED_ONLY' | 'BOTH_USER_AND_PARTNER_PROVIDED';
 }
 
-const audienceFields = 'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,operation_status';
+const audienceFields =
+  'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,operation_status';
 
 const actId = (adAccountId: string) => `act_${adAccountId.replace(/^act_/, '')}`;
 const bareId = (adAccountId: string) => adAccountId.replace(/^act_/, '');
@@ -98,13 +99,18 @@ export function createGraphClient(options: GraphClientOptions) {
   const prefix = base.pathname.replace(/\/$/, '');
   const defaultThrottleWaitMs = options.defaultThrottleWaitMs ?? 60_000;
 
-  const proof = (token: string) => (options.appSecret ? createHmac('sha256', options.appSecret).update(token).digest('hex') : undefined);
+  const proof = (token: string) =>
+    options.appSecret ? createHmac('sha256', options.appSecret).update(token).digest('hex') : undefined;
 
   async function call<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     token: string,
-    params: { query?: Record<string, string>; body?: Record<string, unknown>; usageAccountId?: string | undefined } = {},
+    params: {
+      query?: Record<string, string>;
+      body?: Record<string, unknown>;
+      usageAccountId?: string | undefined;
+    } = {},
   ): Promise<GraphResult<T>> {
     const query = new URLSearchParams(params.query);
     const appsecretProof = proof(token);
@@ -130,7 +136,12 @@ export function createGraphClient(options: GraphClientOptions) {
     } catch (error) {
       const code = (error as { code?: string }).code;
       // a request that cannot even be written (e.g. a token with characters a header cannot hold) is no outage
-      if (code === 'UND_ERR_INVALID_ARG' || error instanceof TypeError) throw new GraphApiError('token_invalid', 'the request could not be sent: the token holds characters a header cannot carry', { cause: error });
+      if (code === 'UND_ERR_INVALID_ARG' || error instanceof TypeError)
+        throw new GraphApiError(
+          'token_invalid',
+          'the request could not be sent: the token holds characters a header cannot carry',
+          { cause: error },
+        );
       throw new GraphApiError('transient', `network error: ${code ?? (error as Error).message}`, { cause: error });
     }
     const headers = response.headers as Record<string, string | string[] | undefined>;
@@ -139,20 +150,25 @@ export function createGraphClient(options: GraphClientOptions) {
     try {
       text = await response.body.text();
     } catch (error) {
-      throw new GraphApiError('transient', 'connection dropped while reading the answer', { httpStatus: response.statusCode, cause: error });
+      throw new GraphApiError('transient', 'connection dropped while reading the answer', {
+        httpStatus: response.statusCode,
+        cause: error,
+      });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       // Meta sometimes answers with an HTML error page; treat it as a server fault
-      throw new GraphApiError('transient', `non-JSON answer (HTTP ${response.statusCode})`, { httpStatus: response.statusCode });
+      throw new GraphApiError('transient', `non-JSON answer (HTTP ${response.statusCode})`, {
+        httpStatus: response.statusCode,
+      });
     }
     const envelope = (json as { error?: GraphErrorBody } | null)?.error;
     if (response.statusCode >= 400 || envelope) {
       const errorBody = envelope ?? {};
       const classification = classifyGraphError(errorBody, response.statusCode);
-      const retryAfterMs = classification === 'throttled' ? (usage?.regainAccessMs || defaultThrottleWaitMs) : undefined;
+      const retryAfterMs = classification === 'throttled' ? usage?.regainAccessMs || defaultThrottleWaitMs : undefined;
       throw new GraphApiError(classification, errorBody.message ?? `HTTP ${response.statusCode}`, {
         httpStatus: response.statusCode,
         metaCode: errorBody.code,
@@ -165,16 +181,30 @@ export function createGraphClient(options: GraphClientOptions) {
   }
 
   function usersBody(payload: UsersPayload, session?: UploadSession) {
-    if (payload.data.length > maxUsersPerRequest) throw new RangeError(`at most ${maxUsersPerRequest} users per request`);
+    if (payload.data.length > maxUsersPerRequest)
+      throw new RangeError(`at most ${maxUsersPerRequest} users per request`);
     return {
       payload: { schema: payload.schema, data: payload.data, is_raw: true },
       ...(session
-        ? { session: { session_id: session.sessionId, batch_seq: session.batchSeq, last_batch_flag: session.lastBatchFlag, ...(session.estimatedNumTotal ? { estimated_num_total: session.estimatedNumTotal } : {}) } }
+        ? {
+            session: {
+              session_id: session.sessionId,
+              batch_seq: session.batchSeq,
+              last_batch_flag: session.lastBatchFlag,
+              ...(session.estimatedNumTotal ? { estimated_num_total: session.estimatedNumTotal } : {}),
+            },
+          }
         : {}),
     };
   }
 
-  const toUsersResult = (raw: { audience_id?: string; session_id?: string; num_received?: number; num_invalid_entries?: number; invalid_entry_samples?: unknown }): UsersResult => ({
+  const toUsersResult = (raw: {
+    audience_id?: string;
+    session_id?: string;
+    num_received?: number;
+    num_invalid_entries?: number;
+    invalid_entry_samples?: unknown;
+  }): UsersResult => ({
     audienceId: String(raw.audience_id ?? ''),
     ...(raw.session_id === undefined ? {} : { sessionId: String(raw.session_id) }),
     numReceived: raw.num_received ?? 0,
@@ -187,8 +217,12 @@ export function createGraphClient(options: GraphClientOptions) {
     ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
     ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
     ...(typeof raw.subtype === 'string' ? { subtype: raw.subtype } : {}),
-    ...(typeof raw.approximate_count_lower_bound === 'number' ? { approximateCountLowerBound: raw.approximate_count_lower_bound } : {}),
-    ...(typeof raw.approximate_count_upper_bound === 'number' ? { approximateCountUpperBound: raw.approximate_count_upper_bound } : {}),
+    ...(typeof raw.approximate_count_lower_bound === 'number'
+      ? { approximateCountLowerBound: raw.approximate_count_lower_bound }
+      : {}),
+    ...(typeof raw.approximate_count_upper_bound === 'number'
+      ? { approximateCountUpperBound: raw.approximate_count_upper_bound }
+      : {}),
     ...(raw.delivery_status ? { deliveryStatus: raw.delivery_status as { code: number } } : {}),
     ...(raw.operation_status ? { operationStatus: raw.operation_status as { code: number } } : {}),
   });
@@ -199,8 +233,16 @@ export function createGraphClient(options: GraphClientOptions) {
     /** Inspects a token with the app token when app credentials are configured, else with itself. */
     async debugToken(token: string): Promise<TokenInfo> {
       const appToken = options.appId && options.appSecret ? `${options.appId}|${options.appSecret}` : token;
-      const { data } = await call<{ data?: { is_valid?: boolean; app_id?: string; user_id?: string; type?: string; scopes?: string[]; expires_at?: number } }>(
-        'GET', 'debug_token', appToken, { query: { input_token: token } });
+      const { data } = await call<{
+        data?: {
+          is_valid?: boolean;
+          app_id?: string;
+          user_id?: string;
+          type?: string;
+          scopes?: string[];
+          expires_at?: number;
+        };
+      }>('GET', 'debug_token', appToken, { query: { input_token: token } });
       const info = data.data ?? {};
       return {
         isValid: info.is_valid === true,
@@ -213,8 +255,15 @@ export function createGraphClient(options: GraphClientOptions) {
     },
 
     async getAdAccount(token: string, adAccountId: string): Promise<GraphResult<AdAccountInfo>> {
-      const result = await call<{ id: string; name?: string; account_status?: number; tos_accepted?: Record<string, number> }>(
-        'GET', actId(adAccountId), token, { query: { fields: 'id,name,account_status,tos_accepted' }, usageAccountId: adAccountId });
+      const result = await call<{
+        id: string;
+        name?: string;
+        account_status?: number;
+        tos_accepted?: Record<string, number>;
+      }>('GET', actId(adAccountId), token, {
+        query: { fields: 'id,name,account_status,tos_accepted' },
+        usageAccountId: adAccountId,
+      });
       const raw = result.data;
       return {
         usage: result.usage,
@@ -227,52 +276,102 @@ export function createGraphClient(options: GraphClientOptions) {
       };
     },
 
-    async listCustomAudiences(token: string, adAccountId: string, page: { limit?: number; after?: string } = {}): Promise<GraphResult<{ audiences: CustomAudience[]; after?: string }>> {
+    async listCustomAudiences(
+      token: string,
+      adAccountId: string,
+      page: { limit?: number; after?: string } = {},
+    ): Promise<GraphResult<{ audiences: CustomAudience[]; after?: string }>> {
       const query: Record<string, string> = { fields: audienceFields, limit: String(page.limit ?? 100) };
       if (page.after) query.after = page.after;
-      const result = await call<{ data?: Record<string, unknown>[]; paging?: { cursors?: { after?: string }; next?: string } }>(
-        'GET', `${actId(adAccountId)}/customaudiences`, token, { query, usageAccountId: adAccountId });
+      const result = await call<{
+        data?: Record<string, unknown>[];
+        paging?: { cursors?: { after?: string }; next?: string };
+      }>('GET', `${actId(adAccountId)}/customaudiences`, token, { query, usageAccountId: adAccountId });
       const after = result.data.paging?.next ? result.data.paging.cursors?.after : undefined;
-      return { usage: result.usage, data: { audiences: (result.data.data ?? []).map(toAudience), ...(after ? { after } : {}) } };
+      return {
+        usage: result.usage,
+        data: { audiences: (result.data.data ?? []).map(toAudience), ...(after ? { after } : {}) },
+      };
     },
 
-    async createCustomAudience(token: string, adAccountId: string, audience: NewCustomAudience): Promise<GraphResult<{ id: string }>> {
-      const result = await call<{ id?: string; data?: { id?: string }[] }>('POST', `${actId(adAccountId)}/customaudiences`, token, {
-        body: {
-          name: audience.name,
-          subtype: 'CUSTOM',
-          customer_file_source: audience.customerFileSource ?? 'USER_PROVIDED_ONLY',
-          ...(audience.description ? { description: audience.description } : {}),
+    async createCustomAudience(
+      token: string,
+      adAccountId: string,
+      audience: NewCustomAudience,
+    ): Promise<GraphResult<{ id: string }>> {
+      const result = await call<{ id?: string; data?: { id?: string }[] }>(
+        'POST',
+        `${actId(adAccountId)}/customaudiences`,
+        token,
+        {
+          body: {
+            name: audience.name,
+            subtype: 'CUSTOM',
+            customer_file_source: audience.customerFileSource ?? 'USER_PROVIDED_ONLY',
+            ...(audience.description ? { description: audience.description } : {}),
+          },
+          usageAccountId: adAccountId,
         },
-        usageAccountId: adAccountId,
-      });
+      );
       // Meta answers {"id"}; one of its pages shows {"data":[{"id"}]}
       const id = result.data.id ?? result.data.data?.[0]?.id;
       if (!id) throw new GraphApiError('transient', 'audience created without an id in the answer');
       return { usage: result.usage, data: { id: String(id) } };
     },
 
-    async getCustomAudience(token: string, audienceId: string, adAccountId?: string): Promise<GraphResult<CustomAudience>> {
-      const result = await call<Record<string, unknown>>('GET', audienceId, token, { query: { fields: audienceFields }, usageAccountId: adAccountId });
+    async getCustomAudience(
+      token: string,
+      audienceId: string,
+      adAccountId?: string,
+    ): Promise<GraphResult<CustomAudience>> {
+      const result = await call<Record<string, unknown>>('GET', audienceId, token, {
+        query: { fields: audienceFields },
+        usageAccountId: adAccountId,
+      });
       return { usage: result.usage, data: toAudience(result.data) };
     },
 
-    async updateCustomAudience(token: string, audienceId: string, changes: { name?: string; description?: string }, adAccountId?: string): Promise<GraphResult<{ success: boolean }>> {
+    async updateCustomAudience(
+      token: string,
+      audienceId: string,
+      changes: { name?: string; description?: string },
+      adAccountId?: string,
+    ): Promise<GraphResult<{ success: boolean }>> {
       return call('POST', audienceId, token, { body: changes, usageAccountId: adAccountId });
     },
 
-    async deleteCustomAudience(token: string, audienceId: string, adAccountId?: string): Promise<GraphResult<{ success: boolean }>> {
+    async deleteCustomAudience(
+      token: string,
+      audienceId: string,
+      adAccountId?: string,
+    ): Promise<GraphResult<{ success: boolean }>> {
       return call('DELETE', audienceId, token, { usageAccountId: adAccountId });
     },
 
-    async addUsers(token: string, audienceId: string, payload: UsersPayload, context: { adAccountId?: string; session?: UploadSession } = {}): Promise<GraphResult<UsersResult>> {
-      const result = await call<Parameters<typeof toUsersResult>[0]>('POST', `${audienceId}/users`, token, { body: usersBody(payload, context.session), usageAccountId: context.adAccountId });
+    async addUsers(
+      token: string,
+      audienceId: string,
+      payload: UsersPayload,
+      context: { adAccountId?: string; session?: UploadSession } = {},
+    ): Promise<GraphResult<UsersResult>> {
+      const result = await call<Parameters<typeof toUsersResult>[0]>('POST', `${audienceId}/users`, token, {
+        body: usersBody(payload, context.session),
+        usageAccountId: context.adAccountId,
+      });
       return { usage: result.usage, data: toUsersResult(result.data) };
     },
 
     /** Removals go in the request body: large DELETEs in a query string fail at Meta. */
-    async removeUsers(token: string, audienceId: string, payload: UsersPayload, context: { adAccountId?: string; session?: UploadSession } = {}): Promise<GraphResult<UsersResult>> {
-      const result = await call<Parameters<typeof toUsersResult>[0]>('DELETE', `${audienceId}/users`, token, { body: usersBody(payload, context.session), usageAccountId: context.adAccountId });
+    async removeUsers(
+      token: string,
+      audienceId: string,
+      payload: UsersPayload,
+      context: { adAccountId?: string; session?: UploadSession } = {},
+    ): Promise<GraphResult<UsersResult>> {
+      const result = await call<Parameters<typeof toUsersResult>[0]>('DELETE', `${audienceId}/users`, token, {
+        body: usersBody(payload, context.session),
+        usageAccountId: context.adAccountId,
+      });
       return { usage: result.usage, data: toUsersResult(result.data) };
     },
 

@@ -38,18 +38,35 @@ describe('classifyGraphError', () => {
 
 describe('parseUsageHeaders', () => {
   it('reads the custom_audience entry, minutes to regain access, and the ad-account header', () => {
-    const usage = parseUsageHeaders({
-      'x-business-use-case-usage': JSON.stringify({
-        '1234': [
-          { type: 'ads_management', call_count: 99, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 30 },
-          { type: 'custom_audience', call_count: 87, total_cputime: 12, total_time: 90, estimated_time_to_regain_access: 2, ads_api_access_tier: 'standard_access' },
-        ],
-      }),
-    }, '1234');
+    const usage = parseUsageHeaders(
+      {
+        'x-business-use-case-usage': JSON.stringify({
+          '1234': [
+            {
+              type: 'ads_management',
+              call_count: 99,
+              total_cputime: 1,
+              total_time: 1,
+              estimated_time_to_regain_access: 30,
+            },
+            {
+              type: 'custom_audience',
+              call_count: 87,
+              total_cputime: 12,
+              total_time: 90,
+              estimated_time_to_regain_access: 2,
+              ads_api_access_tier: 'standard_access',
+            },
+          ],
+        }),
+      },
+      '1234',
+    );
     expect(usage).toEqual({ percent: 90, regainAccessMs: 120_000, tier: 'standard_access' });
 
-    expect(parseUsageHeaders({ 'x-ad-account-usage': '{"acc_id_util_pct":100,"reset_time_duration":45}' }, '1234'))
-      .toEqual({ percent: 100, regainAccessMs: 45_000, tier: undefined });
+    expect(
+      parseUsageHeaders({ 'x-ad-account-usage': '{"acc_id_util_pct":100,"reset_time_duration":45}' }, '1234'),
+    ).toEqual({ percent: 100, regainAccessMs: 45_000, tier: undefined });
     expect(parseUsageHeaders({ 'x-business-use-case-usage': 'not json' }, '1234')).toBeUndefined();
     expect(parseUsageHeaders({}, '1234')).toBeUndefined();
   });

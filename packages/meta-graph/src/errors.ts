@@ -1,6 +1,13 @@
 /** What the caller should do about a failed Graph API call. */
 export const errorClasses = [
-  'throttled', 'transient', 'token_invalid', 'tos_not_accepted', 'permission', 'audience_missing', 'audience_too_small', 'invalid_request',
+  'throttled',
+  'transient',
+  'token_invalid',
+  'tos_not_accepted',
+  'permission',
+  'audience_missing',
+  'audience_too_small',
+  'invalid_request',
 ] as const;
 export type ErrorClass = (typeof errorClasses)[number];
 
@@ -59,8 +66,13 @@ export class GraphApiError extends Error {
 }
 
 export function isGraphApiError(error: unknown): error is GraphApiError {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
-    && (error as { code: string }).code.startsWith('META_') && 'classification' in error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    (error as { code: string }).code.startsWith('META_') &&
+    'classification' in error
+  );
 }
 
 const throttleCodes = new Set([4, 17, 32, 341, 613]);
@@ -82,7 +94,8 @@ export function classifyGraphError(body: GraphErrorBody, httpStatus: number): Er
   if (code === 200 && sub === 1870047) return 'audience_too_small';
   if ((code === 100 && sub === 33) || code === 1487366 || sub === 1487366) return 'audience_missing';
   if (body.is_transient === true || code === 1 || code === 2 || code < 0 || code === 368) return 'transient';
-  if (code === 10 || code === 270 || code === 294 || (code >= 200 && code <= 299) || code === 2654 || code === 1487301) return 'permission';
+  if (code === 10 || code === 270 || code === 294 || (code >= 200 && code <= 299) || code === 2654 || code === 1487301)
+    return 'permission';
   if (httpStatus >= 500) return 'transient';
   return 'invalid_request';
 }

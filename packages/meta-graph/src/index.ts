@@ -2,13 +2,28 @@ export { matchKeys, identifierKeys, unhashedKeys, isMatchKey, isHashedKey, type 
 export { sha256Hex, isSha256Hex } from './hash.js';
 export { normalizeMatchValue, matchValue, type MatchValue, type NormalizeContext } from './match-value.js';
 export { matchRow, rawMatchValue, type MatchRow, type MatchSource } from './profile-match.js';
-export { GraphApiError, classifyGraphError, isGraphApiError, errorClasses, type ErrorClass, type GraphErrorBody } from './errors.js';
+export {
+  GraphApiError,
+  classifyGraphError,
+  isGraphApiError,
+  errorClasses,
+  type ErrorClass,
+  type GraphErrorBody,
+} from './errors.js';
 export { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
 export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './payload.js';
 export { defaultGraphVersion, oldestServedVersion, parseVersion } from './versions.js';
 export {
-  createGraphClient, type GraphClient, type GraphClientOptions, type GraphResult, type TokenInfo, type AdAccountInfo,
-  type CustomAudience, type UsersResult, type UploadSession, type NewCustomAudience,
+  createGraphClient,
+  type GraphClient,
+  type GraphClientOptions,
+  type GraphResult,
+  type TokenInfo,
+  type AdAccountInfo,
+  type CustomAudience,
+  type UsersResult,
+  type UploadSession,
+  type NewCustomAudience,
 } from './client.js';
 export { withTransientRetry, type TransientRetryOptions } from './retry.js';
 export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';

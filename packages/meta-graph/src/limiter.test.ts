@@ -29,9 +29,13 @@ describe('AccountLimiter', () => {
     const limiter = new AccountLimiter({ quotaPerWindow: 200, windowMs: 1000, safety: 1, maxConcurrent: 50 });
     const starts: number[] = [];
     const started = Date.now();
-    await Promise.all(Array.from({ length: 300 }, () => limiter.schedule(async () => {
-      starts.push(Date.now());
-    })));
+    await Promise.all(
+      Array.from({ length: 300 }, () =>
+        limiter.schedule(async () => {
+          starts.push(Date.now());
+        }),
+      ),
+    );
     const elapsed = Date.now() - started;
     for (let i = 0, j = 0; i < starts.length; i += 1) {
       while (starts[j]! <= starts[i]! - 1000) j += 1;

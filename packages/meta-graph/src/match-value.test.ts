@@ -8,7 +8,13 @@ const context = { currentYear: 2026 };
 
 describe("Meta's documented examples", () => {
   it.each([
-    ['EMAIL', 'John_Smith@gmail.com', undefined, 'john_smith@gmail.com', '62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f'],
+    [
+      'EMAIL',
+      'John_Smith@gmail.com',
+      undefined,
+      'john_smith@gmail.com',
+      '62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f',
+    ],
     ['PHONE', '(650)555-1212', 'US', '16505551212', 'e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176'],
     ['FN', 'Mary', undefined, 'mary', '6915771be1c5aa0c886870b6951b03d7eafc121fea0e80a5ea83beb7c449f4ec'],
     ['FN', 'Valéry', undefined, 'valéry', '08e1996b5dd49e62a4b4c010d44e4345592a863bb9f8e3976219bac29417149c'],
@@ -92,13 +98,27 @@ describe('normalization by key', () => {
 describe('matchRow', () => {
   it('reads Segment traits into the schema order and marks rows without identifiers unusable', () => {
     const schema: MatchKey[] = ['EMAIL', 'PHONE', 'FN', 'DOBY', 'COUNTRY'];
-    const row = matchRow(schema, {
-      userId: 'u1',
-      traits: { email: 'Jane@Example.com', phone: '06 12 34 56 78', firstName: 'Jane', birthday: '1990-04-12', country: 'France' },
-    }, 2026);
+    const row = matchRow(
+      schema,
+      {
+        userId: 'u1',
+        traits: {
+          email: 'Jane@Example.com',
+          phone: '06 12 34 56 78',
+          firstName: 'Jane',
+          birthday: '1990-04-12',
+          country: 'France',
+        },
+      },
+      2026,
+    );
     expect(row.usable).toBe(true);
     expect(row.values).toEqual([
-      sha256Hex('jane@example.com'), sha256Hex('33612345678'), sha256Hex('jane'), sha256Hex('1990'), sha256Hex('fr'),
+      sha256Hex('jane@example.com'),
+      sha256Hex('33612345678'),
+      sha256Hex('jane'),
+      sha256Hex('1990'),
+      sha256Hex('fr'),
     ]);
 
     const noKeys = matchRow(schema, { userId: 'u2', traits: { firstName: 'Ann', email: 'nope' } }, 2026);
@@ -112,12 +132,27 @@ describe('matchRow', () => {
 
   it("splits Segment's reserved name trait into FN and LN when firstName and lastName are absent", () => {
     const schema: MatchKey[] = ['EMAIL', 'FN', 'LN', 'FI'];
-    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Peter Gibbons' } }, 2026).values)
-      .toEqual([sha256Hex('p@e.co'), sha256Hex('peter'), sha256Hex('gibbons'), sha256Hex('p')]);
-    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Mary Ann  de Vries' } }, 2026).values.slice(1, 3))
-      .toEqual([sha256Hex('mary'), sha256Hex('anndevries')]);
-    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Cher' } }, 2026).values.slice(1, 3)).toEqual([sha256Hex('cher'), '']);
-    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Peter Gibbons', firstName: 'Pete' } }, 2026).values.slice(1, 3))
-      .toEqual([sha256Hex('pete'), sha256Hex('gibbons')]);
+    expect(matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Peter Gibbons' } }, 2026).values).toEqual([
+      sha256Hex('p@e.co'),
+      sha256Hex('peter'),
+      sha256Hex('gibbons'),
+      sha256Hex('p'),
+    ]);
+    expect(
+      matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Mary Ann  de Vries' } }, 2026).values.slice(
+        1,
+        3,
+      ),
+    ).toEqual([sha256Hex('mary'), sha256Hex('anndevries')]);
+    expect(
+      matchRow(schema, { userId: 'u', traits: { email: 'p@e.co', name: 'Cher' } }, 2026).values.slice(1, 3),
+    ).toEqual([sha256Hex('cher'), '']);
+    expect(
+      matchRow(
+        schema,
+        { userId: 'u', traits: { email: 'p@e.co', name: 'Peter Gibbons', firstName: 'Pete' } },
+        2026,
+      ).values.slice(1, 3),
+    ).toEqual([sha256Hex('pete'), sha256Hex('gibbons')]);
   });
 });

@@ -1,4 +1,11 @@
-import type { AdAccountInfo, CustomAudience, GraphResult, NewCustomAudience, TokenInfo, UsersResult } from './client.js';
+import type {
+  AdAccountInfo,
+  CustomAudience,
+  GraphResult,
+  NewCustomAudience,
+  TokenInfo,
+  UsersResult,
+} from './client.js';
 import type { UsersPayload } from './payload.js';
 
 /**
@@ -8,13 +15,31 @@ import type { UsersPayload } from './payload.js';
 export interface AdAccountDirectory {
   debugToken: (token: string) => Promise<TokenInfo>;
   getAdAccount: (token: string, adAccountId: string) => Promise<GraphResult<AdAccountInfo>>;
-  listCustomAudiences: (token: string, adAccountId: string, page?: { limit?: number; after?: string }) => Promise<GraphResult<{ audiences: CustomAudience[]; after?: string }>>;
-  createCustomAudience: (token: string, adAccountId: string, audience: NewCustomAudience) => Promise<GraphResult<{ id: string }>>;
+  listCustomAudiences: (
+    token: string,
+    adAccountId: string,
+    page?: { limit?: number; after?: string },
+  ) => Promise<GraphResult<{ audiences: CustomAudience[]; after?: string }>>;
+  createCustomAudience: (
+    token: string,
+    adAccountId: string,
+    audience: NewCustomAudience,
+  ) => Promise<GraphResult<{ id: string }>>;
   getCustomAudience: (token: string, audienceId: string, adAccountId?: string) => Promise<GraphResult<CustomAudience>>;
 }
 
 /** What the audience sync needs from Meta. */
 export interface AudienceUploader {
-  addUsers: (token: string, audienceId: string, payload: UsersPayload, context?: { adAccountId?: string }) => Promise<GraphResult<UsersResult>>;
-  removeUsers: (token: string, audienceId: string, payload: UsersPayload, context?: { adAccountId?: string }) => Promise<GraphResult<UsersResult>>;
+  addUsers: (
+    token: string,
+    audienceId: string,
+    payload: UsersPayload,
+    context?: { adAccountId?: string },
+  ) => Promise<GraphResult<UsersResult>>;
+  removeUsers: (
+    token: string,
+    audienceId: string,
+    payload: UsersPayload,
+    context?: { adAccountId?: string },
+  ) => Promise<GraphResult<UsersResult>>;
 }

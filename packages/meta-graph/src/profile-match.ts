@@ -17,7 +17,8 @@ function pick(traits: Readonly<Record<string, unknown>>, ...paths: string[]): st
   for (const path of paths) {
     let current: unknown = traits;
     for (const part of path.split('.')) {
-      current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[part] : undefined;
+      current =
+        typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[part] : undefined;
     }
     const value = text(current);
     if (value !== undefined && value.trim().length > 0) return value;
@@ -27,7 +28,10 @@ function pick(traits: Readonly<Record<string, unknown>>, ...paths: string[]): st
 
 /** Segment's reserved `name` ("Peter Gibbons"): the first word is the first name, the rest the last name. */
 function nameParts(traits: Readonly<Record<string, unknown>>): { first?: string; last?: string } {
-  const words = (pick(traits, 'name') ?? '').trim().split(/\s+/).filter((w) => w.length > 0);
+  const words = (pick(traits, 'name') ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   const [first, ...rest] = words;
   return { ...(first ? { first } : {}), ...(rest.length > 0 ? { last: rest.join(' ') } : {}) };
 }
@@ -38,22 +42,37 @@ export function rawMatchValue(key: MatchKey, source: MatchSource): string | unde
   const birthday = pick(t, 'birthday');
   const parts = birthday ? splitBirthday(birthday) : null;
   switch (key) {
-    case 'EMAIL': return pick(t, 'email');
-    case 'PHONE': return pick(t, 'phone');
+    case 'EMAIL':
+      return pick(t, 'email');
+    case 'PHONE':
+      return pick(t, 'phone');
     case 'FN':
-    case 'FI': return pick(t, 'firstName', 'first_name') ?? nameParts(t).first;
-    case 'LN': return pick(t, 'lastName', 'last_name') ?? nameParts(t).last;
-    case 'GEN': return pick(t, 'gender');
-    case 'DOBY': return parts?.year;
-    case 'DOBM': return parts?.month;
-    case 'DOBD': return parts?.day;
-    case 'CT': return pick(t, 'city', 'address.city');
-    case 'ST': return pick(t, 'state', 'address.state');
-    case 'ZIP': return pick(t, 'postalCode', 'zip', 'address.postalCode', 'address.postal_code');
-    case 'COUNTRY': return pick(t, 'country', 'address.country');
-    case 'MADID': return pick(t, 'madid', 'advertisingId') ?? source.advertisingId;
-    case 'EXTERN_ID': return pick(t, 'externalId', 'external_id') ?? source.userId;
-    default: return undefined;
+    case 'FI':
+      return pick(t, 'firstName', 'first_name') ?? nameParts(t).first;
+    case 'LN':
+      return pick(t, 'lastName', 'last_name') ?? nameParts(t).last;
+    case 'GEN':
+      return pick(t, 'gender');
+    case 'DOBY':
+      return parts?.year;
+    case 'DOBM':
+      return parts?.month;
+    case 'DOBD':
+      return parts?.day;
+    case 'CT':
+      return pick(t, 'city', 'address.city');
+    case 'ST':
+      return pick(t, 'state', 'address.state');
+    case 'ZIP':
+      return pick(t, 'postalCode', 'zip', 'address.postalCode', 'address.postal_code');
+    case 'COUNTRY':
+      return pick(t, 'country', 'address.country');
+    case 'MADID':
+      return pick(t, 'madid', 'advertisingId') ?? source.advertisingId;
+    case 'EXTERN_ID':
+      return pick(t, 'externalId', 'external_id') ?? source.userId;
+    default:
+      return undefined;
   }
 }
 

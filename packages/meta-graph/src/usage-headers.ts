@@ -31,7 +31,10 @@ const finite = (value: unknown): number => (typeof value === 'number' && Number.
  * Reads `x-business-use-case-usage` (estimated_time_to_regain_access in minutes) and
  * `x-ad-account-usage` (reset_time_duration in seconds) for one ad account.
  */
-export function parseUsageHeaders(headers: Readonly<Record<string, string | string[] | undefined>>, adAccountId: string): AccountUsage | undefined {
+export function parseUsageHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  adAccountId: string,
+): AccountUsage | undefined {
   const get = (name: string) => {
     const value = headers[name] ?? headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
@@ -54,7 +57,8 @@ export function parseUsageHeaders(headers: Readonly<Record<string, string | stri
     }
   }
 
-  const account = parseJson(get('x-ad-account-usage')) as { acc_id_util_pct?: number; reset_time_duration?: number; ads_api_access_tier?: string } | undefined;
+  const account = parseJson(get('x-ad-account-usage')) as
+    { acc_id_util_pct?: number; reset_time_duration?: number; ads_api_access_tier?: string } | undefined;
   if (account && typeof account === 'object') {
     found = true;
     const pct = finite(account.acc_id_util_pct);

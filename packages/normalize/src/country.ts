@@ -3,7 +3,15 @@ import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 
 countries.registerLocale(english);
 
-const aliases: Record<string, string> = { uk: 'gb', 'great britain': 'gb', england: 'gb', usa: 'us', 'u.s.': 'us', 'u.s.a.': 'us', america: 'us' };
+const aliases: Record<string, string> = {
+  uk: 'gb',
+  'great britain': 'gb',
+  england: 'gb',
+  usa: 'us',
+  'u.s.': 'us',
+  'u.s.a.': 'us',
+  america: 'us',
+};
 
 /** Meta: lowercase ISO 3166-1 alpha-2. Accepts alpha-2, alpha-3 and English names ("United States" → "us"). */
 export function normalizeCountry(raw: string): string | null {

@@ -27,7 +27,10 @@ export function normalizeState(raw: string, country?: string): string | null {
  * area, district and sector ("SW1A 1AA" → "sw1a1").
  */
 export function normalizeZip(raw: string, country?: string): string | null {
-  const compact = raw.trim().toLowerCase().replace(/[\s-]+/g, '');
+  const compact = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '');
   if (compact.length === 0) return null;
   if (country === 'us' || (country === undefined && /^\d{5}(\d{4})?$/.test(compact))) {
     return /^\d{5}/.test(compact) ? compact.slice(0, 5) : null;

@@ -11,8 +11,13 @@ const plausibleDigits = (digits: string) => digits.length >= 8 && digits.length 
  * code, is kept (docs/decisions/0011).
  */
 export function normalizePhone(raw: string, defaultCountry?: string): string | null {
-  const text = raw.trim().replace(/^00/, '+').replace(/^\(\s*\+/, '+').replace(/^\+\s*(\d+)\s*\)/, '+$1 ');
-  const region = defaultCountry && /^[A-Za-z]{2}$/.test(defaultCountry) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
+  const text = raw
+    .trim()
+    .replace(/^00/, '+')
+    .replace(/^\(\s*\+/, '+')
+    .replace(/^\+\s*(\d+)\s*\)/, '+$1 ');
+  const region =
+    defaultCountry && /^[A-Za-z]{2}$/.test(defaultCountry) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
   const parsed = parsePhoneNumberFromString(text, region ? { defaultCountry: region } : {});
   if (parsed?.isPossible()) return parsed.number.slice(1);
   if (parsed) {

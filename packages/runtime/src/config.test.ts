@@ -12,7 +12,12 @@ const schema = z.object({
 describe('loadConfig', () => {
   it('applies defaults and parses durations and flags', () => {
     const config = loadConfig(schema, { DATABASE_URL: 'postgres://x@127.0.0.1/db', ENABLED: 'yes' });
-    expect(config).toEqual({ PORT: 8080, BATCH_WINDOW: 5000, ENABLED: true, DATABASE_URL: 'postgres://x@127.0.0.1/db' });
+    expect(config).toEqual({
+      PORT: 8080,
+      BATCH_WINDOW: 5000,
+      ENABLED: true,
+      DATABASE_URL: 'postgres://x@127.0.0.1/db',
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 

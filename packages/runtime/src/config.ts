@@ -20,9 +20,7 @@ export function loadConfig<S extends z.ZodObject>(
 ): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   return Object.freeze(result.data);
 }
@@ -68,7 +66,12 @@ export const list = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((text) => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+    .transform((text) =>
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    );
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
@@ -80,6 +83,8 @@ export const logSettings = {
 
 /** The key access tokens are encrypted with, and older keys still read after a rotation. */
 export const tokenKeySettings = {
-  TOKEN_ENCRYPTION_KEY: z.string().min(1, 'required: 32 random bytes, base64 (openssl rand -base64 32), the same in the API and the sync'),
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .min(1, 'required: 32 random bytes, base64 (openssl rand -base64 32), the same in the API and the sync'),
   TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(''),
 };

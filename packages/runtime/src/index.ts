@@ -1,6 +1,27 @@
-export { ConfigError, loadConfig, port, positiveInt, flag, duration, list, logLevel, parseDuration, logSettings, tokenKeySettings } from './config.js';
+export {
+  ConfigError,
+  loadConfig,
+  port,
+  positiveInt,
+  flag,
+  duration,
+  list,
+  logLevel,
+  parseDuration,
+  logSettings,
+  tokenKeySettings,
+} from './config.js';
 export { createLogger, wantsPrettyLogs, redactedPaths, type Logger, type LoggerOptions } from './logger.js';
-export { createMetricsRegistry, metricFactory, zeroSeries, Registry, Counter, Gauge, Histogram, type MetricFactory } from './metrics.js';
+export {
+  createMetricsRegistry,
+  metricFactory,
+  zeroSeries,
+  Registry,
+  Counter,
+  Gauge,
+  Histogram,
+  type MetricFactory,
+} from './metrics.js';
 export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type OpsServer } from './health.js';
 export { handleShutdown, type Closer } from './shutdown.js';
 export { CanvasError, hasCode } from './errors.js';

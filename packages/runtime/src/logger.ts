@@ -7,12 +7,39 @@ export type { Logger } from 'pino';
  * authorization headers, wherever the project places them.
  */
 export const redactedPaths: readonly string[] = [
-  'email', 'phone', 'accessToken', 'access_token', 'token', 'apiKey', 'password', 'secret',
-  '*.email', '*.phone', '*.accessToken', '*.access_token', '*.token', '*.apiKey', '*.password', '*.secret',
-  '*.*.email', '*.*.phone', '*.*.accessToken', '*.*.access_token', '*.*.token',
-  'traits.*', '*.traits.*', 'context.traits.*', '*.context.traits.*',
-  'headers.authorization', '*.headers.authorization', 'req.headers.authorization', 'req.headers.cookie',
-  'res.headers["set-cookie"]', 'input_token', '*.input_token', 'fb_exchange_token',
+  'email',
+  'phone',
+  'accessToken',
+  'access_token',
+  'token',
+  'apiKey',
+  'password',
+  'secret',
+  '*.email',
+  '*.phone',
+  '*.accessToken',
+  '*.access_token',
+  '*.token',
+  '*.apiKey',
+  '*.password',
+  '*.secret',
+  '*.*.email',
+  '*.*.phone',
+  '*.*.accessToken',
+  '*.*.access_token',
+  '*.*.token',
+  'traits.*',
+  '*.traits.*',
+  'context.traits.*',
+  '*.context.traits.*',
+  'headers.authorization',
+  '*.headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'input_token',
+  '*.input_token',
+  'fb_exchange_token',
 ];
 
 export interface LoggerOptions {
@@ -38,7 +65,10 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty) {
     return pino({
       ...base,
-      transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname,service', messageKey: 'msg' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, ignore: 'pid,hostname,service', messageKey: 'msg' },
+      },
     });
   }
   return pino(base);

@@ -13,7 +13,12 @@ export function createMetricsRegistry(service: string): Registry {
 export type MetricFactory = {
   counter: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Counter<L>;
   gauge: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Gauge<L>;
-  histogram: <L extends string>(name: string, help: string, buckets: number[], labelNames?: readonly L[]) => Histogram<L>;
+  histogram: <L extends string>(
+    name: string,
+    help: string,
+    buckets: number[],
+    labelNames?: readonly L[],
+  ) => Histogram<L>;
 };
 
 /** Shorthand constructors bound to one registry. */
@@ -27,6 +32,11 @@ export function metricFactory(registry: Registry): MetricFactory {
 }
 
 /** Creates the series of every known label value at 0, so dashboards and rate() alerts work from the start. */
-export function zeroSeries<L extends string>(counter: Counter<L>, label: NoInfer<L>, values: readonly string[], fixed: Partial<Record<NoInfer<L>, string>> = {}): void {
+export function zeroSeries<L extends string>(
+  counter: Counter<L>,
+  label: NoInfer<L>,
+  values: readonly string[],
+  fixed: Partial<Record<NoInfer<L>, string>> = {},
+): void {
   for (const value of values) counter.inc({ ...fixed, [label]: value } as Partial<Record<L, string | number>>, 0);
 }

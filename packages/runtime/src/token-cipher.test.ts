@@ -17,7 +17,9 @@ describe('token cipher', () => {
     const oldKey = key();
     const sealed = createTokenCipher(oldKey).encrypt('t1');
     expect(createTokenCipher(key(), [oldKey]).decrypt(sealed)).toBe('t1');
-    expect(() => createTokenCipher(key()).decrypt(sealed)).toThrow(expect.objectContaining({ code: 'TOKEN_KEY_UNKNOWN' }));
+    expect(() => createTokenCipher(key()).decrypt(sealed)).toThrow(
+      expect.objectContaining({ code: 'TOKEN_KEY_UNKNOWN' }),
+    );
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
     expect(() => createTokenCipher(oldKey).decrypt(tampered)).toThrow();

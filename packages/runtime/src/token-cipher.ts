@@ -15,7 +15,11 @@ function keyId(key: Buffer): Buffer {
 
 function parseKey(base64: string): Buffer {
   const key = Buffer.from(base64, 'base64');
-  if (key.length !== 32) throw new CanvasError('TOKEN_KEY_INVALID', 'TOKEN_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  if (key.length !== 32)
+    throw new CanvasError(
+      'TOKEN_KEY_INVALID',
+      'TOKEN_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+    );
   return key;
 }
 
@@ -34,9 +38,11 @@ export function createTokenCipher(currentKey: string, previousKeys: readonly str
       return Buffer.concat([Buffer.from([format]), keyId(current), iv, cipher.getAuthTag(), body]);
     },
     decrypt(sealed) {
-      if (sealed.length < 33 || sealed[0] !== format) throw new CanvasError('TOKEN_SEALED_INVALID', 'stored token has an unknown format');
+      if (sealed.length < 33 || sealed[0] !== format)
+        throw new CanvasError('TOKEN_SEALED_INVALID', 'stored token has an unknown format');
       const key = keys.get(sealed.subarray(1, 5).toString('hex'));
-      if (!key) throw new CanvasError('TOKEN_KEY_UNKNOWN', 'stored token was encrypted with a key that is not configured');
+      if (!key)
+        throw new CanvasError('TOKEN_KEY_UNKNOWN', 'stored token was encrypted with a key that is not configured');
       const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(5, 17));
       decipher.setAuthTag(sealed.subarray(17, 33));
       return Buffer.concat([decipher.update(sealed.subarray(33)), decipher.final()]).toString('utf8');

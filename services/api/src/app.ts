@@ -1,7 +1,12 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { pingDatabase } from '@canvas/db';
 import { runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
@@ -24,9 +29,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false } },
     // errors the router raises before any route (a malformed URL) are problem+json too
     frameworkErrors: (error, _request, reply) => {
-      void sendProblem(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? apiError('URI_TOO_LONG', 'a path parameter is longer than the API accepts')
-        : apiError('BAD_REQUEST', 'the URL is malformed'));
+      void sendProblem(
+        reply,
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? apiError('URI_TOO_LONG', 'a path parameter is longer than the API accepts')
+          : apiError('BAD_REQUEST', 'the URL is malformed'),
+      );
     },
   }).withTypeProvider<ZodTypeProvider>();
   // JSON only: anything else is answered 415
@@ -35,7 +43,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler(deps.logger));
   app.addHook('preValidation', refuseUnstorableText);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, apiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, apiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
 
   await app.register(swagger, {
     openapi: {
@@ -43,10 +53,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'Canvas journey engine — designer API',
         version: '1.0.0',
-        description: 'Build canvases (journeys), connect Meta ad accounts, launch, pause, edit, and read per-step analytics. Errors are application/problem+json with a stable `code`.',
+        description:
+          'Build canvases (journeys), connect Meta ad accounts, launch, pause, edit, and read per-step analytics. Errors are application/problem+json with a stable `code`.',
       },
       servers: [{ url: '/' }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of the workspace' } } },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of the workspace' } },
+      },
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
@@ -59,7 +72,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const report = await runChecks([{ name: 'postgres', check: () => pingDatabase(deps.db) }]);
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+  );
   registerHttpMetrics(app, deps.registry, deps.db);
 
   await app.register(async (v1) => {

@@ -17,7 +17,9 @@ export function authenticate(db: Db) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const owner = match?.[1] ? await findKeyOwner(db, hashApiKey(match[1])) : undefined;
     if (!owner) {
-      throw apiError('UNAUTHORIZED', 'send a valid API key as "Authorization: Bearer <key>"', undefined, { 'www-authenticate': 'Bearer' });
+      throw apiError('UNAUTHORIZED', 'send a valid API key as "Authorization: Bearer <key>"', undefined, {
+        'www-authenticate': 'Bearer',
+      });
     }
     request.caller = owner;
   };

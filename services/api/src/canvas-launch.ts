@@ -1,7 +1,16 @@
 import { CanvasDefinition, type FacebookAudienceStep } from '@canvas/canvas';
 import {
-  findAdAccountByMetaId, findCanvas, findCanvasVersion, lockCanvas, findDefaultAdAccount, markLaunched, resolvedByEarlierVersions, saveResolved,
-  setAdAccountStatus, type CanvasRecord, type ResolvedSteps,
+  findAdAccountByMetaId,
+  findCanvas,
+  findCanvasVersion,
+  lockCanvas,
+  findDefaultAdAccount,
+  markLaunched,
+  resolvedByEarlierVersions,
+  saveResolved,
+  setAdAccountStatus,
+  type CanvasRecord,
+  type ResolvedSteps,
 } from '@canvas/db';
 import { isGraphApiError } from '@canvas/meta-graph';
 import type { ApiDeps } from './deps.js';
@@ -16,7 +25,11 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   const canvas = await findCanvas(deps.db, workspaceId, canvasId);
   if (!canvas) throw notFound(`canvas ${canvasId}`);
   if (canvas.status === 'archived') throw conflict('CANVAS_ARCHIVED', 'an archived canvas cannot be launched');
-  if (canvas.liveVersion === canvas.latestVersion) throw conflict('CANVAS_ALREADY_LIVE', `version ${canvas.latestVersion} is already live; edit the canvas to create a new version`);
+  if (canvas.liveVersion === canvas.latestVersion)
+    throw conflict(
+      'CANVAS_ALREADY_LIVE',
+      `version ${canvas.latestVersion} is already live; edit the canvas to create a new version`,
+    );
   const version = await findCanvasVersion(deps.db, canvasId, canvas.latestVersion);
   if (!version) throw notFound(`version ${canvas.latestVersion}`);
   const definition = CanvasDefinition.parse(version.definition);
@@ -33,20 +46,39 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
       ? await findAdAccountByMetaId(deps.db, workspaceId, step.adAccountId.replace(/^act_/, ''))
       : await findDefaultAdAccount(deps.db, workspaceId);
     if (!account) {
-      problems.push(step.adAccountId
-        ? { code: 'ad_account_not_connected', path: `${path}/adAccountId`, message: `${step.adAccountId} is not connected to this workspace` }
-        : { code: 'no_default_ad_account', path: `${path}/adAccountId`, message: 'connect an ad account or name one in the step' });
+      problems.push(
+        step.adAccountId
+          ? {
+              code: 'ad_account_not_connected',
+              path: `${path}/adAccountId`,
+              message: `${step.adAccountId} is not connected to this workspace`,
+            }
+          : {
+              code: 'no_default_ad_account',
+              path: `${path}/adAccountId`,
+              message: 'connect an ad account or name one in the step',
+            },
+      );
       continue;
     }
     const token = deps.cipher.decrypt(account.tokenCiphertext);
-    if (!checkedAccounts.has(account.id)) checkedAccounts.set(account.id, await accountProblem(deps, account.id, account.metaAccountId, token));
+    if (!checkedAccounts.has(account.id))
+      checkedAccounts.set(account.id, await accountProblem(deps, account.id, account.metaAccountId, token));
     const accountIssue = checkedAccounts.get(account.id);
     if (accountIssue) {
-      problems.push({ code: accountIssue, path: `${path}/adAccountId`, message: accountIssue === 'tos_not_accepted' ? 'accept the Custom Audience terms for this account' : 'reconnect this ad account with a valid token' });
+      problems.push({
+        code: accountIssue,
+        path: `${path}/adAccountId`,
+        message:
+          accountIssue === 'tos_not_accepted'
+            ? 'accept the Custom Audience terms for this account'
+            : 'reconnect this ad account with a valid token',
+      });
       continue;
     }
     const audience = await resolveAudience(deps, step, earlier[step.id], account.id, account.metaAccountId, token);
-    if ('problem' in audience) problems.push({ code: audience.problem, path: `${path}/audience`, message: audience.message });
+    if ('problem' in audience)
+      problems.push({ code: audience.problem, path: `${path}/audience`, message: audience.message });
     else resolved[step.id] = audience;
   }
 
@@ -64,11 +96,22 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   });
 }
 
-async function accountProblem(deps: ApiDeps, accountId: string, metaAccountId: string, token: string): Promise<string | null> {
+async function accountProblem(
+  deps: ApiDeps,
+  accountId: string,
+  metaAccountId: string,
+  token: string,
+): Promise<string | null> {
   try {
     const { data } = await deps.directory.getAdAccount(token, metaAccountId);
     if (!data.customAudienceTosAccepted) {
-      await setAdAccountStatus(deps.db, accountId, 'tos_not_accepted', 'Custom Audience terms not accepted', deps.now());
+      await setAdAccountStatus(
+        deps.db,
+        accountId,
+        'tos_not_accepted',
+        'Custom Audience terms not accepted',
+        deps.now(),
+      );
       return 'tos_not_accepted';
     }
     await setAdAccountStatus(deps.db, accountId, 'connected', null, deps.now());
@@ -83,15 +126,26 @@ async function accountProblem(deps: ApiDeps, accountId: string, metaAccountId: s
 }
 
 async function resolveAudience(
-  deps: ApiDeps, step: FacebookAudienceStep, previous: ResolvedSteps[string] | undefined, adAccountId: string, metaAccountId: string, token: string,
+  deps: ApiDeps,
+  step: FacebookAudienceStep,
+  previous: ResolvedSteps[string] | undefined,
+  adAccountId: string,
+  metaAccountId: string,
+  token: string,
 ): Promise<ResolvedSteps[string] | { problem: string; message: string }> {
   if ('id' in step.audience) {
     try {
       await deps.directory.getCustomAudience(token, step.audience.id, metaAccountId);
       return { adAccountId, metaAccountId, audienceId: step.audience.id, created: false };
     } catch (error) {
-      if (isGraphApiError(error) && (error.classification === 'audience_missing' || error.classification === 'permission')) {
-        return { problem: 'audience_not_found', message: `audience ${step.audience.id} does not exist or this account cannot use it` };
+      if (
+        isGraphApiError(error) &&
+        (error.classification === 'audience_missing' || error.classification === 'permission')
+      ) {
+        return {
+          problem: 'audience_not_found',
+          message: `audience ${step.audience.id} does not exist or this account cannot use it`,
+        };
       }
       throw error;
     }

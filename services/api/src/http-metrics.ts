@@ -5,8 +5,17 @@ import { Gauge, metricFactory, type Registry } from '@canvas/runtime';
 /** Request counts and latency per route, and the canvas counters as Prometheus gauges. */
 export function registerHttpMetrics(app: FastifyInstance, registry: Registry, db: Db): void {
   const metric = metricFactory(registry);
-  const requests = metric.counter('http_requests_total', 'HTTP requests by route and status', ['method', 'route', 'status']);
-  const duration = metric.histogram('http_request_duration_seconds', 'HTTP request latency', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], ['method', 'route']);
+  const requests = metric.counter('http_requests_total', 'HTTP requests by route and status', [
+    'method',
+    'route',
+    'status',
+  ]);
+  const duration = metric.histogram(
+    'http_request_duration_seconds',
+    'HTTP request latency',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ['method', 'route'],
+  );
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -22,7 +31,8 @@ export function registerHttpMetrics(app: FastifyInstance, registry: Registry, db
     async collect() {
       const values = await readAllCounters(db, await liveCanvasIds(db));
       this.reset();
-      for (const v of values) this.set({ canvas_id: v.canvasId, version: String(v.version), step_id: v.stepId, metric: v.metric }, v.value);
+      for (const v of values)
+        this.set({ canvas_id: v.canvasId, version: String(v.version), step_id: v.stepId, metric: v.metric }, v.value);
     },
   });
 }

@@ -1,14 +1,35 @@
 import { createDatabase } from '@canvas/db';
 import { createGraphClient } from '@canvas/meta-graph';
-import { createLogger, logProcessWarnings, createMetricsRegistry, createTokenCipher, handleShutdown, loadConfig, wantsPrettyLogs } from '@canvas/runtime';
+import {
+  createLogger,
+  logProcessWarnings,
+  createMetricsRegistry,
+  createTokenCipher,
+  handleShutdown,
+  loadConfig,
+  wantsPrettyLogs,
+} from '@canvas/runtime';
 import { buildApi } from './app.js';
 import { apiConfigSchema } from './config.js';
 
 const config = loadConfig(apiConfigSchema, process.env);
-const logger = createLogger({ name: 'api', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+const logger = createLogger({
+  name: 'api',
+  level: config.LOG_LEVEL,
+  pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY),
+});
 logProcessWarnings(logger);
-const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'canvas-api' });
-const graph = createGraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION, appId: config.META_APP_ID, appSecret: config.META_APP_SECRET });
+const db = createDatabase({
+  url: config.DATABASE_URL,
+  maxConnections: config.DATABASE_POOL_SIZE,
+  applicationName: 'canvas-api',
+});
+const graph = createGraphClient({
+  baseUrl: config.META_GRAPH_URL,
+  version: config.META_GRAPH_VERSION,
+  appId: config.META_APP_ID,
+  appSecret: config.META_APP_SECRET,
+});
 const app = await buildApi({
   db,
   directory: graph,

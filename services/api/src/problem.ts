@@ -30,8 +30,12 @@ export class ApiProblem extends Error {
 }
 
 /** The typed factory: `apiError('CANVAS_ARCHIVED', 'archived canvases cannot change')`. */
-export const apiError = (code: ApiErrorCode, detail?: string, errors?: readonly FieldProblem[], headers?: Record<string, string>) =>
-  new ApiProblem(code, detail, errors, headers);
+export const apiError = (
+  code: ApiErrorCode,
+  detail?: string,
+  errors?: readonly FieldProblem[],
+  headers?: Record<string, string>,
+) => new ApiProblem(code, detail, errors, headers);
 export const notFound = (what: string) => apiError('NOT_FOUND', `${what} does not exist in this workspace`);
 export const conflict = (code: ApiErrorCode, detail: string) => apiError(code, detail);
 
@@ -51,17 +55,37 @@ export function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyRe
 }
 
 const issueCode: Record<string, string> = {
-  invalid_type: 'invalid_type', too_big: 'too_long', too_small: 'too_short', unrecognized_keys: 'unknown_field', invalid_value: 'invalid_value', invalid_format: 'invalid_format',
+  invalid_type: 'invalid_type',
+  too_big: 'too_long',
+  too_small: 'too_short',
+  unrecognized_keys: 'unknown_field',
+  invalid_value: 'invalid_value',
+  invalid_format: 'invalid_format',
 };
 
-function validationProblems(error: FastifyError & { validation: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] }, part: string): FieldProblem[] {
+function validationProblems(
+  error: FastifyError & {
+    validation: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[];
+  },
+  part: string,
+): FieldProblem[] {
   return error.validation.flatMap((issue) => {
     const base = `/${part}${issue.instancePath === '/' ? '' : issue.instancePath}`;
     if (issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys)) {
-      return (issue.params.keys as string[]).map((key) => ({ code: 'unknown_field', path: `${base}/${key}`, message: `"${key}" is not a known field` }));
+      return (issue.params.keys as string[]).map((key) => ({
+        code: 'unknown_field',
+        path: `${base}/${key}`,
+        message: `"${key}" is not a known field`,
+      }));
     }
     const missing = issue.keyword === 'invalid_type' && /received undefined/.test(issue.message ?? '');
-    return [{ code: missing ? 'required' : (issueCode[issue.keyword] ?? 'invalid_value'), path: base, message: issue.message ?? 'invalid' }];
+    return [
+      {
+        code: missing ? 'required' : (issueCode[issue.keyword] ?? 'invalid_value'),
+        path: base,
+        message: issue.message ?? 'invalid',
+      },
+    ];
   });
 }
 
@@ -71,9 +95,30 @@ function validationProblems(error: FastifyError & { validation: { instancePath: 
  */
 export function loggableError(error: unknown): Record<string, unknown> {
   if (typeof error !== 'object' || error === null) return { type: typeof error };
-  const e = error as { name?: unknown; code?: unknown; constraint?: unknown; table?: unknown; column?: unknown; routine?: unknown; stack?: unknown };
-  const fields = { type: e.name, code: e.code, constraint: e.constraint, table: e.table, column: e.column, routine: e.routine };
-  const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n') : undefined;
+  const e = error as {
+    name?: unknown;
+    code?: unknown;
+    constraint?: unknown;
+    table?: unknown;
+    column?: unknown;
+    routine?: unknown;
+    stack?: unknown;
+  };
+  const fields = {
+    type: e.name,
+    code: e.code,
+    constraint: e.constraint,
+    table: e.table,
+    column: e.column,
+    routine: e.routine,
+  };
+  const frames =
+    typeof e.stack === 'string'
+      ? e.stack
+          .split('\n')
+          .filter((line) => line.trimStart().startsWith('at '))
+          .join('\n')
+      : undefined;
   return Object.fromEntries(Object.entries({ ...fields, stack: frames }).filter(([, v]) => v !== undefined));
 }
 
@@ -89,19 +134,30 @@ export function problemErrorHandler(logger: Logger) {
     if (isGraphApiError(error)) {
       if (error.classification === 'throttled' || error.classification === 'transient') {
         const seconds = Math.ceil((error.details.retryAfterMs ?? 30_000) / 1000);
-        return sendProblem(reply, apiError('META_UNAVAILABLE', `Meta's Graph API is busy or failing (${error.code}); try again later`, undefined, { 'retry-after': String(seconds) }));
+        return sendProblem(
+          reply,
+          apiError(
+            'META_UNAVAILABLE',
+            `Meta's Graph API is busy or failing (${error.code}); try again later`,
+            undefined,
+            { 'retry-after': String(seconds) },
+          ),
+        );
       }
       return sendProblem(reply, apiError('META_REJECTED', `${error.code}: ${error.message}`));
     }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, apiError('PAYLOAD_TOO_LARGE', error.message));
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, apiError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendProblem(reply, apiError('PAYLOAD_TOO_LARGE', error.message));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return sendProblem(reply, apiError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       const invalidJson = error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
       return sendProblem(reply, apiError(invalidJson ? 'INVALID_JSON' : 'BAD_REQUEST', error.message));
     }
     // the route's pattern, not the URL: paths and queries carry user ids and other request values
     const route = `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
-    if (isResponseSerializationError(error)) logger.error({ error: loggableError(error.cause), route }, 'response did not match its schema');
+    if (isResponseSerializationError(error))
+      logger.error({ error: loggableError(error.cause), route }, 'response did not match its schema');
     else logger.error({ error: loggableError(error), route }, 'unexpected error');
     return sendProblem(reply, apiError('INTERNAL', 'the error was logged'));
   };

@@ -11,7 +11,10 @@ export const requestExamples = {
     description: 'Added to cart, no purchase within 10 seconds',
     entry: {
       trigger: { event: 'added_to_cart', conditions: [{ property: 'total', op: 'gte', value: 20 }] },
-      filters: [{ field: 'hasEmail', op: 'eq', value: true }, { field: 'country', op: 'in', value: ['US', 'Canada'] }],
+      filters: [
+        { field: 'hasEmail', op: 'eq', value: true },
+        { field: 'country', op: 'in', value: ['US', 'Canada'] },
+      ],
       reentry: { policy: 'after_cooldown', cooldown: '7d' },
       controlGroupPercent: 10,
     },
@@ -21,9 +24,13 @@ export const requestExamples = {
     steps: [
       { id: 'wait', kind: 'delay', name: 'Wait 10 seconds', duration: '10s', next: 'fb' },
       {
-        id: 'fb', kind: 'facebook_audience', name: 'Abandoned cart audience',
+        id: 'fb',
+        kind: 'facebook_audience',
+        name: 'Abandoned cart audience',
         audience: { create: { name: 'Abandoned_Cart_30_Days', description: 'Added to cart, no purchase' } },
-        action: 'add', matchKeys: ['EMAIL', 'PHONE'], next: null,
+        action: 'add',
+        matchKeys: ['EMAIL', 'PHONE'],
+        next: null,
       },
     ],
   },

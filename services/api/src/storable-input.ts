@@ -7,7 +7,11 @@ import { apiError, sendProblem } from './problem.js';
  * path, query or body, with the field's pointer, before any route sees it.
  */
 export async function refuseUnstorableText(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  for (const [part, value] of [['path', request.params], ['query', request.query], ['body', request.body]] as const) {
+  for (const [part, value] of [
+    ['path', request.params],
+    ['query', request.query],
+    ['body', request.body],
+  ] as const) {
     const found = findUnstorableText(value, `/${part}`);
     if (!found) continue;
     const problem = { code: 'unstorable_text', path: found.pointer, message: describeUnstorable(found) };

@@ -1,8 +1,32 @@
 import {
-  addCounters, adAccountsForMetaId, deferEntries, dueEntriesPage, dueGroups, entryAttempts, expireOverdue, groupKey, markErrored, markSynced, notePendingReason,
-  pendingStats, savePacing, setAdAccountStatus, type AdAccountWithToken, type Db, type DueEntry, type EntryError, type EntryGroup,
+  addCounters,
+  adAccountsForMetaId,
+  deferEntries,
+  dueEntriesPage,
+  dueGroups,
+  entryAttempts,
+  expireOverdue,
+  groupKey,
+  markErrored,
+  markSynced,
+  notePendingReason,
+  pendingStats,
+  savePacing,
+  setAdAccountStatus,
+  type AdAccountWithToken,
+  type Db,
+  type DueEntry,
+  type EntryError,
+  type EntryGroup,
 } from '@canvas/db';
-import { isGraphApiError, withTransientRetry, type AccountLimiter, type AudienceUploader, type GraphApiError, type MatchKey } from '@canvas/meta-graph';
+import {
+  isGraphApiError,
+  withTransientRetry,
+  type AccountLimiter,
+  type AudienceUploader,
+  type GraphApiError,
+  type MatchKey,
+} from '@canvas/meta-graph';
 import { sleep, type Logger, type TokenCipher } from '@canvas/runtime';
 import { failureAction, type RetryPolicy } from './failure-policy.js';
 import type { SyncMetrics } from './sync-metrics.js';
@@ -26,8 +50,13 @@ export interface AccountWorkerDeps {
 }
 
 const errorOf = (error: GraphApiError, now: Date): EntryError => ({
-  code: error.code, classification: error.classification, message: error.message, metaCode: error.details.metaCode ?? null,
-  metaSubcode: error.details.metaSubcode ?? null, fbtraceId: error.details.fbtraceId ?? null, at: now.toISOString(),
+  code: error.code,
+  classification: error.classification,
+  message: error.message,
+  metaCode: error.details.metaCode ?? null,
+  metaSubcode: error.details.metaSubcode ?? null,
+  fbtraceId: error.details.fbtraceId ?? null,
+  at: now.toISOString(),
 });
 
 /**
@@ -79,7 +108,9 @@ export class AccountWorker {
     const { db, metaAccountId } = this.deps;
     const now = this.deps.now();
     this.connections = new Map((await adAccountsForMetaId(db, metaAccountId)).map((c) => [c.id, c]));
-    this.heldConnections = new Set([...this.connections.values()].filter((c) => c.status !== 'connected').map((c) => c.id));
+    this.heldConnections = new Set(
+      [...this.connections.values()].filter((c) => c.status !== 'connected').map((c) => c.id),
+    );
     const usable = [...this.connections.values()].filter((c) => c.status === 'connected').map((c) => c.id);
     const groups = await dueGroups(db, metaAccountId, usable, now);
     // rotate so every group gets an early place in the queue in turn
@@ -104,11 +135,15 @@ export class AccountWorker {
     const { metrics, limiter } = this.deps;
     const stats = await pendingStats(this.deps.db, this.deps.metaAccountId);
     metrics.pending.set(this.label, stats.pending);
-    metrics.oldestPending.set(this.label, stats.oldestEnteredAt ? (now.getTime() - stats.oldestEnteredAt.getTime()) / 1000 : 0);
+    metrics.oldestPending.set(
+      this.label,
+      stats.oldestEnteredAt ? (now.getTime() - stats.oldestEnteredAt.getTime()) / 1000 : 0,
+    );
     metrics.quotaUsed.set(this.label, limiter.usedInWindow());
     metrics.quotaAllowed.set(this.label, limiter.quotaPerWindow);
     const throttled = limiter.throttledTotalMs;
-    if (throttled > this.reportedThrottleMs) metrics.throttledSeconds.inc(this.label, (throttled - this.reportedThrottleMs) / 1000);
+    if (throttled > this.reportedThrottleMs)
+      metrics.throttledSeconds.inc(this.label, (throttled - this.reportedThrottleMs) / 1000);
     this.reportedThrottleMs = throttled;
   }
 
@@ -117,11 +152,19 @@ export class AccountWorker {
     const sends: Promise<void>[] = [];
     let cursor = '0';
     while (!this.controller.signal.aborted && !this.heldConnections.has(group.adAccountId)) {
-      const page = await dueEntriesPage(this.deps.db, this.deps.metaAccountId, group, cursor, now, this.deps.maxUsersPerRequest);
+      const page = await dueEntriesPage(
+        this.deps.db,
+        this.deps.metaAccountId,
+        group,
+        cursor,
+        now,
+        this.deps.maxUsersPerRequest,
+      );
       if (page.length === 0) break;
       cursor = page[page.length - 1]?.id ?? cursor;
       // keep a bounded queue: memory stays flat under any backlog, and other groups get turns
-      while (this.deps.limiter.queued() >= this.deps.maxConcurrent * 2 && !this.controller.signal.aborted) await sleep(20);
+      while (this.deps.limiter.queued() >= this.deps.maxConcurrent * 2 && !this.controller.signal.aborted)
+        await sleep(20);
       sends.push(this.send(group, page));
       if (page.length < this.deps.maxUsersPerRequest) break;
     }
@@ -135,13 +178,22 @@ export class AccountWorker {
     const ids = page.map((e) => e.id);
     const payload = { schema: group.schema as MatchKey[], data: page.map((e) => e.values) };
     const token = deps.cipher.decrypt(connection.tokenCiphertext);
-    const call = () => deps.limiter.schedule(() => (group.action === 'add'
-      ? deps.uploader.addUsers(token, group.audienceId, payload, { adAccountId: deps.metaAccountId })
-      : deps.uploader.removeUsers(token, group.audienceId, payload, { adAccountId: deps.metaAccountId })));
+    const call = () =>
+      deps.limiter.schedule(() =>
+        group.action === 'add'
+          ? deps.uploader.addUsers(token, group.audienceId, payload, { adAccountId: deps.metaAccountId })
+          : deps.uploader.removeUsers(token, group.audienceId, payload, { adAccountId: deps.metaAccountId }),
+      );
     try {
       const result = await withTransientRetry(call, {
-        retries: 2, minTimeoutMs: 250, maxTimeoutMs: 2000,
-        onRetry: (error) => deps.metrics.requests.inc({ outcome: 'transient', code: String((error as GraphApiError).details?.metaCode ?? 'none') }),
+        retries: 2,
+        minTimeoutMs: 250,
+        maxTimeoutMs: 2000,
+        onRetry: (error) =>
+          deps.metrics.requests.inc({
+            outcome: 'transient',
+            code: String((error as GraphApiError).details?.metaCode ?? 'none'),
+          }),
       });
       const now = deps.now();
       if (result.usage) {
@@ -162,30 +214,79 @@ export class AccountWorker {
     }
   }
 
-  private async fail(group: EntryGroup, connection: AdAccountWithToken, ids: readonly string[], error: unknown): Promise<void> {
+  private async fail(
+    group: EntryGroup,
+    connection: AdAccountWithToken,
+    ids: readonly string[],
+    error: unknown,
+  ): Promise<void> {
     const { deps } = this;
     const now = deps.now();
     if (!isGraphApiError(error)) {
       deps.logger.error({ err: error, audienceId: group.audienceId }, 'upload failed unexpectedly; retrying later');
-      await deps.db.transaction().execute((tx) => deferEntries(tx, deps.metaAccountId, ids, {
-        nextAttemptAt: new Date(now.getTime() + deps.policy.minDelayMs), countAttempt: true, now,
-        error: { code: 'SYNC_FAILED', message: (error as Error).message ?? 'unexpected error', at: now.toISOString() },
-      }));
+      await deps.db.transaction().execute((tx) =>
+        deferEntries(tx, deps.metaAccountId, ids, {
+          nextAttemptAt: new Date(now.getTime() + deps.policy.minDelayMs),
+          countAttempt: true,
+          now,
+          error: {
+            code: 'SYNC_FAILED',
+            message: (error as Error).message ?? 'unexpected error',
+            at: now.toISOString(),
+          },
+        }),
+      );
       return;
     }
     const entryError = errorOf(error, now);
     deps.metrics.requests.inc({ outcome: error.classification, code: String(error.details.metaCode ?? 'none') });
     const attempts = error.classification === 'transient' ? await this.attemptsOf(ids[0]) : 0;
-    const action = failureAction(error.classification, { nowMs: now.getTime(), attempts, retryAfterMs: error.details.retryAfterMs, random: deps.random, policy: deps.policy });
-    deps.logger.warn({ audienceId: group.audienceId, canvasId: group.canvasId, users: ids.length, code: error.code, metaCode: error.details.metaCode, metaSubcode: error.details.metaSubcode, fbtraceId: error.details.fbtraceId, action: action.kind }, 'Meta did not accept a batch');
+    const action = failureAction(error.classification, {
+      nowMs: now.getTime(),
+      attempts,
+      retryAfterMs: error.details.retryAfterMs,
+      random: deps.random,
+      policy: deps.policy,
+    });
+    deps.logger.warn(
+      {
+        audienceId: group.audienceId,
+        canvasId: group.canvasId,
+        users: ids.length,
+        code: error.code,
+        metaCode: error.details.metaCode,
+        metaSubcode: error.details.metaSubcode,
+        fbtraceId: error.details.fbtraceId,
+        action: action.kind,
+      },
+      'Meta did not accept a batch',
+    );
     switch (action.kind) {
       case 'pause_account':
         deps.limiter.pauseUntil(action.untilMs);
-        await deps.db.transaction().execute((tx) => deferEntries(tx, deps.metaAccountId, ids, { nextAttemptAt: new Date(action.untilMs), countAttempt: false, error: entryError, now }));
+        await deps.db
+          .transaction()
+          .execute((tx) =>
+            deferEntries(tx, deps.metaAccountId, ids, {
+              nextAttemptAt: new Date(action.untilMs),
+              countAttempt: false,
+              error: entryError,
+              now,
+            }),
+          );
         await this.savePacing(now, { throttledUntil: new Date(action.untilMs) }, true);
         return;
       case 'retry_later':
-        await deps.db.transaction().execute((tx) => deferEntries(tx, deps.metaAccountId, ids, { nextAttemptAt: new Date(action.atMs), countAttempt: action.countAttempt, error: entryError, now }));
+        await deps.db
+          .transaction()
+          .execute((tx) =>
+            deferEntries(tx, deps.metaAccountId, ids, {
+              nextAttemptAt: new Date(action.atMs),
+              countAttempt: action.countAttempt,
+              error: entryError,
+              now,
+            }),
+          );
         deps.metrics.users.inc({ status: 'deferred' }, ids.length);
         return;
       case 'hold_connection':
@@ -194,7 +295,10 @@ export class AccountWorker {
           await setAdAccountStatus(tx, connection.id, action.status, `${error.code}: ${error.message}`, now);
           await notePendingReason(tx, deps.metaAccountId, connection.id, entryError, now);
         });
-        deps.logger.warn({ adAccountId: connection.id, status: action.status }, 'ad account needs attention; its users stay pending until it is reconnected');
+        deps.logger.warn(
+          { adAccountId: connection.id, status: action.status },
+          'ad account needs attention; its users stay pending until it is reconnected',
+        );
         return;
       case 'error_now':
         await deps.db.transaction().execute(async (tx) => {
@@ -214,8 +318,10 @@ export class AccountWorker {
     // at most once a second: enough for a new owner to continue the pace
     if (!force && now.getTime() - this.lastPacingSave < 1000) return;
     this.lastPacingSave = now.getTime();
-    await savePacing(this.deps.db, this.deps.metaAccountId, { lastRequestAt: now, ...extra }, now).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error }, 'could not save pacing');
-    });
+    await savePacing(this.deps.db, this.deps.metaAccountId, { lastRequestAt: now, ...extra }, now).catch(
+      (error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'could not save pacing');
+      },
+    );
   }
 }

@@ -6,7 +6,12 @@ const base = { nowMs: 1_000_000, attempts: 0, random: () => 0.5, policy };
 
 describe('failureAction', () => {
   it.each([
-    ['throttled with an estimate', 'throttled', { retryAfterMs: 120_000 }, { kind: 'pause_account', untilMs: 1_120_000 }],
+    [
+      'throttled with an estimate',
+      'throttled',
+      { retryAfterMs: 120_000 },
+      { kind: 'pause_account', untilMs: 1_120_000 },
+    ],
     ['throttled without one', 'throttled', {}, { kind: 'pause_account', untilMs: 1_030_000 }],
     ['transient', 'transient', { attempts: 2 }, { kind: 'retry_later', atMs: 1_000_000 + 3000, countAttempt: true }],
     ['token invalid', 'token_invalid', {}, { kind: 'hold_connection', status: 'disconnected' }],

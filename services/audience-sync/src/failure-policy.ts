@@ -26,12 +26,28 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
  * token or unaccepted terms hold the connection's users Pending until it is reconnected;
  * a too-small audience holds a removal; everything else is permanent.
  */
-export function failureAction(classification: ErrorClass, context: { nowMs: number; attempts: number; retryAfterMs?: number | undefined; random: () => number; policy: RetryPolicy }): FailureAction {
+export function failureAction(
+  classification: ErrorClass,
+  context: {
+    nowMs: number;
+    attempts: number;
+    retryAfterMs?: number | undefined;
+    random: () => number;
+    policy: RetryPolicy;
+  },
+): FailureAction {
   switch (classification) {
     case 'throttled':
-      return { kind: 'pause_account', untilMs: context.nowMs + (context.retryAfterMs ?? context.policy.defaultThrottleWaitMs) };
+      return {
+        kind: 'pause_account',
+        untilMs: context.nowMs + (context.retryAfterMs ?? context.policy.defaultThrottleWaitMs),
+      };
     case 'transient':
-      return { kind: 'retry_later', atMs: context.nowMs + backoffMs(context.attempts + 1, context.policy, context.random), countAttempt: true };
+      return {
+        kind: 'retry_later',
+        atMs: context.nowMs + backoffMs(context.attempts + 1, context.policy, context.random),
+        countAttempt: true,
+      };
     case 'token_invalid':
       return { kind: 'hold_connection', status: 'disconnected' };
     case 'tos_not_accepted':

@@ -1,16 +1,42 @@
 import { createDatabase } from '@canvas/db';
-import { createLogger, logProcessWarnings, createMetricsRegistry, createTokenCipher, handleShutdown, loadConfig, startOpsServer, wantsPrettyLogs } from '@canvas/runtime';
+import {
+  createLogger,
+  logProcessWarnings,
+  createMetricsRegistry,
+  createTokenCipher,
+  handleShutdown,
+  loadConfig,
+  startOpsServer,
+  wantsPrettyLogs,
+} from '@canvas/runtime';
 import { syncConfigSchema } from './config.js';
 import { createAudienceSync } from './sync.js';
 
 const config = loadConfig(syncConfigSchema, process.env);
-const logger = createLogger({ name: 'audience-sync', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+const logger = createLogger({
+  name: 'audience-sync',
+  level: config.LOG_LEVEL,
+  pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY),
+});
 logProcessWarnings(logger);
-const db = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'canvas-audience-sync' });
+const db = createDatabase({
+  url: config.DATABASE_URL,
+  maxConnections: config.DATABASE_POOL_SIZE,
+  applicationName: 'canvas-audience-sync',
+});
 const registry = createMetricsRegistry('audience-sync');
-const sync = createAudienceSync({ config, db, logger, registry, cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS) });
+const sync = createAudienceSync({
+  config,
+  db,
+  logger,
+  registry,
+  cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS),
+});
 const ops = await startOpsServer({
-  host: config.OPS_HOST, port: config.OPS_PORT, registry, readiness: sync.readiness,
+  host: config.OPS_HOST,
+  port: config.OPS_PORT,
+  registry,
+  readiness: sync.readiness,
   routes: { '/owned': async () => ({ metaAccountIds: sync.owned() }) },
 });
 logger.info({ url: ops.url }, 'health and metrics endpoints listening');

@@ -35,7 +35,11 @@ export function createOwnership(options: OwnershipOptions) {
   async function loseAll(): Promise<void> {
     for (const account of [...owned]) {
       owned.delete(account);
-      await options.onLose(account).catch((error: unknown) => options.logger.error({ err: error, metaAccountId: account }, 'stopping an account failed'));
+      await options
+        .onLose(account)
+        .catch((error: unknown) =>
+          options.logger.error({ err: error, metaAccountId: account }, 'stopping an account failed'),
+        );
     }
   }
 
@@ -45,7 +49,10 @@ export function createOwnership(options: OwnershipOptions) {
     const candidates = (await options.candidates()).sort(() => Math.random() - 0.5);
     for (const account of candidates) {
       if (owned.has(account) || controller.signal.aborted) continue;
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [lockSpace, account]);
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        [lockSpace, account],
+      );
       if (!rows[0]?.locked) continue;
       owned.add(account);
       options.logger.info({ metaAccountId: account }, 'took ownership of ad account');

@@ -5,14 +5,33 @@ import { metricFactory, zeroSeries, type Registry } from '@canvas/runtime';
 export function syncMetrics(registry: Registry) {
   const m = metricFactory(registry);
   const metrics = {
-    requests: m.counter('canvas_sync_requests_total', 'Graph API upload requests by outcome and Meta error code', ['outcome', 'code']),
+    requests: m.counter('canvas_sync_requests_total', 'Graph API upload requests by outcome and Meta error code', [
+      'outcome',
+      'code',
+    ]),
     users: m.counter('canvas_sync_users_total', 'Users by the status a request moved them to', ['status']),
-    batchUsers: m.histogram('canvas_sync_batch_users', 'Users per upload request', [1, 10, 100, 500, 1000, 2500, 5000, 7500, 9500, 10_000]),
+    batchUsers: m.histogram(
+      'canvas_sync_batch_users',
+      'Users per upload request',
+      [1, 10, 100, 500, 1000, 2500, 5000, 7500, 9500, 10_000],
+    ),
     pending: m.gauge('canvas_sync_pending_users', 'Users waiting to be synced, per Meta ad account', ['ad_account']),
-    oldestPending: m.gauge('canvas_sync_oldest_pending_seconds', 'Age of the oldest pending user, per Meta ad account', ['ad_account']),
-    quotaUsed: m.gauge('canvas_sync_quota_used', 'Calls in the current rolling quota window, per Meta ad account', ['ad_account']),
-    quotaAllowed: m.gauge('canvas_sync_quota_allowed', 'Calls allowed per rolling quota window, per Meta ad account', ['ad_account']),
-    throttledSeconds: m.counter('canvas_sync_throttled_seconds_total', 'Time an account spent paused by Meta throttles', ['ad_account']),
+    oldestPending: m.gauge(
+      'canvas_sync_oldest_pending_seconds',
+      'Age of the oldest pending user, per Meta ad account',
+      ['ad_account'],
+    ),
+    quotaUsed: m.gauge('canvas_sync_quota_used', 'Calls in the current rolling quota window, per Meta ad account', [
+      'ad_account',
+    ]),
+    quotaAllowed: m.gauge('canvas_sync_quota_allowed', 'Calls allowed per rolling quota window, per Meta ad account', [
+      'ad_account',
+    ]),
+    throttledSeconds: m.counter(
+      'canvas_sync_throttled_seconds_total',
+      'Time an account spent paused by Meta throttles',
+      ['ad_account'],
+    ),
     usage: m.gauge('canvas_sync_meta_usage_percent', "Meta's own usage report for the account", ['ad_account']),
     owned: m.gauge('canvas_sync_owned_accounts', 'Meta ad accounts this replica owns'),
   };

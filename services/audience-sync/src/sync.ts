@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { stableHash } from '@canvas/canvas';
-import { audiencesOnAccount, connectedMetaAccounts, counterShards, pingDatabase, readPacing, type Db } from '@canvas/db';
+import {
+  audiencesOnAccount,
+  connectedMetaAccounts,
+  counterShards,
+  pingDatabase,
+  readPacing,
+  type Db,
+} from '@canvas/db';
 import { AccountLimiter, createGraphClient, customAudienceQuota, type AudienceUploader } from '@canvas/meta-graph';
 import type { Logger, ReadinessCheck, Registry, TokenCipher } from '@canvas/runtime';
 import { AccountWorker } from './account-worker.js';
@@ -35,11 +42,18 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const metrics = syncMetrics(deps.registry);
-  const graph = deps.uploader ?? createGraphClient({
-    baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION, appId: config.META_APP_ID, appSecret: config.META_APP_SECRET,
-    timeoutMs: config.META_REQUEST_TIMEOUT, defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT, userAgent: `canvas-audience-sync/${replica}`,
-    connections: config.META_MAX_CONCURRENT_REQUESTS * 4,
-  });
+  const graph =
+    deps.uploader ??
+    createGraphClient({
+      baseUrl: config.META_GRAPH_URL,
+      version: config.META_GRAPH_VERSION,
+      appId: config.META_APP_ID,
+      appSecret: config.META_APP_SECRET,
+      timeoutMs: config.META_REQUEST_TIMEOUT,
+      defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT,
+      userAgent: `canvas-audience-sync/${replica}`,
+      connections: config.META_MAX_CONCURRENT_REQUESTS * 4,
+    });
   const workers = new Map<string, AccountWorker>();
 
   const ownership = createOwnership({
@@ -48,18 +62,42 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
     intervalMs: config.SYNC_OWNERSHIP_INTERVAL,
     candidates: () => connectedMetaAccounts(db),
     onAcquire: async (metaAccountId) => {
-      const quota = config.META_QUOTA_PER_HOUR === 'auto' ? customAudienceQuota(await audiencesOnAccount(db, metaAccountId)) : config.META_QUOTA_PER_HOUR;
+      const quota =
+        config.META_QUOTA_PER_HOUR === 'auto'
+          ? customAudienceQuota(await audiencesOnAccount(db, metaAccountId))
+          : config.META_QUOTA_PER_HOUR;
       const pacing = await readPacing(db, metaAccountId);
       const limiter = new AccountLimiter({
-        quotaPerWindow: quota, windowMs: config.META_QUOTA_WINDOW, safety: config.META_QUOTA_SAFETY, maxConcurrent: config.META_MAX_CONCURRENT_REQUESTS,
+        quotaPerWindow: quota,
+        windowMs: config.META_QUOTA_WINDOW,
+        safety: config.META_QUOTA_SAFETY,
+        maxConcurrent: config.META_MAX_CONCURRENT_REQUESTS,
       });
       // continue the pace and any throttle the previous owner left behind
-      const notBefore = Math.max((pacing.lastRequestAt?.getTime() ?? 0) + limiter.intervalMs, pacing.throttledUntil?.getTime() ?? 0);
+      const notBefore = Math.max(
+        (pacing.lastRequestAt?.getTime() ?? 0) + limiter.intervalMs,
+        pacing.throttledUntil?.getTime() ?? 0,
+      );
       limiter.pauseUntil(notBefore);
       const worker = new AccountWorker({
-        metaAccountId, db, uploader: graph, cipher: deps.cipher, limiter, logger: logger.child({ metaAccountId }), metrics, now, random,
-        batchWindowMs: config.SYNC_BATCH_WINDOW, maxUsersPerRequest: config.SYNC_MAX_USERS_PER_REQUEST, maxConcurrent: config.META_MAX_CONCURRENT_REQUESTS,
-        policy: { minDelayMs: config.SYNC_RETRY_MIN_DELAY, maxDelayMs: config.SYNC_RETRY_MAX_DELAY, tooSmallRetryMs: config.SYNC_TOO_SMALL_RETRY_INTERVAL, defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT },
+        metaAccountId,
+        db,
+        uploader: graph,
+        cipher: deps.cipher,
+        limiter,
+        logger: logger.child({ metaAccountId }),
+        metrics,
+        now,
+        random,
+        batchWindowMs: config.SYNC_BATCH_WINDOW,
+        maxUsersPerRequest: config.SYNC_MAX_USERS_PER_REQUEST,
+        maxConcurrent: config.META_MAX_CONCURRENT_REQUESTS,
+        policy: {
+          minDelayMs: config.SYNC_RETRY_MIN_DELAY,
+          maxDelayMs: config.SYNC_RETRY_MAX_DELAY,
+          tooSmallRetryMs: config.SYNC_TOO_SMALL_RETRY_INTERVAL,
+          defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT,
+        },
         shard: counterShards.adAccount(stableHash(metaAccountId)),
       });
       workers.set(metaAccountId, worker);
@@ -80,7 +118,10 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
     owned: ownership.owned,
     start() {
       ownership.start();
-      logger.info({ replica, batchWindowMs: config.SYNC_BATCH_WINDOW, quota: config.META_QUOTA_PER_HOUR }, 'audience sync started');
+      logger.info(
+        { replica, batchWindowMs: config.SYNC_BATCH_WINDOW, quota: config.META_QUOTA_PER_HOUR },
+        'audience sync started',
+      );
     },
     async stop() {
       await ownership.stop();

@@ -15,7 +15,12 @@ interface DemoSettings {
 function settings(env: NodeJS.ProcessEnv): DemoSettings {
   let saved: Record<string, string> = {};
   try {
-    saved = Object.fromEntries(readFileSync('.local/dev.env', 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    saved = Object.fromEntries(
+      readFileSync('.local/dev.env', 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
   } catch {
     // no make dev session here: everything must come from the environment
   }
@@ -37,12 +42,15 @@ function progress(label: string, done: number, total: number) {
   const step = Math.max(1, Math.floor(total / 100));
   if (done % step !== 0 && done !== total) return;
   if (!process.stderr.isTTY) {
-    if (done === total || done % Math.max(1, Math.floor(total / 4)) < step) process.stderr.write(`${label}: ${done}/${total}\n`);
+    if (done === total || done % Math.max(1, Math.floor(total / 4)) < step)
+      process.stderr.write(`${label}: ${done}/${total}\n`);
     return;
   }
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+  process.stderr.write(
+    `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`,
+  );
 }
 
 /** The README's example: added_to_cart without purchased → 10 s → Facebook audience. */
@@ -57,9 +65,13 @@ export function demoCanvas(name: string) {
     steps: [
       { id: 'wait', kind: 'delay', name: 'Wait 10 seconds', duration: '10s', next: 'facebook' },
       {
-        id: 'facebook', kind: 'facebook_audience', name: 'Abandoned cart audience',
+        id: 'facebook',
+        kind: 'facebook_audience',
+        name: 'Abandoned cart audience',
         audience: { create: { name: 'Abandoned_Cart_30_Days', description: 'Added to cart, no purchase' } },
-        action: 'add', matchKeys: ['EMAIL', 'PHONE'], next: null,
+        action: 'add',
+        matchKeys: ['EMAIL', 'PHONE'],
+        next: null,
       },
     ],
   };
@@ -70,9 +82,15 @@ async function waitForConsumingRunner(opsUrl: string): Promise<void> {
   const started = Date.now();
   let said = false;
   for (;;) {
-    const ready = await fetch(`${opsUrl}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${opsUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
-    if (Date.now() - started > 60_000) throw new Error(`the journey runner at ${opsUrl} is not consuming (its /readyz is not 200); is make dev running?`);
+    if (Date.now() - started > 60_000)
+      throw new Error(
+        `the journey runner at ${opsUrl} is not consuming (its /readyz is not 200); is make dev running?`,
+      );
     if (!said) process.stderr.write('waiting for the journey runner to join its consumer group…\n');
     said = true;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -82,7 +100,11 @@ async function waitForConsumingRunner(opsUrl: string): Promise<void> {
 
 /** `make demo` (while `make dev` runs): launches the example canvas, sends synthetic events, shows the result. */
 export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const { values } = parseArgs({ args: [...args], options: { users: { type: 'string', default: '200' }, rate: { type: 'string', default: '400' } }, strict: true });
+  const { values } = parseArgs({
+    args: [...args],
+    options: { users: { type: 'string', default: '200' }, rate: { type: 'string', default: '400' } },
+    strict: true,
+  });
   logProcessWarnings(createLogger({ name: 'demo', level: 'warn' }));
   const users = Math.max(1, Math.min(100_000, Number(values.users) || 200));
   const rate = Math.max(1, Number(values.rate) || 400);
@@ -100,7 +122,11 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
 
   await waitForConsumingRunner(s.runnerOpsUrl);
   const workspace = await api<{ id: string; name: string }>('GET', '/v1/workspace');
-  const canvas = await api<{ id: string }>('POST', '/v1/canvases', demoCanvas(`Abandoned cart demo ${new Date().toISOString().slice(11, 19)}`));
+  const canvas = await api<{ id: string }>(
+    'POST',
+    '/v1/canvases',
+    demoCanvas(`Abandoned cart demo ${new Date().toISOString().slice(11, 19)}`),
+  );
   await api('POST', `/v1/canvases/${canvas.id}/launch`);
   out(`launched canvas ${canvas.id} in workspace "${workspace.name}"`);
 
@@ -112,15 +138,54 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   const total = users * 2;
   for (let i = 0; i < users; i += 1) {
     const userId = `demo-${started.toString(36)}-${i}`;
-    const traits = i % 10 === 9 ? { firstName: 'Guest' } : { email: `shopper${i}.${started % 1000}@example.com`, phone: `+1415${String(3_000_000 + i)}`, firstName: 'Sam', country: 'US' };
+    const traits =
+      i % 10 === 9
+        ? { firstName: 'Guest' }
+        : {
+            email: `shopper${i}.${started % 1000}@example.com`,
+            phone: `+1415${String(3_000_000 + i)}`,
+            firstName: 'Sam',
+            country: 'US',
+          };
     const batch = [
-      { key: userId, value: JSON.stringify({ type: 'identify', messageId: `${userId}-id`, userId, traits, timestamp: new Date().toISOString() }), headers },
-      { key: userId, value: JSON.stringify({ type: 'track', messageId: `${userId}-cart`, userId, event: 'added_to_cart', properties: { value: 20 + (i % 80) }, timestamp: new Date().toISOString() }), headers },
+      {
+        key: userId,
+        value: JSON.stringify({
+          type: 'identify',
+          messageId: `${userId}-id`,
+          userId,
+          traits,
+          timestamp: new Date().toISOString(),
+        }),
+        headers,
+      },
+      {
+        key: userId,
+        value: JSON.stringify({
+          type: 'track',
+          messageId: `${userId}-cart`,
+          userId,
+          event: 'added_to_cart',
+          properties: { value: 20 + (i % 80) },
+          timestamp: new Date().toISOString(),
+        }),
+        headers,
+      },
     ];
     // every fifth shopper buys before the delay ends and leaves the canvas
     if (i % 5 === 2) {
       buyers.add(i);
-      batch.push({ key: userId, value: JSON.stringify({ type: 'track', messageId: `${userId}-buy`, userId, event: 'purchased', timestamp: new Date().toISOString() }), headers });
+      batch.push({
+        key: userId,
+        value: JSON.stringify({
+          type: 'track',
+          messageId: `${userId}-buy`,
+          userId,
+          event: 'purchased',
+          timestamp: new Date().toISOString(),
+        }),
+        headers,
+      });
     }
     await producer.send(s.topic, batch);
     sent += 2;
@@ -129,16 +194,32 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
   }
   await producer.disconnect();
-  out(`sent ${users} shoppers (${buyers.size} of them also purchased, ${Math.floor((users + 1) / 10)} without e-mail or phone)`);
+  out(
+    `sent ${users} shoppers (${buyers.size} of them also purchased, ${Math.floor((users + 1) / 10)} without e-mail or phone)`,
+  );
 
-  interface Analytics { totals: Record<string, number>; steps: { stepId: string; name: string | null; entered: number; proceeded: number; exited: number; facebook: { synced: number; notSynced: number; pending: number; errored: number } | null }[] }
+  interface Analytics {
+    totals: Record<string, number>;
+    steps: {
+      stepId: string;
+      name: string | null;
+      entered: number;
+      proceeded: number;
+      exited: number;
+      facebook: { synced: number; notSynced: number; pending: number; errored: number } | null;
+    }[];
+  }
   out('waiting for the 10-second delay and the next sync batch…');
   let analytics: Analytics | undefined;
   for (let i = 0; i < 120; i += 1) {
     analytics = await api<Analytics>('GET', `/v1/canvases/${canvas.id}/analytics`);
     const wait = analytics.steps.find((st) => st.stepId === 'wait');
     const fb = analytics.steps.find((st) => st.stepId === 'facebook')?.facebook;
-    const settled = (analytics.totals.entered ?? 0) >= users && wait !== undefined && wait.entered === wait.proceeded + wait.exited && fb?.pending === 0;
+    const settled =
+      (analytics.totals.entered ?? 0) >= users &&
+      wait !== undefined &&
+      wait.entered === wait.proceeded + wait.exited &&
+      fb?.pending === 0;
     if (settled) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -147,12 +228,22 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   out('step                          entered  proceeded  exited   synced  not synced  pending  errored');
   for (const st of analytics.steps) {
     const fb = st.facebook;
-    out(`${(st.name ?? st.stepId).padEnd(28)} ${String(st.entered).padStart(8)} ${String(st.proceeded).padStart(10)} ${String(st.exited).padStart(7)}${fb ? `${String(fb.synced).padStart(9)}${String(fb.notSynced).padStart(12)}${String(fb.pending).padStart(9)}${String(fb.errored).padStart(9)}` : ''}`);
+    out(
+      `${(st.name ?? st.stepId).padEnd(28)} ${String(st.entered).padStart(8)} ${String(st.proceeded).padStart(10)} ${String(st.exited).padStart(7)}${fb ? `${String(fb.synced).padStart(9)}${String(fb.notSynced).padStart(12)}${String(fb.pending).padStart(9)}${String(fb.errored).padStart(9)}` : ''}`,
+    );
   }
-  out(`canvas totals: entered ${analytics.totals.entered}, exited ${analytics.totals.exited}, converted ${analytics.totals.converted}`);
-  const audiences = await (await fetch(`${s.sandboxUrl}/_sandbox/audiences`)).json() as { data: { id: string; name: string; memberCount: number }[] };
+  out(
+    `canvas totals: entered ${analytics.totals.entered}, exited ${analytics.totals.exited}, converted ${analytics.totals.converted}`,
+  );
+  const audiences = (await (await fetch(`${s.sandboxUrl}/_sandbox/audiences`)).json()) as {
+    data: { id: string; name: string; memberCount: number }[];
+  };
   const latest = audiences.data.filter((a) => a.name === 'Abandoned_Cart_30_Days').pop();
   const synced = analytics.steps.find((st) => st.stepId === 'facebook')?.facebook?.synced ?? 0;
-  out(`sandbox audience "${latest?.name ?? '?'}" (${latest?.id ?? '?'}) holds ${latest?.memberCount ?? 0} people; analytics says ${synced} synced${latest?.memberCount === synced ? ' ✓' : ''}`);
-  out(`inspect it: ${s.sandboxUrl}/_sandbox/audiences/${latest?.id ?? ''}   analytics: ${s.apiUrl}/v1/canvases/${canvas.id}/analytics`);
+  out(
+    `sandbox audience "${latest?.name ?? '?'}" (${latest?.id ?? '?'}) holds ${latest?.memberCount ?? 0} people; analytics says ${synced} synced${latest?.memberCount === synced ? ' ✓' : ''}`,
+  );
+  out(
+    `inspect it: ${s.sandboxUrl}/_sandbox/audiences/${latest?.id ?? ''}   analytics: ${s.apiUrl}/v1/canvases/${canvas.id}/analytics`,
+  );
 }

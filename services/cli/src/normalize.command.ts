@@ -17,7 +17,8 @@ export function normalizeLine(line: string, currentYear: number): Record<string,
   }
   const key = typeof input.key === 'string' ? input.key.toUpperCase() : undefined;
   const raw = typeof input.raw === 'string' || typeof input.raw === 'number' ? String(input.raw) : undefined;
-  if (!key || !isMatchKey(key)) return { key: input.key ?? null, raw: raw ?? null, normalized: null, value: null, error: 'unknown key' };
+  if (!key || !isMatchKey(key))
+    return { key: input.key ?? null, raw: raw ?? null, normalized: null, value: null, error: 'unknown key' };
   if (raw === undefined) return { key, raw: null, normalized: null, value: null, error: 'raw must be a string' };
   const context = { currentYear, country: typeof input.country === 'string' ? input.country : undefined };
   const normalized = normalizeMatchValue(key, raw, context);
@@ -25,7 +26,11 @@ export function normalizeLine(line: string, currentYear: number): Record<string,
 }
 
 /** `pnpm --silent cli normalize`: JSON lines in, JSON lines out. */
-export async function normalizeCommand(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, now: Date): Promise<void> {
+export async function normalizeCommand(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  now: Date,
+): Promise<void> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;

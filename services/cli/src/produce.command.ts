@@ -6,7 +6,9 @@ import { createLogger, logProcessWarnings } from '@canvas/runtime';
 
 function devSetting(name: string): string | undefined {
   try {
-    const line = readFileSync('.local/dev.env', 'utf8').split('\n').find((l) => l.startsWith(`${name}=`));
+    const line = readFileSync('.local/dev.env', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${name}=`));
     return line?.slice(name.length + 1);
   } catch {
     return undefined;
@@ -17,8 +19,16 @@ function devSetting(name: string): string | undefined {
  * `pnpm --silent cli produce [--workspace ID] [--topic T]`: JSON events on stdin, one per line,
  * sent the way producers must send them (key = userId, workspace in the "workspace-id" header).
  */
-export async function produceCommand(args: readonly string[], env: NodeJS.ProcessEnv, input: NodeJS.ReadableStream = process.stdin): Promise<void> {
-  const { values } = parseArgs({ args: [...args], options: { workspace: { type: 'string' }, topic: { type: 'string' } }, strict: true });
+export async function produceCommand(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<void> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { workspace: { type: 'string' }, topic: { type: 'string' } },
+    strict: true,
+  });
   const workspaceId = values.workspace ?? env.CANVAS_WORKSPACE_ID ?? devSetting('WORKSPACE_ID');
   if (!workspaceId) throw new Error('which workspace? pass --workspace ID (make dev writes it to .local/dev.env)');
   logProcessWarnings(createLogger({ name: 'produce', level: 'warn' }));

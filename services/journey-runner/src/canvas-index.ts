@@ -34,11 +34,21 @@ export class CanvasIndex {
     for (const row of live) {
       // launched versions never change: parse each once
       const known = this.versions.get(versionKey(row.canvasId, row.version));
-      const version: CanvasVersion = known?.version ?? { canvasId: row.canvasId, version: row.version, definition: CanvasDefinition.parse(row.definition) };
+      const version: CanvasVersion = known?.version ?? {
+        canvasId: row.canvasId,
+        version: row.version,
+        definition: CanvasDefinition.parse(row.definition),
+      };
       this.versions.set(versionKey(row.canvasId, row.version), { version, resolved: row.resolved });
       const key = `${row.workspaceId}\u0000${version.definition.entry.trigger.event}`;
       const list = byTrigger.get(key) ?? [];
-      list.push({ workspaceId: row.workspaceId, status: row.status === 'running' ? 'running' : 'paused', version, resolved: row.resolved, targetCap: version.definition.entry.targetCap });
+      list.push({
+        workspaceId: row.workspaceId,
+        status: row.status === 'running' ? 'running' : 'paused',
+        version,
+        resolved: row.resolved,
+        targetCap: version.definition.entry.targetCap,
+      });
       byTrigger.set(key, list);
     }
     this.byTrigger = byTrigger;
@@ -56,7 +66,11 @@ export class CanvasIndex {
       const key = versionKey(canvasId, version);
       if (this.versions.has(key)) continue;
       const row = await versionById(this.db, canvasId, version);
-      if (row) this.versions.set(key, { version: { canvasId, version, definition: CanvasDefinition.parse(row.definition) }, resolved: row.resolved });
+      if (row)
+        this.versions.set(key, {
+          version: { canvasId, version, definition: CanvasDefinition.parse(row.definition) },
+          resolved: row.resolved,
+        });
     }
   }
 

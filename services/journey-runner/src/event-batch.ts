@@ -1,8 +1,21 @@
 import { parseEvent, planEvents, type DeadLetterReason, type ParsedEvent } from '@canvas/canvas';
 import {
-  counterShards, loadJourneys, lockEntryCounts, lockPartitionOffset, lockProfiles, markProcessed, storePartitionOffset, type Db,
+  counterShards,
+  loadJourneys,
+  lockEntryCounts,
+  lockPartitionOffset,
+  lockProfiles,
+  markProcessed,
+  storePartitionOffset,
+  type Db,
 } from '@canvas/db';
-import { publishDeadLetters, type DeadLetter, type InboundMessage, type PartitionBatch, type Producer } from '@canvas/kafka';
+import {
+  publishDeadLetters,
+  type DeadLetter,
+  type InboundMessage,
+  type PartitionBatch,
+  type Producer,
+} from '@canvas/kafka';
 import type { Logger } from '@canvas/runtime';
 import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
@@ -23,7 +36,10 @@ export interface EventBatchDeps {
   retryWindowMs: number;
 }
 
-type Parsed = { message: InboundMessage; result: { ok: true; value: ParsedEvent } | { ok: false; reason: DeadLetterReason; detail: string } };
+type Parsed = {
+  message: InboundMessage;
+  result: { ok: true; value: ParsedEvent } | { ok: false; reason: DeadLetterReason; detail: string };
+};
 
 // SQLSTATE classes that mean "this data can never be stored", not "try again"
 const poisonClasses = ['22', '54'];
@@ -43,12 +59,15 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
   async function parseAll(messages: readonly InboundMessage[]): Promise<Parsed[]> {
     const parsed: Parsed[] = messages.map((message) => ({
       message,
-      result: parseEvent({
-        key: message.key ? message.key.toString('utf8') : null,
-        value: message.value,
-        workspaceHeader: message.headers['workspace-id'],
-        kafkaTimestamp: Number(message.timestamp),
-      }, deps.maxEventBytes),
+      result: parseEvent(
+        {
+          key: message.key ? message.key.toString('utf8') : null,
+          value: message.value,
+          workspaceHeader: message.headers['workspace-id'],
+          kafkaTimestamp: Number(message.timestamp),
+        },
+        deps.maxEventBytes,
+      ),
     }));
     const unknown = parsed.some((p) => p.result.ok && !deps.index.hasWorkspace(p.result.value.workspaceId));
     if (unknown && Date.now() - lastWorkspaceRefresh > 1000) {
@@ -56,16 +75,29 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       lastWorkspaceRefresh = Date.now();
       await deps.index.refresh();
     }
-    return parsed.map((p) => (p.result.ok && !deps.index.hasWorkspace(p.result.value.workspaceId)
-      ? { message: p.message, result: { ok: false, reason: 'unknown_workspace', detail: 'no workspace has this id' } }
-      : p));
+    return parsed.map((p) =>
+      p.result.ok && !deps.index.hasWorkspace(p.result.value.workspaceId)
+        ? { message: p.message, result: { ok: false, reason: 'unknown_workspace', detail: 'no workspace has this id' } }
+        : p,
+    );
   }
 
-  async function applyChunk(partition: { topic: string; partition: number }, chunk: readonly Parsed[]): Promise<bigint> {
+  async function applyChunk(
+    partition: { topic: string; partition: number },
+    chunk: readonly Parsed[],
+  ): Promise<bigint> {
     const last = chunk[chunk.length - 1];
     const next = BigInt(last?.message.offset ?? '-1') + 1n;
     const started = process.hrtime.bigint();
-    const tally = { applied: 0, duplicate: 0, replay: 0, entered: 0, capped: 0, handoffs: { pending: 0, not_synced: 0, errored: 0 }, letters: [] as DeadLetter[] };
+    const tally = {
+      applied: 0,
+      duplicate: 0,
+      replay: 0,
+      entered: 0,
+      capped: 0,
+      handoffs: { pending: 0, not_synced: 0, errored: 0 },
+      letters: [] as DeadLetter[],
+    };
     const stored = await deps.db.transaction().execute(async (tx) => {
       const from = await lockPartitionOffset(tx, deps.consumerGroup, partition.topic, partition.partition);
       const fresh = chunk.filter((p) => BigInt(p.message.offset) >= from);
@@ -73,12 +105,17 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       if (fresh.length === 0) return from > next ? from : next;
       const now = deps.now();
 
-      tally.letters = fresh.flatMap((p) => (p.result.ok ? [] : [{ message: p.message, reason: p.result.reason, detail: p.result.detail }]));
+      tally.letters = fresh.flatMap((p) =>
+        p.result.ok ? [] : [{ message: p.message, reason: p.result.reason, detail: p.result.detail }],
+      );
       // published before the commit: a crash in between re-publishes, it never loses one
       if (tally.letters.length > 0) await publishDeadLetters(deps.producer, deps.deadLetterTopic, tally.letters, now);
 
       const valid = fresh.flatMap((p) => (p.result.ok ? [p.result.value] : []));
-      const firstSeen = await markProcessed(tx, valid.map((v) => ({ workspaceId: v.workspaceId, userId: v.event.userId, messageId: v.event.messageId })));
+      const firstSeen = await markProcessed(
+        tx,
+        valid.map((v) => ({ workspaceId: v.workspaceId, userId: v.event.userId, messageId: v.event.messageId })),
+      );
       const claimed = new Set<string>();
       const applied = valid.filter((v) => {
         const key = `${v.workspaceId}|${v.event.userId}|${v.event.messageId}`;
@@ -92,7 +129,8 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       for (const v of applied) {
         const key = `${v.workspaceId}\u0000${v.event.userId}`;
         const seen = users.get(key);
-        if (!seen || v.event.timestamp < seen.seenAt) users.set(key, { workspaceId: v.workspaceId, userId: v.event.userId, seenAt: v.event.timestamp });
+        if (!seen || v.event.timestamp < seen.seenAt)
+          users.set(key, { workspaceId: v.workspaceId, userId: v.event.userId, seenAt: v.event.timestamp });
       }
       const profiles = await lockProfiles(tx, [...users.values()]);
       const journeys = await loadJourneys(tx, [...users.values()]);
@@ -108,7 +146,12 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       const entrants = await lockEntryCounts(tx, [...caps.keys()]);
       const state = batchState(profiles, journeys, caps, entrants);
       const plan = planEvents(applied, state, deps.index.lookup(), now);
-      const written = await writePlan(tx, plan, state, { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: counterShards.partition(partition.partition) });
+      const written = await writePlan(tx, plan, state, {
+        index: deps.index,
+        now,
+        retryWindowMs: deps.retryWindowMs,
+        shard: counterShards.partition(partition.partition),
+      });
       await storePartitionOffset(tx, deps.consumerGroup, partition.topic, partition.partition, next, now);
       tally.applied = applied.length;
       tally.entered = plan.outcomes.entered;
@@ -131,7 +174,10 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
   }
 
   /** A chunk whose data PostgreSQL refuses is split, and the message at fault dead-lettered. */
-  async function applyOrIsolate(partition: { topic: string; partition: number }, chunk: readonly Parsed[]): Promise<bigint> {
+  async function applyOrIsolate(
+    partition: { topic: string; partition: number },
+    chunk: readonly Parsed[],
+  ): Promise<bigint> {
     try {
       return await applyChunk(partition, chunk);
     } catch (error) {
@@ -143,8 +189,20 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       }
       const [only] = chunk;
       if (!only) throw error;
-      deps.logger.warn({ partition: partition.partition, offset: only.message.offset, sqlState: (error as { code?: string }).code }, 'message cannot be stored; dead-lettering it');
-      return applyChunk(partition, [{ message: only.message, result: { ok: false, reason: 'unprocessable', detail: `PostgreSQL refused the data (SQLSTATE ${(error as { code?: string }).code ?? '?'})` } }]);
+      deps.logger.warn(
+        { partition: partition.partition, offset: only.message.offset, sqlState: (error as { code?: string }).code },
+        'message cannot be stored; dead-lettering it',
+      );
+      return applyChunk(partition, [
+        {
+          message: only.message,
+          result: {
+            ok: false,
+            reason: 'unprocessable',
+            detail: `PostgreSQL refused the data (SQLSTATE ${(error as { code?: string }).code ?? '?'})`,
+          },
+        },
+      ]);
     }
   }
 
@@ -154,7 +212,10 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
     for (let start = 0; start < parsed.length; start += deps.maxMessagesPerTransaction) {
       if (!batch.isActive()) break;
       next = await applyOrIsolate(batch, parsed.slice(start, start + deps.maxMessagesPerTransaction));
-      deps.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - next)));
+      deps.metrics.lag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(BigInt(batch.highWatermark) - next)),
+      );
       await batch.heartbeat();
     }
     return next?.toString();

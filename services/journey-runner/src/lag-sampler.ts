@@ -17,14 +17,21 @@ export interface LagSamplerDeps {
 export function createLagSampler(deps: LagSamplerDeps) {
   let shown = new Set<number>();
   return async (assigned: readonly number[]): Promise<void> => {
-    const [ends, stored] = await Promise.all([deps.admin.topicOffsets(deps.topic), storedOffsets(deps.db, deps.consumerGroup, deps.topic)]);
+    const [ends, stored] = await Promise.all([
+      deps.admin.topicOffsets(deps.topic),
+      storedOffsets(deps.db, deps.consumerGroup, deps.topic),
+    ]);
     const mine = new Set(assigned);
     for (const { partition, high, low } of ends) {
       if (!mine.has(partition)) continue;
       const next = stored.get(partition) ?? BigInt(low);
-      deps.metrics.lag.set({ topic: deps.topic, partition: String(partition) }, Math.max(0, Number(BigInt(high) - next)));
+      deps.metrics.lag.set(
+        { topic: deps.topic, partition: String(partition) },
+        Math.max(0, Number(BigInt(high) - next)),
+      );
     }
-    for (const partition of shown) if (!mine.has(partition)) deps.metrics.lag.remove({ topic: deps.topic, partition: String(partition) });
+    for (const partition of shown)
+      if (!mine.has(partition)) deps.metrics.lag.remove({ topic: deps.topic, partition: String(partition) });
     shown = mine;
   };
 }

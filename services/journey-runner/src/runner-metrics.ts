@@ -5,16 +5,44 @@ import { metricFactory, zeroSeries, type Registry } from '@canvas/runtime';
 export function runnerMetrics(registry: Registry) {
   const m = metricFactory(registry);
   const metrics = {
-    events: m.counter('canvas_runner_events_total', 'Input messages by outcome: applied, duplicate, dead_lettered, replay_skipped', ['outcome']),
-    deadLetters: m.counter('canvas_runner_dead_letters_total', 'Messages sent to the dead-letter topic, by reason', ['reason']),
-    batchDuration: m.histogram('canvas_runner_batch_duration_seconds', 'Time to apply one transaction of messages', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
-    batchSize: m.histogram('canvas_runner_batch_messages', 'Messages per transaction', [1, 10, 50, 100, 250, 500, 1000, 2000]),
-    lag: m.gauge('canvas_runner_consumer_lag', 'Messages behind the end of each assigned partition', ['topic', 'partition']),
-    groupMember: m.gauge('canvas_runner_group_member', '1 while this runner holds a place in the consumer group, 0 while joining or rebalancing'),
-    assignedPartitions: m.gauge('canvas_runner_assigned_partitions', 'Partitions of the events topic assigned to this runner'),
+    events: m.counter(
+      'canvas_runner_events_total',
+      'Input messages by outcome: applied, duplicate, dead_lettered, replay_skipped',
+      ['outcome'],
+    ),
+    deadLetters: m.counter('canvas_runner_dead_letters_total', 'Messages sent to the dead-letter topic, by reason', [
+      'reason',
+    ]),
+    batchDuration: m.histogram(
+      'canvas_runner_batch_duration_seconds',
+      'Time to apply one transaction of messages',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ),
+    batchSize: m.histogram(
+      'canvas_runner_batch_messages',
+      'Messages per transaction',
+      [1, 10, 50, 100, 250, 500, 1000, 2000],
+    ),
+    lag: m.gauge('canvas_runner_consumer_lag', 'Messages behind the end of each assigned partition', [
+      'topic',
+      'partition',
+    ]),
+    groupMember: m.gauge(
+      'canvas_runner_group_member',
+      '1 while this runner holds a place in the consumer group, 0 while joining or rebalancing',
+    ),
+    assignedPartitions: m.gauge(
+      'canvas_runner_assigned_partitions',
+      'Partitions of the events topic assigned to this runner',
+    ),
     entered: m.counter('canvas_runner_journeys_entered_total', 'Users who entered a canvas'),
-    capped: m.counter('canvas_runner_entries_capped_total', 'Entries refused because the canvas reached its target cap'),
-    handoffs: m.counter('canvas_runner_audience_handoffs_total', 'Users handed to the audience sync, by status', ['status']),
+    capped: m.counter(
+      'canvas_runner_entries_capped_total',
+      'Entries refused because the canvas reached its target cap',
+    ),
+    handoffs: m.counter('canvas_runner_audience_handoffs_total', 'Users handed to the audience sync, by status', [
+      'status',
+    ]),
     timersFired: m.counter('canvas_runner_timers_fired_total', 'Delays that came due and were applied'),
     timersDue: m.gauge('canvas_runner_timers_due', 'Delays due now and not yet fired (running canvases)'),
     timerOverdue: m.gauge('canvas_runner_timer_overdue_seconds', 'How late the oldest due delay is'),

@@ -1,6 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { counterShards, pingDatabase, pruneProcessedMessages, type Db } from '@canvas/db';
-import { createAdmin, createBatchConsumer, createKafka, createProducer, type Admin, type BatchConsumer, type GroupMembership, type Producer } from '@canvas/kafka';
+import {
+  createAdmin,
+  createBatchConsumer,
+  createKafka,
+  createProducer,
+  type Admin,
+  type BatchConsumer,
+  type GroupMembership,
+  type Producer,
+} from '@canvas/kafka';
 import type { Logger, ReadinessCheck, Registry } from '@canvas/runtime';
 import { CanvasIndex } from './canvas-index.js';
 import { listenForCanvasChanges } from './canvas-listener.js';
@@ -33,7 +42,11 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
   const { config, db, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = runnerMetrics(deps.registry);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger: logger.child({ component: 'kafka' }) });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    logger: logger.child({ component: 'kafka' }),
+  });
   const index = new CanvasIndex(db);
   let producer: Producer | undefined;
   let admin: Admin | undefined;
@@ -41,7 +54,9 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
   let sampleLag: ((assigned: readonly number[]) => Promise<void>) | undefined;
   const assignedPartitions = () => consumer?.membership().assignment[config.EVENTS_TOPIC] ?? [];
   const measureLag = () => {
-    void sampleLag?.(assignedPartitions()).catch((error: unknown) => logger.warn({ err: error }, 'measuring consumer lag failed'));
+    void sampleLag?.(assignedPartitions()).catch((error: unknown) =>
+      logger.warn({ err: error }, 'measuring consumer lag failed'),
+    );
   };
   const onMembershipChange = (membership: GroupMembership) => {
     const partitions = membership.assignment[config.EVENTS_TOPIC] ?? [];
@@ -62,7 +77,8 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
       refreshAgain = true;
       return;
     }
-    refreshing = index.refresh()
+    refreshing = index
+      .refresh()
       .then(() => metrics.canvases.set(index.canvasCount))
       .catch((error: unknown) => logger.error({ err: error }, 'canvas index refresh failed'))
       .finally(() => {
@@ -75,8 +91,14 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
   };
 
   const timers = createTimerLoop({
-    db, index, logger: logger.child({ component: 'timers' }), metrics, now,
-    pollIntervalMs: config.TIMER_POLL_INTERVAL, batchSize: config.TIMER_BATCH_SIZE, retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
+    db,
+    index,
+    logger: logger.child({ component: 'timers' }),
+    metrics,
+    now,
+    pollIntervalMs: config.TIMER_POLL_INTERVAL,
+    batchSize: config.TIMER_BATCH_SIZE,
+    retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
     // timer transactions get counter rows of their own, apart from every partition's
     shard: counterShards.timerLoop(randomInt(1_000_000)),
   });
@@ -100,20 +122,36 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
         await admin.ensureTopic(config.EVENTS_TOPIC, config.EVENTS_TOPIC_PARTITIONS);
         await admin.ensureTopic(config.DEAD_LETTER_TOPIC, config.EVENTS_TOPIC_PARTITIONS);
       }
-      sampleLag = createLagSampler({ db, admin, metrics, consumerGroup: config.CONSUMER_GROUP, topic: config.EVENTS_TOPIC });
+      sampleLag = createLagSampler({
+        db,
+        admin,
+        metrics,
+        consumerGroup: config.CONSUMER_GROUP,
+        topic: config.EVENTS_TOPIC,
+      });
       intervals.push(setInterval(measureLag, config.LAG_SAMPLE_INTERVAL));
       producer = await createProducer(kafka);
       listener = listenForCanvasChanges({ url: config.DATABASE_URL, logger, onChange: refresh });
       intervals.push(setInterval(refresh, config.CANVAS_REFRESH_INTERVAL));
-      intervals.push(setInterval(() => {
-        void pruneProcessedMessages(db, new Date(now().getTime() - config.DEDUP_RETENTION), 10_000)
-          .then((n) => metrics.dedupPruned.inc(n))
-          .catch((error: unknown) => logger.warn({ err: error }, 'pruning message ids failed'));
-      }, 600_000));
+      intervals.push(
+        setInterval(() => {
+          void pruneProcessedMessages(db, new Date(now().getTime() - config.DEDUP_RETENTION), 10_000)
+            .then((n) => metrics.dedupPruned.inc(n))
+            .catch((error: unknown) => logger.warn({ err: error }, 'pruning message ids failed'));
+        }, 600_000),
+      );
       const handler = createEventBatchHandler({
-        db, index, producer, logger, metrics, now,
-        consumerGroup: config.CONSUMER_GROUP, deadLetterTopic: config.DEAD_LETTER_TOPIC, maxEventBytes: config.MAX_EVENT_BYTES,
-        maxMessagesPerTransaction: config.BATCH_MAX_MESSAGES, retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
+        db,
+        index,
+        producer,
+        logger,
+        metrics,
+        now,
+        consumerGroup: config.CONSUMER_GROUP,
+        deadLetterTopic: config.DEAD_LETTER_TOPIC,
+        maxEventBytes: config.MAX_EVENT_BYTES,
+        maxMessagesPerTransaction: config.BATCH_MAX_MESSAGES,
+        retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
       });
       consumer = createBatchConsumer(kafka, {
         groupId: config.CONSUMER_GROUP,
@@ -130,12 +168,16 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
             logger.error({ err: error, willRestart }, 'consumer crashed');
             if (!willRestart) deps.onFatal?.(error);
           },
-          onCommitFailed: (error) => logger.debug({ err: error }, 'Kafka offset commit failed; the stored offset covers it'),
+          onCommitFailed: (error) =>
+            logger.debug({ err: error }, 'Kafka offset commit failed; the stored offset covers it'),
         },
       });
       await consumer.run(handler);
       timers.start();
-      logger.info({ topic: config.EVENTS_TOPIC, group: config.CONSUMER_GROUP, canvases: index.canvasCount }, 'journey runner started');
+      logger.info(
+        { topic: config.EVENTS_TOPIC, group: config.CONSUMER_GROUP, canvases: index.canvasCount },
+        'journey runner started',
+      );
     },
     async stop() {
       for (const interval of intervals) clearInterval(interval);

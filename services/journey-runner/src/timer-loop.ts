@@ -42,7 +42,12 @@ export function createTimerLoop(deps: TimerLoopDeps) {
       await deps.index.ensureVersions(journeys);
       const state = batchState(profiles, journeys, new Map(), new Map());
       const plan = planTimers(fire, state, deps.index.lookup(), now);
-      const written = await writePlan(tx, plan, state, { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: deps.shard });
+      const written = await writePlan(tx, plan, state, {
+        index: deps.index,
+        now,
+        retryWindowMs: deps.retryWindowMs,
+        shard: deps.shard,
+      });
       deps.metrics.timersFired.inc(fire.filter((t) => !t.canvasArchived).length);
       for (const [status, count] of Object.entries(written.handoffs)) deps.metrics.handoffs.inc({ status }, count);
       return claimed.length;
@@ -60,7 +65,9 @@ export function createTimerLoop(deps: TimerLoopDeps) {
           const now = deps.now();
           const stats = await dueTimerStats(deps.db, now);
           deps.metrics.timersDue.set(stats.due);
-          deps.metrics.timerOverdue.set(stats.oldestDueAt ? Math.max(0, (now.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0);
+          deps.metrics.timerOverdue.set(
+            stats.oldestDueAt ? Math.max(0, (now.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0,
+          );
         }
       } catch (error) {
         deps.logger.error({ err: error }, 'timer loop failed; retrying');
@@ -82,4 +89,3 @@ export function createTimerLoop(deps: TimerLoopDeps) {
     tick,
   };
 }
-

@@ -1,6 +1,14 @@
 import type { AudienceStatus, BatchState, Plan } from '@canvas/canvas';
 import {
-  addCounters, addEntrants, applyTimerChanges, insertAudienceEntries, saveJourneys, saveProfiles, type StoredJourney, type StoredProfile, type Tx,
+  addCounters,
+  addEntrants,
+  applyTimerChanges,
+  insertAudienceEntries,
+  saveJourneys,
+  saveProfiles,
+  type StoredJourney,
+  type StoredProfile,
+  type Tx,
 } from '@canvas/db';
 import type { CanvasIndex } from './canvas-index.js';
 import { handoffEntries } from './handoff-entries.js';
@@ -34,10 +42,13 @@ export async function writePlan(tx: Tx, plan: Plan, state: BatchState, context: 
   });
   await saveJourneys(tx, journeys, context.now);
 
-  await applyTimerChanges(tx, [...plan.timers].map(([key, timer]) => {
-    const [workspaceId, userId, canvasId] = split(key);
-    return { workspaceId, userId, canvasId, timer };
-  }));
+  await applyTimerChanges(
+    tx,
+    [...plan.timers].map(([key, timer]) => {
+      const [workspaceId, userId, canvasId] = split(key);
+      return { workspaceId, userId, canvasId, timer };
+    }),
+  );
 
   const { entries, counts } = handoffEntries(plan.handoffs, context.index, context.now, context.retryWindowMs);
   await insertAudienceEntries(tx, entries);

@@ -3,46 +3,67 @@ import { z } from 'zod';
 import type { FaultSpec } from './fault-injector.js';
 import type { SandboxState } from './state.js';
 
-const accountInput = z.object({ id: z.string().regex(/^(act_)?\d+$/).optional(), name: z.string().min(1).optional(), tosAccepted: z.boolean().optional() }).strict();
+const accountInput = z
+  .object({
+    id: z
+      .string()
+      .regex(/^(act_)?\d+$/)
+      .optional(),
+    name: z.string().min(1).optional(),
+    tosAccepted: z.boolean().optional(),
+  })
+  .strict();
 const accountPatch = z.object({ name: z.string().min(1).optional(), tosAccepted: z.boolean().optional() }).strict();
-const tokenInput = z.object({
-  token: z.string().min(8).optional(),
-  status: z.enum(['valid', 'expired', 'revoked']).optional(),
-  adAccounts: z.union([z.literal('*'), z.array(z.string())]).optional(),
-  scopes: z.array(z.string()).optional(),
-  type: z.enum(['USER', 'SYSTEM_USER']).optional(),
-}).strict();
+const tokenInput = z
+  .object({
+    token: z.string().min(8).optional(),
+    status: z.enum(['valid', 'expired', 'revoked']).optional(),
+    adAccounts: z.union([z.literal('*'), z.array(z.string())]).optional(),
+    scopes: z.array(z.string()).optional(),
+    type: z.enum(['USER', 'SYSTEM_USER']).optional(),
+  })
+  .strict();
 const tokenPatch = z.object({ status: z.enum(['valid', 'expired', 'revoked']) }).strict();
-const faultInput = z.object({
-  kind: z.enum(['error', 'http_status', 'latency', 'drop', 'html']),
-  count: z.number().int().positive().optional(),
-  probability: z.number().min(0).max(1).optional(),
-  code: z.number().int().optional(),
-  subcode: z.number().int().optional(),
-  message: z.string().optional(),
-  isTransient: z.boolean().optional(),
-  status: z.number().int().min(100).max(599).optional(),
-  latencyMs: z.number().int().min(0).max(120_000).optional(),
-  regainMinutes: z.number().min(0).optional(),
-  match: z.object({ method: z.string().optional(), pathContains: z.string().optional() }).strict().optional(),
-}).strict();
+const faultInput = z
+  .object({
+    kind: z.enum(['error', 'http_status', 'latency', 'drop', 'html']),
+    count: z.number().int().positive().optional(),
+    probability: z.number().min(0).max(1).optional(),
+    code: z.number().int().optional(),
+    subcode: z.number().int().optional(),
+    message: z.string().optional(),
+    isTransient: z.boolean().optional(),
+    status: z.number().int().min(100).max(599).optional(),
+    latencyMs: z.number().int().min(0).max(120_000).optional(),
+    regainMinutes: z.number().min(0).optional(),
+    match: z.object({ method: z.string().optional(), pathContains: z.string().optional() }).strict().optional(),
+  })
+  .strict();
 const clockInput = z.object({ timeScale: z.number().positive().max(1_000_000) }).strict();
-const settingsInput = z.object({
-  minVersion: z.string().regex(/^v\d+\.\d+$/).optional(),
-  minRemovalSize: z.number().int().min(0).optional(),
-  minDeliverySize: z.number().int().min(0).optional(),
-  quotaBase: z.number().int().positive().optional(),
-  quotaPerAudience: z.number().int().min(0).optional(),
-  quotaCap: z.number().int().positive().optional(),
-  maxAudiencesPerAccount: z.number().int().positive().optional(),
-}).strict();
+const settingsInput = z
+  .object({
+    minVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/)
+      .optional(),
+    minRemovalSize: z.number().int().min(0).optional(),
+    minDeliverySize: z.number().int().min(0).optional(),
+    quotaBase: z.number().int().positive().optional(),
+    quotaPerAudience: z.number().int().min(0).optional(),
+    quotaCap: z.number().int().positive().optional(),
+    maxAudiencesPerAccount: z.number().int().positive().optional(),
+  })
+  .strict();
 
 /** The sandbox's own control surface under /_sandbox; only registered when enabled. */
 export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): void {
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
     const result = schema.safeParse(body ?? {});
     if (!result.success) {
-      throw Object.assign(new Error(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')), { statusCode: 400 });
+      throw Object.assign(
+        new Error(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')),
+        { statusCode: 400 },
+      );
     }
     return result.data;
   };
@@ -57,20 +78,31 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     return { ok: true };
   });
 
-  app.post('/_sandbox/ad-accounts', async (request, reply) => reply.code(201).send(state.createAccount(parse(accountInput, request.body))));
+  app.post('/_sandbox/ad-accounts', async (request, reply) =>
+    reply.code(201).send(state.createAccount(parse(accountInput, request.body))),
+  );
   app.get('/_sandbox/ad-accounts', async () => ({ data: [...state.accounts.values()] }));
   app.patch<{ Params: { id: string } }>('/_sandbox/ad-accounts/:id', async (request) => {
     const account = state.accounts.get(request.params.id.replace(/^act_/, ''));
     if (!account) throw Object.assign(new Error('no such ad account'), { statusCode: 404 });
-    Object.assign(account, Object.fromEntries(Object.entries(parse(accountPatch, request.body)).filter(([, v]) => v !== undefined)));
+    Object.assign(
+      account,
+      Object.fromEntries(Object.entries(parse(accountPatch, request.body)).filter(([, v]) => v !== undefined)),
+    );
     return account;
   });
   app.get<{ Params: { id: string } }>('/_sandbox/ad-accounts/:id/usage', async (request) => {
     const id = request.params.id.replace(/^act_/, '');
-    return { ...state.quota.snapshot(id, state.quotaFor(id)), audiences: state.activeAudienceCount(id), timeScale: state.clock.timeScale };
+    return {
+      ...state.quota.snapshot(id, state.quotaFor(id)),
+      audiences: state.activeAudienceCount(id),
+      timeScale: state.clock.timeScale,
+    };
   });
 
-  app.post('/_sandbox/tokens', async (request, reply) => reply.code(201).send(state.createToken(parse(tokenInput, request.body))));
+  app.post('/_sandbox/tokens', async (request, reply) =>
+    reply.code(201).send(state.createToken(parse(tokenInput, request.body))),
+  );
   app.patch<{ Params: { token: string } }>('/_sandbox/tokens/:token', async (request) => {
     const token = state.tokens.get(request.params.token);
     if (!token) throw Object.assign(new Error('no such token'), { statusCode: 404 });
@@ -78,21 +110,28 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     return { token: token.token, status: token.status };
   });
 
-  app.post('/_sandbox/faults', async (request, reply) => reply.code(201).send(state.faults.add(parse<FaultSpec>(faultInput, request.body))));
+  app.post('/_sandbox/faults', async (request, reply) =>
+    reply.code(201).send(state.faults.add(parse<FaultSpec>(faultInput, request.body))),
+  );
   app.get('/_sandbox/faults', async () => ({ data: state.faults.list() }));
   app.delete('/_sandbox/faults', async () => {
     state.faults.clear();
     return { ok: true };
   });
 
-  app.get('/_sandbox/clock', async () => ({ now: new Date(state.clock.now()).toISOString(), timeScale: state.clock.timeScale }));
+  app.get('/_sandbox/clock', async () => ({
+    now: new Date(state.clock.now()).toISOString(),
+    timeScale: state.clock.timeScale,
+  }));
   app.put('/_sandbox/clock', async (request) => {
     state.clock.setTimeScale(parse(clockInput, request.body).timeScale);
     return { now: new Date(state.clock.now()).toISOString(), timeScale: state.clock.timeScale };
   });
   app.get('/_sandbox/config', async () => state.settings);
   app.put('/_sandbox/config', async (request) => {
-    const changes = Object.fromEntries(Object.entries(parse(settingsInput, request.body)).filter(([, v]) => v !== undefined));
+    const changes = Object.fromEntries(
+      Object.entries(parse(settingsInput, request.body)).filter(([, v]) => v !== undefined),
+    );
     state.settings = { ...state.settings, ...changes };
     return state.settings;
   });
@@ -100,29 +139,51 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
   app.get<{ Querystring: { accountId?: string } }>('/_sandbox/audiences', async (request) => ({
     data: [...state.audiences.values()]
       .filter((a) => !request.query.accountId || a.accountId === request.query.accountId.replace(/^act_/, ''))
-      .map((a) => ({ id: a.id, accountId: a.accountId, name: a.name, memberCount: a.members.size, deleted: a.deleted })),
+      .map((a) => ({
+        id: a.id,
+        accountId: a.accountId,
+        name: a.name,
+        memberCount: a.members.size,
+        deleted: a.deleted,
+      })),
   }));
   app.get<{ Params: { id: string } }>('/_sandbox/audiences/:id', async (request) => {
     const a = audienceOr404(request.params.id);
     return {
-      id: a.id, accountId: a.accountId, name: a.name, description: a.description, memberCount: a.members.size, deleted: a.deleted,
-      createdAt: new Date(a.createdAt).toISOString(), updatedAt: new Date(a.updatedAt).toISOString(),
+      id: a.id,
+      accountId: a.accountId,
+      name: a.name,
+      description: a.description,
+      memberCount: a.members.size,
+      deleted: a.deleted,
+      createdAt: new Date(a.createdAt).toISOString(),
+      updatedAt: new Date(a.updatedAt).toISOString(),
     };
   });
-  app.get<{ Params: { id: string }; Querystring: { limit?: string; offset?: string } }>('/_sandbox/audiences/:id/members', async (request) => {
-    const a = audienceOr404(request.params.id);
-    const limit = Math.min(100_000, Math.max(1, Number(request.query.limit ?? 1000) || 1000));
-    const offset = Math.max(0, Number(request.query.offset ?? 0) || 0);
-    return { total: a.members.size, members: [...a.members.values()].slice(offset, offset + limit) };
-  });
-  app.get<{ Querystring: { accountId?: string; audienceId?: string; since?: string } }>('/_sandbox/requests', async (request) => {
-    const since = request.query.since ? Date.parse(request.query.since) : 0;
-    const accountId = request.query.accountId?.replace(/^act_/, '');
-    return {
-      data: state.requests.filter((r) => r.at >= since
-        && (!accountId || r.accountId === accountId)
-        && (!request.query.audienceId || r.audienceId === request.query.audienceId))
-        .map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
-    };
-  });
+  app.get<{ Params: { id: string }; Querystring: { limit?: string; offset?: string } }>(
+    '/_sandbox/audiences/:id/members',
+    async (request) => {
+      const a = audienceOr404(request.params.id);
+      const limit = Math.min(100_000, Math.max(1, Number(request.query.limit ?? 1000) || 1000));
+      const offset = Math.max(0, Number(request.query.offset ?? 0) || 0);
+      return { total: a.members.size, members: [...a.members.values()].slice(offset, offset + limit) };
+    },
+  );
+  app.get<{ Querystring: { accountId?: string; audienceId?: string; since?: string } }>(
+    '/_sandbox/requests',
+    async (request) => {
+      const since = request.query.since ? Date.parse(request.query.since) : 0;
+      const accountId = request.query.accountId?.replace(/^act_/, '');
+      return {
+        data: state.requests
+          .filter(
+            (r) =>
+              r.at >= since &&
+              (!accountId || r.accountId === accountId) &&
+              (!request.query.audienceId || r.audienceId === request.query.audienceId),
+          )
+          .map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+      };
+    },
+  );
 }

@@ -27,7 +27,16 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
     // malformed bodies get Meta's envelope, as Graph would answer them
-    void reply.code(status).send({ error: { message: error.message, type: 'OAuthException', code: status === 400 ? 100 : 1, fbtrace_id: 'Asandbox' } });
+    void reply
+      .code(status)
+      .send({
+        error: {
+          message: error.message,
+          type: 'OAuthException',
+          code: status === 400 ? 100 : 1,
+          fbtrace_id: 'Asandbox',
+        },
+      });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   if (options.admin) registerAdminRoutes(app, state);
@@ -43,7 +52,9 @@ export interface RunningSandbox {
 }
 
 /** Builds and listens; port 0 picks a free port. */
-export async function startSandbox(options: SandboxOptions & { host?: string; port?: number } = {}): Promise<RunningSandbox> {
+export async function startSandbox(
+  options: SandboxOptions & { host?: string; port?: number } = {},
+): Promise<RunningSandbox> {
   const { app, state } = buildSandbox(options);
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   return { url: address, state, app, close: () => app.close() };

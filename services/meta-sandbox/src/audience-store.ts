@@ -37,10 +37,13 @@ export function checkRows(schema: readonly string[], data: readonly (readonly st
     schema.forEach((key, i) => {
       const value = String(row[i] ?? '');
       record[key] = value;
-      if (value !== '' && isMatchKey(key) && isHashedKey(key) && !isSha256Hex(value)) bad = `${key} is not a lowercase SHA-256 hex digest`;
+      if (value !== '' && isMatchKey(key) && isHashedKey(key) && !isSha256Hex(value))
+        bad = `${key} is not a lowercase SHA-256 hex digest`;
       if (value !== '' && key === 'MADID' && value !== value.toLowerCase()) bad = 'MADID must be lowercase';
     });
-    const hasIdentifier = schema.some((key, i) => (identifierKeys as readonly string[]).includes(key) && String(row[i] ?? '') !== '');
+    const hasIdentifier = schema.some(
+      (key, i) => (identifierKeys as readonly string[]).includes(key) && String(row[i] ?? '') !== '',
+    );
     if (!bad && !hasIdentifier) bad = 'no identifier value';
     if (bad) {
       invalid += 1;
@@ -63,7 +66,10 @@ export function addMembers(audience: SandboxAudience, rows: readonly Record<stri
     const ids = identifiersOf(row);
     const existing = ids.map((id) => audience.index.get(id)).find((m) => m !== undefined);
     const memberId = existing ?? nextMemberId++;
-    const merged = { ...(audience.members.get(memberId) ?? {}), ...Object.fromEntries(Object.entries(row).filter(([, v]) => v !== '')) };
+    const merged = {
+      ...(audience.members.get(memberId) ?? {}),
+      ...Object.fromEntries(Object.entries(row).filter(([, v]) => v !== '')),
+    };
     if (!audience.members.has(memberId)) audience.addedAt.set(memberId, Date.now());
     audience.members.set(memberId, merged);
     for (const id of identifiersOf(merged)) audience.index.set(id, memberId);

@@ -7,7 +7,10 @@ export class ScaledClock {
   private logicalAnchor: number;
   private scale: number;
 
-  constructor(timeScale = 1, private readonly realNow: () => number = Date.now) {
+  constructor(
+    timeScale = 1,
+    private readonly realNow: () => number = Date.now,
+  ) {
     this.scale = timeScale;
     this.realAnchor = realNow();
     this.logicalAnchor = this.realAnchor;

@@ -43,44 +43,60 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       return { ...errors.quotaExhausted(), headers: state.quota.headers(accountId, quota, true) };
     }
     const answer = work();
-    return { ...answer, headers: { ...answer.headers, ...state.quota.headers(accountId, state.quotaFor(accountId), false) } };
+    return {
+      ...answer,
+      headers: { ...answer.headers, ...state.quota.headers(accountId, state.quotaFor(accountId), false) },
+    };
   };
 
   const audienceView = (audience: SandboxAudience, fields: Set<string>) => {
     const count = audience.members.size;
-    return pick({
-      id: audience.id,
-      account_id: audience.accountId,
-      name: audience.name,
-      description: audience.description,
-      subtype: audience.subtype,
-      customer_file_source: audience.customerFileSource,
-      retention_days: audience.retentionDays ?? 0,
-      approximate_count_lower_bound: count,
-      approximate_count_upper_bound: count,
-      delivery_status: count < state.settings.minDeliverySize
-        ? { code: 300, description: 'This audience is too small to use.' }
-        : { code: 200, description: 'This audience is ready for use.' },
-      operation_status: { code: 200, description: 'Normal' },
-      time_created: Math.floor(audience.createdAt / 1000),
-      time_updated: Math.floor(audience.updatedAt / 1000),
-    }, fields);
+    return pick(
+      {
+        id: audience.id,
+        account_id: audience.accountId,
+        name: audience.name,
+        description: audience.description,
+        subtype: audience.subtype,
+        customer_file_source: audience.customerFileSource,
+        retention_days: audience.retentionDays ?? 0,
+        approximate_count_lower_bound: count,
+        approximate_count_upper_bound: count,
+        delivery_status:
+          count < state.settings.minDeliverySize
+            ? { code: 300, description: 'This audience is too small to use.' }
+            : { code: 200, description: 'This audience is ready for use.' },
+        operation_status: { code: 200, description: 'Normal' },
+        time_created: Math.floor(audience.createdAt / 1000),
+        time_updated: Math.floor(audience.updatedAt / 1000),
+      },
+      fields,
+    );
   };
 
-  const accountRoutes = (method: string, accountId: string, edge: string | undefined, params: Params, token: SandboxToken): Answer => {
+  const accountRoutes = (
+    method: string,
+    accountId: string,
+    edge: string | undefined,
+    params: Params,
+    token: SandboxToken,
+  ): Answer => {
     const account = state.accounts.get(accountId);
     if (!account || !state.canUse(token, accountId)) return errors.objectMissing(`act_${accountId}`, method);
     if (edge === undefined && method === 'GET') {
       const fields = fieldsOf(params);
       return {
         status: 200,
-        body: pick({
-          id: `act_${account.id}`,
-          account_id: account.id,
-          name: account.name,
-          account_status: 1,
-          tos_accepted: account.tosAccepted ? { custom_audience_tos: 1 } : {},
-        }, fields),
+        body: pick(
+          {
+            id: `act_${account.id}`,
+            account_id: account.id,
+            name: account.name,
+            account_status: 1,
+            tos_accepted: account.tosAccepted ? { custom_audience_tos: 1 } : {},
+          },
+          fields,
+        ),
       };
     }
     if (edge !== 'customaudiences') return errors.unknownPath();
@@ -89,7 +105,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         const fields = fieldsOf(params);
         const all = [...state.audiences.values()].filter((a) => a.accountId === accountId && !a.deleted);
         const limit = Math.min(500, Math.max(1, Number(params.limit ?? 25) || 25));
-        const start = typeof params.after === 'string' ? Number(Buffer.from(params.after, 'base64url').toString()) || 0 : 0;
+        const start =
+          typeof params.after === 'string' ? Number(Buffer.from(params.after, 'base64url').toString()) || 0 : 0;
         const page = all.slice(start, start + limit);
         const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64url') : undefined;
         return {
@@ -97,7 +114,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
           body: {
             data: page.map((a) => audienceView(a, fields)),
             paging: {
-              cursors: { before: Buffer.from(String(start)).toString('base64url'), after: next ?? Buffer.from(String(start + page.length)).toString('base64url') },
+              cursors: {
+                before: Buffer.from(String(start)).toString('base64url'),
+                after: next ?? Buffer.from(String(start + page.length)).toString('base64url'),
+              },
               ...(next ? { next: `/act_${accountId}/customaudiences?after=${next}&limit=${limit}` } : {}),
             },
           },
@@ -105,8 +125,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       }
       if (method !== 'POST') return errors.unknownPath();
       if (!account.tosAccepted) return errors.tosNotAccepted();
-      if (typeof params.name !== 'string' || params.name.trim() === '') return errors.invalidParameter('The parameter name is required');
-      if (params.subtype !== undefined && params.subtype !== 'CUSTOM') return errors.invalidParameter('Only subtype CUSTOM is supported by this sandbox');
+      if (typeof params.name !== 'string' || params.name.trim() === '')
+        return errors.invalidParameter('The parameter name is required');
+      if (params.subtype !== undefined && params.subtype !== 'CUSTOM')
+        return errors.invalidParameter('Only subtype CUSTOM is supported by this sandbox');
       if (state.activeAudienceCount(accountId) >= state.settings.maxAudiencesPerAccount) return errors.audienceLimit();
       const id = state.newAudienceId();
       const now = state.clock.now();
@@ -116,7 +138,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         name: params.name,
         description: typeof params.description === 'string' ? params.description : '',
         subtype: 'CUSTOM',
-        customerFileSource: typeof params.customer_file_source === 'string' ? params.customer_file_source : 'USER_PROVIDED_ONLY',
+        customerFileSource:
+          typeof params.customer_file_source === 'string' ? params.customer_file_source : 'USER_PROVIDED_ONLY',
         retentionDays: params.retention_days === undefined ? null : Number(params.retention_days),
         createdAt: now,
         updatedAt: now,
@@ -130,9 +153,17 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
     });
   };
 
-  const audienceRoutes = (method: string, audienceId: string, edge: string | undefined, params: Params, token: SandboxToken, request: FastifyRequest): Answer => {
+  const audienceRoutes = (
+    method: string,
+    audienceId: string,
+    edge: string | undefined,
+    params: Params,
+    token: SandboxToken,
+    request: FastifyRequest,
+  ): Answer => {
     const audience = state.audiences.get(audienceId);
-    if (!audience || audience.deleted || !state.canUse(token, audience.accountId)) return errors.objectMissing(audienceId, method);
+    if (!audience || audience.deleted || !state.canUse(token, audience.accountId))
+      return errors.objectMissing(audienceId, method);
     const account = state.accounts.get(audience.accountId);
     return metered(audience.accountId, () => {
       if (edge === undefined) {
@@ -155,7 +186,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       const parsed = parseUsersRequest(params, state.settings.maxRowsPerRequest);
       const action = method === 'DELETE' ? 'remove' : 'add';
       if (isFailure(parsed)) return parsed;
-      if (action === 'remove' && audience.members.size < state.settings.minRemovalSize) return errors.audienceTooSmall();
+      if (action === 'remove' && audience.members.size < state.settings.minRemovalSize)
+        return errors.audienceTooSmall();
       const checked = checkRows(parsed.schema, parsed.data);
       if (action === 'add') addMembers(audience, checked.valid);
       else removeMembers(audience, checked.valid);
@@ -164,7 +196,12 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       const sessionKey = `${audienceId}:${sessionId}`;
       const received = (audience.sessions.get(sessionKey) ?? 0) + parsed.data.length;
       audience.sessions.set(sessionKey, received);
-      (request as FastifyRequest & { sandboxLog?: object }).sandboxLog = { action, rows: parsed.data.length, schema: parsed.schema, numInvalid: checked.invalid };
+      (request as FastifyRequest & { sandboxLog?: object }).sandboxLog = {
+        action,
+        rows: parsed.data.length,
+        schema: parsed.schema,
+        numInvalid: checked.invalid,
+      };
       return {
         status: 200,
         body: {
@@ -205,16 +242,28 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
           scopes: token.scopes,
           granular_scopes: token.scopes.map((scope) => ({ scope })),
           user_id: token.userId,
-          ...(token.status === 'valid' ? {} : { error: { code: 190, message: token.status === 'expired' ? 'Session has expired' : 'The user has not authorized application' } }),
+          ...(token.status === 'valid'
+            ? {}
+            : {
+                error: {
+                  code: 190,
+                  message:
+                    token.status === 'expired' ? 'Session has expired' : 'The user has not authorized application',
+                },
+              }),
         },
       },
     };
   };
 
-  const handle = async (request: FastifyRequest<{ Params: { version: string; node: string; edge?: string } }>, reply: FastifyReply) => {
+  const handle = async (
+    request: FastifyRequest<{ Params: { version: string; node: string; edge?: string } }>,
+    reply: FastifyReply,
+  ) => {
     const { version, node, edge } = request.params;
     const params: Params = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
-    const method = request.method === 'POST' && typeof params.method === 'string' ? params.method.toUpperCase() : request.method;
+    const method =
+      request.method === 'POST' && typeof params.method === 'string' ? params.method.toUpperCase() : request.method;
     const accountId = node.startsWith('act_') ? node.slice(4) : state.audiences.get(node)?.accountId;
 
     const { latencyMs, failure } = state.faults.take(method, request.url);
@@ -227,10 +276,19 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
     }
     if (failure?.kind === 'html') {
       state.log({ method, path: request.url, accountId, status: failure.status ?? 502 });
-      return reply.code(failure.status ?? 502).type('text/html').send('<!DOCTYPE html><html><body><h1>Sorry, something went wrong.</h1><p>We\'re working on it.</p></body></html>');
+      return reply
+        .code(failure.status ?? 502)
+        .type('text/html')
+        .send(
+          "<!DOCTYPE html><html><body><h1>Sorry, something went wrong.</h1><p>We're working on it.</p></body></html>",
+        );
     }
     if (failure?.kind === 'http_status') {
-      answer = graphError(failure.code ?? 2, failure.message ?? 'Service temporarily unavailable', { status: failure.status ?? 503, isTransient: true, type: 'OAuthException' });
+      answer = graphError(failure.code ?? 2, failure.message ?? 'Service temporarily unavailable', {
+        status: failure.status ?? 503,
+        isTransient: true,
+        type: 'OAuthException',
+      });
     } else if (failure?.kind === 'error') {
       answer = graphError(failure.code ?? 1, failure.message ?? `(#${failure.code ?? 1}) Injected error`, {
         ...(failure.subcode === undefined ? {} : { subcode: failure.subcode }),
@@ -239,7 +297,17 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       });
       if (throttleCodes.has(failure.code ?? 0) && accountId) {
         answer.headers = {
-          'x-business-use-case-usage': JSON.stringify({ [accountId]: [{ type: 'custom_audience', call_count: 100, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: failure.regainMinutes ?? 0 }] }),
+          'x-business-use-case-usage': JSON.stringify({
+            [accountId]: [
+              {
+                type: 'custom_audience',
+                call_count: 100,
+                total_cputime: 0,
+                total_time: 0,
+                estimated_time_to_regain_access: failure.regainMinutes ?? 0,
+              },
+            ],
+          }),
         };
       }
     } else {
@@ -256,8 +324,13 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         else answer = errors.unknownPath();
       }
     }
-    const extra = (request as FastifyRequest & { sandboxLog?: { action: 'add' | 'remove'; rows: number; schema: string[]; numInvalid: number } }).sandboxLog;
-    const errorBody = answer.status === 200 ? undefined : (answer.body as { error?: { code?: number; error_subcode?: number } }).error;
+    const extra = (
+      request as FastifyRequest & {
+        sandboxLog?: { action: 'add' | 'remove'; rows: number; schema: string[]; numInvalid: number };
+      }
+    ).sandboxLog;
+    const errorBody =
+      answer.status === 200 ? undefined : (answer.body as { error?: { code?: number; error_subcode?: number } }).error;
     state.log({
       method,
       path: request.url.split('?')[0] ?? request.url,
@@ -268,7 +341,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       ...(extra ?? {}),
       ...(errorBody ? { metaCode: errorBody.code, metaSubcode: errorBody.error_subcode } : {}),
     });
-    return reply.code(answer.status).headers(answer.headers ?? {}).send(answer.body);
+    return reply
+      .code(answer.status)
+      .headers(answer.headers ?? {})
+      .send(answer.body);
   };
 
   for (const url of ['/:version/:node', '/:version/:node/:edge']) {

@@ -4,7 +4,11 @@ import { sandboxConfigSchema } from './config.js';
 import { persistState } from './state-file.js';
 
 const config = loadConfig(sandboxConfigSchema, process.env);
-const logger = createLogger({ name: 'meta-sandbox', level: config.LOG_LEVEL, pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY) });
+const logger = createLogger({
+  name: 'meta-sandbox',
+  level: config.LOG_LEVEL,
+  pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY),
+});
 logProcessWarnings(logger);
 
 const sandbox = await startSandbox({
@@ -16,12 +20,22 @@ const sandbox = await startSandbox({
   settings: { minRemovalSize: config.SANDBOX_MIN_REMOVAL_SIZE, quotaBase: config.SANDBOX_QUOTA_BASE },
 });
 const stateFile = config.SANDBOX_STATE_FILE ? await persistState(sandbox.state, config.SANDBOX_STATE_FILE) : undefined;
-if (stateFile?.restored) logger.info({ file: config.SANDBOX_STATE_FILE, audiences: sandbox.state.audiences.size }, 'sandbox state restored');
+if (stateFile?.restored)
+  logger.info({ file: config.SANDBOX_STATE_FILE, audiences: sandbox.state.audiences.size }, 'sandbox state restored');
 for (const pair of config.SANDBOX_SEED_ACCOUNTS.split(',').filter(Boolean)) {
   const [accountId, token] = pair.split(':');
   if (!accountId || !token || sandbox.state.tokens.has(token)) continue;
   sandbox.state.createAccount({ id: accountId, name: `Demo account ${accountId}` });
   sandbox.state.createToken({ token, adAccounts: [accountId.replace(/^act_/, '')] });
 }
-logger.info({ url: sandbox.url, admin: config.SANDBOX_ADMIN, timeScale: config.SANDBOX_TIME_SCALE }, 'Graph API sandbox listening');
-handleShutdown({ logger, closers: [{ name: 'http', close: sandbox.close }, ...(stateFile ? [{ name: 'state-file', close: stateFile.close }] : [])] });
+logger.info(
+  { url: sandbox.url, admin: config.SANDBOX_ADMIN, timeScale: config.SANDBOX_TIME_SCALE },
+  'Graph API sandbox listening',
+);
+handleShutdown({
+  logger,
+  closers: [
+    { name: 'http', close: sandbox.close },
+    ...(stateFile ? [{ name: 'state-file', close: stateFile.close }] : []),
+  ],
+});

@@ -59,7 +59,15 @@ export class QuotaMeter {
     const percent = exhausted ? 100 : usage.percent;
     return {
       'x-business-use-case-usage': JSON.stringify({
-        [accountId]: [{ type: 'custom_audience', call_count: percent, total_cputime: 0, total_time: 0, estimated_time_to_regain_access: regain }],
+        [accountId]: [
+          {
+            type: 'custom_audience',
+            call_count: percent,
+            total_cputime: 0,
+            total_time: 0,
+            estimated_time_to_regain_access: regain,
+          },
+        ],
       }),
       'x-ad-account-usage': JSON.stringify({
         acc_id_util_pct: percent,

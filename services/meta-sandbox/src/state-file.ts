@@ -22,7 +22,11 @@ function snapshot(state: SandboxState): StoredState {
     accounts: [...state.accounts.values()],
     tokens: [...state.tokens.values()],
     audiences: [...state.audiences.values()].map((a) => ({
-      ...a, members: [...a.members], index: [...a.index], addedAt: [...a.addedAt], sessions: [...a.sessions],
+      ...a,
+      members: [...a.members],
+      index: [...a.index],
+      addedAt: [...a.addedAt],
+      sessions: [...a.sessions],
     })),
   };
 }
@@ -31,7 +35,13 @@ function restore(state: SandboxState, stored: StoredState): void {
   for (const account of stored.accounts) state.accounts.set(account.id, account);
   for (const token of stored.tokens) state.tokens.set(token.token, token);
   for (const a of stored.audiences) {
-    state.audiences.set(a.id, { ...a, members: new Map(a.members), index: new Map(a.index), addedAt: new Map(a.addedAt), sessions: new Map(a.sessions) });
+    state.audiences.set(a.id, {
+      ...a,
+      members: new Map(a.members),
+      index: new Map(a.index),
+      addedAt: new Map(a.addedAt),
+      sessions: new Map(a.sessions),
+    });
   }
 }
 
@@ -39,7 +49,11 @@ function restore(state: SandboxState, stored: StoredState): void {
  * Keeps the emulator's accounts, tokens and audiences in a JSON file, so a restarted sandbox
  * still knows the audiences that launched canvases point at (development only).
  */
-export async function persistState(state: SandboxState, path: string, intervalMs = 1000): Promise<{ restored: boolean; close: () => Promise<void> }> {
+export async function persistState(
+  state: SandboxState,
+  path: string,
+  intervalMs = 1000,
+): Promise<{ restored: boolean; close: () => Promise<void> }> {
   let restored = false;
   try {
     restore(state, JSON.parse(await readFile(path, 'utf8')) as StoredState);

@@ -67,18 +67,31 @@ export class SandboxState {
     this.faults = new FaultInjector(options.seed ?? 42);
   }
 
-  createAccount(input: { id?: string | undefined; name?: string | undefined; tosAccepted?: boolean | undefined }): SandboxAccount {
+  createAccount(input: {
+    id?: string | undefined;
+    name?: string | undefined;
+    tosAccepted?: boolean | undefined;
+  }): SandboxAccount {
     const id = (input.id ?? numericId(15)).replace(/^act_/, '');
     const account = { id, name: input.name ?? `Sandbox account ${id}`, tosAccepted: input.tosAccepted ?? true };
     this.accounts.set(id, account);
     return account;
   }
 
-  createToken(input: { token?: string | undefined; status?: TokenStatus | undefined; adAccounts?: string[] | '*' | undefined; scopes?: string[] | undefined; type?: 'USER' | 'SYSTEM_USER' | undefined }): SandboxToken {
+  createToken(input: {
+    token?: string | undefined;
+    status?: TokenStatus | undefined;
+    adAccounts?: string[] | '*' | undefined;
+    scopes?: string[] | undefined;
+    type?: 'USER' | 'SYSTEM_USER' | undefined;
+  }): SandboxToken {
     const token: SandboxToken = {
       token: input.token ?? `EAAB${randomBytes(24).toString('base64url')}`,
       status: input.status ?? 'valid',
-      adAccounts: input.adAccounts === '*' || input.adAccounts === undefined ? '*' : input.adAccounts.map((a) => a.replace(/^act_/, '')),
+      adAccounts:
+        input.adAccounts === '*' || input.adAccounts === undefined
+          ? '*'
+          : input.adAccounts.map((a) => a.replace(/^act_/, '')),
       scopes: input.scopes ?? ['ads_management', 'ads_read'],
       userId: numericId(15),
       type: input.type ?? 'SYSTEM_USER',
@@ -94,7 +107,8 @@ export class SandboxState {
 
   activeAudienceCount(accountId: string): number {
     let count = 0;
-    for (const audience of this.audiences.values()) if (audience.accountId === accountId && !audience.deleted) count += 1;
+    for (const audience of this.audiences.values())
+      if (audience.accountId === accountId && !audience.deleted) count += 1;
     return count;
   }
 
@@ -110,7 +124,8 @@ export class SandboxState {
 
   log(entry: Omit<LoggedRequest, 'at'>): void {
     this.requests.push({ at: Date.now(), ...entry });
-    if (this.requests.length > this.settings.requestLogSize) this.requests.splice(0, this.requests.length - this.settings.requestLogSize);
+    if (this.requests.length > this.settings.requestLogSize)
+      this.requests.splice(0, this.requests.length - this.settings.requestLogSize);
   }
 
   /** Forgets everything and restores the settings the sandbox started with. */

@@ -25,14 +25,20 @@ export function parseUsersRequest(params: Record<string, unknown>, maxRows: numb
   if (!Array.isArray(schema) || schema.length === 0 || !schema.every((k) => typeof k === 'string')) {
     return errors.invalidParameter('payload.schema must be a key or a list of keys');
   }
-  const keys = (schema).map((k) => ({ EMAIL_SHA256: 'EMAIL', PHONE_SHA256: 'PHONE', MOBILE_ADVERTISER_ID: 'MADID' })[k] ?? k);
+  const keys = schema.map(
+    (k) => ({ EMAIL_SHA256: 'EMAIL', PHONE_SHA256: 'PHONE', MOBILE_ADVERTISER_ID: 'MADID' })[k] ?? k,
+  );
   const unknown = keys.find((k) => !isMatchKey(k));
   if (unknown) return errors.invalidParameter(`Invalid schema key ${unknown}`);
   if (!Array.isArray(payload.data)) return errors.schemaMismatch();
   if (payload.data.length > maxRows) return errors.tooManyRows();
   // single-key schemas may send a flat list of strings
   const data = (payload.data as unknown[]).map((row): unknown[] => (Array.isArray(row) ? (row as unknown[]) : [row]));
-  if (data.some((row) => row.length !== keys.length || row.some((cell) => typeof cell !== 'string' && typeof cell !== 'number'))) {
+  if (
+    data.some(
+      (row) => row.length !== keys.length || row.some((cell) => typeof cell !== 'string' && typeof cell !== 'number'),
+    )
+  ) {
     return errors.schemaMismatch();
   }
   const session = parseMaybeJson(params.session) as { session_id?: unknown } | undefined;

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { validate } from '@readme/openapi-parser';
 import { startApiHarness, type ApiHarness } from '@canvas/test-support';
 
-interface Operation { requestBody?: unknown; parameters?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }
+interface Operation {
+  requestBody?: unknown;
+  parameters?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
 
 describe('OpenAPI document', () => {
   let h: ApiHarness;
@@ -19,21 +23,45 @@ describe('OpenAPI document', () => {
     const result = await validate(structuredClone(document) as never);
     expect(result.valid ? [] : result.errors).toEqual([]);
 
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
     const listed = operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
     expect(listed).toEqual([
-      'DELETE /v1/ad-accounts/{id}', 'DELETE /v1/api-keys/{id}',
-      'GET /v1/ad-accounts', 'GET /v1/ad-accounts/{id}', 'GET /v1/ad-accounts/{id}/audiences', 'GET /v1/api-keys',
-      'GET /v1/canvases', 'GET /v1/canvases/{id}', 'GET /v1/canvases/{id}/analytics', 'GET /v1/canvases/{id}/steps/{stepId}/users/{userId}',
-      'GET /v1/canvases/{id}/versions', 'GET /v1/canvases/{id}/versions/{version}', 'GET /v1/workspace',
-      'POST /v1/ad-accounts', 'POST /v1/ad-accounts/{id}/default', 'POST /v1/api-keys', 'POST /v1/canvases', 'POST /v1/canvases/validate',
-      'POST /v1/canvases/{id}/archive', 'POST /v1/canvases/{id}/launch', 'POST /v1/canvases/{id}/pause', 'POST /v1/canvases/{id}/resume',
-      'PUT /v1/ad-accounts/{id}/token', 'PUT /v1/canvases/{id}',
+      'DELETE /v1/ad-accounts/{id}',
+      'DELETE /v1/api-keys/{id}',
+      'GET /v1/ad-accounts',
+      'GET /v1/ad-accounts/{id}',
+      'GET /v1/ad-accounts/{id}/audiences',
+      'GET /v1/api-keys',
+      'GET /v1/canvases',
+      'GET /v1/canvases/{id}',
+      'GET /v1/canvases/{id}/analytics',
+      'GET /v1/canvases/{id}/steps/{stepId}/users/{userId}',
+      'GET /v1/canvases/{id}/versions',
+      'GET /v1/canvases/{id}/versions/{version}',
+      'GET /v1/workspace',
+      'POST /v1/ad-accounts',
+      'POST /v1/ad-accounts/{id}/default',
+      'POST /v1/api-keys',
+      'POST /v1/canvases',
+      'POST /v1/canvases/validate',
+      'POST /v1/canvases/{id}/archive',
+      'POST /v1/canvases/{id}/launch',
+      'POST /v1/canvases/{id}/pause',
+      'POST /v1/canvases/{id}/resume',
+      'PUT /v1/ad-accounts/{id}/token',
+      'PUT /v1/canvases/{id}',
     ]);
     for (const { path, method, op } of operations) {
       const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
       expect([path, method, Boolean(success)]).toEqual([path, method, true]);
-      if (success?.[0] !== '204') expect([path, method, Boolean(success?.[1].content?.['application/json']?.schema)]).toEqual([path, method, true]);
+      if (success?.[0] !== '204')
+        expect([path, method, Boolean(success?.[1].content?.['application/json']?.schema)]).toEqual([
+          path,
+          method,
+          true,
+        ]);
       expect([path, method, Boolean(op.responses['400'] ?? op.responses['401'])]).toEqual([path, method, true]);
       if (['post', 'put'].includes(method) && !/\/(launch|pause|resume|archive|default)$/.test(path)) {
         expect([path, method, Boolean(op.requestBody)]).toEqual([path, method, true]);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApiHarness, type ApiHarness } from '@canvas/test-support';
 
-interface Operation { requestBody?: { content: Record<string, { example?: unknown; schema?: unknown }> } }
+interface Operation {
+  requestBody?: { content: Record<string, { example?: unknown; schema?: unknown }> };
+}
 
 describe('request examples in the OpenAPI document', () => {
   let h: ApiHarness;
@@ -14,27 +16,48 @@ describe('request examples in the OpenAPI document', () => {
   afterAll(async () => h.close());
 
   it('gives every request body an example that the API accepts as it is', async () => {
-    const document = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, Operation>> }>();
-    const withBodies = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods)
-      .filter(([, op]) => op.requestBody !== undefined)
-      .map(([method, op]) => ({ path, method: method.toUpperCase(), example: op.requestBody?.content['application/json']?.example })));
+    const document = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, Operation>>;
+    }>();
+    const withBodies = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, op]) => op.requestBody !== undefined)
+        .map(([method, op]) => ({
+          path,
+          method: method.toUpperCase(),
+          example: op.requestBody?.content['application/json']?.example,
+        })),
+    );
     expect(withBodies.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
-      'POST /v1/ad-accounts', 'POST /v1/api-keys', 'POST /v1/canvases', 'POST /v1/canvases/validate', 'PUT /v1/ad-accounts/{id}/token', 'PUT /v1/canvases/{id}',
+      'POST /v1/ad-accounts',
+      'POST /v1/api-keys',
+      'POST /v1/canvases',
+      'POST /v1/canvases/validate',
+      'PUT /v1/ad-accounts/{id}/token',
+      'PUT /v1/canvases/{id}',
     ]);
     for (const o of withBodies) expect([o.method, o.path, o.example === undefined]).toEqual([o.method, o.path, false]);
 
-    const example = (method: string, path: string) => withBodies.find((o) => o.method === method && o.path === path)!.example;
+    const example = (method: string, path: string) =>
+      withBodies.find((o) => o.method === method && o.path === path)!.example;
     // in an order that makes the ids the path needs
     const account = await h.call('POST', '/v1/ad-accounts', example('POST', '/v1/ad-accounts'));
     expect(account.statusCode).toBe(201);
     const accountId = account.json<{ id: string }>().id;
-    expect((await h.call('PUT', `/v1/ad-accounts/${accountId}/token`, example('PUT', '/v1/ad-accounts/{id}/token'))).statusCode).toBe(200);
+    expect(
+      (await h.call('PUT', `/v1/ad-accounts/${accountId}/token`, example('PUT', '/v1/ad-accounts/{id}/token')))
+        .statusCode,
+    ).toBe(200);
     expect((await h.call('POST', '/v1/api-keys', example('POST', '/v1/api-keys'))).statusCode).toBe(201);
     const validation = await h.call('POST', '/v1/canvases/validate', example('POST', '/v1/canvases/validate'));
     expect(validation.json()).toEqual({ valid: true, problems: [] });
     const canvas = await h.call('POST', '/v1/canvases', example('POST', '/v1/canvases'));
     expect(canvas.statusCode).toBe(201);
-    const edited = await h.call('PUT', `/v1/canvases/${canvas.json<{ id: string }>().id}`, example('PUT', '/v1/canvases/{id}'));
+    const edited = await h.call(
+      'PUT',
+      `/v1/canvases/${canvas.json<{ id: string }>().id}`,
+      example('PUT', '/v1/canvases/{id}'),
+    );
     expect(edited.statusCode).toBe(200);
   });
 });

@@ -35,7 +35,11 @@ describe('workspace and API keys', () => {
     expect(list.body).not.toContain(apiKey);
     expect(list.json<{ data: { label: string }[] }>().data.map((k) => k.label)).toEqual(['admin', 'ci']);
 
-    const row = await h.database.db.selectFrom('api_keys').select('key_hash').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('api_keys')
+      .select('key_hash')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.key_hash.toString('utf8')).not.toContain(apiKey);
 
     const revoked = await h.call('DELETE', `/v1/api-keys/${id}`);
@@ -46,7 +50,9 @@ describe('workspace and API keys', () => {
   });
 
   it('refuses to revoke the last active key', async () => {
-    const keys = (await h.call('GET', '/v1/api-keys')).json<{ data: { id: string; revokedAt: string | null }[] }>().data.filter((k) => !k.revokedAt);
+    const keys = (await h.call('GET', '/v1/api-keys'))
+      .json<{ data: { id: string; revokedAt: string | null }[] }>()
+      .data.filter((k) => !k.revokedAt);
     expect(keys).toHaveLength(1);
     const response = await h.call('DELETE', `/v1/api-keys/${keys[0]!.id}`);
     expect(response.statusCode).toBe(409);
@@ -56,7 +62,10 @@ describe('workspace and API keys', () => {
 
   it('serves health, readiness and metrics without a key', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ok', checks: { postgres: 'ok' } });
+    expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ok',
+      checks: { postgres: 'ok' },
+    });
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('http_requests_total');
   });

@@ -1,10 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { createBatchConsumer, createProducer, deadLetterHeaders, type Admin, type InboundMessage, type OutboundMessage } from '@canvas/kafka';
 import {
-  createTestDatabase, createTestTopic, prng, seedLaunchedCanvas, seedWorkspace, startRunnerProcess, stopAllProcesses, testBrokers, testKafka,
-  uniqueName, waitFor, type ServiceProcess, type TestDatabase,
+  createBatchConsumer,
+  createProducer,
+  deadLetterHeaders,
+  type Admin,
+  type InboundMessage,
+  type OutboundMessage,
+} from '@canvas/kafka';
+import {
+  createTestDatabase,
+  createTestTopic,
+  prng,
+  seedLaunchedCanvas,
+  seedWorkspace,
+  startRunnerProcess,
+  stopAllProcesses,
+  testBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  type ServiceProcess,
+  type TestDatabase,
 } from '@canvas/test-support';
 
 const workspaceId = randomUUID();
@@ -12,7 +30,9 @@ const good = 10_000;
 const malformed = 500;
 
 async function processed(database: TestDatabase, group: string): Promise<number> {
-  const row = await sql<{ n: string | null }>`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(database.db);
+  const row = await sql<{
+    n: string | null;
+  }>`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(database.db);
   return Number(row.rows[0]?.n ?? 0);
 }
 
@@ -27,8 +47,14 @@ describe('dead letters across SIGKILLs', () => {
     await admin.ensureTopic(`${topic}.dlq`, 3);
     await seedWorkspace(database.db, workspaceId);
     await seedLaunchedCanvas(database.db, {
-      id: randomUUID(), workspaceId,
-      definition: { name: 'viewers', entry: { trigger: { event: 'viewed' } }, firstStep: 'end', steps: [{ id: 'end', kind: 'exit' }] },
+      id: randomUUID(),
+      workspaceId,
+      definition: {
+        name: 'viewers',
+        entry: { trigger: { event: 'viewed' } },
+        firstStep: 'end',
+        steps: [{ id: 'end', kind: 'exit' }],
+      },
     });
   });
 
@@ -45,9 +71,15 @@ describe('dead letters across SIGKILLs', () => {
     const messages: OutboundMessage[] = [];
     for (let i = 0; i < good + malformed; i += 1) {
       const user = `u${i % 997}`;
-      messages.push(i % 21 === 20
-        ? { key: user, value: `{"type":"track","messageId":"bad-${i}",`, headers }
-        : { key: user, value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: user, event: 'viewed' }), headers });
+      messages.push(
+        i % 21 === 20
+          ? { key: user, value: `{"type":"track","messageId":"bad-${i}",`, headers }
+          : {
+              key: user,
+              value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: user, event: 'viewed' }),
+              headers,
+            },
+      );
     }
     expect(messages.filter((m) => String(m.value).endsWith(',')).length).toBe(malformed);
     const producer = await createProducer(testKafka());
@@ -55,21 +87,36 @@ describe('dead letters across SIGKILLs', () => {
     await producer.disconnect();
 
     const env = {
-      KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: uniqueName('runner'),
-      DATABASE_URL: database.url, BATCH_MAX_MESSAGES: '40',
+      KAFKA_BROKERS: testBrokers().join(','),
+      EVENTS_TOPIC: topic,
+      DEAD_LETTER_TOPIC: `${topic}.dlq`,
+      CONSUMER_GROUP: uniqueName('runner'),
+      DATABASE_URL: database.url,
+      BATCH_MAX_MESSAGES: '40',
     };
     let runner: ServiceProcess = startRunnerProcess(env);
     const random = prng(Date.now() % 100_000);
     for (const moment of [0.15, 0.35, 0.55, 0.75].map((m) => m + random() * 0.1)) {
-      await waitFor(async () => (await processed(database, env.CONSUMER_GROUP)) >= moment * messages.length, { what: `${Math.round(moment * 100)} % processed`, timeoutMs: 240_000, intervalMs: 20 });
+      await waitFor(async () => (await processed(database, env.CONSUMER_GROUP)) >= moment * messages.length, {
+        what: `${Math.round(moment * 100)} % processed`,
+        timeoutMs: 240_000,
+        intervalMs: 20,
+      });
       expect(await runner.stop('SIGKILL')).toBe('SIGKILL');
       runner = startRunnerProcess(env);
     }
-    await waitFor(async () => (await processed(database, env.CONSUMER_GROUP)) === messages.length, { what: 'every message', timeoutMs: 240_000, intervalMs: 250 });
+    await waitFor(async () => (await processed(database, env.CONSUMER_GROUP)) === messages.length, {
+      what: 'every message',
+      timeoutMs: 240_000,
+      intervalMs: 250,
+    });
     expect(await runner.stop('SIGTERM')).toBe(0);
 
     const letters: InboundMessage[] = [];
-    const reader = createBatchConsumer(testKafka('dlq-reader'), { groupId: uniqueName('dlq'), topics: [`${topic}.dlq`] });
+    const reader = createBatchConsumer(testKafka('dlq-reader'), {
+      groupId: uniqueName('dlq'),
+      topics: [`${topic}.dlq`],
+    });
     await reader.run(async (batch) => {
       letters.push(...batch.messages);
       return (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
@@ -96,6 +143,8 @@ describe('dead letters across SIGKILLs', () => {
     }
     const journeys = await sql<{ n: number }>`SELECT count(*)::int AS n FROM processed_messages`.execute(database.db);
     expect(journeys.rows[0]?.n).toBe(good);
-    console.info(`dead letters: ${letters.length} published for ${malformed} malformed messages across 4 SIGKILLs (${letters.length - malformed} re-published copies, all with their first copy's id)`);
+    console.info(
+      `dead letters: ${letters.length} published for ${malformed} malformed messages across 4 SIGKILLs (${letters.length - malformed} re-published copies, all with their first copy's id)`,
+    );
   });
 });

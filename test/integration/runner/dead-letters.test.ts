@@ -1,10 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createProducer, deadLetterHeaders, type Admin, type InboundMessage, type OutboundMessage } from '@canvas/kafka';
+import {
+  createProducer,
+  deadLetterHeaders,
+  type Admin,
+  type InboundMessage,
+  type OutboundMessage,
+} from '@canvas/kafka';
 import { createBatchConsumer } from '@canvas/kafka';
 import {
-  createTestDatabase, createTestTopic, readMetric, seedLaunchedCanvas, seedWorkspace, startRunnerProcess, stopAllProcesses, testBrokers, testKafka,
-  uniqueName, waitFor, waitForLog, type TestDatabase,
+  createTestDatabase,
+  createTestTopic,
+  readMetric,
+  seedLaunchedCanvas,
+  seedWorkspace,
+  startRunnerProcess,
+  stopAllProcesses,
+  testBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  waitForLog,
+  type TestDatabase,
 } from '@canvas/test-support';
 
 const workspaceId = randomUUID();
@@ -42,8 +59,14 @@ describe('malformed input', () => {
     await admin.ensureTopic(`${topic}.dlq`, 3);
     await seedWorkspace(database.db, workspaceId);
     await seedLaunchedCanvas(database.db, {
-      id: canvasId, workspaceId,
-      definition: { name: 'viewers', entry: { trigger: { event: 'viewed' } }, firstStep: 'end', steps: [{ id: 'end', kind: 'exit' }] },
+      id: canvasId,
+      workspaceId,
+      definition: {
+        name: 'viewers',
+        entry: { trigger: { event: 'viewed' } },
+        firstStep: 'end',
+        steps: [{ id: 'end', kind: 'exit' }],
+      },
     });
   });
 
@@ -63,20 +86,41 @@ describe('malformed input', () => {
       const { kind, message } = malformed(i);
       expected.set(kind, (expected.get(kind) ?? 0) + 1);
       messages.push(message);
-      messages.push({ key: `ok${i}`, value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: `ok${i}`, event: 'viewed' }), headers: { 'workspace-id': workspaceId } });
+      messages.push({
+        key: `ok${i}`,
+        value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: `ok${i}`, event: 'viewed' }),
+        headers: { 'workspace-id': workspaceId },
+      });
     }
     for (let i = 0; i < messages.length; i += 200) await producer.send(topic, messages.slice(i, i + 200));
     await producer.disconnect();
 
     const runner = startRunnerProcess({
-      KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: uniqueName('runner'), DATABASE_URL: database.url,
+      KAFKA_BROKERS: testBrokers().join(','),
+      EVENTS_TOPIC: topic,
+      DEAD_LETTER_TOPIC: `${topic}.dlq`,
+      CONSUMER_GROUP: uniqueName('runner'),
+      DATABASE_URL: database.url,
     });
     await waitForLog(runner, 'journey runner started');
-    await waitFor(async () => Number((await database.db.selectFrom('journeys').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n) === 1000,
-      { what: 'the 1,000 good events', timeoutMs: 120_000 });
+    await waitFor(
+      async () =>
+        Number(
+          (
+            await database.db
+              .selectFrom('journeys')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ) === 1000,
+      { what: 'the 1,000 good events', timeoutMs: 120_000 },
+    );
 
     const letters: InboundMessage[] = [];
-    const reader = createBatchConsumer(testKafka('dlq-reader'), { groupId: uniqueName('dlq'), topics: [`${topic}.dlq`] });
+    const reader = createBatchConsumer(testKafka('dlq-reader'), {
+      groupId: uniqueName('dlq'),
+      topics: [`${topic}.dlq`],
+    });
     await reader.run(async (batch) => {
       letters.push(...batch.messages);
       return (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
@@ -85,7 +129,11 @@ describe('malformed input', () => {
     await reader.stop();
 
     const byReason = new Map<string, number>();
-    for (const letter of letters) byReason.set(letter.headers[deadLetterHeaders.reason] ?? 'none', (byReason.get(letter.headers[deadLetterHeaders.reason] ?? 'none') ?? 0) + 1);
+    for (const letter of letters)
+      byReason.set(
+        letter.headers[deadLetterHeaders.reason] ?? 'none',
+        (byReason.get(letter.headers[deadLetterHeaders.reason] ?? 'none') ?? 0) + 1,
+      );
     expect(Object.fromEntries(byReason)).toEqual(Object.fromEntries(expected));
     for (const letter of letters) {
       expect(letter.headers[deadLetterHeaders.sourceTopic]).toBe(topic);
@@ -93,7 +141,9 @@ describe('malformed input', () => {
       expect(letter.headers[deadLetterHeaders.detail]).not.toContain('xxxxxxxxxx');
     }
     // the original bytes are kept
-    expect(letters.find((l) => l.headers[deadLetterHeaders.reason] === 'invalid_json')?.value?.toString()).toBe('{"type": "track",');
+    expect(letters.find((l) => l.headers[deadLetterHeaders.reason] === 'invalid_json')?.value?.toString()).toBe(
+      '{"type": "track",',
+    );
 
     const opsUrl = await runner.opsUrl();
     expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total')).toBe(1000);

@@ -4,16 +4,35 @@ import { sql } from 'kysely';
 import { createProducer, type Admin } from '@canvas/kafka';
 import type { Db } from '@canvas/db';
 import {
-  createTestDatabase, createTestTopic, prng, seedLaunchedCanvas, seedWorkspace, startRunnerProcess, stopAllProcesses, testBrokers, testKafka,
-  uniqueName, waitFor, waitForLog, workloadCanvases, workloadMessages, type ServiceProcess, type TestDatabase,
+  createTestDatabase,
+  createTestTopic,
+  prng,
+  seedLaunchedCanvas,
+  seedWorkspace,
+  startRunnerProcess,
+  stopAllProcesses,
+  testBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  waitForLog,
+  workloadCanvases,
+  workloadMessages,
+  type ServiceProcess,
+  type TestDatabase,
 } from '@canvas/test-support';
 
 const workspaceId = randomUUID();
-const canvases = workloadCanvases().map((definition, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, definition }));
+const canvases = workloadCanvases().map((definition, i) => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  definition,
+}));
 const capped = canvases.find((c) => c.definition.name === 'capped')!.id;
 
 async function processed(db: Db, group: string): Promise<number> {
-  const row = await sql<{ n: string | null }>`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(db);
+  const row = await sql<{
+    n: string | null;
+  }>`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(db);
   return Number(row.rows[0]?.n ?? 0);
 }
 
@@ -22,9 +41,15 @@ async function snapshot(db: Db) {
   const q = async (query: ReturnType<typeof sql>) => (await query.execute(db)).rows;
   return {
     profiles: await q(sql`SELECT user_id, traits, context FROM user_profiles ORDER BY user_id`),
-    journeys: await q(sql`SELECT user_id, canvas_id, entry_seq, version, status, step_id, converted_at IS NOT NULL AS converted FROM journeys WHERE canvas_id <> ${capped} ORDER BY user_id, canvas_id`),
-    counters: await q(sql`SELECT canvas_id, version, step_id, metric, sum(value)::bigint AS value FROM step_counters GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
-    entries: await q(sql`SELECT canvas_id, step_id, user_id, entry_seq, status, row_values FROM audience_entries ORDER BY canvas_id, step_id, user_id, entry_seq`),
+    journeys: await q(
+      sql`SELECT user_id, canvas_id, entry_seq, version, status, step_id, converted_at IS NOT NULL AS converted FROM journeys WHERE canvas_id <> ${capped} ORDER BY user_id, canvas_id`,
+    ),
+    counters: await q(
+      sql`SELECT canvas_id, version, step_id, metric, sum(value)::bigint AS value FROM step_counters GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    ),
+    entries: await q(
+      sql`SELECT canvas_id, step_id, user_id, entry_seq, status, row_values FROM audience_entries ORDER BY canvas_id, step_id, user_id, entry_seq`,
+    ),
     timers: await q(sql`SELECT user_id, canvas_id, step_id, entry_seq FROM timers ORDER BY user_id, canvas_id`),
     entrants: await q(sql`SELECT canvas_id, entrants FROM canvas_entry_counts ORDER BY canvas_id`),
     cappedJourneys: await q(sql`SELECT count(*)::int AS n FROM journeys WHERE canvas_id = ${capped}`),
@@ -46,7 +71,12 @@ describe('50,000 events through 20 canvases', () => {
     for (const database of [steady, killed]) {
       await seedWorkspace(database.db, workspaceId);
       for (const canvas of canvases) {
-        await seedLaunchedCanvas(database.db, { id: canvas.id, workspaceId, definition: canvas.definition, audience: { adAccountId: randomUUID(), metaAccountId: '4242', audienceId: '238000001' } });
+        await seedLaunchedCanvas(database.db, {
+          id: canvas.id,
+          workspaceId,
+          definition: canvas.definition,
+          audience: { adAccountId: randomUUID(), metaAccountId: '4242', audienceId: '238000001' },
+        });
       }
     }
     const messages = workloadMessages({ workspaceId, users: 5000, eventsPerUser: 10, seed: 7 });
@@ -66,7 +96,12 @@ describe('50,000 events through 20 canvases', () => {
   it('ends identical whether the runner ran through or was SIGKILLed three times', async () => {
     const base = { KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq` };
     const steadyEnv = { ...base, CONSUMER_GROUP: uniqueName('steady'), DATABASE_URL: steady.url };
-    const killedEnv = { ...base, CONSUMER_GROUP: uniqueName('killed'), DATABASE_URL: killed.url, BATCH_MAX_MESSAGES: '200' };
+    const killedEnv = {
+      ...base,
+      CONSUMER_GROUP: uniqueName('killed'),
+      DATABASE_URL: killed.url,
+      BATCH_MAX_MESSAGES: '200',
+    };
 
     const uninterrupted = startRunnerProcess(steadyEnv);
     let victim: ServiceProcess = startRunnerProcess(killedEnv);
@@ -74,15 +109,26 @@ describe('50,000 events through 20 canvases', () => {
     const moments = [0.1 + random() * 0.2, 0.4 + random() * 0.2, 0.7 + random() * 0.2];
     const kills: number[] = [];
     for (const moment of moments) {
-      await waitFor(async () => (await processed(killed.db, killedEnv.CONSUMER_GROUP)) >= moment * total, { what: `${Math.round(moment * 100)} % processed`, timeoutMs: 240_000, intervalMs: 50 });
+      await waitFor(async () => (await processed(killed.db, killedEnv.CONSUMER_GROUP)) >= moment * total, {
+        what: `${Math.round(moment * 100)} % processed`,
+        timeoutMs: 240_000,
+        intervalMs: 50,
+      });
       expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
       kills.push(await processed(killed.db, killedEnv.CONSUMER_GROUP));
       victim = startRunnerProcess(killedEnv);
     }
     expect(kills.every((n) => n > 0 && n < total)).toBe(true);
 
-    for (const [database, group] of [[steady, steadyEnv.CONSUMER_GROUP], [killed, killedEnv.CONSUMER_GROUP]] as const) {
-      await waitFor(async () => (await processed(database.db, group)) === total, { what: `all ${total} messages in ${group}`, timeoutMs: 300_000, intervalMs: 250 });
+    for (const [database, group] of [
+      [steady, steadyEnv.CONSUMER_GROUP],
+      [killed, killedEnv.CONSUMER_GROUP],
+    ] as const) {
+      await waitFor(async () => (await processed(database.db, group)) === total, {
+        what: `all ${total} messages in ${group}`,
+        timeoutMs: 300_000,
+        intervalMs: 250,
+      });
     }
     await waitForLog(victim, 'journey runner started');
     expect(await uninterrupted.stop('SIGTERM')).toBe(0);
@@ -91,7 +137,10 @@ describe('50,000 events through 20 canvases', () => {
     const [a, b] = await Promise.all([snapshot(steady.db), snapshot(killed.db)]);
     expect(a.profiles).toHaveLength(5000);
     expect(a.messageIds).toEqual([{ n: 50_000 }]);
-    expect(a.entrants.find((e) => (e as { canvas_id: string }).canvas_id === capped)).toEqual({ canvas_id: capped, entrants: '300' });
+    expect(a.entrants.find((e) => (e as { canvas_id: string }).canvas_id === capped)).toEqual({
+      canvas_id: capped,
+      entrants: '300',
+    });
     expect(a.cappedJourneys).toEqual([{ n: 300 }]);
     expect(b.profiles).toEqual(a.profiles);
     expect(b.journeys).toEqual(a.journeys);

@@ -2,8 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createProducer, type Admin } from '@canvas/kafka';
 import {
-  createTestDatabase, createTestTopic, readMetric, seedWorkspace, startRunnerProcess, stopAllProcesses, testBrokers, testKafka,
-  uniqueName, waitFor, waitForLog, type TestDatabase,
+  createTestDatabase,
+  createTestTopic,
+  readMetric,
+  seedWorkspace,
+  startRunnerProcess,
+  stopAllProcesses,
+  testBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  waitForLog,
+  type TestDatabase,
 } from '@canvas/test-support';
 
 const workspaceId = randomUUID();
@@ -35,11 +45,24 @@ describe('consumer-group membership', () => {
 
   it('is ready only as a group member, shows lag for idle partitions from the start, and hands its partitions over when stopped', async () => {
     const group = uniqueName('runner');
-    const env = { KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: group, DATABASE_URL: database.url };
+    const env = {
+      KAFKA_BROKERS: testBrokers().join(','),
+      EVENTS_TOPIC: topic,
+      DEAD_LETTER_TOPIC: `${topic}.dlq`,
+      CONSUMER_GROUP: group,
+      DATABASE_URL: database.url,
+    };
     const producer = await createProducer(testKafka());
-    const event = (i: number) => ({ key: `u${i}`, value: JSON.stringify({ type: 'track', messageId: `m${i}`, userId: `u${i}`, event: 'viewed' }), headers: { 'workspace-id': workspaceId } });
+    const event = (i: number) => ({
+      key: `u${i}`,
+      value: JSON.stringify({ type: 'track', messageId: `m${i}`, userId: `u${i}`, event: 'viewed' }),
+      headers: { 'workspace-id': workspaceId },
+    });
     // three messages waiting before any runner exists: the lag must show them before a batch runs
-    await producer.send(topic, [event(1), event(2), event(3)].map((m) => ({ ...m, partition: 0 })));
+    await producer.send(
+      topic,
+      [event(1), event(2), event(3)].map((m) => ({ ...m, partition: 0 })),
+    );
 
     const first = startRunnerProcess({ ...env, BATCH_MAX_MESSAGES: '1' });
     const firstOps = await first.opsUrl();
@@ -48,10 +71,19 @@ describe('consumer-group membership', () => {
     expect((await readiness(firstOps)).body.checks['consumer-group']).toBe('ok');
     expect(await readMetric(firstOps, 'canvas_runner_group_member')).toBe(1);
     expect(await readMetric(firstOps, 'canvas_runner_assigned_partitions')).toBe(4);
-    await waitFor(async () => (await readMetric(firstOps, 'canvas_runner_events_total', { outcome: 'applied' })) === 3, { what: 'the waiting events' });
+    await waitFor(
+      async () => (await readMetric(firstOps, 'canvas_runner_events_total', { outcome: 'applied' })) === 3,
+      { what: 'the waiting events' },
+    );
     // every assigned partition has a lag series, idle ones at 0
     for (const partition of ['0', '1', '2', '3']) {
-      await waitFor(async () => (await (await fetch(`${firstOps}/metrics`)).text()).includes(`canvas_runner_consumer_lag{topic="${topic}",partition="${partition}"`), { what: `lag of partition ${partition}` });
+      await waitFor(
+        async () =>
+          (await (await fetch(`${firstOps}/metrics`)).text()).includes(
+            `canvas_runner_consumer_lag{topic="${topic}",partition="${partition}"`,
+          ),
+        { what: `lag of partition ${partition}` },
+      );
     }
     expect(await readMetric(firstOps, 'canvas_runner_consumer_lag')).toBe(0);
     // every status series exists before the first such event
@@ -66,7 +98,10 @@ describe('consumer-group membership', () => {
     expect(await readMetric(secondOps, 'canvas_runner_assigned_partitions')).toBe(4);
     await producer.send(topic, [event(4)]);
     await producer.disconnect();
-    await waitFor(async () => (await readMetric(secondOps, 'canvas_runner_events_total', { outcome: 'applied' })) === 1, { what: 'a new event on the successor' });
+    await waitFor(
+      async () => (await readMetric(secondOps, 'canvas_runner_events_total', { outcome: 'applied' })) === 1,
+      { what: 'a new event on the successor' },
+    );
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 });

@@ -4,8 +4,20 @@ import { sql } from 'kysely';
 import { canvasEntrants, readCounters } from '@canvas/db';
 import { createProducer, type Admin } from '@canvas/kafka';
 import {
-  createTestDatabase, createTestTopic, readMetric, seedLaunchedCanvas, seedWorkspace, startRunnerProcess, stopAllProcesses, testBrokers, testKafka,
-  uniqueName, waitFor, waitForLog, type ServiceProcess, type TestDatabase,
+  createTestDatabase,
+  createTestTopic,
+  readMetric,
+  seedLaunchedCanvas,
+  seedWorkspace,
+  startRunnerProcess,
+  stopAllProcesses,
+  testBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  waitForLog,
+  type ServiceProcess,
+  type TestDatabase,
 } from '@canvas/test-support';
 
 const workspaceId = randomUUID();
@@ -14,10 +26,13 @@ const openId = randomUUID();
 
 /** The partitions a runner was last given, from its log. */
 function lastAssignment(process: ServiceProcess, topic: string): number[] {
-  const lines = process.output().split('\n').filter((l) => l.includes('"msg":"partitions assigned"'));
+  const lines = process
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"msg":"partitions assigned"'));
   const last = lines[lines.length - 1];
   if (!last) return [];
-  return ((JSON.parse(last) as { assignment: Record<string, number[]> }).assignment[topic] ?? []);
+  return (JSON.parse(last) as { assignment: Record<string, number[]> }).assignment[topic] ?? [];
 }
 
 describe('two runners in one consumer group', () => {
@@ -31,12 +46,24 @@ describe('two runners in one consumer group', () => {
     await admin.ensureTopic(`${topic}.dlq`, 1);
     await seedWorkspace(database.db, workspaceId);
     await seedLaunchedCanvas(database.db, {
-      id: cappedId, workspaceId,
-      definition: { name: 'first 500', entry: { trigger: { event: 'signed_up' }, targetCap: 500 }, firstStep: 'end', steps: [{ id: 'end', kind: 'exit' }] },
+      id: cappedId,
+      workspaceId,
+      definition: {
+        name: 'first 500',
+        entry: { trigger: { event: 'signed_up' }, targetCap: 500 },
+        firstStep: 'end',
+        steps: [{ id: 'end', kind: 'exit' }],
+      },
     });
     await seedLaunchedCanvas(database.db, {
-      id: openId, workspaceId,
-      definition: { name: 'everyone', entry: { trigger: { event: 'signed_up' } }, firstStep: 'end', steps: [{ id: 'end', kind: 'exit' }] },
+      id: openId,
+      workspaceId,
+      definition: {
+        name: 'everyone',
+        entry: { trigger: { event: 'signed_up' } },
+        firstStep: 'end',
+        steps: [{ id: 'end', kind: 'exit' }],
+      },
     });
   });
 
@@ -48,34 +75,69 @@ describe('two runners in one consumer group', () => {
   });
 
   it('share the partitions and keep every count exact, the target cap included', async () => {
-    const env = { KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq`, CONSUMER_GROUP: uniqueName('pair'), DATABASE_URL: database.url, BATCH_MAX_MESSAGES: '50' };
+    const env = {
+      KAFKA_BROKERS: testBrokers().join(','),
+      EVENTS_TOPIC: topic,
+      DEAD_LETTER_TOPIC: `${topic}.dlq`,
+      CONSUMER_GROUP: uniqueName('pair'),
+      DATABASE_URL: database.url,
+      BATCH_MAX_MESSAGES: '50',
+    };
     const one = startRunnerProcess(env);
     const two = startRunnerProcess(env);
     await Promise.all([waitForLog(one, 'journey runner started'), waitForLog(two, 'journey runner started')]);
-    await waitFor(() => lastAssignment(one, topic).length === 3 && lastAssignment(two, topic).length === 3, { what: 'three partitions each', timeoutMs: 90_000 });
+    await waitFor(() => lastAssignment(one, topic).length === 3 && lastAssignment(two, topic).length === 3, {
+      what: 'three partitions each',
+      timeoutMs: 90_000,
+    });
     expect([...lastAssignment(one, topic), ...lastAssignment(two, topic)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
 
     const producer = await createProducer(testKafka('pair-producer'));
     const users = 3000;
     const messages = Array.from({ length: users }, (_, i) => ({
-      key: `u${i}`, value: JSON.stringify({ type: 'track', messageId: `m${i}`, userId: `u${i}`, event: 'signed_up' }), headers: { 'workspace-id': workspaceId },
+      key: `u${i}`,
+      value: JSON.stringify({ type: 'track', messageId: `m${i}`, userId: `u${i}`, event: 'signed_up' }),
+      headers: { 'workspace-id': workspaceId },
     }));
     for (let i = 0; i < messages.length; i += 500) await producer.send(topic, messages.slice(i, i + 500));
     await producer.disconnect();
 
-    await waitFor(async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM processed_messages`.execute(database.db)).rows[0]?.n) === users, { what: 'every event', timeoutMs: 120_000 });
+    await waitFor(
+      async () =>
+        Number(
+          (await sql<{ n: string }>`SELECT count(*) AS n FROM processed_messages`.execute(database.db)).rows[0]?.n,
+        ) === users,
+      { what: 'every event', timeoutMs: 120_000 },
+    );
     const [opsOne, opsTwo] = await Promise.all([one.opsUrl(), two.opsUrl()]);
-    const applied = [await readMetric(opsOne, 'canvas_runner_events_total', { outcome: 'applied' }), await readMetric(opsTwo, 'canvas_runner_events_total', { outcome: 'applied' })];
+    const applied = [
+      await readMetric(opsOne, 'canvas_runner_events_total', { outcome: 'applied' }),
+      await readMetric(opsTwo, 'canvas_runner_events_total', { outcome: 'applied' }),
+    ];
     expect(applied.every((n) => n > 0)).toBe(true);
     expect(applied[0]! + applied[1]!).toBe(users);
-    expect(await readMetric(opsOne, 'canvas_runner_entries_capped_total') + await readMetric(opsTwo, 'canvas_runner_entries_capped_total')).toBe(users - 500);
+    expect(
+      (await readMetric(opsOne, 'canvas_runner_entries_capped_total')) +
+        (await readMetric(opsTwo, 'canvas_runner_entries_capped_total')),
+    ).toBe(users - 500);
 
     expect(await canvasEntrants(database.db, cappedId)).toBe(500);
-    const counters = async (id: string) => Object.fromEntries((await readCounters(database.db, id)).map((c) => [`${c.stepId}.${c.metric}`, c.value]));
+    const counters = async (id: string) =>
+      Object.fromEntries((await readCounters(database.db, id)).map((c) => [`${c.stepId}.${c.metric}`, c.value]));
     expect(await counters(cappedId)).toEqual({ '$canvas.entered': 500, '$canvas.completed': 500, 'end.entered': 500 });
-    expect(await counters(openId)).toEqual({ '$canvas.entered': users, '$canvas.completed': users, 'end.entered': users });
-    const journeys = await sql<{ canvas_id: string; n: string }>`SELECT canvas_id, count(*) AS n FROM journeys GROUP BY canvas_id`.execute(database.db);
-    expect(Object.fromEntries(journeys.rows.map((r) => [r.canvas_id, Number(r.n)]))).toEqual({ [cappedId]: 500, [openId]: users });
+    expect(await counters(openId)).toEqual({
+      '$canvas.entered': users,
+      '$canvas.completed': users,
+      'end.entered': users,
+    });
+    const journeys = await sql<{
+      canvas_id: string;
+      n: string;
+    }>`SELECT canvas_id, count(*) AS n FROM journeys GROUP BY canvas_id`.execute(database.db);
+    expect(Object.fromEntries(journeys.rows.map((r) => [r.canvas_id, Number(r.n)]))).toEqual({
+      [cappedId]: 500,
+      [openId]: users,
+    });
 
     expect(await one.stop('SIGTERM')).toBe(0);
     expect(await two.stop('SIGTERM')).toBe(0);

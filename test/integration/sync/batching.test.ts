@@ -10,7 +10,11 @@ describe('audience sync batching', () => {
 
   it('syncs 30,000 users of 3 canvases on one ad account in few requests, with counters that add up at every sample', async () => {
     const account = await h.connectAccount();
-    const canvases = [await h.canvasWithAudience(account, { name: 'a' }), await h.canvasWithAudience(account, { name: 'b' }), await h.canvasWithAudience(account, { name: 'c' })];
+    const canvases = [
+      await h.canvasWithAudience(account, { name: 'a' }),
+      await h.canvasWithAudience(account, { name: 'b' }),
+      await h.canvasWithAudience(account, { name: 'c' }),
+    ];
     const samples: Awaited<ReturnType<typeof stepTotals>>[] = [];
     let sampling = true;
     const sampler = (async () => {
@@ -26,19 +30,32 @@ describe('audience sync batching', () => {
     for (let wave = 0; wave < 5; wave += 1) {
       await h.enter(canvases[1]!, account, syntheticUsers(`b${wave}`, 2000));
       for (let i = 0; i < 5; i += 1) {
-        await h.enter(canvases[2]!, account, syntheticUsers(`c${wave}-${i}`, 200, { withoutKeys: wave === 0 && i === 0 ? 20 : 0 }));
+        await h.enter(
+          canvases[2]!,
+          account,
+          syntheticUsers(`c${wave}-${i}`, 200, { withoutKeys: wave === 0 && i === 0 ? 20 : 0 }),
+        );
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     }
     try {
-      await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), { what: 'nothing pending', timeoutMs: 120_000 });
+      await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
+        what: 'nothing pending',
+        timeoutMs: 120_000,
+      });
     } finally {
       sampling = false;
       await sampler;
     }
 
     const totals = await stepTotals(h.database.db);
-    expect(totals.map((t) => [t.entered, t.synced, t.notSynced, t.errored, t.pending]).sort()).toEqual([[10_000, 10_000, 0, 0, 0], [15_000, 15_000, 0, 0, 0], [5000, 4980, 20, 0, 0]].sort());
+    expect(totals.map((t) => [t.entered, t.synced, t.notSynced, t.errored, t.pending]).sort()).toEqual(
+      [
+        [10_000, 10_000, 0, 0, 0],
+        [15_000, 15_000, 0, 0, 0],
+        [5000, 4980, 20, 0, 0],
+      ].sort(),
+    );
     expect(samples.length).toBeGreaterThan(10);
     for (const sample of samples) for (const step of sample) expect(step.entered).toBe(step.accounted);
 

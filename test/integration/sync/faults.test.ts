@@ -9,7 +9,11 @@ describe('audience sync under faults', () => {
   });
   afterEach(async () => h.close());
 
-  const settled = async () => waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), { what: 'nothing pending', timeoutMs: 120_000 });
+  const settled = async () =>
+    waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
+      what: 'nothing pending',
+      timeoutMs: 120_000,
+    });
 
   it('syncs everyone through 30 % transient failures and a throttle storm', async () => {
     const account = await h.connectAccount();
@@ -22,7 +26,9 @@ describe('audience sync under faults', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     await settled();
-    expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 5000, synced: 5000, errored: 0, pending: 0 })]);
+    expect(await stepTotals(h.database.db)).toEqual([
+      expect.objectContaining({ entered: 5000, synced: 5000, errored: 0, pending: 0 }),
+    ]);
     expect(h.sandbox.state.audiences.get(canvas.audienceId)!.members.size).toBe(5000);
     const codes = h.sandbox.state.requests.filter((r) => r.status !== 200).map((r) => r.metaCode);
     expect(codes.filter((c) => c === 80003)).toHaveLength(8);
@@ -41,9 +47,16 @@ describe('audience sync under faults', () => {
 
     h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
     await h.enter(canvas, account, syntheticUsers('t2', 700));
-    await waitFor(async () => (await h.database.db.selectFrom('ad_accounts').select('status').executeTakeFirstOrThrow()).status === 'disconnected', { what: 'the account to be disconnected' });
+    await waitFor(
+      async () =>
+        (await h.database.db.selectFrom('ad_accounts').select('status').executeTakeFirstOrThrow()).status ===
+        'disconnected',
+      { what: 'the account to be disconnected' },
+    );
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 500, pending: 700, errored: 0 })]);
+    expect(await stepTotals(h.database.db)).toEqual([
+      expect.objectContaining({ entered: 1200, synced: 500, pending: 700, errored: 0 }),
+    ]);
     const held = await entriesForUser(h.database.db, canvas.canvasId, 'fb', 't2-0');
     expect(held[0]).toMatchObject({ status: 'pending', lastError: { code: 'META_TOKEN_INVALID', metaCode: 190 } });
     const requestsWhileHeld = h.sandbox.state.requests.length;
@@ -52,7 +65,13 @@ describe('audience sync under faults', () => {
 
     // what PUT /v1/ad-accounts/{id}/token does
     const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
-    await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, { tokenCiphertext: h.cipher.encrypt(fresh), status: 'connected', statusReason: null, name: 'x', now: new Date() });
+    await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
+      tokenCiphertext: h.cipher.encrypt(fresh),
+      status: 'connected',
+      statusReason: null,
+      name: 'x',
+      now: new Date(),
+    });
     await settled();
     expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 1200 })]);
   });
@@ -66,14 +85,26 @@ describe('audience sync under faults', () => {
     await h.enter(failing, account, syntheticUsers('w', 300), { retryWindowMs: 6000 });
     await h.enter(deleted, account, syntheticUsers('d', 50));
     h.startSync();
-    await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), { what: 'both steps settled', timeoutMs: 30_000 });
+    await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
+      what: 'both steps settled',
+      timeoutMs: 30_000,
+    });
     const totals = await stepTotals(h.database.db);
-    expect(totals.map((t) => [t.entered, t.errored, t.synced]).sort()).toEqual([[300, 300, 0], [50, 50, 0]].sort());
+    expect(totals.map((t) => [t.entered, t.errored, t.synced]).sort()).toEqual(
+      [
+        [300, 300, 0],
+        [50, 50, 0],
+      ].sort(),
+    );
     const late = await entriesForUser(h.database.db, failing.canvasId, 'fb', 'w-0');
     expect(late[0]).toMatchObject({ status: 'errored', lastError: { code: 'RETRY_WINDOW_OVER', metaCode: 2 } });
     expect(late[0]!.attempts).toBeGreaterThan(1);
     const gone = await entriesForUser(h.database.db, deleted.canvasId, 'fb', 'd-0');
-    expect(gone[0]).toMatchObject({ status: 'errored', attempts: 1, lastError: { code: 'META_AUDIENCE_MISSING', metaCode: 100, metaSubcode: 33 } });
+    expect(gone[0]).toMatchObject({
+      status: 'errored',
+      attempts: 1,
+      lastError: { code: 'META_AUDIENCE_MISSING', metaCode: 100, metaSubcode: 33 },
+    });
   });
 
   it('holds a removal from a too-small audience, then errors it when the window ends', async () => {
@@ -81,12 +112,25 @@ describe('audience sync under faults', () => {
     const removal = await h.canvasWithAudience(account, { action: 'remove' });
     await h.enter(removal, account, syntheticUsers('r', 20), { action: 'remove', retryWindowMs: 4000 });
     h.startSync({ SYNC_TOO_SMALL_RETRY_INTERVAL: '1h' });
-    await waitFor(async () => (await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]?.lastError !== null, { what: 'the first attempt' });
+    await waitFor(
+      async () => (await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]?.lastError !== null,
+      { what: 'the first attempt' },
+    );
     const held = (await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]!;
-    expect(held).toMatchObject({ status: 'pending', attempts: 1, lastError: { code: 'META_AUDIENCE_TOO_SMALL', metaCode: 200, metaSubcode: 1870047 } });
+    expect(held).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: { code: 'META_AUDIENCE_TOO_SMALL', metaCode: 200, metaSubcode: 1870047 },
+    });
     expect(held.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
-    await waitFor(async () => (await stepTotals(h.database.db))[0]?.errored === 20, { what: 'the window to close', timeoutMs: 20_000 });
-    expect((await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]).toMatchObject({ status: 'errored', lastError: { code: 'RETRY_WINDOW_OVER', lastCode: 'META_AUDIENCE_TOO_SMALL' } });
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.errored === 20, {
+      what: 'the window to close',
+      timeoutMs: 20_000,
+    });
+    expect((await entriesForUser(h.database.db, removal.canvasId, 'fb', 'r-0'))[0]).toMatchObject({
+      status: 'errored',
+      lastError: { code: 'RETRY_WINDOW_OVER', lastCode: 'META_AUDIENCE_TOO_SMALL' },
+    });
     expect(h.sandbox.state.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
   });
 });

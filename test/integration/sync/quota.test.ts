@@ -20,7 +20,10 @@ describe('the per-account quota under a scaled clock', () => {
   let h: SyncHarness;
   beforeAll(async () => {
     // one sandbox hour lasts 4 real seconds; the quota is 100 calls per (scaled) hour
-    h = await startSyncHarness({ timeScale: 3_600_000 / windowMs, settings: { quotaBase: quota, quotaPerAudience: 0 } });
+    h = await startSyncHarness({
+      timeScale: 3_600_000 / windowMs,
+      settings: { quotaBase: quota, quotaPerAudience: 0 },
+    });
   });
   afterAll(async () => h.close());
 
@@ -29,10 +32,20 @@ describe('the per-account quota under a scaled clock', () => {
     const canvas = await h.canvasWithAudience(account);
     await h.enter(canvas, account, syntheticUsers('q', 25_000));
     const started = Date.now();
-    h.startSync({ META_QUOTA_PER_HOUR: String(quota), META_QUOTA_WINDOW: `${windowMs}ms`, SYNC_MAX_USERS_PER_REQUEST: '100', META_MAX_CONCURRENT_REQUESTS: '8' });
-    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, { what: 'the backlog to drain', timeoutMs: 120_000 });
+    h.startSync({
+      META_QUOTA_PER_HOUR: String(quota),
+      META_QUOTA_WINDOW: `${windowMs}ms`,
+      SYNC_MAX_USERS_PER_REQUEST: '100',
+      META_MAX_CONCURRENT_REQUESTS: '8',
+    });
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, {
+      what: 'the backlog to drain',
+      timeoutMs: 120_000,
+    });
 
-    const requests = h.sandbox.state.requests.filter((r) => r.accountId === account.metaAccountId && r.action === 'add');
+    const requests = h.sandbox.state.requests.filter(
+      (r) => r.accountId === account.metaAccountId && r.action === 'add',
+    );
     expect(requests).toHaveLength(250);
     expect(requests.filter((r) => r.status !== 200)).toEqual([]);
     const { max, meanInside } = windowCounts(requests.map((r) => r.at));
@@ -40,7 +53,9 @@ describe('the per-account quota under a scaled clock', () => {
     expect(meanInside).toBeGreaterThanOrEqual(0.95 * quota);
     // 250 requests at 100 per 4 s cannot take less than about 9.6 s
     expect(Date.now() - started).toBeGreaterThan(9000);
-    const usage = await (await fetch(`${h.sandbox.url}/_sandbox/ad-accounts/${account.metaAccountId}/usage`)).json() as { quota: number };
+    const usage = (await (
+      await fetch(`${h.sandbox.url}/_sandbox/ad-accounts/${account.metaAccountId}/usage`)
+    ).json()) as { quota: number };
     expect(usage.quota).toBe(quota);
   });
 });

@@ -10,7 +10,13 @@ function stepById(canvas: CanvasVersion, id: string): Step | undefined {
  * Walks the user from a step until a delay or the end of the journey. Every step reached
  * counts "entered"; every step left counts "proceeded"; reaching an end counts "completed".
  */
-export function advanceFrom(canvas: CanvasVersion, journey: Journey, profile: Profile, from: string | null, now: Date): Outcome {
+export function advanceFrom(
+  canvas: CanvasVersion,
+  journey: Journey,
+  profile: Profile,
+  from: string | null,
+  now: Date,
+): Outcome {
   const effects: Effect[] = [];
   let current = from;
   let last = journey.stepId;
@@ -34,8 +40,16 @@ export function advanceFrom(canvas: CanvasVersion, journey: Journey, profile: Pr
 }
 
 /** A delay came due: the user leaves the delay step and walks on. Stale timers change nothing. */
-export function fireTimer(canvas: CanvasVersion, journey: Journey, profile: Profile, stepId: string, entrySeq: number, now: Date): Outcome {
-  if (journey.status !== 'waiting' || journey.stepId !== stepId || journey.entrySeq !== entrySeq) return { journey, effects: [] };
+export function fireTimer(
+  canvas: CanvasVersion,
+  journey: Journey,
+  profile: Profile,
+  stepId: string,
+  entrySeq: number,
+  now: Date,
+): Outcome {
+  if (journey.status !== 'waiting' || journey.stepId !== stepId || journey.entrySeq !== entrySeq)
+    return { journey, effects: [] };
   const step = stepById(canvas, stepId);
   if (step?.kind !== 'delay') return { journey, effects: [] };
   const rest = advanceFrom(canvas, journey, profile, step.next, now);
@@ -45,5 +59,8 @@ export function fireTimer(canvas: CanvasVersion, journey: Journey, profile: Prof
 /** The canvas was archived while the user waited: the journey ends canceled and is counted so. */
 export function cancelJourney(journey: Journey): Outcome {
   if (journey.status !== 'waiting') return { journey, effects: [] };
-  return { journey: { ...journey, status: 'canceled' }, effects: [{ kind: 'cancel_timer' }, { kind: 'count', stepId: canvasLevel, metric: 'canceled' }] };
+  return {
+    journey: { ...journey, status: 'canceled' },
+    effects: [{ kind: 'cancel_timer' }, { kind: 'count', stepId: canvasLevel, metric: 'canceled' }],
+  };
 }

@@ -37,24 +37,48 @@ const asList = (v: ConditionValue | undefined): unknown[] => (Array.isArray(v) ?
 /** Applies an operator; a missing value fails positive tests and passes negative ones. */
 export function test(op: Operator, actual: unknown, expected: ConditionValue | undefined): boolean {
   switch (op) {
-    case 'exists': return present(actual);
-    case 'not_exists': return !present(actual);
-    case 'eq': return present(actual) && sameValue(actual, expected);
-    case 'neq': return !present(actual) || !sameValue(actual, expected);
-    case 'gt': return (compare(actual, expected) ?? Number.NaN) > 0;
-    case 'gte': return (compare(actual, expected) ?? Number.NaN) >= 0;
-    case 'lt': return (compare(actual, expected) ?? Number.NaN) < 0;
-    case 'lte': return (compare(actual, expected) ?? Number.NaN) <= 0;
-    case 'in': return present(actual) && asList(expected).some((e) => sameValue(actual, e));
-    case 'not_in': return !present(actual) || !asList(expected).some((e) => sameValue(actual, e));
+    case 'exists':
+      return present(actual);
+    case 'not_exists':
+      return !present(actual);
+    case 'eq':
+      return present(actual) && sameValue(actual, expected);
+    case 'neq':
+      return !present(actual) || !sameValue(actual, expected);
+    case 'gt':
+      return (compare(actual, expected) ?? Number.NaN) > 0;
+    case 'gte':
+      return (compare(actual, expected) ?? Number.NaN) >= 0;
+    case 'lt':
+      return (compare(actual, expected) ?? Number.NaN) < 0;
+    case 'lte':
+      return (compare(actual, expected) ?? Number.NaN) <= 0;
+    case 'in':
+      return present(actual) && asList(expected).some((e) => sameValue(actual, e));
+    case 'not_in':
+      return !present(actual) || !asList(expected).some((e) => sameValue(actual, e));
     case 'contains':
       if (Array.isArray(actual)) return actual.some((item) => sameValue(item, expected));
-      return typeof actual === 'string' && typeof expected === 'string' && actual.toLowerCase().includes(expected.toLowerCase());
+      return (
+        typeof actual === 'string' &&
+        typeof expected === 'string' &&
+        actual.toLowerCase().includes(expected.toLowerCase())
+      );
     case 'not_contains':
       if (Array.isArray(actual)) return !actual.some((item) => sameValue(item, expected));
-      return !(typeof actual === 'string' && typeof expected === 'string' && actual.toLowerCase().includes(expected.toLowerCase()));
-    case 'starts_with': return typeof actual === 'string' && typeof expected === 'string' && actual.toLowerCase().startsWith(expected.toLowerCase());
-    default: return assertNever(op);
+      return !(
+        typeof actual === 'string' &&
+        typeof expected === 'string' &&
+        actual.toLowerCase().includes(expected.toLowerCase())
+      );
+    case 'starts_with':
+      return (
+        typeof actual === 'string' &&
+        typeof expected === 'string' &&
+        actual.toLowerCase().startsWith(expected.toLowerCase())
+      );
+    default:
+      return assertNever(op);
   }
 }
 
@@ -63,7 +87,11 @@ export function userConditionHolds(condition: UserCondition, profile: Profile, n
   const actual = userField(profile, condition.field, now);
   if (!isGeographyField(condition.field)) return test(condition.op, actual, condition.value);
   const place = profilePlace(condition.field, actual, userField(profile, 'country', now));
-  return test(condition.op, place, condition.value === undefined ? undefined : filterPlace(condition.field, condition.value));
+  return test(
+    condition.op,
+    place,
+    condition.value === undefined ? undefined : filterPlace(condition.field, condition.value),
+  );
 }
 
 export function userMatches(conditions: readonly UserCondition[], profile: Profile, now: Date): boolean {

@@ -3,7 +3,16 @@ export const journeyStatuses = ['waiting', 'completed', 'exited', 'control', 'ca
 export type JourneyStatus = (typeof journeyStatuses)[number];
 
 /** Counters the engine moves per step (canvas-level ones under the step id "$canvas"). */
-export const journeyMetrics = ['entered', 'proceeded', 'exited', 'converted', 'control', 'control_converted', 'completed', 'canceled'] as const;
+export const journeyMetrics = [
+  'entered',
+  'proceeded',
+  'exited',
+  'converted',
+  'control',
+  'control_converted',
+  'completed',
+  'canceled',
+] as const;
 export type Metric = (typeof journeyMetrics)[number];
 
 /** Where a user handed to a Facebook Audience step stands; each status is also that step's counter. */

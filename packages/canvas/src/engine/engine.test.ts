@@ -7,43 +7,87 @@ import { nextTimeOfDay } from './time-of-day.js';
 import { canvasLevel, type Effect } from './types.js';
 
 const now = at('2026-11-22T10:00:00Z');
-const counts = (effects: Effect[]) => effects.filter((e) => e.kind === 'count').map((e) => (e.kind === 'count' ? `${e.stepId}.${e.metric}` : ''));
+const counts = (effects: Effect[]) =>
+  effects.filter((e) => e.kind === 'count').map((e) => (e.kind === 'count' ? `${e.stepId}.${e.metric}` : ''));
 
 describe('entry rules', () => {
-  const canvas = version(abandonedCart({
-    entry: {
-      trigger: { event: 'added_to_cart', conditions: [{ property: 'cart.total', op: 'gte', value: 20 }] },
-      filters: [{ field: 'country', op: 'in', value: ['US', 'CA'] }, { field: 'hasEmail', op: 'eq', value: true }],
-      schedule: { startAt: '2026-11-01T00:00:00Z', endAt: '2026-12-01T00:00:00Z' },
-      reentry: { policy: 'after_cooldown', cooldown: '7d' },
-    },
-  }));
+  const canvas = version(
+    abandonedCart({
+      entry: {
+        trigger: { event: 'added_to_cart', conditions: [{ property: 'cart.total', op: 'gte', value: 20 }] },
+        filters: [
+          { field: 'country', op: 'in', value: ['US', 'CA'] },
+          { field: 'hasEmail', op: 'eq', value: true },
+        ],
+        schedule: { startAt: '2026-11-01T00:00:00Z', endAt: '2026-12-01T00:00:00Z' },
+        reentry: { policy: 'after_cooldown', cooldown: '7d' },
+      },
+    }),
+  );
   const buyer = profile({ country: 'us', email: 'a@b.co' });
   const cart = track('added_to_cart', { cart: { total: 35 } });
 
   it.each([
     ['another event', track('viewed'), buyer, undefined, now, { enter: false, reason: 'not_triggered' }],
-    ['an identify call', { ...cart, type: 'identify' as const }, buyer, undefined, now, { enter: false, reason: 'not_triggered' }],
-    ['event conditions unmet', track('added_to_cart', { cart: { total: 5 } }), buyer, undefined, now, { enter: false, reason: 'event_conditions' }],
+    [
+      'an identify call',
+      { ...cart, type: 'identify' as const },
+      buyer,
+      undefined,
+      now,
+      { enter: false, reason: 'not_triggered' },
+    ],
+    [
+      'event conditions unmet',
+      track('added_to_cart', { cart: { total: 5 } }),
+      buyer,
+      undefined,
+      now,
+      { enter: false, reason: 'event_conditions' },
+    ],
     ['before the schedule', cart, buyer, undefined, at('2026-10-01T00:00:00Z'), { enter: false, reason: 'schedule' }],
     ['after the schedule', cart, buyer, undefined, at('2026-12-01T00:00:00Z'), { enter: false, reason: 'schedule' }],
-    ['filters unmet (country)', cart, profile({ country: 'FR', email: 'a@b.co' }), undefined, now, { enter: false, reason: 'filters' }],
+    [
+      'filters unmet (country)',
+      cart,
+      profile({ country: 'FR', email: 'a@b.co' }),
+      undefined,
+      now,
+      { enter: false, reason: 'filters' },
+    ],
     ['filters unmet (no email)', cart, profile({ country: 'US' }), undefined, now, { enter: false, reason: 'filters' }],
     ['still inside', cart, buyer, journey({ status: 'waiting' }), now, { enter: false, reason: 'already_active' }],
-    ['inside the cool-down', cart, buyer, journey({ status: 'completed', enteredAt: at('2026-11-20T00:00:00Z') }), now, { enter: false, reason: 'cooldown' }],
-    ['after the cool-down', cart, buyer, journey({ status: 'exited', entrySeq: 2, enteredAt: at('2026-11-10T00:00:00Z') }), now, { enter: true, entrySeq: 3, control: false }],
+    [
+      'inside the cool-down',
+      cart,
+      buyer,
+      journey({ status: 'completed', enteredAt: at('2026-11-20T00:00:00Z') }),
+      now,
+      { enter: false, reason: 'cooldown' },
+    ],
+    [
+      'after the cool-down',
+      cart,
+      buyer,
+      journey({ status: 'exited', entrySeq: 2, enteredAt: at('2026-11-10T00:00:00Z') }),
+      now,
+      { enter: true, entrySeq: 3, control: false },
+    ],
     ['first time', cart, buyer, undefined, now, { enter: true, entrySeq: 1, control: false }],
   ])('%s', (_name, event, who, previous, when, expected) => {
     expect(decideEntry(canvas, event, who, previous, when)).toEqual(expected);
   });
 
   it('never lets a user back in under the "never" policy', () => {
-    expect(decideEntry(version(abandonedCart()), track('added_to_cart'), profile(), journey({ status: 'completed' }), now))
-      .toEqual({ enter: false, reason: 'no_reentry' });
+    expect(
+      decideEntry(version(abandonedCart()), track('added_to_cart'), profile(), journey({ status: 'completed' }), now),
+    ).toEqual({ enter: false, reason: 'no_reentry' });
   });
 
   it('draws the control group deterministically, close to the percentage', () => {
-    const inControl = Array.from({ length: 10_000 }, (_, i) => inControlGroup('c1', `user-${i}`, 20)).filter(Boolean).length;
+    const inControl = Array.from({ length: 10_000 }, (_, i) => inControlGroup('c1', `user-${i}`, 20)).filter(
+      Boolean,
+    ).length;
     expect(inControl).toBeGreaterThan(1800);
     expect(inControl).toBeLessThan(2200);
     expect(inControlGroup('c1', 'user-1', 20)).toBe(inControlGroup('c1', 'user-1', 20));
@@ -84,9 +128,17 @@ describe('steps', () => {
   });
 
   it('delay until a time of day waits for the next such time in the zone', () => {
-    const canvas = version(abandonedCart({ steps: [{ id: 'wait', kind: 'delay', until: { time: '09:00', timezone: 'America/New_York' }, next: null }] }));
+    const canvas = version(
+      abandonedCart({
+        steps: [{ id: 'wait', kind: 'delay', until: { time: '09:00', timezone: 'America/New_York' }, next: null }],
+      }),
+    );
     const outcome = startJourney(canvas, profile(), { entrySeq: 1, control: false }, now);
-    expect(outcome.effects).toContainEqual({ kind: 'schedule_timer', stepId: 'wait', dueAt: at('2026-11-22T14:00:00Z') });
+    expect(outcome.effects).toContainEqual({
+      kind: 'schedule_timer',
+      stepId: 'wait',
+      dueAt: at('2026-11-22T14:00:00Z'),
+    });
   });
 
   it.each([
@@ -94,31 +146,70 @@ describe('steps', () => {
     ['a later branch', { plan: 'silver' }, 'silver'],
     ['else', { plan: 'free' }, 'rest'],
   ])('audience split: %s', (_name, traits, expectedStep) => {
-    const canvas = version(abandonedCart({
-      firstStep: 'split',
-      steps: [
-        { id: 'split', kind: 'audience_split', branches: [
-          { conditions: [{ field: 'traits.plan', op: 'eq', value: 'GOLD' }, { field: 'country', op: 'exists' }], next: 'gold' },
-          { conditions: [{ field: 'traits.plan', op: 'in', value: ['silver', 'bronze'] }], next: 'silver' },
-        ], else: 'rest' },
-        { id: 'gold', kind: 'exit' }, { id: 'silver', kind: 'exit' }, { id: 'rest', kind: 'exit' },
-      ],
-    }));
+    const canvas = version(
+      abandonedCart({
+        firstStep: 'split',
+        steps: [
+          {
+            id: 'split',
+            kind: 'audience_split',
+            branches: [
+              {
+                conditions: [
+                  { field: 'traits.plan', op: 'eq', value: 'GOLD' },
+                  { field: 'country', op: 'exists' },
+                ],
+                next: 'gold',
+              },
+              { conditions: [{ field: 'traits.plan', op: 'in', value: ['silver', 'bronze'] }], next: 'silver' },
+            ],
+            else: 'rest',
+          },
+          { id: 'gold', kind: 'exit' },
+          { id: 'silver', kind: 'exit' },
+          { id: 'rest', kind: 'exit' },
+        ],
+      }),
+    );
     const outcome = startJourney(canvas, profile(traits), { entrySeq: 1, control: false }, now);
     expect(outcome.journey).toMatchObject({ status: 'completed', stepId: expectedStep });
-    expect(counts(outcome.effects)).toEqual(['$canvas.entered', 'split.entered', 'split.proceeded', `${expectedStep}.entered`, '$canvas.completed']);
+    expect(counts(outcome.effects)).toEqual([
+      '$canvas.entered',
+      'split.entered',
+      'split.proceeded',
+      `${expectedStep}.entered`,
+      '$canvas.completed',
+    ]);
   });
 
   it('random split: stable per user and close to the percentages', () => {
-    const canvas = version(abandonedCart({
-      firstStep: 'ab',
-      steps: [{ id: 'ab', kind: 'random_split', paths: [{ percent: 30, next: 'a' }, { percent: 70, next: 'b' }] }, { id: 'a', kind: 'exit' }, { id: 'b', kind: 'exit' }],
-    }));
-    const ends = Array.from({ length: 5000 }, (_, i) => startJourney(canvas, profile({}, `user-${i}`), { entrySeq: 1, control: false }, now).journey.stepId);
+    const canvas = version(
+      abandonedCart({
+        firstStep: 'ab',
+        steps: [
+          {
+            id: 'ab',
+            kind: 'random_split',
+            paths: [
+              { percent: 30, next: 'a' },
+              { percent: 70, next: 'b' },
+            ],
+          },
+          { id: 'a', kind: 'exit' },
+          { id: 'b', kind: 'exit' },
+        ],
+      }),
+    );
+    const ends = Array.from(
+      { length: 5000 },
+      (_, i) => startJourney(canvas, profile({}, `user-${i}`), { entrySeq: 1, control: false }, now).journey.stepId,
+    );
     const a = ends.filter((s) => s === 'a').length;
     expect(a).toBeGreaterThan(1350);
     expect(a).toBeLessThan(1650);
-    expect(startJourney(canvas, profile({}, 'user-7'), { entrySeq: 1, control: false }, now).journey.stepId).toBe(ends[7]);
+    expect(startJourney(canvas, profile({}, 'user-7'), { entrySeq: 1, control: false }, now).journey.stepId).toBe(
+      ends[7],
+    );
   });
 
   it('exit step ends the journey', () => {
@@ -140,10 +231,20 @@ describe('events for users inside a canvas', () => {
   });
 
   it('conversions count once, inside the window, for control users too', () => {
-    const converted = applyJourneyEvent(canvas, journey({ status: 'completed', stepId: 'fb' }), track('purchased'), now);
+    const converted = applyJourneyEvent(
+      canvas,
+      journey({ status: 'completed', stepId: 'fb' }),
+      track('purchased'),
+      now,
+    );
     expect(converted.journey.convertedAt).toEqual(now);
     expect(applyJourneyEvent(canvas, converted.journey, track('purchased'), now).effects).toEqual([]);
-    const late = applyJourneyEvent(canvas, journey({ status: 'completed' }), track('purchased'), at('2026-11-24T10:00:00Z'));
+    const late = applyJourneyEvent(
+      canvas,
+      journey({ status: 'completed' }),
+      track('purchased'),
+      at('2026-11-24T10:00:00Z'),
+    );
     expect(late.effects).toEqual([]);
     const control = applyJourneyEvent(canvas, journey({ status: 'control', stepId: null }), track('purchased'), now);
     expect(counts(control.effects)).toEqual(['$canvas.control_converted']);
@@ -151,7 +252,9 @@ describe('events for users inside a canvas', () => {
 
   it('ignores other events and finished journeys', () => {
     expect(applyJourneyEvent(canvas, journey(), track('viewed'), now).effects).toEqual([]);
-    expect(applyJourneyEvent(version(abandonedCart()), journey({ status: 'completed' }), track('purchased'), now).effects).toEqual([]);
+    expect(
+      applyJourneyEvent(version(abandonedCart()), journey({ status: 'completed' }), track('purchased'), now).effects,
+    ).toEqual([]);
   });
 });
 

@@ -6,7 +6,11 @@ import { canvasLevel, type CanvasVersion, type Journey, type Outcome, type Profi
 
 export type EntryDecision =
   | { enter: true; entrySeq: number; control: boolean }
-  | { enter: false; reason: 'not_triggered' | 'event_conditions' | 'schedule' | 'already_active' | 'no_reentry' | 'cooldown' | 'filters' };
+  | {
+      enter: false;
+      reason:
+        'not_triggered' | 'event_conditions' | 'schedule' | 'already_active' | 'no_reentry' | 'cooldown' | 'filters';
+    };
 
 /** True when the user belongs to the canvas's control group; stable per user and canvas. */
 export function inControlGroup(canvasId: string, userId: string, percent: number): boolean {
@@ -17,23 +21,40 @@ export function inControlGroup(canvasId: string, userId: string, percent: number
  * Whether an event lets the user enter: trigger and its conditions, schedule window, re-entry
  * policy, user filters, then the control-group draw. The target cap is the caller's to check.
  */
-export function decideEntry(canvas: CanvasVersion, event: UserEvent, profile: Profile, previous: Journey | undefined, now: Date): EntryDecision {
+export function decideEntry(
+  canvas: CanvasVersion,
+  event: UserEvent,
+  profile: Profile,
+  previous: Journey | undefined,
+  now: Date,
+): EntryDecision {
   const { entry } = canvas.definition;
   if (event.type !== 'track' || event.event !== entry.trigger.event) return { enter: false, reason: 'not_triggered' };
   if (!eventMatches(entry.trigger.conditions, event)) return { enter: false, reason: 'event_conditions' };
   const { startAt, endAt } = entry.schedule ?? {};
-  if ((startAt && now.getTime() < Date.parse(startAt)) || (endAt && now.getTime() >= Date.parse(endAt))) return { enter: false, reason: 'schedule' };
+  if ((startAt && now.getTime() < Date.parse(startAt)) || (endAt && now.getTime() >= Date.parse(endAt)))
+    return { enter: false, reason: 'schedule' };
   if (previous) {
     if (previous.status === 'waiting') return { enter: false, reason: 'already_active' };
     if (entry.reentry.policy === 'never') return { enter: false, reason: 'no_reentry' };
-    if (now.getTime() < previous.enteredAt.getTime() + (durationMs(entry.reentry.cooldown) ?? 0)) return { enter: false, reason: 'cooldown' };
+    if (now.getTime() < previous.enteredAt.getTime() + (durationMs(entry.reentry.cooldown) ?? 0))
+      return { enter: false, reason: 'cooldown' };
   }
   if (!userMatches(entry.filters, profile, now)) return { enter: false, reason: 'filters' };
-  return { enter: true, entrySeq: (previous?.entrySeq ?? 0) + 1, control: inControlGroup(canvas.canvasId, profile.userId, entry.controlGroupPercent) };
+  return {
+    enter: true,
+    entrySeq: (previous?.entrySeq ?? 0) + 1,
+    control: inControlGroup(canvas.canvasId, profile.userId, entry.controlGroupPercent),
+  };
 }
 
 /** Starts a journey: counted as entered; a control-group user stops there, everyone else walks from the first step. */
-export function startJourney(canvas: CanvasVersion, profile: Profile, decision: { entrySeq: number; control: boolean }, now: Date): Outcome {
+export function startJourney(
+  canvas: CanvasVersion,
+  profile: Profile,
+  decision: { entrySeq: number; control: boolean },
+  now: Date,
+): Outcome {
   const journey: Journey = {
     canvasId: canvas.canvasId,
     version: canvas.version,

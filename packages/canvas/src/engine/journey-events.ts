@@ -11,14 +11,23 @@ export function applyJourneyEvent(canvas: CanvasVersion, journey: Journey, event
   const effects: Effect[] = [];
   let next = journey;
   const goal = canvas.definition.conversionGoal;
-  if (goal && journey.convertedAt === null && event.event === goal.event && eventMatches(goal.conditions, event)
-      && now.getTime() <= journey.enteredAt.getTime() + (durationMs(goal.within) ?? 0) && journey.status !== 'canceled') {
+  if (
+    goal &&
+    journey.convertedAt === null &&
+    event.event === goal.event &&
+    eventMatches(goal.conditions, event) &&
+    now.getTime() <= journey.enteredAt.getTime() + (durationMs(goal.within) ?? 0) &&
+    journey.status !== 'canceled'
+  ) {
     next = { ...next, convertedAt: now };
     const control = journey.status === 'control';
     effects.push({ kind: 'count', stepId: canvasLevel, metric: control ? 'control_converted' : 'converted' });
     if (!control && journey.stepId) effects.push({ kind: 'count', stepId: journey.stepId, metric: 'converted' });
   }
-  if (next.status === 'waiting' && canvas.definition.exitCriteria.some((c) => c.event === event.event && eventMatches(c.conditions, event))) {
+  if (
+    next.status === 'waiting' &&
+    canvas.definition.exitCriteria.some((c) => c.event === event.event && eventMatches(c.conditions, event))
+  ) {
     effects.push(
       { kind: 'cancel_timer' },
       ...(next.stepId ? [{ kind: 'count' as const, stepId: next.stepId, metric: 'exited' as const }] : []),

@@ -69,7 +69,8 @@ export interface Plan {
 }
 
 export const userKey = (workspaceId: string, userId: string) => `${workspaceId}\u0000${userId}`;
-export const journeyKey = (workspaceId: string, userId: string, canvasId: string) => `${workspaceId}\u0000${userId}\u0000${canvasId}`;
+export const journeyKey = (workspaceId: string, userId: string, canvasId: string) =>
+  `${workspaceId}\u0000${userId}\u0000${canvasId}`;
 
 /** Everything loaded for a batch, changed in place as the plan is built. */
 export interface BatchState {
@@ -83,14 +84,27 @@ export interface BatchState {
 }
 
 export function emptyPlan(): Plan {
-  return { profiles: new Set(), journeys: new Set(), timers: new Map(), handoffs: [], counts: [], entrants: new Map(), outcomes: { applied: 0, entered: 0, capped: 0 } };
+  return {
+    profiles: new Set(),
+    journeys: new Set(),
+    timers: new Map(),
+    handoffs: [],
+    counts: [],
+    entrants: new Map(),
+    outcomes: { applied: 0, entered: 0, capped: 0 },
+  };
 }
 
 function view(profile: ProfileState): Profile {
   return { userId: profile.userId, traits: profile.traits, context: profile.context, firstSeenAt: profile.firstSeenAt };
 }
 
-export function journeyOf(state: BatchState, workspaceId: string, userId: string, canvasId: string): Journey | undefined {
+export function journeyOf(
+  state: BatchState,
+  workspaceId: string,
+  userId: string,
+  canvasId: string,
+): Journey | undefined {
   return state.journeys.get(userKey(workspaceId, userId))?.get(canvasId);
 }
 
@@ -106,7 +120,13 @@ function record(plan: Plan, state: BatchState, canvas: CanvasVersion, profile: P
   for (const effect of outcome.effects) {
     switch (effect.kind) {
       case 'count':
-        plan.counts.push({ canvasId: canvas.canvasId, version: journey.version, stepId: effect.stepId, metric: effect.metric, delta: 1 });
+        plan.counts.push({
+          canvasId: canvas.canvasId,
+          version: journey.version,
+          stepId: effect.stepId,
+          metric: effect.metric,
+          delta: 1,
+        });
         break;
       case 'schedule_timer':
         plan.timers.set(key, { stepId: effect.stepId, entrySeq: journey.entrySeq, dueAt: effect.dueAt });
@@ -116,8 +136,14 @@ function record(plan: Plan, state: BatchState, canvas: CanvasVersion, profile: P
         break;
       case 'audience_handoff':
         plan.handoffs.push({
-          workspaceId: profile.workspaceId, userId: profile.userId, canvasId: canvas.canvasId, version: journey.version, entrySeq: journey.entrySeq,
-          step: effect.step, traits: { ...profile.traits }, context: { ...profile.context },
+          workspaceId: profile.workspaceId,
+          userId: profile.userId,
+          canvasId: canvas.canvasId,
+          version: journey.version,
+          entrySeq: journey.entrySeq,
+          step: effect.step,
+          traits: { ...profile.traits },
+          context: { ...profile.context },
         });
         break;
     }
@@ -138,7 +164,13 @@ function mergeTraits(current: Record<string, unknown>, changes: Record<string, u
  * Applies a partition's events in order: profile updates, exits and conversions of journeys
  * the user is in, then entries into running canvases the event triggers (respecting caps).
  */
-export function planEvents(events: readonly ParsedEvent[], state: BatchState, canvases: CanvasLookup, now: Date, plan: Plan = emptyPlan()): Plan {
+export function planEvents(
+  events: readonly ParsedEvent[],
+  state: BatchState,
+  canvases: CanvasLookup,
+  now: Date,
+  plan: Plan = emptyPlan(),
+): Plan {
   for (const { event, workspaceId, traits, context } of events) {
     const profile = state.profiles.get(userKey(workspaceId, event.userId));
     if (!profile) continue;
@@ -161,7 +193,13 @@ export function planEvents(events: readonly ParsedEvent[], state: BatchState, ca
 
     for (const live of canvases.triggeredBy(workspaceId, event.event)) {
       if (live.status !== 'running') continue;
-      const decision = decideEntry(live.version, event, view(profile), journeyOf(state, workspaceId, event.userId, live.version.canvasId), now);
+      const decision = decideEntry(
+        live.version,
+        event,
+        view(profile),
+        journeyOf(state, workspaceId, event.userId, live.version.canvasId),
+        now,
+      );
       if (!decision.enter) continue;
       const canvasId = live.version.canvasId;
       if (state.caps.has(canvasId)) {
@@ -191,7 +229,13 @@ export interface DueTimer {
 }
 
 /** Fires due delays; a timer whose journey moved on is deleted without effect. */
-export function planTimers(timers: readonly DueTimer[], state: BatchState, canvases: CanvasLookup, now: Date, plan: Plan = emptyPlan()): Plan {
+export function planTimers(
+  timers: readonly DueTimer[],
+  state: BatchState,
+  canvases: CanvasLookup,
+  now: Date,
+  plan: Plan = emptyPlan(),
+): Plan {
   for (const timer of timers) {
     const key = journeyKey(timer.workspaceId, timer.userId, timer.canvasId);
     plan.timers.set(key, null);
@@ -199,7 +243,9 @@ export function planTimers(timers: readonly DueTimer[], state: BatchState, canva
     const profile = state.profiles.get(userKey(timer.workspaceId, timer.userId));
     const canvas = journey && canvases.version(journey.canvasId, journey.version);
     if (!journey || !profile || !canvas) continue;
-    const outcome = timer.canvasArchived ? cancelJourney(journey) : fireTimer(canvas, journey, view(profile), timer.stepId, timer.entrySeq, now);
+    const outcome = timer.canvasArchived
+      ? cancelJourney(journey)
+      : fireTimer(canvas, journey, view(profile), timer.stepId, timer.entrySeq, now);
     if (outcome.effects.length > 0) plan.outcomes.applied += 1;
     record(plan, state, canvas, profile, outcome);
   }

@@ -28,14 +28,23 @@ export function userField(profile: Profile, field: string, now: Date): unknown {
   const t = profile.traits;
   if (field.startsWith('traits.')) return lookup(t, field.slice(7));
   switch (field) {
-    case 'age': return firstDefined(ageOn(t.birthday, now), typeof t.age === 'number' ? t.age : undefined);
-    case 'gender': return typeof t.gender === 'string' ? t.gender.toLowerCase() : undefined;
-    case 'country': return firstDefined(t.country, lookup(t, 'address.country'));
-    case 'region': return firstDefined(t.state, t.region, lookup(t, 'address.state'), lookup(t, 'address.region'));
-    case 'city': return firstDefined(t.city, lookup(t, 'address.city'));
-    case 'hasEmail': return typeof t.email === 'string' && /\S@\S/.test(t.email);
-    case 'hasPhone': return typeof t.phone === 'string' && t.phone.replace(/\D/g, '').length >= 7;
-    case 'daysSinceFirstSeen': return Math.floor((now.getTime() - profile.firstSeenAt.getTime()) / dayMs);
-    default: return lookup(profile.context, field);
+    case 'age':
+      return firstDefined(ageOn(t.birthday, now), typeof t.age === 'number' ? t.age : undefined);
+    case 'gender':
+      return typeof t.gender === 'string' ? t.gender.toLowerCase() : undefined;
+    case 'country':
+      return firstDefined(t.country, lookup(t, 'address.country'));
+    case 'region':
+      return firstDefined(t.state, t.region, lookup(t, 'address.state'), lookup(t, 'address.region'));
+    case 'city':
+      return firstDefined(t.city, lookup(t, 'address.city'));
+    case 'hasEmail':
+      return typeof t.email === 'string' && /\S@\S/.test(t.email);
+    case 'hasPhone':
+      return typeof t.phone === 'string' && t.phone.replace(/\D/g, '').length >= 7;
+    case 'daysSinceFirstSeen':
+      return Math.floor((now.getTime() - profile.firstSeenAt.getTime()) / dayMs);
+    default:
+      return lookup(profile.context, field);
   }
 }

@@ -45,7 +45,6 @@ export interface UserEvent {
   timestamp: Date;
 }
 
-
 /** What the shell must do after a decision, as data. */
 export type Effect =
   | { kind: 'count'; stepId: string; metric: Metric }

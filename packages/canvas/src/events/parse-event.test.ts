@@ -3,7 +3,9 @@ import { describe, expect, it } from '@jest/globals';
 import { parseEvent, type DeadLetterReason } from './parse-event.js';
 
 const specExample = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../test/fixtures/segment-spec/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  JSON.parse(
+    readFileSync(new URL(`../../../../test/fixtures/segment-spec/${name}.json`, import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
 
 const ws = '3f1b6a2e-8f8e-4c1e-9a43-3b8f0e6d1c2a';
 const message = (value: unknown, options: { key?: string | null; header?: string | undefined } = {}) => ({
@@ -12,25 +14,51 @@ const message = (value: unknown, options: { key?: string | null; header?: string
   workspaceHeader: 'header' in options ? options.header : ws,
   kafkaTimestamp: Date.parse('2026-11-22T10:00:00Z'),
 });
-const track = { type: 'track', messageId: 'm1', userId: 'u1', event: 'added_to_cart', properties: { total: 30 }, timestamp: '2026-11-22T09:59:59Z' };
+const track = {
+  type: 'track',
+  messageId: 'm1',
+  userId: 'u1',
+  event: 'added_to_cart',
+  properties: { total: 30 },
+  timestamp: '2026-11-22T09:59:59Z',
+};
 
 describe('parseEvent', () => {
   it('reads a track call with context traits and device context', () => {
-    const result = parseEvent(message({ ...track, context: { traits: { email: 'a@b.co' }, device: { advertisingId: 'AD-1' }, ip: '1.2.3.4' } }), 65_536);
+    const result = parseEvent(
+      message({ ...track, context: { traits: { email: 'a@b.co' }, device: { advertisingId: 'AD-1' }, ip: '1.2.3.4' } }),
+      65_536,
+    );
     expect(result).toEqual({
       ok: true,
       value: {
         workspaceId: ws,
         traits: { email: 'a@b.co' },
         context: { device: { advertisingId: 'AD-1' } },
-        event: { type: 'track', messageId: 'm1', userId: 'u1', event: 'added_to_cart', properties: { total: 30 }, timestamp: new Date('2026-11-22T09:59:59Z') },
+        event: {
+          type: 'track',
+          messageId: 'm1',
+          userId: 'u1',
+          event: 'added_to_cart',
+          properties: { total: 30 },
+          timestamp: new Date('2026-11-22T09:59:59Z'),
+        },
       },
     });
   });
 
   it('reads an identify call, takes the workspace from the body when there is no header, and Kafka time when there is no timestamp', () => {
-    const result = parseEvent(message({ type: 'identify', messageId: 'm2', userId: 'u1', traits: { firstName: 'Ann' }, workspaceId: ws }, { header: undefined }), 65_536);
-    expect(result).toMatchObject({ ok: true, value: { traits: { firstName: 'Ann' }, event: { type: 'identify', timestamp: new Date('2026-11-22T10:00:00Z') } } });
+    const result = parseEvent(
+      message(
+        { type: 'identify', messageId: 'm2', userId: 'u1', traits: { firstName: 'Ann' }, workspaceId: ws },
+        { header: undefined },
+      ),
+      65_536,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: { traits: { firstName: 'Ann' }, event: { type: 'identify', timestamp: new Date('2026-11-22T10:00:00Z') } },
+    });
   });
 
   it.each<[string, ReturnType<typeof message>, DeadLetterReason]>([
@@ -46,10 +74,22 @@ describe('parseEvent', () => {
     ['bad timestamp', message({ ...track, timestamp: 'yesterday' }), 'invalid_timestamp'],
     ['bad timestamp date', message({ ...track, timestamp: '2026-13-45T99:00:00Z' }), 'invalid_timestamp'],
     ['a NUL character', message({ ...track, properties: { note: 'a\u0000b' } }), 'unstorable_text'],
-    ['an unpaired surrogate', message(`{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"n":"\\ud800"}}`), 'unstorable_text'],
-    ['an unpaired surrogate in a key', message(`{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"\\udc00":1}}`), 'unstorable_text'],
+    [
+      'an unpaired surrogate',
+      message(`{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"n":"\\ud800"}}`),
+      'unstorable_text',
+    ],
+    [
+      'an unpaired surrogate in a key',
+      message(`{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"\\udc00":1}}`),
+      'unstorable_text',
+    ],
     ['properties not an object', message({ ...track, properties: [1] }), 'invalid_field'],
-    ['traits not an object', message({ type: 'identify', messageId: 'm', userId: 'u1', traits: 'vip' }), 'invalid_field'],
+    [
+      'traits not an object',
+      message({ type: 'identify', messageId: 'm', userId: 'u1', traits: 'vip' }),
+      'invalid_field',
+    ],
     ['key is not the userId', message(track, { key: 'someone-else' }), 'key_mismatch'],
     ['no workspace', message(track, { header: undefined }), 'missing_workspace'],
     ['workspace not a UUID', message(track, { header: 'acme' }), 'unknown_workspace'],
@@ -61,27 +101,45 @@ describe('parseEvent', () => {
 
   it('names the field that holds text PostgreSQL cannot store, without its value', () => {
     const result = parseEvent(message({ ...track, properties: { cart: { note: 'secret\u0000' } } }), 65_536);
-    expect(result).toEqual({ ok: false, reason: 'unstorable_text', detail: '/properties/cart/note holds a NUL character (\\u0000), which cannot be stored' });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'unstorable_text',
+      detail: '/properties/cart/note holds a NUL character (\\u0000), which cannot be stored',
+    });
   });
 
-  it.each([['identify'], ['track'], ['track-full-context']])("applies Segment's documented %s example with every field", (name) => {
-    const example = specExample(name);
-    const result = parseEvent(message(example, { key: String(example.userId) }), 65_536);
-    expect(result.ok).toBe(true);
-    if (!result.ok) return;
-    expect(result.value.event.messageId).toBe(example.messageId);
-    expect(result.value.event.timestamp).toEqual(new Date(String(example.timestamp ?? example.originalTimestamp)));
-    if (name === 'identify') expect(result.value.traits).toEqual(example.traits);
-    if (name === 'track-full-context') {
-      expect(result.value.traits).toEqual({ phone: '+1 (650) 555-1212', firstName: 'Peter' });
-      expect(result.value.context).toMatchObject({ app: { version: '545' }, os: { name: 'iPhone OS' }, device: { type: 'ios' } });
-    }
-  });
+  it.each([['identify'], ['track'], ['track-full-context']])(
+    "applies Segment's documented %s example with every field",
+    (name) => {
+      const example = specExample(name);
+      const result = parseEvent(message(example, { key: String(example.userId) }), 65_536);
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.value.event.messageId).toBe(example.messageId);
+      expect(result.value.event.timestamp).toEqual(new Date(String(example.timestamp ?? example.originalTimestamp)));
+      if (name === 'identify') expect(result.value.traits).toEqual(example.traits);
+      if (name === 'track-full-context') {
+        expect(result.value.traits).toEqual({ phone: '+1 (650) 555-1212', firstName: 'Peter' });
+        expect(result.value.context).toMatchObject({
+          app: { version: '545' },
+          os: { name: 'iPhone OS' },
+          device: { type: 'ios' },
+        });
+      }
+    },
+  );
 
-  it.each([['page'], ['screen'], ['group'], ['alias']])("dead-letters Segment's %s call as unsupported_type with a clear reason", (name) => {
-    const result = parseEvent(message(specExample(name)), 65_536);
-    expect(result).toEqual({ ok: false, reason: 'unsupported_type', detail: `Segment ${name} calls are not used by canvases; send identify or track` });
-  });
+  it.each([['page'], ['screen'], ['group'], ['alias']])(
+    "dead-letters Segment's %s call as unsupported_type with a clear reason",
+    (name) => {
+      const result = parseEvent(message(specExample(name)), 65_536);
+      expect(result).toEqual({
+        ok: false,
+        reason: 'unsupported_type',
+        detail: `Segment ${name} calls are not used by canvases; send identify or track`,
+      });
+    },
+  );
 
   it.each<[string, Record<string, unknown>]>([
     ['version as a string', { version: '1.1' }],

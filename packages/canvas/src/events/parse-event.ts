@@ -4,9 +4,22 @@ import { IdentifyMessage, TrackMessage } from './user-event.schema.js';
 
 /** Why a message went to the dead-letter topic; stable, used as a metric label. */
 export const deadLetterReasons = [
-  'too_large', 'empty', 'invalid_json', 'not_an_object', 'missing_message_id', 'missing_user_id', 'unknown_type',
-  'unsupported_type', 'missing_event_name', 'invalid_timestamp', 'invalid_field', 'unstorable_text', 'key_mismatch',
-  'missing_workspace', 'unknown_workspace', 'unprocessable',
+  'too_large',
+  'empty',
+  'invalid_json',
+  'not_an_object',
+  'missing_message_id',
+  'missing_user_id',
+  'unknown_type',
+  'unsupported_type',
+  'missing_event_name',
+  'invalid_timestamp',
+  'invalid_field',
+  'unstorable_text',
+  'key_mismatch',
+  'missing_workspace',
+  'unknown_workspace',
+  'unprocessable',
 ] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
 
@@ -32,7 +45,8 @@ export interface RawMessage {
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const present = (value: unknown) => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
+const present = (value: unknown) =>
+  (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
 const fail = (reason: DeadLetterReason, detail: string): ParseResult => ({ ok: false, reason, detail });
 
 /** Segment's calls the engine does not consume: valid input, but nothing for a canvas to do. */
@@ -45,7 +59,11 @@ function parseTime(value: string | number | undefined): Date | undefined {
 }
 
 /** `timestamp` when present (it must be valid), else a valid `originalTimestamp`, else Kafka's time. */
-function eventTime(timestamp: string | number | undefined, original: string | number | undefined, kafkaTime: number): Date | undefined {
+function eventTime(
+  timestamp: string | number | undefined,
+  original: string | number | undefined,
+  kafkaTime: number,
+): Date | undefined {
   if (timestamp !== undefined) return parseTime(timestamp);
   return parseTime(original) ?? new Date(kafkaTime);
 }
@@ -56,7 +74,8 @@ function eventTime(timestamp: string | number | undefined, original: string | nu
  */
 export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
   if (!message.value || message.value.length === 0) return fail('empty', 'the message has no value');
-  if (message.value.length > maxBytes) return fail('too_large', `${message.value.length} bytes is over the ${maxBytes}-byte limit`);
+  if (message.value.length > maxBytes)
+    return fail('too_large', `${message.value.length} bytes is over the ${maxBytes}-byte limit`);
   if (message.value.includes(0)) return fail('unstorable_text', 'the value holds a NUL byte, which cannot be stored');
   let json: unknown;
   try {
@@ -64,15 +83,19 @@ export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
   } catch {
     return fail('invalid_json', 'the value is not JSON');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('not_an_object', 'the value is not a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return fail('not_an_object', 'the value is not a JSON object');
   const raw = json as Record<string, unknown>;
   if (typeof raw.type === 'string' && otherSegmentTypes.has(raw.type)) {
     return fail('unsupported_type', `Segment ${raw.type} calls are not used by canvases; send identify or track`);
   }
-  if (raw.type !== 'identify' && raw.type !== 'track') return fail('unknown_type', `type must be "identify" or "track"`);
+  if (raw.type !== 'identify' && raw.type !== 'track')
+    return fail('unknown_type', `type must be "identify" or "track"`);
   if (!present(raw.messageId)) return fail('missing_message_id', 'messageId is missing or empty');
-  if (!present(raw.userId)) return fail('missing_user_id', 'userId is missing or empty (anonymous events are not supported)');
-  if (raw.type === 'track' && (typeof raw.event !== 'string' || raw.event.trim() === '')) return fail('missing_event_name', 'a track call needs "event"');
+  if (!present(raw.userId))
+    return fail('missing_user_id', 'userId is missing or empty (anonymous events are not supported)');
+  if (raw.type === 'track' && (typeof raw.event !== 'string' || raw.event.trim() === ''))
+    return fail('missing_event_name', 'a track call needs "event"');
   // PostgreSQL text and jsonb hold neither NUL nor unpaired surrogates; such an event could never be stored
   const unstorable = findUnstorableText(raw);
   if (unstorable) return fail('unstorable_text', describeUnstorable(unstorable));
@@ -85,14 +108,18 @@ export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
   const data = parsed.data;
   const timestamp = eventTime(data.timestamp, data.originalTimestamp, message.kafkaTimestamp);
   if (!timestamp) return fail('invalid_timestamp', 'timestamp is not an ISO 8601 date or epoch milliseconds');
-  if (message.key !== null && message.key !== data.userId) return fail('key_mismatch', 'the message key must be the userId');
+  if (message.key !== null && message.key !== data.userId)
+    return fail('key_mismatch', 'the message key must be the userId');
   const workspaceId = message.workspaceHeader ?? data.workspaceId;
   if (!workspaceId) return fail('missing_workspace', 'set the "workspace-id" header (or workspaceId)');
   if (!uuid.test(workspaceId)) return fail('unknown_workspace', 'the workspace id is not a UUID');
 
   const context = data.context ?? {};
-  const traits = data.type === 'identify' ? { ...(context.traits ?? {}), ...data.traits } : { ...(context.traits ?? {}) };
-  const deviceContext = Object.fromEntries(Object.entries({ app: context.app, os: context.os, device: context.device }).filter(([, v]) => v !== undefined));
+  const traits =
+    data.type === 'identify' ? { ...(context.traits ?? {}), ...data.traits } : { ...(context.traits ?? {}) };
+  const deviceContext = Object.fromEntries(
+    Object.entries({ app: context.app, os: context.os, device: context.device }).filter(([, v]) => v !== undefined),
+  );
   return {
     ok: true,
     value: {

@@ -28,11 +28,18 @@ const common = {
 };
 
 /** `identify`: merges traits into the user's profile. */
-export const IdentifyMessage = z.object({ type: z.literal('identify'), traits: JsonOrNull.default({}), ...common }).loose();
+export const IdentifyMessage = z
+  .object({ type: z.literal('identify'), traits: JsonOrNull.default({}), ...common })
+  .loose();
 
 /** `track`: an action the user took. */
 export const TrackMessage = z
-  .object({ type: z.literal('track'), event: z.string().trim().min(1).max(200), properties: JsonOrNull.default({}), ...common })
+  .object({
+    type: z.literal('track'),
+    event: z.string().trim().min(1).max(200),
+    properties: JsonOrNull.default({}),
+    ...common,
+  })
   .loose();
 
 export type IdentifyMessage = z.infer<typeof IdentifyMessage>;

@@ -9,15 +9,32 @@ export const Entry = z
   .object({
     trigger: z.object({ event: EventName, conditions: z.array(EventCondition).max(50).default([]) }).strict(),
     filters: z.array(UserCondition).max(50).default([]).describe('User-property filters; all must hold.'),
-    schedule: z.object({ startAt: z.iso.datetime({ offset: true }).optional(), endAt: z.iso.datetime({ offset: true }).optional() }).strict().optional(),
+    schedule: z
+      .object({
+        startAt: z.iso.datetime({ offset: true }).optional(),
+        endAt: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict()
+      .optional(),
     reentry: z
       .discriminatedUnion('policy', [
         z.object({ policy: z.literal('never') }).strict(),
         z.object({ policy: z.literal('after_cooldown'), cooldown: Duration }).strict(),
       ])
       .default({ policy: 'never' }),
-    targetCap: z.number().int().positive().optional().describe('At most this many entrants, ever, across all versions.'),
-    controlGroupPercent: z.number().int().min(0).max(100).default(0).describe('Share of entrants held out; they are counted but never proceed.'),
+    targetCap: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('At most this many entrants, ever, across all versions.'),
+    controlGroupPercent: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(0)
+      .describe('Share of entrants held out; they are counted but never proceed.'),
   })
   .strict();
 
@@ -27,8 +44,14 @@ export const CanvasDefinition = z
     name: z.string().min(1).max(200),
     description: z.string().max(2000).optional(),
     entry: Entry,
-    conversionGoal: z.object({ event: EventName, within: Duration, conditions: z.array(EventCondition).max(50).default([]) }).strict().optional(),
-    exitCriteria: z.array(z.object({ event: EventName, conditions: z.array(EventCondition).max(50).default([]) }).strict()).max(20).default([]),
+    conversionGoal: z
+      .object({ event: EventName, within: Duration, conditions: z.array(EventCondition).max(50).default([]) })
+      .strict()
+      .optional(),
+    exitCriteria: z
+      .array(z.object({ event: EventName, conditions: z.array(EventCondition).max(50).default([]) }).strict())
+      .max(20)
+      .default([]),
     firstStep: StepId.describe('The step every entrant starts at.'),
     steps: z.array(Step).min(1).max(200),
   })

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 
-export const operators = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'contains', 'not_contains', 'starts_with', 'exists', 'not_exists'] as const;
+export const operators = [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'not_in',
+  'contains',
+  'not_contains',
+  'starts_with',
+  'exists',
+  'not_exists',
+] as const;
 export const Operator = z.enum(operators);
 export type Operator = z.infer<typeof Operator>;
 
@@ -12,16 +26,24 @@ export type ConditionValue = z.infer<typeof ConditionValue>;
  * User-property fields, after CleverTap's "Filter by User Properties": custom attributes
  * (`traits.<name>`), demographics, geography, reachability and app fields.
  */
-export const userFieldPattern = /^(traits\.[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*|age|gender|country|region|city|hasEmail|hasPhone|app\.(name|version|build)|os\.(name|version)|device\.(type|model|manufacturer)|daysSinceFirstSeen)$/;
+export const userFieldPattern =
+  /^(traits\.[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*|age|gender|country|region|city|hasEmail|hasPhone|app\.(name|version|build)|os\.(name|version)|device\.(type|model|manufacturer)|daysSinceFirstSeen)$/;
 
 export const UserCondition = z
   .object({
-    field: z.string().regex(userFieldPattern, 'a user field: traits.<name>, age, gender, country, region, city, hasEmail, hasPhone, app.version, os.name, device.type, …'),
+    field: z
+      .string()
+      .regex(
+        userFieldPattern,
+        'a user field: traits.<name>, age, gender, country, region, city, hasEmail, hasPhone, app.version, os.name, device.type, …',
+      ),
     op: Operator,
     value: ConditionValue.optional(),
   })
   .strict()
-  .describe('A test on the user profile at the moment it is evaluated. Country, region and city compare normalised places.');
+  .describe(
+    'A test on the user profile at the moment it is evaluated. Country, region and city compare normalised places.',
+  );
 export type UserCondition = z.infer<typeof UserCondition>;
 
 export const EventCondition = z

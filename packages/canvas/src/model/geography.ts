@@ -5,9 +5,11 @@ import { normalizeCity, normalizeCountry, normalizeState } from '@canvas/normali
 export const geographyFields = ['country', 'region', 'city'] as const;
 export type GeographyField = (typeof geographyFields)[number];
 
-export const isGeographyField = (field: string): field is GeographyField => (geographyFields as readonly string[]).includes(field);
+export const isGeographyField = (field: string): field is GeographyField =>
+  (geographyFields as readonly string[]).includes(field);
 
-const asText = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
+const asText = (value: unknown) =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 
 /**
  * A place as Meta's rules normalise it: ISO alpha-2 countries from codes and names ("USA",
@@ -16,9 +18,12 @@ const asText = (value: unknown) => (typeof value === 'string' ? value : typeof v
  */
 export function normalizePlace(field: GeographyField, value: string, country?: string): string | null {
   switch (field) {
-    case 'country': return normalizeCountry(value);
-    case 'region': return normalizeState(value, country);
-    case 'city': return normalizeCity(value);
+    case 'country':
+      return normalizeCountry(value);
+    case 'region':
+      return normalizeState(value, country);
+    case 'city':
+      return normalizeCity(value);
   }
 }
 

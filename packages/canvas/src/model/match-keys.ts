@@ -1,6 +1,20 @@
 /** The customer-file match keys a Facebook Audience step may use, in Meta's spelling. */
 export const matchKeys = [
-  'EMAIL', 'PHONE', 'FN', 'LN', 'FI', 'GEN', 'DOBY', 'DOBM', 'DOBD', 'CT', 'ST', 'ZIP', 'COUNTRY', 'MADID', 'EXTERN_ID',
+  'EMAIL',
+  'PHONE',
+  'FN',
+  'LN',
+  'FI',
+  'GEN',
+  'DOBY',
+  'DOBM',
+  'DOBD',
+  'CT',
+  'ST',
+  'ZIP',
+  'COUNTRY',
+  'MADID',
+  'EXTERN_ID',
 ] as const;
 
 export type MatchKey = (typeof matchKeys)[number];

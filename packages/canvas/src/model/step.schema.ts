@@ -31,7 +31,15 @@ export const AudienceSplitStep = z
     kind: z.literal('audience_split'),
     name: z.string().max(200).optional(),
     branches: z
-      .array(z.object({ name: z.string().max(200).optional(), conditions: z.array(UserCondition).min(1).max(50), next: NextStep }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().max(200).optional(),
+            conditions: z.array(UserCondition).min(1).max(50),
+            next: NextStep,
+          })
+          .strict(),
+      )
       .min(1)
       .max(20),
     else: NextStep,
@@ -44,14 +52,30 @@ export const RandomSplitStep = z
     id: StepId,
     kind: z.literal('random_split'),
     name: z.string().max(200).optional(),
-    paths: z.array(z.object({ name: z.string().max(200).optional(), percent: z.number().int().min(0).max(100), next: NextStep }).strict()).min(2).max(20),
+    paths: z
+      .array(
+        z
+          .object({ name: z.string().max(200).optional(), percent: z.number().int().min(0).max(100), next: NextStep })
+          .strict(),
+      )
+      .min(2)
+      .max(20),
   })
   .strict()
   .describe('Sends each user down one path, with the given percentages, the same way every time.');
 
 export const AudienceRef = z.union([
   z.object({ id: z.string().regex(/^\d{1,30}$/, 'a Meta custom audience id') }).strict(),
-  z.object({ create: z.object({ name: z.string().min(1).max(200), description: z.string().max(200, 'at most 200 characters').optional() }).strict() }).strict(),
+  z
+    .object({
+      create: z
+        .object({
+          name: z.string().min(1).max(200),
+          description: z.string().max(200, 'at most 200 characters').optional(),
+        })
+        .strict(),
+    })
+    .strict(),
 ]);
 
 export const FacebookAudienceStep = z
@@ -59,7 +83,10 @@ export const FacebookAudienceStep = z
     id: StepId,
     kind: z.literal('facebook_audience'),
     name: z.string().max(200).optional(),
-    adAccountId: z.string().regex(/^(act_)?\d{1,30}$/, 'a Meta ad account id such as act_1234567890').optional(),
+    adAccountId: z
+      .string()
+      .regex(/^(act_)?\d{1,30}$/, 'a Meta ad account id such as act_1234567890')
+      .optional(),
     audience: AudienceRef,
     action: z.enum(['add', 'remove']).default('add'),
     matchKeys: z.array(z.enum(matchKeys)).min(1).max(matchKeys.length),
@@ -68,9 +95,18 @@ export const FacebookAudienceStep = z
   .strict()
   .describe('Adds the user to (or removes them from) a Meta custom audience, then moves on at once.');
 
-export const ExitStep = z.object({ id: StepId, kind: z.literal('exit'), name: z.string().max(200).optional() }).strict().describe('Ends the journey.');
+export const ExitStep = z
+  .object({ id: StepId, kind: z.literal('exit'), name: z.string().max(200).optional() })
+  .strict()
+  .describe('Ends the journey.');
 
-export const Step = z.discriminatedUnion('kind', [DelayStep, AudienceSplitStep, RandomSplitStep, FacebookAudienceStep, ExitStep]);
+export const Step = z.discriminatedUnion('kind', [
+  DelayStep,
+  AudienceSplitStep,
+  RandomSplitStep,
+  FacebookAudienceStep,
+  ExitStep,
+]);
 export type Step = z.infer<typeof Step>;
 export type StepKind = Step['kind'];
 export type DelayStep = z.infer<typeof DelayStep>;

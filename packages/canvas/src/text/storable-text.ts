@@ -24,7 +24,9 @@ export function findUnstorableText(value: unknown, pointer = ''): UnstorableText
     return kind ? { kind, pointer } : undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value);
   for (const [key, child] of entries) {
     const at = `${pointer}/${escapePointer(key)}`;
     const keyKind = unstorableKind(key);

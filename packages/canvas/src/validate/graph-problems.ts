@@ -12,7 +12,10 @@ export function stepEdges(step: Step, index: number): { target: string | null; p
     case 'facebook_audience':
       return [{ target: step.next, path: `${at}/next` }];
     case 'audience_split':
-      return [...step.branches.map((b, j) => ({ target: b.next, path: `${at}/branches/${j}/next` })), { target: step.else, path: `${at}/else` }];
+      return [
+        ...step.branches.map((b, j) => ({ target: b.next, path: `${at}/branches/${j}/next` })),
+        { target: step.else, path: `${at}/else` },
+      ];
     case 'random_split':
       return step.paths.map((p, j) => ({ target: p.next, path: `${at}/paths/${j}/next` }));
     case 'exit':
@@ -36,11 +39,16 @@ export function graphProblems(canvas: CanvasDefinition): Problem[] {
   const problems: Problem[] = [];
   const indexById = new Map<string, number>();
   canvas.steps.forEach((step, i) => {
-    if (indexById.has(step.id)) problems.push({ code: 'duplicate_step', path: `/steps/${i}/id`, message: `step id "${step.id}" is used twice` });
+    if (indexById.has(step.id))
+      problems.push({ code: 'duplicate_step', path: `/steps/${i}/id`, message: `step id "${step.id}" is used twice` });
     else indexById.set(step.id, i);
   });
   if (!indexById.has(canvas.firstStep)) {
-    problems.push({ code: 'no_entry', path: '/firstStep', message: `firstStep "${canvas.firstStep}" is not a step of this canvas` });
+    problems.push({
+      code: 'no_entry',
+      path: '/firstStep',
+      message: `firstStep "${canvas.firstStep}" is not a step of this canvas`,
+    });
   }
   canvas.steps.forEach((step, i) => {
     for (const edge of stepEdges(step, i)) {
@@ -50,22 +58,44 @@ export function graphProblems(canvas: CanvasDefinition): Problem[] {
     }
     if (step.kind === 'random_split') {
       const sum = step.paths.reduce((total, p) => total + p.percent, 0);
-      if (sum !== 100) problems.push({ code: 'percentages_sum', path: `/steps/${i}/paths`, message: `percentages add up to ${sum}, not 100` });
+      if (sum !== 100)
+        problems.push({
+          code: 'percentages_sum',
+          path: `/steps/${i}/paths`,
+          message: `percentages add up to ${sum}, not 100`,
+        });
     }
     if (step.kind === 'delay') {
       if ((step.duration === undefined) === (step.until === undefined)) {
-        problems.push({ code: 'delay_spec', path: `/steps/${i}`, message: 'a delay needs exactly one of "duration" or "until"' });
+        problems.push({
+          code: 'delay_spec',
+          path: `/steps/${i}`,
+          message: 'a delay needs exactly one of "duration" or "until"',
+        });
       }
       if (step.until && !validTimezone(step.until.timezone)) {
-        problems.push({ code: 'invalid_timezone', path: `/steps/${i}/until/timezone`, message: `"${step.until.timezone}" is not an IANA time zone` });
+        problems.push({
+          code: 'invalid_timezone',
+          path: `/steps/${i}/until/timezone`,
+          message: `"${step.until.timezone}" is not an IANA time zone`,
+        });
       }
     }
     if (step.kind === 'facebook_audience') {
       if (!step.matchKeys.some((key) => identifierKeys.includes(key))) {
-        problems.push({ code: 'no_identifier_key', path: `/steps/${i}/matchKeys`, message: 'choose at least one of EMAIL, PHONE, MADID or EXTERN_ID' });
+        problems.push({
+          code: 'no_identifier_key',
+          path: `/steps/${i}/matchKeys`,
+          message: 'choose at least one of EMAIL, PHONE, MADID or EXTERN_ID',
+        });
       }
       step.matchKeys.forEach((key, j) => {
-        if (step.matchKeys.indexOf(key) !== j) problems.push({ code: 'duplicate_match_key', path: `/steps/${i}/matchKeys/${j}`, message: `${key} is listed twice` });
+        if (step.matchKeys.indexOf(key) !== j)
+          problems.push({
+            code: 'duplicate_match_key',
+            path: `/steps/${i}/matchKeys/${j}`,
+            message: `${key} is listed twice`,
+          });
       });
     }
   });
@@ -80,7 +110,11 @@ export function graphProblems(canvas: CanvasDefinition): Problem[] {
     for (const edge of step ? stepEdges(step, index) : []) {
       if (edge.target === null || !indexById.has(edge.target)) continue;
       if (state.get(edge.target) === 'open') {
-        problems.push({ code: 'cycle', path: edge.path, message: `"${id}" leads back to "${edge.target}"; journeys may not loop` });
+        problems.push({
+          code: 'cycle',
+          path: edge.path,
+          message: `"${id}" leads back to "${edge.target}"; journeys may not loop`,
+        });
       } else {
         visit(edge.target);
       }
@@ -90,7 +124,11 @@ export function graphProblems(canvas: CanvasDefinition): Problem[] {
   visit(canvas.firstStep);
   canvas.steps.forEach((step, i) => {
     if (!state.has(step.id) && indexById.get(step.id) === i && indexById.has(canvas.firstStep)) {
-      problems.push({ code: 'unreachable_step', path: `/steps/${i}`, message: `no path from "${canvas.firstStep}" reaches "${step.id}"` });
+      problems.push({
+        code: 'unreachable_step',
+        path: `/steps/${i}`,
+        message: `no path from "${canvas.firstStep}" reaches "${step.id}"`,
+      });
     }
   });
 

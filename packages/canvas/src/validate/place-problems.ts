@@ -15,9 +15,17 @@ function conditionProblems(condition: UserCondition, at: string): Problem[] {
   const { field, op, value } = condition;
   if (!isGeographyField(field) || !comparesValues.has(op)) return [];
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.flatMap((v, i) => (typeof v === 'string' && normalizePlace(field, v) !== null
-    ? []
-    : [{ code: 'unknown_place' as const, path: Array.isArray(value) ? `${at}/value/${i}` : `${at}/value`, message: hints[field].replace('%s', JSON.stringify(v)) }]));
+  return values.flatMap((v, i) =>
+    typeof v === 'string' && normalizePlace(field, v) !== null
+      ? []
+      : [
+          {
+            code: 'unknown_place' as const,
+            path: Array.isArray(value) ? `${at}/value/${i}` : `${at}/value`,
+            message: hints[field].replace('%s', JSON.stringify(v)),
+          },
+        ],
+  );
 }
 
 /** Country, region and city filters whose values name no place the match keys could hold. */
@@ -26,7 +34,9 @@ export function placeProblems(canvas: CanvasDefinition): Problem[] {
   canvas.steps.forEach((step, s) => {
     if (step.kind !== 'audience_split') return;
     step.branches.forEach((branch, b) => {
-      branch.conditions.forEach((c, i) => problems.push(...conditionProblems(c, `/steps/${s}/branches/${b}/conditions/${i}`)));
+      branch.conditions.forEach((c, i) =>
+        problems.push(...conditionProblems(c, `/steps/${s}/branches/${b}/conditions/${i}`)),
+      );
     });
   });
   return problems;

@@ -6,9 +6,26 @@ export interface Problem {
 }
 
 export const problemCodes = [
-  'required', 'invalid_type', 'invalid_value', 'too_long', 'too_short', 'too_many', 'unknown_field', 'unknown_match_key',
-  'no_entry', 'unknown_step', 'duplicate_step', 'unreachable_step', 'cycle', 'percentages_sum', 'delay_spec',
-  'invalid_timezone', 'no_identifier_key', 'duplicate_match_key', 'schedule_order', 'unknown_place',
+  'required',
+  'invalid_type',
+  'invalid_value',
+  'too_long',
+  'too_short',
+  'too_many',
+  'unknown_field',
+  'unknown_match_key',
+  'no_entry',
+  'unknown_step',
+  'duplicate_step',
+  'unreachable_step',
+  'cycle',
+  'percentages_sum',
+  'delay_spec',
+  'invalid_timezone',
+  'no_identifier_key',
+  'duplicate_match_key',
+  'schedule_order',
+  'unknown_place',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 

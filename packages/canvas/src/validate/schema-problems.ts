@@ -23,13 +23,19 @@ export function schemaProblems(error: z.ZodError): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ code: 'unknown_field', path: pointer([...issue.path, key]), message: `"${key}" is not a known field` });
+      for (const key of issue.keys)
+        problems.push({
+          code: 'unknown_field',
+          path: pointer([...issue.path, key]),
+          message: `"${key}" is not a known field`,
+        });
       continue;
     }
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // report the closest alternative rather than "no union member matched"
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
-      for (const inner of best) problems.push({ code: codeFor(inner), path: pointer([...issue.path, ...inner.path]), message: inner.message });
+      for (const inner of best)
+        problems.push({ code: codeFor(inner), path: pointer([...issue.path, ...inner.path]), message: inner.message });
       if (best.length > 0) continue;
     }
     problems.push({ code: codeFor(issue), path: pointer(issue.path), message: issue.message });

@@ -22,37 +22,212 @@ describe('validateCanvas', () => {
     ['missing name', { ...abandonedCart(), name: undefined }, [['required', '/name']]],
     ['wrong type', { ...abandonedCart(), name: 42 }, [['invalid_type', '/name']]],
     ['unknown field', { ...abandonedCart(), color: 'red' }, [['unknown_field', '/color']]],
-    ['unknown step kind', abandonedCart({ steps: [{ id: 'wait', kind: 'sms' } as never] }), [['invalid_value', '/steps/0/kind']]],
-    ['no entry step', abandonedCart({ firstStep: 'nope' }), [['no_entry', '/firstStep'], ['unreachable_step', '/steps/0'], ['unreachable_step', '/steps/1']].slice(0, 1) as [ProblemCode, string][]],
-    ['unknown step reference', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: '1m', next: 'ghost' }] }), [['unknown_step', '/steps/0/next']]],
-    ['duplicate step ids', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: '1m', next: null }, { id: 'wait', kind: 'exit' }] }), [['duplicate_step', '/steps/1/id']]],
-    ['unreachable step', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: '1m', next: null }, { id: 'lonely', kind: 'exit' }] }), [['unreachable_step', '/steps/1']]],
-    ['cycle', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: '1m', next: 'again' }, { id: 'again', kind: 'delay', duration: '1m', next: 'wait' }] }), [['cycle', '/steps/1/next']]],
-    ['percentages not 100', abandonedCart({ firstStep: 'ab', steps: [{ id: 'ab', kind: 'random_split', paths: [{ percent: 50, next: null }, { percent: 40, next: null }] }] }), [['percentages_sum', '/steps/0/paths']]],
-    ['description too long', abandonedCart({ firstStep: 'fb', steps: [{ id: 'fb', kind: 'facebook_audience', audience: { create: { name: 'x', description: 'd'.repeat(201) } }, matchKeys: ['EMAIL'], next: null }] }), [['too_long', '/steps/0/audience/create/description']]],
-    ['unknown match key', abandonedCart({ firstStep: 'fb', steps: [{ id: 'fb', kind: 'facebook_audience', audience: { id: '123' }, matchKeys: ['EMAIL', 'SSN' as never], next: null }] }), [['unknown_match_key', '/steps/0/matchKeys/1']]],
-    ['no identifier key', abandonedCart({ firstStep: 'fb', steps: [{ id: 'fb', kind: 'facebook_audience', audience: { id: '123' }, matchKeys: ['FN', 'LN'], next: null }] }), [['no_identifier_key', '/steps/0/matchKeys']]],
-    ['duplicate match key', abandonedCart({ firstStep: 'fb', steps: [{ id: 'fb', kind: 'facebook_audience', audience: { id: '123' }, matchKeys: ['EMAIL', 'EMAIL'], next: null }] }), [['duplicate_match_key', '/steps/0/matchKeys/1']]],
-    ['delay without duration', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', next: null }] }), [['delay_spec', '/steps/0']]],
-    ['bad time zone', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', until: { time: '09:00', timezone: 'Mars/Olympus' }, next: null }] }), [['invalid_timezone', '/steps/0/until/timezone']]],
-    ['schedule backwards', abandonedCart({ entry: { trigger: { event: 'e' }, schedule: { startAt: '2026-12-01T00:00:00Z', endAt: '2026-11-01T00:00:00Z' } } }), [['schedule_order', '/entry/schedule/endAt']]],
-    ['bad duration', abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: 'soon', next: null }] }), [['invalid_value', '/steps/0/duration']]],
-    ['a country that names no country', abandonedCart({ entry: { trigger: { event: 'e' }, filters: [{ field: 'country', op: 'eq', value: 'Atlantis' }] } }), [['unknown_place', '/entry/filters/0/value']]],
-    ['a city without letters in a list', abandonedCart({ entry: { trigger: { event: 'e' }, filters: [{ field: 'city', op: 'in', value: ['Paris', '123'] }] } }), [['unknown_place', '/entry/filters/0/value/1']]],
-    ['a region that is punctuation', abandonedCart({ firstStep: 'split', steps: [{ id: 'split', kind: 'audience_split', branches: [{ conditions: [{ field: 'region', op: 'neq', value: '--' }], next: null }], else: null }] }), [['unknown_place', '/steps/0/branches/0/conditions/0/value']]],
-    ['bad user field', abandonedCart({ entry: { trigger: { event: 'e' }, filters: [{ field: 'password', op: 'exists' }] } }), [['invalid_value', '/entry/filters/0/field']]],
-    ['too many steps', abandonedCart({ steps: Array.from({ length: 201 }, (_, i) => ({ id: `s${i}`, kind: 'exit' as const })) }), [['too_many', '/steps']]],
+    [
+      'unknown step kind',
+      abandonedCart({ steps: [{ id: 'wait', kind: 'sms' } as never] }),
+      [['invalid_value', '/steps/0/kind']],
+    ],
+    [
+      'no entry step',
+      abandonedCart({ firstStep: 'nope' }),
+      [
+        ['no_entry', '/firstStep'],
+        ['unreachable_step', '/steps/0'],
+        ['unreachable_step', '/steps/1'],
+      ].slice(0, 1) as [ProblemCode, string][],
+    ],
+    [
+      'unknown step reference',
+      abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: '1m', next: 'ghost' }] }),
+      [['unknown_step', '/steps/0/next']],
+    ],
+    [
+      'duplicate step ids',
+      abandonedCart({
+        steps: [
+          { id: 'wait', kind: 'delay', duration: '1m', next: null },
+          { id: 'wait', kind: 'exit' },
+        ],
+      }),
+      [['duplicate_step', '/steps/1/id']],
+    ],
+    [
+      'unreachable step',
+      abandonedCart({
+        steps: [
+          { id: 'wait', kind: 'delay', duration: '1m', next: null },
+          { id: 'lonely', kind: 'exit' },
+        ],
+      }),
+      [['unreachable_step', '/steps/1']],
+    ],
+    [
+      'cycle',
+      abandonedCart({
+        steps: [
+          { id: 'wait', kind: 'delay', duration: '1m', next: 'again' },
+          { id: 'again', kind: 'delay', duration: '1m', next: 'wait' },
+        ],
+      }),
+      [['cycle', '/steps/1/next']],
+    ],
+    [
+      'percentages not 100',
+      abandonedCart({
+        firstStep: 'ab',
+        steps: [
+          {
+            id: 'ab',
+            kind: 'random_split',
+            paths: [
+              { percent: 50, next: null },
+              { percent: 40, next: null },
+            ],
+          },
+        ],
+      }),
+      [['percentages_sum', '/steps/0/paths']],
+    ],
+    [
+      'description too long',
+      abandonedCart({
+        firstStep: 'fb',
+        steps: [
+          {
+            id: 'fb',
+            kind: 'facebook_audience',
+            audience: { create: { name: 'x', description: 'd'.repeat(201) } },
+            matchKeys: ['EMAIL'],
+            next: null,
+          },
+        ],
+      }),
+      [['too_long', '/steps/0/audience/create/description']],
+    ],
+    [
+      'unknown match key',
+      abandonedCart({
+        firstStep: 'fb',
+        steps: [
+          {
+            id: 'fb',
+            kind: 'facebook_audience',
+            audience: { id: '123' },
+            matchKeys: ['EMAIL', 'SSN' as never],
+            next: null,
+          },
+        ],
+      }),
+      [['unknown_match_key', '/steps/0/matchKeys/1']],
+    ],
+    [
+      'no identifier key',
+      abandonedCart({
+        firstStep: 'fb',
+        steps: [{ id: 'fb', kind: 'facebook_audience', audience: { id: '123' }, matchKeys: ['FN', 'LN'], next: null }],
+      }),
+      [['no_identifier_key', '/steps/0/matchKeys']],
+    ],
+    [
+      'duplicate match key',
+      abandonedCart({
+        firstStep: 'fb',
+        steps: [
+          { id: 'fb', kind: 'facebook_audience', audience: { id: '123' }, matchKeys: ['EMAIL', 'EMAIL'], next: null },
+        ],
+      }),
+      [['duplicate_match_key', '/steps/0/matchKeys/1']],
+    ],
+    [
+      'delay without duration',
+      abandonedCart({ steps: [{ id: 'wait', kind: 'delay', next: null }] }),
+      [['delay_spec', '/steps/0']],
+    ],
+    [
+      'bad time zone',
+      abandonedCart({
+        steps: [{ id: 'wait', kind: 'delay', until: { time: '09:00', timezone: 'Mars/Olympus' }, next: null }],
+      }),
+      [['invalid_timezone', '/steps/0/until/timezone']],
+    ],
+    [
+      'schedule backwards',
+      abandonedCart({
+        entry: {
+          trigger: { event: 'e' },
+          schedule: { startAt: '2026-12-01T00:00:00Z', endAt: '2026-11-01T00:00:00Z' },
+        },
+      }),
+      [['schedule_order', '/entry/schedule/endAt']],
+    ],
+    [
+      'bad duration',
+      abandonedCart({ steps: [{ id: 'wait', kind: 'delay', duration: 'soon', next: null }] }),
+      [['invalid_value', '/steps/0/duration']],
+    ],
+    [
+      'a country that names no country',
+      abandonedCart({
+        entry: { trigger: { event: 'e' }, filters: [{ field: 'country', op: 'eq', value: 'Atlantis' }] },
+      }),
+      [['unknown_place', '/entry/filters/0/value']],
+    ],
+    [
+      'a city without letters in a list',
+      abandonedCart({
+        entry: { trigger: { event: 'e' }, filters: [{ field: 'city', op: 'in', value: ['Paris', '123'] }] },
+      }),
+      [['unknown_place', '/entry/filters/0/value/1']],
+    ],
+    [
+      'a region that is punctuation',
+      abandonedCart({
+        firstStep: 'split',
+        steps: [
+          {
+            id: 'split',
+            kind: 'audience_split',
+            branches: [{ conditions: [{ field: 'region', op: 'neq', value: '--' }], next: null }],
+            else: null,
+          },
+        ],
+      }),
+      [['unknown_place', '/steps/0/branches/0/conditions/0/value']],
+    ],
+    [
+      'bad user field',
+      abandonedCart({ entry: { trigger: { event: 'e' }, filters: [{ field: 'password', op: 'exists' }] } }),
+      [['invalid_value', '/entry/filters/0/field']],
+    ],
+    [
+      'too many steps',
+      abandonedCart({ steps: Array.from({ length: 201 }, (_, i) => ({ id: `s${i}`, kind: 'exit' as const })) }),
+      [['too_many', '/steps']],
+    ],
   ])('reports %s', (_name, input, expected) => {
     expect(codes(input)).toEqual(expect.arrayContaining(expected));
   });
 
   it('reports every problem at once', () => {
-    const result = validateCanvas(abandonedCart({
-      steps: [
-        { id: 'wait', kind: 'delay', duration: '1m', next: 'ghost' },
-        { id: 'ab', kind: 'random_split', paths: [{ percent: 10, next: null }, { percent: 10, next: null }] },
-      ],
-    }));
-    expect(result.ok ? [] : result.problems.map((p) => p.code).sort()).toEqual(['percentages_sum', 'unknown_step', 'unreachable_step']);
+    const result = validateCanvas(
+      abandonedCart({
+        steps: [
+          { id: 'wait', kind: 'delay', duration: '1m', next: 'ghost' },
+          {
+            id: 'ab',
+            kind: 'random_split',
+            paths: [
+              { percent: 10, next: null },
+              { percent: 10, next: null },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(result.ok ? [] : result.problems.map((p) => p.code).sort()).toEqual([
+      'percentages_sum',
+      'unknown_step',
+      'unreachable_step',
+    ]);
   });
 });

@@ -8,46 +8,102 @@ import { requestExamples } from '../request-examples.js';
 import { conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, iso, problems } from '../schemas.js';
 
-const ApiKeyView = z.object({ id: z.uuid(), label: z.string(), prefix: z.string(), createdAt: IsoDate, revokedAt: IsoDate.nullable() });
-const view = (key: ApiKey) => ({ id: key.id, label: key.label, prefix: key.prefix, createdAt: key.createdAt.toISOString(), revokedAt: iso(key.revokedAt) });
+const ApiKeyView = z.object({
+  id: z.uuid(),
+  label: z.string(),
+  prefix: z.string(),
+  createdAt: IsoDate,
+  revokedAt: IsoDate.nullable(),
+});
+const view = (key: ApiKey) => ({
+  id: key.id,
+  label: key.label,
+  prefix: key.prefix,
+  createdAt: key.createdAt.toISOString(),
+  revokedAt: iso(key.revokedAt),
+});
 
 /** The caller's workspace and its API keys. */
-export const workspaceRoutes = (deps: ApiDeps): FastifyPluginAsyncZod => async (app) => {
-  app.get('/v1/workspace', {
-    schema: { tags: ['workspace'], summary: 'The workspace of the API key', response: { 200: z.object({ id: z.uuid(), name: z.string(), createdAt: IsoDate }), ...problems() } },
-  }, async (request) => {
-    const workspace = await findWorkspace(deps.db, request.caller.workspaceId);
-    if (!workspace) throw notFound('the workspace');
-    return { id: workspace.id, name: workspace.name, createdAt: workspace.createdAt.toISOString() };
-  });
+export const workspaceRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/v1/workspace',
+      {
+        schema: {
+          tags: ['workspace'],
+          summary: 'The workspace of the API key',
+          response: { 200: z.object({ id: z.uuid(), name: z.string(), createdAt: IsoDate }), ...problems() },
+        },
+      },
+      async (request) => {
+        const workspace = await findWorkspace(deps.db, request.caller.workspaceId);
+        if (!workspace) throw notFound('the workspace');
+        return { id: workspace.id, name: workspace.name, createdAt: workspace.createdAt.toISOString() };
+      },
+    );
 
-  app.get('/v1/api-keys', {
-    schema: { tags: ['workspace'], summary: 'List API keys (never the keys themselves)', response: { 200: z.object({ data: z.array(ApiKeyView) }), ...problems() } },
-  }, async (request) => ({ data: (await listApiKeys(deps.db, request.caller.workspaceId)).map(view) }));
+    app.get(
+      '/v1/api-keys',
+      {
+        schema: {
+          tags: ['workspace'],
+          summary: 'List API keys (never the keys themselves)',
+          response: { 200: z.object({ data: z.array(ApiKeyView) }), ...problems() },
+        },
+      },
+      async (request) => ({ data: (await listApiKeys(deps.db, request.caller.workspaceId)).map(view) }),
+    );
 
-  app.post('/v1/api-keys', {
-    schema: {
-      tags: ['workspace'],
-      summary: 'Create an API key; the key is shown once',
-      body: z.object({ label: z.string().min(1).max(100) }).strict().meta({ examples: [requestExamples.createApiKey] }),
-      response: { 201: ApiKeyView.extend({ apiKey: z.string().describe('Shown only in this answer') }), ...problems() },
-    },
-  }, async (request, reply) => {
-    const generated = generateApiKey();
-    const key = await insertApiKey(deps.db, { id: randomUUID(), workspaceId: request.caller.workspaceId, label: request.body.label, hash: generated.hash, prefix: generated.prefix });
-    return reply.code(201).send({ ...view(key), apiKey: generated.key });
-  });
+    app.post(
+      '/v1/api-keys',
+      {
+        schema: {
+          tags: ['workspace'],
+          summary: 'Create an API key; the key is shown once',
+          body: z
+            .object({ label: z.string().min(1).max(100) })
+            .strict()
+            .meta({ examples: [requestExamples.createApiKey] }),
+          response: {
+            201: ApiKeyView.extend({ apiKey: z.string().describe('Shown only in this answer') }),
+            ...problems(),
+          },
+        },
+      },
+      async (request, reply) => {
+        const generated = generateApiKey();
+        const key = await insertApiKey(deps.db, {
+          id: randomUUID(),
+          workspaceId: request.caller.workspaceId,
+          label: request.body.label,
+          hash: generated.hash,
+          prefix: generated.prefix,
+        });
+        return reply.code(201).send({ ...view(key), apiKey: generated.key });
+      },
+    );
 
-  app.delete('/v1/api-keys/:id', {
-    schema: { tags: ['workspace'], summary: 'Revoke an API key', params: IdParams, response: { 200: ApiKeyView, ...problems(404, 409) } },
-  }, async (request) => {
-    const { workspaceId } = request.caller;
-    return deps.db.transaction().execute(async (tx) => {
-      const active = await countActiveKeys(tx, workspaceId);
-      const revoked = await revokeApiKey(tx, workspaceId, request.params.id, deps.now());
-      if (!revoked) throw notFound(`API key ${request.params.id}`);
-      if (active <= 1) throw conflict('LAST_API_KEY', 'this is the last active key of the workspace; create another one first');
-      return view(revoked);
-    });
-  });
-};
+    app.delete(
+      '/v1/api-keys/:id',
+      {
+        schema: {
+          tags: ['workspace'],
+          summary: 'Revoke an API key',
+          params: IdParams,
+          response: { 200: ApiKeyView, ...problems(404, 409) },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = request.caller;
+        return deps.db.transaction().execute(async (tx) => {
+          const active = await countActiveKeys(tx, workspaceId);
+          const revoked = await revokeApiKey(tx, workspaceId, request.params.id, deps.now());
+          if (!revoked) throw notFound(`API key ${request.params.id}`);
+          if (active <= 1)
+            throw conflict('LAST_API_KEY', 'this is the last active key of the workspace; create another one first');
+          return view(revoked);
+        });
+      },
+    );
+  };

@@ -10,8 +10,6 @@ export interface StepContext {
 
 /** What a step decides: move on (with effects), wait until a time, or end the journey. */
 export type StepResult =
-  | { kind: 'next'; next: string | null; effects: Effect[] }
-  | { kind: 'wait'; dueAt: Date }
-  | { kind: 'end' };
+  { kind: 'next'; next: string | null; effects: Effect[] } | { kind: 'wait'; dueAt: Date } | { kind: 'end' };
 
 export type StepHandler<K extends StepKind> = (step: Extract<Step, { kind: K }>, context: StepContext) => StepResult;
