@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint test up down dev demo sandbox bench clean
+.PHONY: help env toolchain install build lint format test up down dev demo sandbox bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,8 +28,11 @@ install: toolchain node_modules/.modules.yaml ## install the toolchain and depen
 build: install ## compile every package and service
 	@pnpm run build
 
-lint: install ## eslint and the type checker
+lint: install ## formatting (prettier --check), eslint and the type checker
 	@pnpm run lint
+
+format: install ## reformat the code with prettier
+	@pnpm run format
 
 test: install ## unit, integration and end-to-end tests; starts and stops Kafka itself
 	@pnpm run test

@@ -199,9 +199,7 @@ export async function startSyncHarness(
 }
 
 /** For every Facebook step: entered, and synced + not_synced + pending + errored, from one snapshot. */
-export async function stepTotals(
-  db: Db,
-): Promise<
+export async function stepTotals(db: Db): Promise<
   {
     key: string;
     entered: number;

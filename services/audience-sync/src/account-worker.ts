@@ -264,29 +264,25 @@ export class AccountWorker {
     switch (action.kind) {
       case 'pause_account':
         deps.limiter.pauseUntil(action.untilMs);
-        await deps.db
-          .transaction()
-          .execute((tx) =>
-            deferEntries(tx, deps.metaAccountId, ids, {
-              nextAttemptAt: new Date(action.untilMs),
-              countAttempt: false,
-              error: entryError,
-              now,
-            }),
-          );
+        await deps.db.transaction().execute((tx) =>
+          deferEntries(tx, deps.metaAccountId, ids, {
+            nextAttemptAt: new Date(action.untilMs),
+            countAttempt: false,
+            error: entryError,
+            now,
+          }),
+        );
         await this.savePacing(now, { throttledUntil: new Date(action.untilMs) }, true);
         return;
       case 'retry_later':
-        await deps.db
-          .transaction()
-          .execute((tx) =>
-            deferEntries(tx, deps.metaAccountId, ids, {
-              nextAttemptAt: new Date(action.atMs),
-              countAttempt: action.countAttempt,
-              error: entryError,
-              now,
-            }),
-          );
+        await deps.db.transaction().execute((tx) =>
+          deferEntries(tx, deps.metaAccountId, ids, {
+            nextAttemptAt: new Date(action.atMs),
+            countAttempt: action.countAttempt,
+            error: entryError,
+            now,
+          }),
+        );
         deps.metrics.users.inc({ status: 'deferred' }, ids.length);
         return;
       case 'hold_connection':

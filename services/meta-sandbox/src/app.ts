@@ -27,16 +27,14 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
     // malformed bodies get Meta's envelope, as Graph would answer them
-    void reply
-      .code(status)
-      .send({
-        error: {
-          message: error.message,
-          type: 'OAuthException',
-          code: status === 400 ? 100 : 1,
-          fbtrace_id: 'Asandbox',
-        },
-      });
+    void reply.code(status).send({
+      error: {
+        message: error.message,
+        type: 'OAuthException',
+        code: status === 400 ? 100 : 1,
+        fbtrace_id: 'Asandbox',
+      },
+    });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   if (options.admin) registerAdminRoutes(app, state);

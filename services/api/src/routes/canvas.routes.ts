@@ -131,17 +131,15 @@ export const canvasRoutes =
       },
       async (request, reply) => {
         const definition = invalidCanvas(request.body);
-        const canvas = await deps.db
-          .transaction()
-          .execute((tx) =>
-            insertCanvas(tx, {
-              id: randomUUID(),
-              workspaceId: request.caller.workspaceId,
-              name: definition.name,
-              definition,
-              now: deps.now(),
-            }),
-          );
+        const canvas = await deps.db.transaction().execute((tx) =>
+          insertCanvas(tx, {
+            id: randomUUID(),
+            workspaceId: request.caller.workspaceId,
+            name: definition.name,
+            definition,
+            now: deps.now(),
+          }),
+        );
         return reply.code(201).send(await view(deps.db, canvas));
       },
     );
