@@ -73,17 +73,7 @@ export async function quotaUse(users: number): Promise<{ meanUse: number; minUse
     const account = await h.connectAccount();
     const canvas = await h.canvasWithAudience(account);
     await seedPending(h.database.db, account, canvas, h.workspaceId, users, 'quota');
-    h.startSync({
-      META_QUOTA_PER_HOUR: String(quota),
-      META_QUOTA_WINDOW: `${windowMs}ms`,
-      SYNC_MAX_USERS_PER_REQUEST: '100',
-      META_MAX_CONCURRENT_REQUESTS: '8',
-    });
-    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, {
-      what: 'the backlog',
-      timeoutMs: 600_000,
-      intervalMs: 100,
-    });
+    await h.drainUnderQuota(quota, windowMs, 600_000);
     const times = h.sandbox.state.requests.filter((r) => r.action === 'add').map((r) => r.at);
     const uses: number[] = [];
     for (let i = 0, j = 0; i < times.length; i += 1) {

@@ -6,6 +6,7 @@ import { startSandbox, type RunningSandbox, type SandboxSettings } from '@canvas
 import { createLogger, createMetricsRegistry, createTokenCipher, type TokenCipher } from '@canvas/runtime';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { seedLaunchedCanvas, seedWorkspace } from './seed.ts';
+import { waitFor } from './wait.ts';
 
 export interface SyncAccount {
   adAccountId: string;
@@ -35,6 +36,8 @@ export interface SyncHarness {
   ) => Promise<void>;
   /** Starts an in-process sync with test settings. */
   startSync: (env?: Record<string, string>) => AudienceSync;
+  /** A sync held to `quota` calls per `windowMs`, 100 users a request, then waits until nothing is pending. */
+  drainUnderQuota: (quota: number, windowMs: number, timeoutMs: number) => Promise<void>;
   syncEnv: (env?: Record<string, string>) => Record<string, string>;
   close: () => Promise<void>;
 }
@@ -66,7 +69,7 @@ export async function startSyncHarness(
     ...env,
   });
 
-  return {
+  const harness: SyncHarness = {
     database,
     sandbox,
     cipher,
@@ -190,15 +193,28 @@ export async function startSyncHarness(
       sync.start();
       return sync;
     },
+    async drainUnderQuota(quota, windowMs, timeoutMs) {
+      harness.startSync({
+        META_QUOTA_PER_HOUR: String(quota),
+        META_QUOTA_WINDOW: `${windowMs}ms`,
+        SYNC_MAX_USERS_PER_REQUEST: '100',
+        META_MAX_CONCURRENT_REQUESTS: '8',
+      });
+      await waitFor(async () => (await stepTotals(database.db))[0]?.pending === 0, {
+        what: 'the backlog to drain',
+        timeoutMs,
+        intervalMs: 100,
+      });
+    },
     async close() {
       await Promise.all(syncs.map((s) => s.stop()));
       await sandbox.close();
       await database.drop();
     },
   };
+  return harness;
 }
 
-/** For every Facebook step: entered, and synced + not_synced + pending + errored, from one snapshot. */
 export async function stepTotals(db: Db): Promise<
   {
     key: string;

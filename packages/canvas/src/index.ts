@@ -83,3 +83,4 @@ export {
   type AudienceStatus,
   type StepMetric,
 } from './engine/counters.js';
+export { abandonedCartExample } from './model/examples.js';

@@ -38,17 +38,7 @@ const toAdAccount = (row: AdAccountRow): AdAccount => ({
 
 export async function insertAdAccount(
   db: Executor,
-  account: {
-    id: string;
-    workspaceId: string;
-    metaAccountId: string;
-    name: string;
-    status: AdAccountStatus;
-    statusReason: string | null;
-    tokenCiphertext: Buffer;
-    isDefault: boolean;
-    addedBy: string;
-  },
+  account: Omit<AdAccountWithToken, 'createdAt' | 'updatedAt'>,
 ): Promise<AdAccount> {
   const row = await db
     .insertInto('ad_accounts')
@@ -78,33 +68,27 @@ export async function listAdAccounts(db: Executor, workspaceId: string): Promise
   return rows.map(toAdAccount);
 }
 
-export async function findAdAccount(
+/** One connection of the workspace, found by our id or by Meta's account id, with its sealed token. */
+async function findOneAdAccount(
   db: Executor,
   workspaceId: string,
-  id: string,
+  by: 'id' | 'meta_account_id',
+  value: string,
 ): Promise<AdAccountWithToken | undefined> {
   const row = await db
     .selectFrom('ad_accounts')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
+    .where(by, '=', value)
     .executeTakeFirst();
   return row && { ...toAdAccount(row), tokenCiphertext: row.token_ciphertext };
 }
 
-export async function findAdAccountByMetaId(
-  db: Executor,
-  workspaceId: string,
-  metaAccountId: string,
-): Promise<AdAccountWithToken | undefined> {
-  const row = await db
-    .selectFrom('ad_accounts')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('meta_account_id', '=', metaAccountId)
-    .executeTakeFirst();
-  return row && { ...toAdAccount(row), tokenCiphertext: row.token_ciphertext };
-}
+export const findAdAccount = (db: Executor, workspaceId: string, id: string) =>
+  findOneAdAccount(db, workspaceId, 'id', id);
+
+export const findAdAccountByMetaId = (db: Executor, workspaceId: string, metaAccountId: string) =>
+  findOneAdAccount(db, workspaceId, 'meta_account_id', metaAccountId);
 
 export async function findDefaultAdAccount(db: Executor, workspaceId: string): Promise<AdAccountWithToken | undefined> {
   const row = await db

@@ -1,6 +1,7 @@
-import { sql, type NotNull } from 'kysely';
+import { sql, type ExpressionBuilder, type NotNull, type UpdateObject } from 'kysely';
 import type { AudienceStatus } from '@canvas/canvas';
 import type { Executor } from './connection.js';
+import type { Database } from './schema.js';
 import type { EntryError } from './audience-entry.repository.js';
 import type { CounterDelta } from './counter.repository.js';
 
@@ -94,56 +95,49 @@ function deltas(
   ]);
 }
 
-/** Pending → synced; only rows still pending move, so a re-send is counted once. */
-export async function markSynced(
+/** Moves entries still pending to a final status; only rows still pending move, so a re-send is counted once. */
+async function settlePending(
   tx: Executor,
   metaAccountId: string,
   ids: readonly string[],
-  now: Date,
+  status: 'synced' | 'errored',
+  set: (eb: ExpressionBuilder<Database, 'audience_entries'>) => UpdateObject<Database, 'audience_entries'>,
 ): Promise<CounterDelta[]> {
   if (ids.length === 0) return [];
   const rows = await tx
     .updateTable('audience_entries')
-    .set((eb) => ({
-      status: 'synced',
-      sent_at: now,
-      attempts: eb('attempts', '+', 1),
-      last_error: null,
-      updated_at: now,
-    }))
+    .set((eb) => ({ ...set(eb), status }))
     .where('meta_account_id', '=', metaAccountId)
     .where('id', 'in', [...ids])
     .where('status', '=', 'pending')
     .returning(['canvas_id', 'version', 'step_id'])
     .execute();
-  return deltas(rows, 'synced');
+  return deltas(rows, status);
 }
 
+/** Pending → synced. */
+export const markSynced = (tx: Executor, metaAccountId: string, ids: readonly string[], now: Date) =>
+  settlePending(tx, metaAccountId, ids, 'synced', (eb) => ({
+    sent_at: now,
+    attempts: eb('attempts', '+', 1),
+    last_error: null,
+    updated_at: now,
+  }));
+
 /** Pending → errored, with the reason kept for the per-user answer. */
-export async function markErrored(
+export const markErrored = (
   tx: Executor,
   metaAccountId: string,
   ids: readonly string[],
   error: EntryError,
   now: Date,
   countAttempt = true,
-): Promise<CounterDelta[]> {
-  if (ids.length === 0) return [];
-  const rows = await tx
-    .updateTable('audience_entries')
-    .set((eb) => ({
-      status: 'errored',
-      attempts: countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
-      last_error: JSON.stringify(error),
-      updated_at: now,
-    }))
-    .where('meta_account_id', '=', metaAccountId)
-    .where('id', 'in', [...ids])
-    .where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id'])
-    .execute();
-  return deltas(rows, 'errored');
-}
+) =>
+  settlePending(tx, metaAccountId, ids, 'errored', (eb) => ({
+    attempts: countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
+    last_error: JSON.stringify(error),
+    updated_at: now,
+  }));
 
 /** Keeps entries pending until a later time, noting why. */
 export async function deferEntries(

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { JourneyStatus, ProfileState } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
+import type { TimersTable } from './schema.js';
 
 /** A user's profile row, as the runner uses it. */
 /** A profile as stored is the engine's profile state: one definition, read and written here. */
@@ -304,15 +305,7 @@ export interface ClaimedTimer extends UserRef {
 
 /** Due timers of running (or archived, to drop them) canvases, locked; others' claims are skipped. */
 export async function claimDueTimers(tx: Tx, now: Date, limit: number): Promise<ClaimedTimer[]> {
-  const rows = await sql<{
-    workspace_id: string;
-    user_id: string;
-    canvas_id: string;
-    entry_seq: number;
-    step_id: string;
-    due_at: Date;
-    status: ClaimedTimer['canvasStatus'];
-  }>`
+  const rows = await sql<Selectable<TimersTable> & { status: ClaimedTimer['canvasStatus'] }>`
     SELECT t.workspace_id, t.user_id, t.canvas_id, t.entry_seq, t.step_id, t.due_at, c.status
     FROM timers t JOIN canvases c ON c.id = t.canvas_id
     WHERE t.due_at <= ${now} AND c.status IN ('running', 'archived')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { abandonedCartExample } from '@canvas/canvas';
 import { createKafka, createProducer } from '@canvas/kafka';
 import { createLogger, logProcessWarnings } from '@canvas/runtime';
 
@@ -55,25 +56,13 @@ function progress(label: string, done: number, total: number) {
 
 /** The README's example: added_to_cart without purchased → 10 s → Facebook audience. */
 export function demoCanvas(name: string) {
+  // every shopper enters (guests too, to show Not synced), and conversions count for a day
   return {
+    ...abandonedCartExample,
     name,
     description: 'Shoppers who added to cart and did not buy within 10 seconds',
     entry: { trigger: { event: 'added_to_cart' } },
-    exitCriteria: [{ event: 'purchased' }],
     conversionGoal: { event: 'purchased', within: '1d' },
-    firstStep: 'wait',
-    steps: [
-      { id: 'wait', kind: 'delay', name: 'Wait 10 seconds', duration: '10s', next: 'facebook' },
-      {
-        id: 'facebook',
-        kind: 'facebook_audience',
-        name: 'Abandoned cart audience',
-        audience: { create: { name: 'Abandoned_Cart_30_Days', description: 'Added to cart, no purchase' } },
-        action: 'add',
-        matchKeys: ['EMAIL', 'PHONE'],
-        next: null,
-      },
-    ],
   };
 }
 
@@ -214,7 +203,7 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   for (let i = 0; i < 120; i += 1) {
     analytics = await api<Analytics>('GET', `/v1/canvases/${canvas.id}/analytics`);
     const wait = analytics.steps.find((st) => st.stepId === 'wait');
-    const fb = analytics.steps.find((st) => st.stepId === 'facebook')?.facebook;
+    const fb = analytics.steps.find((st) => st.stepId === 'fb')?.facebook;
     const settled =
       (analytics.totals.entered ?? 0) >= users &&
       wait !== undefined &&
@@ -239,7 +228,7 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
     data: { id: string; name: string; memberCount: number }[];
   };
   const latest = audiences.data.filter((a) => a.name === 'Abandoned_Cart_30_Days').pop();
-  const synced = analytics.steps.find((st) => st.stepId === 'facebook')?.facebook?.synced ?? 0;
+  const synced = analytics.steps.find((st) => st.stepId === 'fb')?.facebook?.synced ?? 0;
   out(
     `sandbox audience "${latest?.name ?? '?'}" (${latest?.id ?? '?'}) holds ${latest?.memberCount ?? 0} people; analytics says ${synced} synced${latest?.memberCount === synced ? ' ✓' : ''}`,
   );

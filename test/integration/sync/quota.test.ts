@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
+import { startSyncHarness, syntheticUsers, type SyncHarness } from '@canvas/test-support';
 
 const windowMs = 4000;
 const quota = 100;
@@ -32,16 +32,7 @@ describe('the per-account quota under a scaled clock', () => {
     const canvas = await h.canvasWithAudience(account);
     await h.enter(canvas, account, syntheticUsers('q', 25_000));
     const started = Date.now();
-    h.startSync({
-      META_QUOTA_PER_HOUR: String(quota),
-      META_QUOTA_WINDOW: `${windowMs}ms`,
-      SYNC_MAX_USERS_PER_REQUEST: '100',
-      META_MAX_CONCURRENT_REQUESTS: '8',
-    });
-    await waitFor(async () => (await stepTotals(h.database.db))[0]?.pending === 0, {
-      what: 'the backlog to drain',
-      timeoutMs: 120_000,
-    });
+    await h.drainUnderQuota(quota, windowMs, 120_000);
 
     const requests = h.sandbox.state.requests.filter(
       (r) => r.accountId === account.metaAccountId && r.action === 'add',
