@@ -117,28 +117,29 @@ const runnerMemory = await runnerPeakRss(ctx, size.memoryEvents, size.memoryLimi
 const runnerCapped = await runnerPeakRss(ctx, size.memoryEvents, size.memoryLimitMs, heapLimit);
 const syncMemory = await syncPeakRss(size.memoryUsers, size.memoryLimitMs);
 const syncCapped = await syncPeakRss(size.memoryUsers, size.memoryLimitMs, heapLimit);
-results.runnerPeakRssMb = {
-  ...figure([runnerMemory.peakMb]),
-  backlog: size.memoryEvents,
+/** A peak-memory figure with the backlog it was measured under and how much of it was worked off. */
+const memoryFigure = (peakMb: number, backlog: number, done: Record<string, number>, nodeOptions?: string) => ({
+  ...figure([peakMb]),
+  backlog,
+  ...done,
+  ...(nodeOptions ? { nodeOptions } : {}),
+});
+results.runnerPeakRssMb = memoryFigure(runnerMemory.peakMb, size.memoryEvents, {
   processedInRun: runnerMemory.applied,
-};
-results.runnerPeakRssCappedMb = {
-  ...figure([runnerCapped.peakMb]),
-  backlog: size.memoryEvents,
-  processedInRun: runnerCapped.applied,
-  nodeOptions: heapLimit,
-};
-results.syncPeakRssMb = {
-  ...figure([syncMemory.peakMb]),
-  backlog: size.memoryUsers,
-  deliveredInRun: syncMemory.delivered,
-};
-results.syncPeakRssCappedMb = {
-  ...figure([syncCapped.peakMb]),
-  backlog: size.memoryUsers,
-  deliveredInRun: syncCapped.delivered,
-  nodeOptions: heapLimit,
-};
+});
+results.runnerPeakRssCappedMb = memoryFigure(
+  runnerCapped.peakMb,
+  size.memoryEvents,
+  { processedInRun: runnerCapped.applied },
+  heapLimit,
+);
+results.syncPeakRssMb = memoryFigure(syncMemory.peakMb, size.memoryUsers, { deliveredInRun: syncMemory.delivered });
+results.syncPeakRssCappedMb = memoryFigure(
+  syncCapped.peakMb,
+  size.memoryUsers,
+  { deliveredInRun: syncCapped.delivered },
+  heapLimit,
+);
 
 // 6. growth: per-event cost with 10^5 and 10^7 journey-state rows
 ctx.log('6/6 growth');
