@@ -84,3 +84,9 @@ export {
   type StepMetric,
 } from './engine/counters.js';
 export { abandonedCartExample } from './model/examples.js';
+export {
+  readStoredDefinition,
+  toStoredDefinition,
+  currentDefinitionVersion,
+  type StoredDefinitionRead,
+} from './model/stored-definition.js';

@@ -1,3 +1,4 @@
+import { toStoredDefinition, type CanvasDefinition } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import type { CanvasRow } from './schema.js';
 
@@ -54,7 +55,7 @@ const toCanvas = (row: CanvasRow): CanvasRecord => ({
 
 export async function insertCanvas(
   db: Executor,
-  canvas: { id: string; workspaceId: string; name: string; definition: unknown; now: Date },
+  canvas: { id: string; workspaceId: string; name: string; definition: CanvasDefinition; now: Date },
 ): Promise<CanvasRecord> {
   const row = await db
     .insertInto('canvases')
@@ -75,7 +76,7 @@ export async function insertCanvas(
     .values({
       canvas_id: canvas.id,
       version: 1,
-      definition: JSON.stringify(canvas.definition),
+      definition: JSON.stringify(toStoredDefinition(canvas.definition)),
       resolved: '{}',
       state: 'draft',
       created_at: canvas.now,
@@ -185,14 +186,14 @@ export async function listCanvasVersions(db: Executor, canvasId: string): Promis
 export async function saveDraft(
   db: Executor,
   canvas: CanvasRecord,
-  change: { name: string; definition: unknown; now: Date },
+  change: { name: string; definition: CanvasDefinition; now: Date },
 ): Promise<CanvasRecord> {
   const latest = await findCanvasVersion(db, canvas.id, canvas.latestVersion);
   let version = canvas.latestVersion;
   if (latest?.state === 'draft') {
     await db
       .updateTable('canvas_versions')
-      .set({ definition: JSON.stringify(change.definition) })
+      .set({ definition: JSON.stringify(toStoredDefinition(change.definition)) })
       .where('canvas_id', '=', canvas.id)
       .where('version', '=', version)
       .execute();
@@ -203,7 +204,7 @@ export async function saveDraft(
       .values({
         canvas_id: canvas.id,
         version,
-        definition: JSON.stringify(change.definition),
+        definition: JSON.stringify(toStoredDefinition(change.definition)),
         resolved: '{}',
         state: 'draft',
         created_at: change.now,

@@ -24,6 +24,7 @@ export const apiErrors = {
   TOKEN_SCOPE_MISSING: { status: 422, title: 'Access token lacks a permission' },
   AD_ACCOUNT_NOT_ACCESSIBLE: { status: 422, title: 'Ad account not accessible' },
   INTERNAL: { status: 500, title: 'Internal Server Error' },
+  CANVAS_UNREADABLE: { status: 500, title: 'Stored canvas cannot be read' },
   META_REJECTED: { status: 502, title: 'Meta refused the call' },
   META_UNAVAILABLE: { status: 503, title: 'Meta is not answering' },
 } as const satisfies Record<string, { status: number; title: string }>;

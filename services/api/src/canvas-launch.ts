@@ -1,4 +1,4 @@
-import { CanvasDefinition, type FacebookAudienceStep } from '@canvas/canvas';
+import type { FacebookAudienceStep } from '@canvas/canvas';
 import {
   findAdAccountByMetaId,
   findCanvas,
@@ -14,6 +14,7 @@ import {
 } from '@canvas/db';
 import { isGraphApiError } from '@canvas/meta-graph';
 import type { ApiDeps } from './deps.js';
+import { definitionOf } from './stored-definition.js';
 import { apiError, conflict, notFound, type FieldProblem } from './problem.js';
 
 /**
@@ -32,7 +33,7 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
     );
   const version = await findCanvasVersion(deps.db, canvasId, canvas.latestVersion);
   if (!version) throw notFound(`version ${canvas.latestVersion}`);
-  const definition = CanvasDefinition.parse(version.definition);
+  const definition = definitionOf(version.definition, { canvasId, version: version.version });
 
   const problems: FieldProblem[] = [];
   const earlier = await resolvedByEarlierVersions(deps.db, canvasId);

@@ -125,7 +125,19 @@ export function loggableError(error: unknown): Record<string, unknown> {
 /** Turns every error into problem+json; nothing a client sends can produce a 500. */
 export function problemErrorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ApiProblem) return sendProblem(reply, error);
+    if (error instanceof ApiProblem) {
+      // our own 5xx answers (e.g. an unreadable stored canvas) are for the SRE too; their details name ids, not values
+      if (error.status >= 500)
+        logger.error(
+          {
+            code: error.code,
+            detail: error.detail,
+            route: `${request.method} ${request.routeOptions.url ?? '(no route)'}`,
+          },
+          'server-side problem',
+        );
+      return sendProblem(reply, error);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const part = error.validationContext ?? 'body';
       const errors = validationProblems(error, part === 'querystring' ? 'query' : part);

@@ -1,4 +1,4 @@
-import { CanvasDefinition, type CanvasLookup, type CanvasVersion, type LiveCanvas } from '@canvas/canvas';
+import { readStoredDefinition, type CanvasLookup, type CanvasVersion, type LiveCanvas } from '@canvas/canvas';
 import { liveCanvasVersions, listWorkspaceIds, versionById, type Db, type ResolvedSteps } from '@canvas/db';
 
 interface IndexedCanvas extends LiveCanvas {
@@ -18,7 +18,27 @@ export class CanvasIndex {
   private workspaces = new Set<string>();
   private loadedAt = 0;
 
-  constructor(private readonly db: Db) {}
+  private unreadable = new Map<string, string>();
+
+  /** `onUnreadable` hears once of each stored version this engine cannot read; the index goes on without it. */
+  constructor(
+    private readonly db: Db,
+    private readonly onUnreadable: (canvasId: string, version: number, reason: string) => void = () => undefined,
+  ) {}
+
+  /** Canvas versions left out because their stored definition cannot be read. */
+  get unreadableCount(): number {
+    return this.unreadable.size;
+  }
+
+  private read(canvasId: string, version: number, stored: unknown): CanvasVersion | undefined {
+    const result = readStoredDefinition(stored);
+    if (result.ok) return { canvasId, version, definition: result.definition };
+    const key = versionKey(canvasId, version);
+    if (!this.unreadable.has(key)) this.onUnreadable(canvasId, version, result.reason);
+    this.unreadable.set(key, result.reason);
+    return undefined;
+  }
 
   get ready(): boolean {
     return this.loadedAt > 0;
@@ -34,11 +54,9 @@ export class CanvasIndex {
     for (const row of live) {
       // launched versions never change: parse each once
       const known = this.versions.get(versionKey(row.canvasId, row.version));
-      const version: CanvasVersion = known?.version ?? {
-        canvasId: row.canvasId,
-        version: row.version,
-        definition: CanvasDefinition.parse(row.definition),
-      };
+      const version = known?.version ?? this.read(row.canvasId, row.version, row.definition);
+      // one unreadable canvas must not keep the others from running
+      if (!version) continue;
       this.versions.set(versionKey(row.canvasId, row.version), { version, resolved: row.resolved });
       const key = `${row.workspaceId}\u0000${version.definition.entry.trigger.event}`;
       const list = byTrigger.get(key) ?? [];
@@ -65,12 +83,10 @@ export class CanvasIndex {
     for (const { canvasId, version } of pairs) {
       const key = versionKey(canvasId, version);
       if (this.versions.has(key)) continue;
+      if (this.unreadable.has(key)) continue;
       const row = await versionById(this.db, canvasId, version);
-      if (row)
-        this.versions.set(key, {
-          version: { canvasId, version, definition: CanvasDefinition.parse(row.definition) },
-          resolved: row.resolved,
-        });
+      const read = row && this.read(canvasId, version, row.definition);
+      if (row && read) this.versions.set(key, { version: read, resolved: row.resolved });
     }
   }
 

@@ -46,6 +46,10 @@ export function runnerMetrics(registry: Registry) {
     timersFired: m.counter('canvas_runner_timers_fired_total', 'Delays that came due and were applied'),
     timersDue: m.gauge('canvas_runner_timers_due', 'Delays due now and not yet fired (running canvases)'),
     timerOverdue: m.gauge('canvas_runner_timer_overdue_seconds', 'How late the oldest due delay is'),
+    unreadableDefinitions: m.counter(
+      'canvas_runner_unreadable_definitions_total',
+      'Stored canvas versions this runner could not read and left out',
+    ),
     canvases: m.gauge('canvas_runner_live_canvases', 'Running and paused canvases in the index'),
     dedupPruned: m.counter('canvas_runner_dedup_pruned_total', 'Remembered message ids forgotten after the retention'),
   };

@@ -47,7 +47,13 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
     clientId: config.KAFKA_CLIENT_ID,
     logger: logger.child({ component: 'kafka' }),
   });
-  const index = new CanvasIndex(db);
+  const index = new CanvasIndex(db, (canvasId, version, reason) => {
+    metrics.unreadableDefinitions.inc();
+    logger.error(
+      { canvasId, version, reason },
+      'canvas version cannot be read; it is left out, the rest keeps running',
+    );
+  });
   let producer: Producer | undefined;
   let admin: Admin | undefined;
   let consumer: BatchConsumer | undefined;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import { abandonedCartCanvas, startApiHarness, type ApiHarness } from '@canvas/test-support';
 
 interface CanvasView {
@@ -204,6 +205,19 @@ describe('canvases', () => {
     expect(response.json<{ code: string; errors: { code: string; path: string }[] }>()).toMatchObject({
       code: 'CANVAS_INVALID',
       errors: expect.arrayContaining([expect.objectContaining({ code, path })]),
+    });
+  });
+
+  it('answers a stored version this engine cannot read with CANVAS_UNREADABLE and the reason, not a bare 500', async () => {
+    const created = (await h.call('POST', '/v1/canvases', abandonedCartCanvas())).json<{ id: string }>();
+    await sql`UPDATE canvas_versions SET definition = '{"schemaVersion": 99}'::jsonb WHERE canvas_id = ${created.id}`.execute(
+      h.database.db,
+    );
+    const response = await h.call('GET', `/v1/canvases/${created.id}`);
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toMatchObject({
+      code: 'CANVAS_UNREADABLE',
+      detail: expect.stringContaining('schemaVersion 99 is newer'),
     });
   });
 

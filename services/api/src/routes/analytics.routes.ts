@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CanvasDefinition, audienceStatuses, canvasLevel, type Step, type StepMetric } from '@canvas/canvas';
+import { audienceStatuses, canvasLevel, type Step, type StepMetric } from '@canvas/canvas';
 import { entriesForUser, findCanvas, listCanvasVersions, readCounters } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
+import { definitionOf } from '../stored-definition.js';
 import { notFound } from '../problem.js';
 import { IsoDate, VersionNumber, iso, problems } from '../schemas.js';
 
@@ -118,7 +119,7 @@ export const analyticsRoutes =
         );
         const steps = new Map<string, Step>();
         for (const v of ordered) {
-          for (const step of CanvasDefinition.parse(v.definition).steps)
+          for (const step of definitionOf(v.definition, { canvasId: canvas.id, version: v.version }).steps)
             if (!steps.has(step.id)) steps.set(step.id, step);
         }
         const counted = new Set(counters.map((c) => c.stepId));

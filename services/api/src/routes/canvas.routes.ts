@@ -17,6 +17,7 @@ import {
 } from '@canvas/db';
 import { launchCanvas } from '../canvas-launch.js';
 import type { ApiDeps } from '../deps.js';
+import { definitionOf } from '../stored-definition.js';
 import { requestExamples } from '../request-examples.js';
 import { apiError, conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, VersionNumber, iso, problems } from '../schemas.js';
@@ -65,7 +66,7 @@ async function view(db: Db, canvas: CanvasRecord) {
     liveVersion: canvas.liveVersion,
     latestVersion: canvas.latestVersion,
     hasUnlaunchedChanges: canvas.liveVersion !== canvas.latestVersion,
-    definition: CanvasDefinition.parse(latest?.definition),
+    definition: definitionOf(latest?.definition, { canvasId: canvas.id, version: canvas.latestVersion }),
     createdAt: canvas.createdAt.toISOString(),
     updatedAt: canvas.updatedAt.toISOString(),
   };
@@ -329,7 +330,7 @@ export const canvasRoutes =
           state: version.state,
           createdAt: version.createdAt.toISOString(),
           launchedAt: iso(version.launchedAt),
-          definition: CanvasDefinition.parse(version.definition),
+          definition: definitionOf(version.definition, { canvasId: canvas.id, version: version.version }),
         };
       },
     );
