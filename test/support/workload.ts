@@ -132,6 +132,8 @@ export function workloadMessages(options: {
   const messages: OutboundMessage[] = [];
   const late: OutboundMessage[] = [];
   const headers = { 'workspace-id': options.workspaceId };
+  // one moment for every event, taken when the workload is made: inside the history's retention on any day the suite runs
+  const timestamp = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
   for (let round = 0; round < options.eventsPerUser; round += 1) {
     for (let u = 0; u < options.users; u += 1) {
       const userId = `user-${u}`;
@@ -142,7 +144,7 @@ export function workloadMessages(options: {
               type: 'identify',
               messageId,
               userId,
-              timestamp: '2026-11-22T10:00:00Z',
+              timestamp,
               traits: {
                 ...(random() < 0.8 ? { email: `User${u}@Example.com` } : {}),
                 ...(random() < 0.6 ? { phone: `+1 650 555 ${String(u % 10_000).padStart(4, '0')}` } : {}),
@@ -156,7 +158,7 @@ export function workloadMessages(options: {
               userId,
               event: pick(events),
               properties: { value: Math.floor(random() * 100) },
-              timestamp: '2026-11-22T10:00:00Z',
+              timestamp,
             };
       const message = { key: userId, value: JSON.stringify(body), headers };
       messages.push(message);

@@ -123,3 +123,9 @@ export {
   type DueEntry,
   type Pacing,
 } from './audience-sync.repository.js';
+export {
+  maintainHistoryPartitions,
+  recordHistory,
+  historyDays,
+  type HistoryEvent,
+} from './behaviour-history.repository.js';

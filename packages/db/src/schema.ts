@@ -17,6 +17,8 @@ export interface Database {
   step_counters: StepCountersTable;
   audience_entries: AudienceEntriesTable;
   meta_account_pacing: MetaAccountPacingTable;
+  user_events: UserEventsTable;
+  user_event_days: UserEventDaysTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -172,3 +174,24 @@ export interface MetaAccountPacingTable {
 export type AdAccountRow = Selectable<AdAccountsTable>;
 export type CanvasRow = Selectable<CanvasesTable>;
 export type AudienceEntryInsert = Insertable<AudienceEntriesTable>;
+
+/** Partitioned by day (occurred_at); written by recordHistory only. */
+export interface UserEventsTable {
+  workspace_id: string;
+  user_id: string;
+  event: string;
+  occurred_at: Date;
+  message_id: string;
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+/** Partitioned by day; one row per user, event and UTC day. */
+export interface UserEventDaysTable {
+  workspace_id: string;
+  user_id: string;
+  event: string;
+  day: ColumnType<Date, string, string>;
+  occurrences: number;
+  first_at: Date;
+  last_at: Date;
+}

@@ -29,6 +29,8 @@ export const runnerConfigSchema = z.object({
   TIMER_BATCH_SIZE: positiveInt(500),
   /** How long after entering a Facebook Audience step the sync may keep trying. */
   AUDIENCE_RETRY_WINDOW: duration('13h'),
+  /** How long behaviour history (track events and their daily rollup) is kept; whole days are dropped. */
+  HISTORY_RETENTION: duration('90d'),
   /** How long message ids are remembered to drop re-sent duplicates. */
   DEDUP_RETENTION: duration('7d'),
   CANVAS_REFRESH_INTERVAL: duration('5s'),

@@ -6,6 +6,7 @@ import {
   lockPartitionOffset,
   lockProfiles,
   markProcessed,
+  recordHistory,
   storePartitionOffset,
   type Db,
 } from '@canvas/db';
@@ -20,6 +21,7 @@ import type { Logger } from '@canvas/runtime';
 import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
 import type { RunnerMetrics } from './runner-metrics.js';
+import { historyEvents } from './history-window.js';
 import { writePlan } from './write-plan.js';
 
 export interface EventBatchDeps {
@@ -34,6 +36,7 @@ export interface EventBatchDeps {
   maxEventBytes: number;
   maxMessagesPerTransaction: number;
   retryWindowMs: number;
+  historyRetentionMs: number;
 }
 
 type Parsed = {
@@ -96,6 +99,7 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       entered: 0,
       capped: 0,
       handoffs: { pending: 0, not_synced: 0, errored: 0 },
+      historySkipped: 0,
       letters: [] as DeadLetter[],
     };
     const stored = await deps.db.transaction().execute(async (tx) => {
@@ -124,6 +128,9 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
         return true;
       });
       tally.duplicate = valid.length - applied.length;
+      const history = historyEvents(applied, now, deps.historyRetentionMs);
+      await recordHistory(tx, history.record);
+      tally.historySkipped = history.skipped;
 
       const users = new Map<string, { workspaceId: string; userId: string; seenAt: Date }>();
       for (const v of applied) {
@@ -166,6 +173,7 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
     m.events.inc({ outcome: 'dead_lettered' }, tally.letters.length);
     for (const letter of tally.letters) m.deadLetters.inc({ reason: letter.reason });
     m.entered.inc(tally.entered);
+    m.historySkipped.inc(tally.historySkipped);
     m.capped.inc(tally.capped);
     for (const [status, count] of Object.entries(tally.handoffs)) m.handoffs.inc({ status }, count);
     m.batchSize.observe(chunk.length);

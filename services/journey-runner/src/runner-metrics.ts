@@ -46,6 +46,13 @@ export function runnerMetrics(registry: Registry) {
     timersFired: m.counter('canvas_runner_timers_fired_total', 'Delays that came due and were applied'),
     timersDue: m.gauge('canvas_runner_timers_due', 'Delays due now and not yet fired (running canvases)'),
     timerOverdue: m.gauge('canvas_runner_timer_overdue_seconds', 'How late the oldest due delay is'),
+    historySkipped: m.counter(
+      'canvas_runner_history_skipped_total',
+      'Applied track events not recorded in the behaviour history: stamped outside its retention or days ahead',
+    ),
+    historyPartitions: m.counter('canvas_runner_history_partitions_total', 'History partitions created and dropped', [
+      'change',
+    ]),
     unreadableDefinitions: m.counter(
       'canvas_runner_unreadable_definitions_total',
       'Stored canvas versions this runner could not read and left out',
@@ -56,6 +63,7 @@ export function runnerMetrics(registry: Registry) {
   zeroSeries(metrics.events, 'outcome', ['applied', 'duplicate', 'dead_lettered', 'replay_skipped']);
   zeroSeries(metrics.deadLetters, 'reason', deadLetterReasons);
   zeroSeries(metrics.handoffs, 'status', ['pending', 'not_synced', 'errored']);
+  zeroSeries(metrics.historyPartitions, 'change', ['created', 'dropped']);
   return metrics;
 }
 

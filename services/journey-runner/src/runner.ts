@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { counterShards, pingDatabase, pruneProcessedMessages, type Db } from '@canvas/db';
+import { counterShards, maintainHistoryPartitions, pingDatabase, pruneProcessedMessages, type Db } from '@canvas/db';
 import {
   createAdmin,
   createBatchConsumer,
@@ -15,6 +15,7 @@ import { CanvasIndex } from './canvas-index.js';
 import { listenForCanvasChanges } from './canvas-listener.js';
 import type { RunnerConfig } from './config.js';
 import { createEventBatchHandler } from './event-batch.js';
+import { historyDaysAhead } from './history-window.js';
 import { createLagSampler } from './lag-sampler.js';
 import { runnerMetrics } from './runner-metrics.js';
 import { createTimerLoop } from './timer-loop.js';
@@ -96,6 +97,15 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
       });
   };
 
+  // partitions for the retention window and a few days ahead; older days are dropped whole
+  const maintainHistory = async () => {
+    const retentionDays = Math.ceil(config.HISTORY_RETENTION / 86_400_000);
+    const { created, dropped } = await maintainHistoryPartitions(db, now(), retentionDays, historyDaysAhead + 1);
+    metrics.historyPartitions.inc({ change: 'created' }, created);
+    metrics.historyPartitions.inc({ change: 'dropped' }, dropped);
+    if (created + dropped > 0) logger.info({ created, dropped, retentionDays }, 'behaviour history partitions updated');
+  };
+
   const timers = createTimerLoop({
     db,
     index,
@@ -123,6 +133,16 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
       metrics.canvases.set(index.canvasCount);
       metrics.groupMember.set(0);
       metrics.assignedPartitions.set(0);
+      await maintainHistory();
+      intervals.push(
+        setInterval(
+          () =>
+            void maintainHistory().catch((error: unknown) =>
+              logger.warn({ err: error }, 'history partition upkeep failed'),
+            ),
+          3_600_000,
+        ),
+      );
       admin = await createAdmin(kafka);
       if (config.CREATE_TOPICS) {
         await admin.ensureTopic(config.EVENTS_TOPIC, config.EVENTS_TOPIC_PARTITIONS);
@@ -157,6 +177,7 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
         deadLetterTopic: config.DEAD_LETTER_TOPIC,
         maxEventBytes: config.MAX_EVENT_BYTES,
         maxMessagesPerTransaction: config.BATCH_MAX_MESSAGES,
+        historyRetentionMs: config.HISTORY_RETENTION,
         retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
       });
       consumer = createBatchConsumer(kafka, {

@@ -54,6 +54,10 @@ async function snapshot(db: Db) {
     entrants: await q(sql`SELECT canvas_id, entrants FROM canvas_entry_counts ORDER BY canvas_id`),
     cappedJourneys: await q(sql`SELECT count(*)::int AS n FROM journeys WHERE canvas_id = ${capped}`),
     messageIds: await q(sql`SELECT count(*)::int AS n FROM processed_messages`),
+    history: await q(sql`SELECT count(*)::int AS n, count(DISTINCT message_id)::int AS ids FROM user_events`),
+    historyDays: await q(
+      sql`SELECT workspace_id, user_id, event, day::text, occurrences FROM user_event_days ORDER BY 1, 2, 3, 4`,
+    ),
   };
 }
 
@@ -150,6 +154,11 @@ describe('50,000 events through 20 canvases', () => {
     expect(b.entrants).toEqual(a.entrants);
     expect(b.cappedJourneys).toEqual(a.cappedJourneys);
     expect(b.messageIds).toEqual(a.messageIds);
+    // behaviour history: every applied track event once, whether or not the runner was killed
+    expect(a.history).toEqual([{ n: expect.any(Number), ids: (a.history[0] as { n: number }).n }]);
+    expect((a.history[0] as { n: number }).n).toBeGreaterThan(0);
+    expect(b.history).toEqual(a.history);
+    expect(b.historyDays).toEqual(a.historyDays);
 
     // every Facebook step reconciles: entered = synced + not_synced + pending + errored
     const byStep = new Map<string, Record<string, number>>();
