@@ -10,6 +10,8 @@ export interface EngineRun {
   topic: string;
   total: number;
   batchMax?: number;
+  /** Leave behaviour history out, to measure what recording it costs. */
+  withoutHistory?: boolean;
 }
 
 /** Events per second from the topic through an in-process runner to committed state. */
@@ -25,6 +27,7 @@ export async function runEngine(ctx: BenchContext, run: EngineRun): Promise<numb
     LOG_LEVEL: 'warn',
     OPS_PORT: '0',
     ...(run.batchMax ? { BATCH_MAX_MESSAGES: String(run.batchMax) } : {}),
+    ...(run.withoutHistory ? { HISTORY_RECORDING: 'false' } : {}),
   });
   const runner = await createRunner({
     config,

@@ -50,6 +50,7 @@ async function engine(
   workspaceId: string,
   total: number,
   batchMax?: number,
+  withoutHistory = false,
 ): Promise<Figure> {
   return repeat(ctx.repeats, async () => {
     const database = await ctx.newDatabase();
@@ -60,9 +61,11 @@ async function engine(
       topic,
       total,
       ...(batchMax ? { batchMax } : {}),
+      withoutHistory,
     });
     await database.drop();
-    ctx.log(`  ${canvases} canvases${batchMax ? ' (naive)' : ''}: ${Math.round(rate)} events/s`);
+    const note = batchMax ? ' (naive)' : withoutHistory ? ' (no history)' : '';
+    ctx.log(`  ${canvases} canvases${note}: ${Math.round(rate)} events/s`);
     return rate;
   });
 }
@@ -84,6 +87,7 @@ const one = await workloadTopic(1, 3);
 const thousand = await workloadTopic(1000, 3);
 results.engine1 = await engine(1, one.topic, one.workspaceId, size.events);
 results.engine100 = await engine(100, hundred.topic, hundred.workspaceId, size.events);
+results.engine100NoHistory = await engine(100, hundred.topic, hundred.workspaceId, size.events, undefined, true);
 results.engine1000 = await engine(1000, thousand.topic, thousand.workspaceId, size.events);
 results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.naiveEvents, 1);
 
@@ -183,6 +187,11 @@ const checks = [
     ok: f('engine100').median >= 0.5 * f('clientCeiling').median,
   },
   {
+    target: 'engine with behaviour history ≥ 0.8 × without it',
+    value: ratio(f('engine100').median, f('engine100NoHistory').median),
+    ok: f('engine100').median >= 0.8 * f('engine100NoHistory').median,
+  },
+  {
     target: 'engine ≥ 10 × naive runner (one transaction per event)',
     value: ratio(f('engine100').median, f('naive100').median),
     ok: f('engine100').median >= 10 * f('naive100').median,
@@ -210,7 +219,8 @@ const labels: Record<string, string> = {
   brokerCeiling: 'Kafka ConsumerPerformance (broker ceiling), msg/s',
   clientCeiling: 'bare kafkajs eachBatch + JSON (client ceiling), msg/s',
   engine1: 'engine, 1 canvas, events/s',
-  engine100: 'engine, 100 canvases, events/s',
+  engine100: 'engine, 100 canvases (with behaviour history), events/s',
+  engine100NoHistory: 'engine, 100 canvases, history off (HISTORY_RECORDING=false), events/s',
   engine1000: 'engine, 1,000 canvases, events/s',
   naive100: 'naive runner (1 tx/event), 100 canvases, events/s',
   latencyP50: `produce → Meta p50, s (at ${halfLoad} events/s)`,

@@ -31,6 +31,8 @@ export const runnerConfigSchema = z.object({
   AUDIENCE_RETRY_WINDOW: duration('13h'),
   /** How long behaviour history (track events and their daily rollup) is kept; whole days are dropped. */
   HISTORY_RETENTION: duration('90d'),
+  /** Record behaviour history at all (segments over past behaviour need it). */
+  HISTORY_RECORDING: flag(true),
   /** How long message ids are remembered to drop re-sent duplicates. */
   DEDUP_RETENTION: duration('7d'),
   CANVAS_REFRESH_INTERVAL: duration('5s'),

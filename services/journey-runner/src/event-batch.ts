@@ -36,7 +36,8 @@ export interface EventBatchDeps {
   maxEventBytes: number;
   maxMessagesPerTransaction: number;
   retryWindowMs: number;
-  historyRetentionMs: number;
+  /** Behaviour history kept this long; undefined records none. */
+  historyRetentionMs: number | undefined;
 }
 
 type Parsed = {
@@ -128,9 +129,11 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
         return true;
       });
       tally.duplicate = valid.length - applied.length;
-      const history = historyEvents(applied, now, deps.historyRetentionMs);
-      await recordHistory(tx, history.record);
-      tally.historySkipped = history.skipped;
+      if (deps.historyRetentionMs !== undefined) {
+        const history = historyEvents(applied, now, deps.historyRetentionMs);
+        await recordHistory(tx, history.record);
+        tally.historySkipped = history.skipped;
+      }
 
       const users = new Map<string, { workspaceId: string; userId: string; seenAt: Date }>();
       for (const v of applied) {

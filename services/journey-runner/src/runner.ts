@@ -177,7 +177,7 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
         deadLetterTopic: config.DEAD_LETTER_TOPIC,
         maxEventBytes: config.MAX_EVENT_BYTES,
         maxMessagesPerTransaction: config.BATCH_MAX_MESSAGES,
-        historyRetentionMs: config.HISTORY_RETENTION,
+        historyRetentionMs: config.HISTORY_RECORDING ? config.HISTORY_RETENTION : undefined,
         retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
       });
       consumer = createBatchConsumer(kafka, {
