@@ -90,3 +90,20 @@ export {
   currentDefinitionVersion,
   type StoredDefinitionRead,
 } from './model/stored-definition.js';
+export { rawMatchValue, traitText, type MatchSource } from './model/match-source.js';
+export {
+  SegmentDefinition,
+  SegmentCondition,
+  BehaviourCondition,
+  BehaviourWindow,
+  ReachabilityCondition,
+} from './segment/segment.schema.js';
+export { segmentMatches, occurrences, windowBounds, type HistoryItem, type SegmentMember } from './segment/evaluate.js';
+export { validateSegment, maxSegmentDepth, type SegmentValidation } from './segment/validate-segment.js';
+export {
+  reachabilityTraits,
+  emailUnsubscribed,
+  smsUnsubscribed,
+  identifierUsable,
+  usableIdentifiers,
+} from './segment/reachability.js';

@@ -11,7 +11,8 @@ const hints = {
 
 const comparesValues = new Set(['eq', 'neq', 'in', 'not_in']);
 
-function conditionProblems(condition: UserCondition, at: string): Problem[] {
+/** Problems of one user condition: a geography value that names no place. */
+export function conditionProblems(condition: UserCondition, at: string): Problem[] {
   const { field, op, value } = condition;
   if (!isGeographyField(field) || !comparesValues.has(op)) return [];
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];

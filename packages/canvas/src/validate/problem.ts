@@ -26,6 +26,8 @@ export const problemCodes = [
   'duplicate_match_key',
   'schedule_order',
   'unknown_place',
+  'too_deep',
+  'window_order',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 
