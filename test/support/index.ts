@@ -10,3 +10,4 @@ export { startRunnerProcess, startSyncProcess, waitForLog, readMetric, type Serv
 export { workloadCanvases, workloadMessages, prng } from './workload.ts';
 export { startSyncHarness, stepTotals, syntheticUsers, type SyncHarness, type SyncAccount } from './sync-harness.ts';
 export { startSystem, type RunningSystem } from './system.ts';
+export { createRunnerTestBed, type RunnerTestBed } from './runner-bed.ts';

@@ -1,22 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createProducer, type Admin } from '@canvas/kafka';
 import {
-  createTestDatabase,
-  createTestTopic,
+  createRunnerTestBed,
   readMetric,
-  seedWorkspace,
   startRunnerProcess,
-  stopAllProcesses,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitForLog,
-  type TestDatabase,
+  type RunnerTestBed,
 } from '@canvas/test-support';
-
-const workspaceId = randomUUID();
 
 const readiness = async (opsUrl: string) => {
   const response = await fetch(`${opsUrl}/readyz`);
@@ -24,45 +14,20 @@ const readiness = async (opsUrl: string) => {
 };
 
 describe('consumer-group membership', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let admin: Admin;
-
+  let bed: RunnerTestBed;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('events', 4));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    await seedWorkspace(database.db, workspaceId);
+    bed = await createRunnerTestBed(4);
   });
-
-  afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.deleteTopic(`${topic}.dlq`).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
-  });
+  afterAll(async () => bed.close());
 
   it('is ready only as a group member, shows lag for idle partitions from the start, and hands its partitions over when stopped', async () => {
-    const group = uniqueName('runner');
-    const env = {
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: group,
-      DATABASE_URL: database.url,
-    };
-    const producer = await createProducer(testKafka());
+    const env = bed.env();
     const event = (i: number) => ({
       key: `u${i}`,
       value: JSON.stringify({ type: 'track', messageId: `m${i}`, userId: `u${i}`, event: 'viewed' }),
-      headers: { 'workspace-id': workspaceId },
     });
     // three messages waiting before any runner exists: the lag must show them before a batch runs
-    await producer.send(
-      topic,
-      [event(1), event(2), event(3)].map((m) => ({ ...m, partition: 0 })),
-    );
+    await bed.produce([event(1), event(2), event(3)].map((m) => ({ ...m, partition: 0 })));
 
     const first = startRunnerProcess({ ...env, BATCH_MAX_MESSAGES: '1' });
     const firstOps = await first.opsUrl();
@@ -80,7 +45,7 @@ describe('consumer-group membership', () => {
       await waitFor(
         async () =>
           (await (await fetch(`${firstOps}/metrics`)).text()).includes(
-            `canvas_runner_consumer_lag{topic="${topic}",partition="${partition}"`,
+            `canvas_runner_consumer_lag{topic="${bed.topic}",partition="${partition}"`,
           ),
         { what: `lag of partition ${partition}` },
       );
@@ -96,8 +61,7 @@ describe('consumer-group membership', () => {
     const secondOps = await second.opsUrl();
     await waitForLog(second, 'consuming: joined the consumer group');
     expect(await readMetric(secondOps, 'canvas_runner_assigned_partitions')).toBe(4);
-    await producer.send(topic, [event(4)]);
-    await producer.disconnect();
+    await bed.produce([event(4)]);
     await waitFor(
       async () => (await readMetric(secondOps, 'canvas_runner_events_total', { outcome: 'applied' })) === 1,
       { what: 'a new event on the successor' },

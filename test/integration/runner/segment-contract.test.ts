@@ -2,31 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
+import { deadLetterHeaders, type OutboundMessage } from '@canvas/kafka';
 import {
-  createBatchConsumer,
-  createProducer,
-  deadLetterHeaders,
-  type Admin,
-  type InboundMessage,
-  type OutboundMessage,
-} from '@canvas/kafka';
-import {
-  createTestDatabase,
-  createTestTopic,
+  createRunnerTestBed,
   readMetric,
   seedLaunchedCanvas,
-  seedWorkspace,
   startRunnerProcess,
-  stopAllProcesses,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitForLog,
-  type TestDatabase,
+  type RunnerTestBed,
 } from '@canvas/test-support';
 
-const workspaceId = randomUUID();
 const canvasId = randomUUID();
 const example = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/segment-spec/${name}.json`, import.meta.url), 'utf8')) as Record<
@@ -55,19 +41,14 @@ const metadataVariants: Record<string, unknown>[] = [
 ];
 
 describe("Segment's documented calls through the real runner", () => {
-  let database: TestDatabase;
-  let topic: string;
-  let admin: Admin;
+  let bed: RunnerTestBed;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('events', 2));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    await seedWorkspace(database.db, workspaceId);
+    bed = await createRunnerTestBed(2);
     // the identify example's user lives at address.country "USA"; the filter says US
-    await seedLaunchedCanvas(database.db, {
+    await seedLaunchedCanvas(bed.database.db, {
       id: canvasId,
-      workspaceId,
+      workspaceId: bed.workspaceId,
       definition: {
         name: 'course clickers in the US',
         entry: {
@@ -85,20 +66,12 @@ describe("Segment's documented calls through the real runner", () => {
     });
   });
 
-  afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.deleteTopic(`${topic}.dlq`).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
-  });
+  afterAll(async () => bed.close());
 
   it('applies identify and track with every trait, enters a normalised-geography canvas, and dead-letters only the calls canvases do not use', async () => {
-    const headers = { 'workspace-id': workspaceId };
     const send = (event: Record<string, unknown>): OutboundMessage => ({
       key: String(event.userId),
       value: JSON.stringify(event),
-      headers,
     });
     const identify = example('identify');
     const track = example('track');
@@ -111,18 +84,10 @@ describe("Segment's documented calls through the real runner", () => {
       ),
       ...['page', 'screen', 'group', 'alias'].map((name) => send(example(name))),
     ];
-    const producer = await createProducer(testKafka());
     // one user's calls in order, as the key guarantees: identify first, then the clicks
-    await producer.send(topic, messages);
-    await producer.disconnect();
+    await bed.produce(messages);
 
-    const runner = startRunnerProcess({
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: uniqueName('runner'),
-      DATABASE_URL: database.url,
-    });
+    const runner = startRunnerProcess(bed.env());
     await waitForLog(runner, 'journey runner started');
     const opsUrl = await runner.opsUrl();
     await waitFor(async () => (await readMetric(opsUrl, 'canvas_runner_events_total')) === messages.length, {
@@ -135,8 +100,8 @@ describe("Segment's documented calls through the real runner", () => {
     expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total', { reason: 'unsupported_type' })).toBe(4);
 
     const profile = await sql<{ traits: Record<string, unknown>; context: Record<string, unknown> }>`
-      SELECT traits, context FROM user_profiles WHERE workspace_id = ${workspaceId} AND user_id = ${String(identify.userId)}`.execute(
-      database.db,
+      SELECT traits, context FROM user_profiles WHERE workspace_id = ${bed.workspaceId} AND user_id = ${String(identify.userId)}`.execute(
+      bed.database.db,
     );
     const stored = profile.rows[0]!;
     // every trait of the identify example, plus the full-context track's context.traits
@@ -149,25 +114,15 @@ describe("Segment's documented calls through the real runner", () => {
     const entered = await sql<{
       n: number;
     }>`SELECT count(*)::int AS n FROM journeys WHERE canvas_id = ${canvasId} AND user_id = ${String(identify.userId)}`.execute(
-      database.db,
+      bed.database.db,
     );
     expect(entered.rows[0]?.n).toBe(1);
     const variants = await sql<{
       n: number;
-    }>`SELECT count(*)::int AS n FROM user_profiles WHERE user_id LIKE 'variant-user-%'`.execute(database.db);
+    }>`SELECT count(*)::int AS n FROM user_profiles WHERE user_id LIKE 'variant-user-%'`.execute(bed.database.db);
     expect(variants.rows[0]?.n).toBe(metadataVariants.length);
 
-    const letters: InboundMessage[] = [];
-    const reader = createBatchConsumer(testKafka('dlq-reader'), {
-      groupId: uniqueName('dlq'),
-      topics: [`${topic}.dlq`],
-    });
-    await reader.run(async (batch) => {
-      letters.push(...batch.messages);
-      return (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
-    });
-    await waitFor(() => letters.length === 4, { what: 'four dead letters' });
-    await reader.stop();
+    const letters = await bed.readDeadLetters(4);
     expect(letters.map((l) => l.headers[deadLetterHeaders.detail]).sort()).toEqual(
       ['alias', 'group', 'page', 'screen'].map(
         (t) => `Segment ${t} calls are not used by canvases; send identify or track`,
