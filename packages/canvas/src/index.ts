@@ -23,7 +23,7 @@ export { CanvasDefinition, Entry, type CanvasDefinitionInput } from './model/can
 export { validateCanvas, type CanvasValidation } from './validate/validate-canvas.js';
 export { problemCodes, pointer, type Problem, type ProblemCode } from './validate/problem.js';
 export { stepEdges } from './validate/graph-problems.js';
-export { decideEntry, startJourney, inControlGroup, type EntryDecision } from './engine/entry.js';
+export { decideEntry, decideSegmentEntry, startJourney, inControlGroup, type EntryDecision } from './engine/entry.js';
 export { advanceFrom, fireTimer } from './engine/advance.js';
 export { applyJourneyEvent } from './engine/journey-events.js';
 export { userMatches, eventMatches, test as testCondition } from './engine/conditions.js';
@@ -54,6 +54,7 @@ export { IdentifyMessage, TrackMessage } from './events/user-event.schema.js';
 export {
   planEvents,
   planTimers,
+  planSegmentEntries,
   emptyPlan,
   userKey,
   journeyKey,
@@ -83,20 +84,21 @@ export {
   type AudienceStatus,
   type StepMetric,
 } from './engine/counters.js';
-export { abandonedCartExample } from './model/examples.js';
+export { abandonedCartExample, cartAbandonersSegmentExample, weeklySegmentCanvasExample } from './model/examples.js';
 export {
   readStoredDefinition,
   toStoredDefinition,
   currentDefinitionVersion,
   type StoredDefinitionRead,
 } from './model/stored-definition.js';
-export { rawMatchValue, traitText, type MatchSource } from './model/match-source.js';
+export { rawMatchValue, traitText, deviceAdvertisingId, type MatchSource } from './model/match-source.js';
 export {
   SegmentDefinition,
   SegmentCondition,
   BehaviourCondition,
   BehaviourWindow,
   ReachabilityCondition,
+  type SegmentDefinitionInput,
 } from './segment/segment.schema.js';
 export { segmentMatches, occurrences, windowBounds, type HistoryItem, type SegmentMember } from './segment/evaluate.js';
 export { validateSegment, maxSegmentDepth, type SegmentValidation } from './segment/validate-segment.js';
@@ -107,3 +109,7 @@ export {
   identifierUsable,
   usableIdentifiers,
 } from './segment/reachability.js';
+export { candidateFilter, historyNeeded, type CandidateFilter } from './segment/candidates.js';
+export { tallyReach, emptyReach, type Reach } from './segment/reach.js';
+export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.schema.js';
+export { nextRunAfter, dueRun } from './schedule/next-run.js';

@@ -40,6 +40,7 @@ export interface LiveCanvasVersion {
   version: number;
   definition: unknown;
   resolved: ResolvedSteps;
+  launchedAt: Date;
 }
 
 const toCanvas = (row: CanvasRow): CanvasRecord => ({
@@ -301,7 +302,7 @@ export async function liveCanvasVersions(db: Executor): Promise<LiveCanvasVersio
     .innerJoin('canvas_versions as v', (join) =>
       join.onRef('v.canvas_id', '=', 'c.id').onRef('v.version', '=', 'c.live_version'),
     )
-    .select(['c.id', 'c.workspace_id', 'c.status', 'v.version', 'v.definition', 'v.resolved'])
+    .select(['c.id', 'c.workspace_id', 'c.status', 'v.version', 'v.definition', 'v.resolved', 'v.launched_at'])
     .where('c.status', 'in', ['running', 'paused'])
     .execute();
   return rows.map((r) => ({
@@ -311,6 +312,7 @@ export async function liveCanvasVersions(db: Executor): Promise<LiveCanvasVersio
     version: r.version,
     definition: r.definition,
     resolved: (r.resolved ?? {}) as ResolvedSteps,
+    launchedAt: r.launched_at ?? new Date(0),
   }));
 }
 

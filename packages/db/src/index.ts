@@ -129,3 +129,30 @@ export {
   historyDays,
   type HistoryEvent,
 } from './behaviour-history.repository.js';
+export {
+  insertSegment,
+  findSegment,
+  listSegments,
+  updateSegment,
+  deleteSegment,
+  canvasesUsingSegment,
+  type SegmentRecord,
+} from './segment.repository.js';
+export {
+  candidateCondition,
+  loadSegmentMembers,
+  scanCandidates,
+  type HistoryNeeds,
+} from './segment-scan.repository.js';
+export {
+  scheduleSegmentRun,
+  lastSegmentRuns,
+  claimOpenRun,
+  materialiseRun,
+  lockNextCandidates,
+  advanceRun,
+  listSegmentRuns,
+  type SegmentRunRecord,
+  type ClaimedRun,
+  type RunCandidateProfile,
+} from './segment-run.repository.js';

@@ -19,6 +19,9 @@ export interface Database {
   meta_account_pacing: MetaAccountPacingTable;
   user_events: UserEventsTable;
   user_event_days: UserEventDaysTable;
+  segments: SegmentsTable;
+  segment_runs: SegmentRunsTable;
+  segment_run_candidates: SegmentRunCandidatesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -194,4 +197,37 @@ export interface UserEventDaysTable {
   occurrences: number;
   first_at: Date;
   last_at: Date;
+}
+
+export interface SegmentsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  conditions: Json<unknown>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type SegmentRunStatus = 'pending' | 'running' | 'finished';
+
+export interface SegmentRunsTable {
+  canvas_id: string;
+  scheduled_at: Date;
+  version: number;
+  status: SegmentRunStatus;
+  started_at: Date | null;
+  finished_at: Date | null;
+  cursor: string | null;
+  candidates: number | null;
+  evaluated: Generated<number>;
+  members: Generated<number>;
+  entered: Generated<number>;
+}
+
+export interface SegmentRunCandidatesTable {
+  canvas_id: string;
+  scheduled_at: Date;
+  workspace_id: string;
+  user_id: string;
 }

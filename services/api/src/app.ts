@@ -17,6 +17,7 @@ import { apiError, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
+import { segmentRoutes } from './routes/segment.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
 
 /** The designer API, built from its dependencies without listening (tests use `app.inject`). */
@@ -82,6 +83,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(workspaceRoutes(deps));
     await v1.register(adAccountRoutes(deps));
     await v1.register(canvasRoutes(deps));
+    await v1.register(segmentRoutes(deps));
     await v1.register(analyticsRoutes(deps));
   });
   return app;

@@ -5,6 +5,7 @@ import {
   findCanvasVersion,
   lockCanvas,
   findDefaultAdAccount,
+  findSegment,
   markLaunched,
   resolvedByEarlierVersions,
   saveResolved,
@@ -36,6 +37,13 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   const definition = definitionOf(version.definition, { canvasId, version: version.version });
 
   const problems: FieldProblem[] = [];
+  const segmentId = definition.entry.segment?.segmentId;
+  if (segmentId !== undefined && !(await findSegment(deps.db, workspaceId, segmentId)))
+    problems.push({
+      code: 'segment_not_found',
+      path: '/entry/segment/segmentId',
+      message: `segment ${segmentId} does not exist in this workspace`,
+    });
   const earlier = await resolvedByEarlierVersions(deps.db, canvasId);
   const resolved: ResolvedSteps = {};
   const checkedAccounts = new Map<string, string | null>();

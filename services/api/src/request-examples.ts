@@ -1,4 +1,4 @@
-import { abandonedCartExample } from '@canvas/canvas';
+import { abandonedCartExample, cartAbandonersSegmentExample } from '@canvas/canvas';
 
 /**
  * One request body per operation that the API accepts as it is (Swagger UI's "Try it out"
@@ -9,4 +9,5 @@ export const requestExamples = {
   replaceToken: { accessToken: 'EAAB-example-token-0001' },
   createApiKey: { label: 'CI pipeline' },
   canvas: abandonedCartExample,
+  segment: cartAbandonersSegmentExample,
 } as const;

@@ -4,6 +4,7 @@ import { liveCanvasVersions, listWorkspaceIds, versionById, type Db, type Resolv
 interface IndexedCanvas extends LiveCanvas {
   resolved: ResolvedSteps;
   targetCap: number | undefined;
+  launchedAt: Date;
 }
 
 const versionKey = (canvasId: string, version: number) => `${canvasId}:${version}`;
@@ -14,6 +15,7 @@ const versionKey = (canvasId: string, version: number) => `${canvasId}:${version
  */
 export class CanvasIndex {
   private byTrigger = new Map<string, IndexedCanvas[]>();
+  private segmentEntry: IndexedCanvas[] = [];
   private versions = new Map<string, { version: CanvasVersion; resolved: ResolvedSteps }>();
   private workspaces = new Set<string>();
   private loadedAt = 0;
@@ -45,12 +47,13 @@ export class CanvasIndex {
   }
 
   get canvasCount(): number {
-    return new Set([...this.byTrigger.values()].flat().map((c) => c.version.canvasId)).size;
+    return new Set([...[...this.byTrigger.values()].flat(), ...this.segmentEntry].map((c) => c.version.canvasId)).size;
   }
 
   async refresh(): Promise<void> {
     const [live, workspaces] = await Promise.all([liveCanvasVersions(this.db), listWorkspaceIds(this.db)]);
     const byTrigger = new Map<string, IndexedCanvas[]>();
+    const segmentEntry: IndexedCanvas[] = [];
     for (const row of live) {
       // launched versions never change: parse each once
       const known = this.versions.get(versionKey(row.canvasId, row.version));
@@ -58,18 +61,24 @@ export class CanvasIndex {
       // one unreadable canvas must not keep the others from running
       if (!version) continue;
       this.versions.set(versionKey(row.canvasId, row.version), { version, resolved: row.resolved });
-      const key = `${row.workspaceId}\u0000${version.definition.entry.trigger.event}`;
-      const list = byTrigger.get(key) ?? [];
-      list.push({
+      const indexed: IndexedCanvas = {
         workspaceId: row.workspaceId,
         status: row.status === 'running' ? 'running' : 'paused',
         version,
         resolved: row.resolved,
         targetCap: version.definition.entry.targetCap,
-      });
-      byTrigger.set(key, list);
+        launchedAt: row.launchedAt,
+      };
+      const { trigger } = version.definition.entry;
+      if (!trigger) {
+        segmentEntry.push(indexed);
+        continue;
+      }
+      const key = `${row.workspaceId}\u0000${trigger.event}`;
+      byTrigger.set(key, [...(byTrigger.get(key) ?? []), indexed]);
     }
     this.byTrigger = byTrigger;
+    this.segmentEntry = segmentEntry;
     this.workspaces = new Set(workspaces);
     this.loadedAt = Date.now();
   }
@@ -92,6 +101,11 @@ export class CanvasIndex {
 
   triggered(workspaceId: string, eventName: string): readonly IndexedCanvas[] {
     return this.byTrigger.get(`${workspaceId}\u0000${eventName}`) ?? [];
+  }
+
+  /** Running and paused canvases that enter a segment's members on a schedule. */
+  segmentEntryCanvases(): readonly IndexedCanvas[] {
+    return this.segmentEntry;
   }
 
   resolved(canvasId: string, version: number): ResolvedSteps | undefined {

@@ -27,6 +27,10 @@ export const runnerConfigSchema = z.object({
   DATABASE_POOL_SIZE: positiveInt(8),
   TIMER_POLL_INTERVAL: duration('200ms'),
   TIMER_BATCH_SIZE: positiveInt(500),
+  /** How often due segment runs of segment-entry canvases are looked for. */
+  SEGMENT_RUN_POLL_INTERVAL: duration('1s'),
+  /** Candidates a segment run evaluates and enters per transaction. */
+  SEGMENT_RUN_SLICE: positiveInt(2000),
   /** How long after entering a Facebook Audience step the sync may keep trying. */
   AUDIENCE_RETRY_WINDOW: duration('13h'),
   /** How long behaviour history (track events and their daily rollup) is kept; whole days are dropped. */

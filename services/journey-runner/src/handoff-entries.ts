@@ -1,4 +1,4 @@
-import type { Handoff } from '@canvas/canvas';
+import { deviceAdvertisingId, type Handoff } from '@canvas/canvas';
 import type { CounterDelta, EntryError, NewAudienceEntry } from '@canvas/db';
 import { matchRow } from '@canvas/meta-graph';
 import type { CanvasIndex } from './canvas-index.js';
@@ -18,8 +18,7 @@ export function handoffEntries(
   for (const h of handoffs) {
     // launch resolves every Facebook step; no target means the version's data is damaged
     const target = index.resolved(h.canvasId, h.version)?.[h.step.id];
-    const device = h.context.device as { advertisingId?: unknown } | undefined;
-    const advertisingId = typeof device?.advertisingId === 'string' ? device.advertisingId : undefined;
+    const advertisingId = deviceAdvertisingId(h.context);
     const row = matchRow(h.step.matchKeys, { userId: h.userId, traits: h.traits, advertisingId }, now.getUTCFullYear());
     const status = !target ? 'errored' : row.usable ? 'pending' : 'not_synced';
     const reason = (code: string, message: string): EntryError => ({ code, message, at: now.toISOString() });

@@ -58,12 +58,22 @@ export function runnerMetrics(registry: Registry) {
       'Stored canvas versions this runner could not read and left out',
     ),
     canvases: m.gauge('canvas_runner_live_canvases', 'Running and paused canvases in the index'),
+    segmentRuns: m.counter('canvas_runner_segment_runs_total', 'Scheduled segment runs, by how they ended', [
+      'outcome',
+    ]),
+    segmentRunEvaluated: m.counter(
+      'canvas_runner_segment_run_candidates_total',
+      'Candidates a segment run evaluated, by whether they were members',
+      ['member'],
+    ),
     dedupPruned: m.counter('canvas_runner_dedup_pruned_total', 'Remembered message ids forgotten after the retention'),
   };
   zeroSeries(metrics.events, 'outcome', ['applied', 'duplicate', 'dead_lettered', 'replay_skipped']);
   zeroSeries(metrics.deadLetters, 'reason', deadLetterReasons);
   zeroSeries(metrics.handoffs, 'status', ['pending', 'not_synced', 'errored']);
   zeroSeries(metrics.historyPartitions, 'change', ['created', 'dropped']);
+  zeroSeries(metrics.segmentRuns, 'outcome', ['finished', 'canceled']);
+  zeroSeries(metrics.segmentRunEvaluated, 'member', ['true', 'false']);
   return metrics;
 }
 

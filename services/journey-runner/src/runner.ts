@@ -18,6 +18,7 @@ import { createEventBatchHandler } from './event-batch.js';
 import { historyDaysAhead } from './history-window.js';
 import { createLagSampler } from './lag-sampler.js';
 import { runnerMetrics } from './runner-metrics.js';
+import { createSegmentRunLoop } from './segment-run-loop.js';
 import { createTimerLoop } from './timer-loop.js';
 
 export interface RunnerDeps {
@@ -119,6 +120,18 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
     shard: counterShards.timerLoop(randomInt(1_000_000)),
   });
 
+  const segmentRuns = createSegmentRunLoop({
+    db,
+    index,
+    logger: logger.child({ component: 'segment-runs' }),
+    metrics,
+    now,
+    pollIntervalMs: config.SEGMENT_RUN_POLL_INTERVAL,
+    sliceSize: config.SEGMENT_RUN_SLICE,
+    retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
+    shard: counterShards.segmentRunLoop(randomInt(1_000_000)),
+  });
+
   return {
     index,
     readiness: [
@@ -201,6 +214,7 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
       });
       await consumer.run(handler);
       timers.start();
+      segmentRuns.start();
       logger.info(
         { topic: config.EVENTS_TOPIC, group: config.CONSUMER_GROUP, canvases: index.canvasCount },
         'journey runner started',
@@ -210,6 +224,7 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
       for (const interval of intervals) clearInterval(interval);
       await consumer?.stop();
       await timers.stop();
+      await segmentRuns.stop();
       await listener?.close();
       await refreshing;
       await producer?.disconnect();

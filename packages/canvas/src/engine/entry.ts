@@ -17,20 +17,9 @@ export function inControlGroup(canvasId: string, userId: string, percent: number
   return percent > 0 && percentile(`control:${canvasId}:${userId}`) < percent;
 }
 
-/**
- * Whether an event lets the user enter: trigger and its conditions, schedule window, re-entry
- * policy, user filters, then the control-group draw. The target cap is the caller's to check.
- */
-export function decideEntry(
-  canvas: CanvasVersion,
-  event: UserEvent,
-  profile: Profile,
-  previous: Journey | undefined,
-  now: Date,
-): EntryDecision {
+/** The rules every entry obeys, whatever brought the user: schedule window, re-entry policy, filters, control draw. */
+function admit(canvas: CanvasVersion, profile: Profile, previous: Journey | undefined, now: Date): EntryDecision {
   const { entry } = canvas.definition;
-  if (event.type !== 'track' || event.event !== entry.trigger.event) return { enter: false, reason: 'not_triggered' };
-  if (!eventMatches(entry.trigger.conditions, event)) return { enter: false, reason: 'event_conditions' };
   const { startAt, endAt } = entry.schedule ?? {};
   if ((startAt && now.getTime() < Date.parse(startAt)) || (endAt && now.getTime() >= Date.parse(endAt)))
     return { enter: false, reason: 'schedule' };
@@ -46,6 +35,35 @@ export function decideEntry(
     entrySeq: (previous?.entrySeq ?? 0) + 1,
     control: inControlGroup(canvas.canvasId, profile.userId, entry.controlGroupPercent),
   };
+}
+
+/**
+ * Whether an event lets the user enter: trigger and its conditions, then the rules every entry
+ * obeys. The target cap is the caller's to check.
+ */
+export function decideEntry(
+  canvas: CanvasVersion,
+  event: UserEvent,
+  profile: Profile,
+  previous: Journey | undefined,
+  now: Date,
+): EntryDecision {
+  const { trigger } = canvas.definition.entry;
+  if (!trigger || event.type !== 'track' || event.event !== trigger.event)
+    return { enter: false, reason: 'not_triggered' };
+  if (!eventMatches(trigger.conditions, event)) return { enter: false, reason: 'event_conditions' };
+  return admit(canvas, profile, previous, now);
+}
+
+/** Whether a member found by a segment run enters: the rules every entry obeys. The caller checks the cap. */
+export function decideSegmentEntry(
+  canvas: CanvasVersion,
+  profile: Profile,
+  previous: Journey | undefined,
+  now: Date,
+): EntryDecision {
+  if (!canvas.definition.entry.segment) return { enter: false, reason: 'not_triggered' };
+  return admit(canvas, profile, previous, now);
 }
 
 /** Starts a journey: counted as entered; a control-group user stops there, everyone else walks from the first step. */

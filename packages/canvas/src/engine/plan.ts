@@ -1,7 +1,7 @@
 import type { ParsedEvent } from '../events/parse-event.js';
 import type { FacebookAudienceStep } from '../model/step.schema.js';
 import { cancelJourney, fireTimer } from './advance.js';
-import { decideEntry, startJourney } from './entry.js';
+import { decideEntry, decideSegmentEntry, startJourney } from './entry.js';
 import { applyJourneyEvent } from './journey-events.js';
 import type { CanvasVersion, Journey, Metric, Outcome, Profile } from './types.js';
 
@@ -160,6 +160,51 @@ function mergeTraits(current: Record<string, unknown>, changes: Record<string, u
   return next;
 }
 
+/** Enters a user whose entry was decided, unless the canvas's target cap is used up. */
+function enter(
+  plan: Plan,
+  state: BatchState,
+  canvas: CanvasVersion,
+  profile: ProfileState,
+  decision: { entrySeq: number; control: boolean },
+  now: Date,
+): void {
+  const canvasId = canvas.canvasId;
+  if (state.caps.has(canvasId)) {
+    const remaining = state.capRemaining.get(canvasId) ?? 0;
+    if (remaining <= 0) {
+      plan.outcomes.capped += 1;
+      return;
+    }
+    state.capRemaining.set(canvasId, remaining - 1);
+    plan.entrants.set(canvasId, (plan.entrants.get(canvasId) ?? 0) + 1);
+  }
+  plan.outcomes.entered += 1;
+  record(plan, state, canvas, profile, startJourney(canvas, view(profile), decision, now));
+}
+
+/**
+ * Enters the members a segment run found (their profiles loaded and locked in `state`) into
+ * one canvas, under the same re-entry rules, filters, cap and control group as live entries.
+ */
+export function planSegmentEntries(
+  members: readonly { workspaceId: string; userId: string }[],
+  canvas: CanvasVersion,
+  state: BatchState,
+  now: Date,
+  plan: Plan = emptyPlan(),
+): Plan {
+  for (const member of members) {
+    const profile = state.profiles.get(userKey(member.workspaceId, member.userId));
+    if (!profile) continue;
+    plan.outcomes.applied += 1;
+    const previous = journeyOf(state, member.workspaceId, member.userId, canvas.canvasId);
+    const decision = decideSegmentEntry(canvas, view(profile), previous, now);
+    if (decision.enter) enter(plan, state, canvas, profile, decision, now);
+  }
+  return plan;
+}
+
 /**
  * Applies a partition's events in order: profile updates, exits and conversions of journeys
  * the user is in, then entries into running canvases the event triggers (respecting caps).
@@ -200,19 +245,7 @@ export function planEvents(
         journeyOf(state, workspaceId, event.userId, live.version.canvasId),
         now,
       );
-      if (!decision.enter) continue;
-      const canvasId = live.version.canvasId;
-      if (state.caps.has(canvasId)) {
-        const remaining = state.capRemaining.get(canvasId) ?? 0;
-        if (remaining <= 0) {
-          plan.outcomes.capped += 1;
-          continue;
-        }
-        state.capRemaining.set(canvasId, remaining - 1);
-        plan.entrants.set(canvasId, (plan.entrants.get(canvasId) ?? 0) + 1);
-      }
-      plan.outcomes.entered += 1;
-      record(plan, state, live.version, profile, startJourney(live.version, view(profile), decision, now));
+      if (decision.enter) enter(plan, state, live.version, profile, decision, now);
     }
   }
   return plan;

@@ -2,12 +2,18 @@ import { z } from 'zod';
 import { EventCondition, UserCondition } from './condition.schema.js';
 import { Duration } from './duration.js';
 import { Step, StepId } from './step.schema.js';
+import { SegmentEntry } from '../schedule/segment-runs.schema.js';
 
 const EventName = z.string().min(1).max(200);
 
 export const Entry = z
   .object({
-    trigger: z.object({ event: EventName, conditions: z.array(EventCondition).max(50).default([]) }).strict(),
+    trigger: z
+      .object({ event: EventName, conditions: z.array(EventCondition).max(50).default([]) })
+      .strict()
+      .optional()
+      .describe('Enter on a live track event; a canvas has a trigger or a segment, not both.'),
+    segment: SegmentEntry.optional().describe("Enter a segment's members once, on dates or on a recurring schedule."),
     filters: z.array(UserCondition).max(50).default([]).describe('User-property filters; all must hold.'),
     schedule: z
       .object({
@@ -36,7 +42,16 @@ export const Entry = z
       .default(0)
       .describe('Share of entrants held out; they are counted but never proceed.'),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, context) => {
+    if ((entry.trigger === undefined) === (entry.segment === undefined))
+      context.addIssue({
+        code: 'custom',
+        params: { problem: 'entry_kind' },
+        path: [entry.trigger === undefined ? 'trigger' : 'segment'],
+        message: 'an entry has either an event trigger or a segment, exactly one',
+      });
+  });
 
 /** A canvas as a designer writes it: entry rules and a graph of steps. */
 export const CanvasDefinition = z

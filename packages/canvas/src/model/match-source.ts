@@ -80,3 +80,9 @@ export function rawMatchValue(key: MatchKey, source: MatchSource): string | unde
 export function traitText(traits: Readonly<Record<string, unknown>>, ...paths: string[]): string | undefined {
   return pick(traits, ...paths);
 }
+
+/** The device advertising id an event's context carried (`context.device.advertisingId`), if any. */
+export function deviceAdvertisingId(context: Readonly<Record<string, unknown>>): string | undefined {
+  const device = context.device as { advertisingId?: unknown } | undefined;
+  return typeof device?.advertisingId === 'string' ? device.advertisingId : undefined;
+}

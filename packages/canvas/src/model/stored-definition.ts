@@ -1,7 +1,7 @@
 import { CanvasDefinition } from './canvas.schema.js';
 
 /** The format canvas definitions are stored in; raise it with an upgrade whenever the schema changes. */
-export const currentDefinitionVersion = 1;
+export const currentDefinitionVersion = 2;
 
 type StoredDocument = Record<string, unknown>;
 
@@ -9,7 +9,10 @@ type StoredDocument = Record<string, unknown>;
  * `upgrades[n]` turns a stored version-n document into version n + 1. Documents stored before
  * versions existed carry no `schemaVersion` and are version 1.
  */
-const upgrades: Readonly<Record<number, (document: StoredDocument) => StoredDocument>> = {};
+const upgrades: Readonly<Record<number, (document: StoredDocument) => StoredDocument>> = {
+  // 2 adds segment entry beside the event trigger; every version-1 entry has a trigger and stays valid
+  1: (document) => document,
+};
 
 export type StoredDefinitionRead =
   { ok: true; definition: CanvasDefinition; storedVersion: number } | { ok: false; reason: string };

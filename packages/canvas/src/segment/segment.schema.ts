@@ -70,3 +70,4 @@ export const SegmentDefinition = z
   })
   .strict();
 export type SegmentDefinition = z.infer<typeof SegmentDefinition>;
+export type SegmentDefinitionInput = z.input<typeof SegmentDefinition>;

@@ -28,6 +28,8 @@ export const problemCodes = [
   'unknown_place',
   'too_deep',
   'window_order',
+  'entry_kind',
+  'run_rule',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 

@@ -13,6 +13,8 @@ function codeFor(issue: z.core.$ZodIssue): ProblemCode {
       return 'unknown_field';
     case 'invalid_value':
       return issue.path.includes('matchKeys') ? 'unknown_match_key' : 'invalid_value';
+    case 'custom':
+      return (issue.params as { problem?: ProblemCode } | undefined)?.problem ?? 'invalid_value';
     default:
       return 'invalid_value';
   }

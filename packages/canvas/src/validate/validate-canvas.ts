@@ -1,4 +1,5 @@
 import { CanvasDefinition } from '../model/canvas.schema.js';
+import { entryProblems } from './entry-problems.js';
 import { graphProblems } from './graph-problems.js';
 import { placeProblems } from './place-problems.js';
 import type { Problem } from './problem.js';
@@ -10,6 +11,6 @@ export type CanvasValidation = { ok: true; canvas: CanvasDefinition } | { ok: fa
 export function validateCanvas(input: unknown): CanvasValidation {
   const parsed = CanvasDefinition.safeParse(input);
   if (!parsed.success) return { ok: false, problems: schemaProblems(parsed.error) };
-  const problems = [...graphProblems(parsed.data), ...placeProblems(parsed.data)];
+  const problems = [...entryProblems(parsed.data), ...graphProblems(parsed.data), ...placeProblems(parsed.data)];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, canvas: parsed.data };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CanvasDefinition, validateCanvas } from '@canvas/canvas';
+import { CanvasDefinition, nextRunAfter, validateCanvas } from '@canvas/canvas';
 import {
   findCanvas,
   findCanvasVersion,
@@ -9,6 +9,7 @@ import {
   lockCanvas,
   listCanvases,
   listCanvasVersions,
+  listSegmentRuns,
   saveDraft,
   transitionCanvas,
   type CanvasRecord,
@@ -34,6 +35,17 @@ const CanvasView = z.object({
   definition: CanvasDefinition.describe('The newest version'),
   createdAt: IsoDate,
   updatedAt: IsoDate,
+});
+const RunView = z.object({
+  scheduledAt: IsoDate,
+  version: z.number().int(),
+  status: z.enum(['pending', 'running', 'finished']),
+  startedAt: IsoDate.nullable(),
+  finishedAt: IsoDate.nullable(),
+  candidates: z.number().int().nullable().describe('Profiles the SQL narrowing kept'),
+  evaluated: z.number().int(),
+  members: z.number().int().describe('Candidates the segment matched'),
+  entered: z.number().int().describe('Members who entered (re-entry rules, cap and control group applied)'),
 });
 const VersionView = z.object({
   version: z.number().int(),
@@ -229,6 +241,47 @@ export const canvasRoutes =
           return saveDraft(tx, canvas, { name: definition.name, definition, now: deps.now() });
         });
         return view(deps.db, updated);
+      },
+    );
+
+    app.get(
+      '/v1/canvases/:id/runs',
+      {
+        schema: {
+          tags: ['canvases'],
+          summary: "A segment-entry canvas's next run and its past runs, newest first",
+          params: IdParams,
+          response: {
+            200: z.object({ nextRunAt: IsoDate.nullable(), data: z.array(RunView) }),
+            ...problems(404),
+          },
+        },
+      },
+      async (request) => {
+        const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
+        if (!canvas) throw notFound(`canvas ${request.params.id}`);
+        const runs = await listSegmentRuns(deps.db, canvas.id, 100);
+        const live = canvas.liveVersion === null ? undefined : await findCanvasVersion(deps.db, canvas.id, canvas.liveVersion);
+        const schedule =
+          live?.launchedAt && canvas.status !== 'archived'
+            ? definitionOf(live.definition, { canvasId: canvas.id, version: live.version }).entry.segment?.runs
+            : undefined;
+        const after = runs[0]?.scheduledAt ?? new Date((live?.launchedAt?.getTime() ?? 0) - 1);
+        const next = schedule && live?.launchedAt ? nextRunAfter(schedule, after, live.launchedAt) : null;
+        return {
+          nextRunAt: iso(next),
+          data: runs.map((r) => ({
+            scheduledAt: r.scheduledAt.toISOString(),
+            version: r.version,
+            status: r.status,
+            startedAt: iso(r.startedAt),
+            finishedAt: iso(r.finishedAt),
+            candidates: r.candidates,
+            evaluated: r.evaluated,
+            members: r.members,
+            entered: r.entered,
+          })),
+        };
       },
     );
 

@@ -1,0 +1,171 @@
+import { sql } from 'kysely';
+import type { CandidateFilter } from '@canvas/canvas';
+import type { Executor, Tx } from './connection.js';
+import type { SegmentRunStatus } from './schema.js';
+import { candidateCondition } from './segment-scan.repository.js';
+
+export interface SegmentRunRecord {
+  canvasId: string;
+  scheduledAt: Date;
+  version: number;
+  status: SegmentRunStatus;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  cursor: string | null;
+  candidates: number | null;
+  evaluated: number;
+  members: number;
+  entered: number;
+}
+
+/** An open run with what processing it needs to know about its canvas. */
+export interface ClaimedRun extends SegmentRunRecord {
+  workspaceId: string;
+  canvasStatus: string;
+}
+
+type RunRow = {
+  canvas_id: string;
+  scheduled_at: Date;
+  version: number;
+  status: SegmentRunStatus;
+  started_at: Date | null;
+  finished_at: Date | null;
+  cursor: string | null;
+  candidates: number | null;
+  evaluated: number;
+  members: number;
+  entered: number;
+};
+
+const toRun = (r: RunRow): SegmentRunRecord => ({
+  canvasId: r.canvas_id,
+  scheduledAt: r.scheduled_at,
+  version: r.version,
+  status: r.status,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  cursor: r.cursor,
+  candidates: r.candidates,
+  evaluated: r.evaluated,
+  members: r.members,
+  entered: r.entered,
+});
+
+/** Records a due run; several runners may try, one row results. */
+export async function scheduleSegmentRun(
+  db: Executor,
+  run: { canvasId: string; scheduledAt: Date; version: number },
+): Promise<void> {
+  await db
+    .insertInto('segment_runs')
+    .values({ canvas_id: run.canvasId, scheduled_at: run.scheduledAt, version: run.version, status: 'pending' })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** The latest run time recorded per canvas. */
+export async function lastSegmentRuns(db: Executor, canvasIds: readonly string[]): Promise<Map<string, Date>> {
+  if (canvasIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('segment_runs')
+    .select(['canvas_id', (eb) => eb.fn.max('scheduled_at').as('last')])
+    .where('canvas_id', 'in', [...canvasIds])
+    .groupBy('canvas_id')
+    .execute();
+  return new Map(rows.map((r) => [r.canvas_id, r.last]));
+}
+
+/** The oldest open run of a running canvas that no other runner holds, locked for this transaction. */
+export async function claimOpenRun(tx: Tx, now: Date): Promise<ClaimedRun | undefined> {
+  const rows = await sql<RunRow & { workspace_id: string; canvas_status: string }>`
+    SELECT r.*, c.workspace_id, c.status AS canvas_status FROM segment_runs r
+    JOIN canvases c ON c.id = r.canvas_id
+    WHERE r.status <> 'finished' AND r.scheduled_at <= ${now.toISOString()}::timestamptz AND c.status IN ('running', 'archived')
+    ORDER BY r.scheduled_at LIMIT 1
+    FOR UPDATE OF r SKIP LOCKED`.execute(tx);
+  const row = rows.rows[0];
+  return row && { ...toRun(row), workspaceId: row.workspace_id, canvasStatus: row.canvas_status };
+}
+
+/** Collects a run's candidates in one statement and marks it running; returns how many. */
+export async function materialiseRun(
+  tx: Tx,
+  run: { canvasId: string; scheduledAt: Date; workspaceId: string },
+  filter: CandidateFilter | null,
+  startedAt: Date,
+): Promise<number> {
+  const inserted = await sql`
+    INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id)
+    SELECT ${run.canvasId}::uuid, ${run.scheduledAt.toISOString()}::timestamptz, p.workspace_id, p.user_id
+    FROM user_profiles p
+    WHERE p.workspace_id = ${run.workspaceId} AND ${candidateCondition(run.workspaceId, filter)}`.execute(tx);
+  const candidates = Number(inserted.numAffectedRows ?? 0n);
+  await tx
+    .updateTable('segment_runs')
+    .set({ status: 'running', started_at: startedAt, candidates })
+    .where('canvas_id', '=', run.canvasId)
+    .where('scheduled_at', '=', run.scheduledAt)
+    .execute();
+  return candidates;
+}
+
+export interface RunCandidateProfile {
+  workspace_id: string;
+  user_id: string;
+  traits: Record<string, unknown>;
+  context: Record<string, unknown>;
+  first_seen_at: Date;
+  last_seen_at: Date;
+}
+
+/** The next slice of a run's candidates after its cursor, their profiles locked in user order. */
+export async function lockNextCandidates(
+  tx: Tx,
+  run: { canvasId: string; scheduledAt: Date; cursor: string | null },
+  limit: number,
+): Promise<RunCandidateProfile[]> {
+  const rows = await sql<RunCandidateProfile>`
+    SELECT p.* FROM segment_run_candidates c
+    JOIN user_profiles p ON p.workspace_id = c.workspace_id AND p.user_id = c.user_id
+    WHERE c.canvas_id = ${run.canvasId} AND c.scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz
+      AND c.user_id > ${run.cursor ?? ''}
+    ORDER BY c.workspace_id, c.user_id LIMIT ${limit}
+    FOR UPDATE OF p`.execute(tx);
+  return rows.rows;
+}
+
+/** Moves a run's cursor past a slice and adds its tallies; the last slice finishes it and drops its candidates. */
+export async function advanceRun(
+  tx: Tx,
+  run: { canvasId: string; scheduledAt: Date },
+  slice: { cursor: string | null; evaluated: number; members: number; entered: number; finishedAt: Date | null },
+): Promise<void> {
+  await sql`
+    UPDATE segment_runs SET
+      cursor = coalesce(${slice.cursor}, cursor),
+      evaluated = evaluated + ${slice.evaluated},
+      members = members + ${slice.members},
+      entered = entered + ${slice.entered},
+      status = CASE WHEN ${slice.finishedAt !== null} THEN 'finished' ELSE status END,
+      finished_at = ${slice.finishedAt?.toISOString() ?? null}::timestamptz
+    WHERE canvas_id = ${run.canvasId} AND scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz`.execute(tx);
+  if (slice.finishedAt !== null)
+    await tx
+      .deleteFrom('segment_run_candidates')
+      .where('canvas_id', '=', run.canvasId)
+      .where('scheduled_at', '=', run.scheduledAt)
+      .execute();
+}
+
+/** A canvas's runs, newest first. */
+export async function listSegmentRuns(db: Executor, canvasId: string, limit: number): Promise<SegmentRunRecord[]> {
+  const rows = await db
+    .selectFrom('segment_runs')
+    .selectAll()
+    .where('canvas_id', '=', canvasId)
+    .orderBy('scheduled_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toRun);
+}

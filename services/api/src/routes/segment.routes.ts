@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { identifierKeys, SegmentDefinition, validateSegment, type MatchKey } from '@canvas/canvas';
+import {
+  canvasesUsingSegment,
+  deleteSegment,
+  findSegment,
+  insertSegment,
+  listSegments,
+  updateSegment,
+  type SegmentRecord,
+} from '@canvas/db';
+import type { ApiDeps } from '../deps.js';
+import { apiError, conflict, notFound } from '../problem.js';
+import { requestExamples } from '../request-examples.js';
+import { IdParams, IsoDate, problems } from '../schemas.js';
+import { estimateReach } from '../segment-estimate.js';
+
+const SegmentBody = SegmentDefinition.meta({ examples: [requestExamples.segment] });
+const SegmentView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  conditions: SegmentDefinition.shape.conditions,
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+const IdentifierKey = z.enum(identifierKeys as unknown as [MatchKey, ...MatchKey[]]);
+const EstimateBody = z
+  .object({
+    matchKeys: z
+      .array(IdentifierKey)
+      .min(1)
+      .max(4)
+      .optional()
+      .describe("The Facebook step's identifier keys that count (default: all four)"),
+  })
+  .strict()
+  .default({});
+const EstimateView = z.object({
+  members: z.number().int().describe('Users who match the segment now'),
+  matchableOnFacebook: z.number().int().describe('Members with at least one usable match key of those chosen'),
+  byKey: z.record(z.string(), z.number().int()).describe('Members with a usable value, per identifier key'),
+  candidatesEvaluated: z.number().int().describe('Profiles the evaluator looked at after the SQL narrowing'),
+  estimatedAt: IsoDate,
+  tookMs: z.number().int(),
+});
+const ValidationView = z.object({
+  valid: z.boolean(),
+  problems: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
+});
+
+// segments are checked by validateSegment, which also reports the rules the schema cannot see
+const skipSchemaValidation = () => (data: unknown) => ({ value: data });
+const bodyUnchecked = (route: { httpPart?: string }) =>
+  route.httpPart === 'body' ? skipSchemaValidation() : validatorCompiler(route as never);
+
+function validSegment(input: unknown) {
+  const result = validateSegment(input);
+  if (!result.ok)
+    throw apiError(
+      'SEGMENT_INVALID',
+      `${result.problems.length} problem(s)`,
+      result.problems.map((p) => ({ ...p, path: `/body${p.path}` })),
+    );
+  return result.segment;
+}
+
+const view = (s: SegmentRecord) => ({
+  id: s.id,
+  name: s.name,
+  description: s.description,
+  conditions: s.conditions,
+  createdAt: s.createdAt.toISOString(),
+  updatedAt: s.updatedAt.toISOString(),
+});
+
+/** Segments: saved conditions over profiles and behaviour history, validated and estimated. */
+export const segmentRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const estimate = async (workspaceId: string, conditions: SegmentDefinition['conditions'], keys?: MatchKey[]) => {
+      const started = Date.now();
+      const now = deps.now();
+      const reach = await estimateReach(deps.db, workspaceId, conditions, keys, now);
+      return {
+        members: reach.members,
+        matchableOnFacebook: reach.matchable,
+        byKey: reach.byKey,
+        candidatesEvaluated: reach.evaluated,
+        estimatedAt: now.toISOString(),
+        tookMs: Date.now() - started,
+      };
+    };
+
+    app.post(
+      '/v1/segments/validate',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'Check a segment without saving it',
+          body: SegmentBody,
+          response: { 200: ValidationView, ...problems() },
+        },
+        validatorCompiler: skipSchemaValidation,
+      },
+      async (request) => {
+        const result = validateSegment(request.body);
+        return {
+          valid: result.ok,
+          problems: result.ok ? [] : result.problems.map((p) => ({ ...p, path: `/body${p.path}` })),
+        };
+      },
+    );
+
+    app.post(
+      '/v1/segments/estimate',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'Estimate the reach of an unsaved segment',
+          description: 'The same count as a saved segment\'s estimate, for a segment being edited.',
+          body: SegmentBody,
+          response: { 200: EstimateView, ...problems(422) },
+        },
+        validatorCompiler: skipSchemaValidation,
+      },
+      async (request) => estimate(request.caller.workspaceId, validSegment(request.body).conditions),
+    );
+
+    app.post(
+      '/v1/segments',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'Create a segment',
+          body: SegmentBody,
+          response: { 201: SegmentView, ...problems(422) },
+        },
+        validatorCompiler: skipSchemaValidation,
+      },
+      async (request, reply) => {
+        const definition = validSegment(request.body);
+        const segment = await insertSegment(deps.db, {
+          id: randomUUID(),
+          workspaceId: request.caller.workspaceId,
+          definition,
+          now: deps.now(),
+        });
+        return reply.code(201).send(view(segment));
+      },
+    );
+
+    app.get(
+      '/v1/segments',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'List segments, newest first',
+          querystring: z
+            .object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.uuid().optional() })
+            .strict(),
+          response: { 200: z.object({ data: z.array(SegmentView), nextCursor: z.uuid().nullable() }), ...problems() },
+        },
+      },
+      async (request) => {
+        const { limit, cursor } = request.query;
+        const rows = await listSegments(deps.db, request.caller.workspaceId, { limit: limit + 1, after: cursor });
+        const page = rows.slice(0, limit);
+        return {
+          data: page.map(view),
+          nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+        };
+      },
+    );
+
+    app.get(
+      '/v1/segments/:id',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'One segment',
+          params: IdParams,
+          response: { 200: SegmentView, ...problems(404) },
+        },
+      },
+      async (request) => {
+        const segment = await findSegment(deps.db, request.caller.workspaceId, request.params.id);
+        if (!segment) throw notFound(`segment ${request.params.id}`);
+        return view(segment);
+      },
+    );
+
+    app.put(
+      '/v1/segments/:id',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'Edit a segment',
+          description: 'Canvases that enter the segment use the edited conditions from their next run on.',
+          params: IdParams,
+          body: SegmentBody,
+          response: { 200: SegmentView, ...problems(404, 422) },
+        },
+        validatorCompiler: bodyUnchecked,
+      },
+      async (request) => {
+        const definition = validSegment(request.body);
+        const updated = await updateSegment(
+          deps.db,
+          request.caller.workspaceId,
+          request.params.id,
+          definition,
+          deps.now(),
+        );
+        if (!updated) throw notFound(`segment ${request.params.id}`);
+        return view(updated);
+      },
+    );
+
+    app.delete(
+      '/v1/segments/:id',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'Delete a segment no running or paused canvas enters',
+          params: IdParams,
+          response: { 204: z.null(), ...problems(404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = request.caller;
+        const users = await canvasesUsingSegment(deps.db, workspaceId, request.params.id);
+        if (users.length > 0)
+          throw conflict(
+            'SEGMENT_IN_USE',
+            `entered by ${users.map((c) => `"${c.name}" (${c.id}, ${c.status})`).join(', ')}; archive them first`,
+          );
+        if (!(await deleteSegment(deps.db, workspaceId, request.params.id)))
+          throw notFound(`segment ${request.params.id}`);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/v1/segments/:id/estimate',
+      {
+        schema: {
+          tags: ['segments'],
+          summary: 'Estimate reach: members now, and of them how many Meta could match, by key',
+          params: IdParams,
+          body: EstimateBody,
+          response: { 200: EstimateView, ...problems(404) },
+        },
+      },
+      async (request) => {
+        const segment = await findSegment(deps.db, request.caller.workspaceId, request.params.id);
+        if (!segment) throw notFound(`segment ${request.params.id}`);
+        return estimate(request.caller.workspaceId, segment.conditions, request.body.matchKeys);
+      },
+    );
+  };

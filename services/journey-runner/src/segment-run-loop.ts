@@ -1,0 +1,179 @@
+import {
+  candidateFilter,
+  dueRun,
+  historyNeeded,
+  planSegmentEntries,
+  segmentMatches,
+  type SegmentCondition,
+} from '@canvas/canvas';
+import {
+  advanceRun,
+  claimOpenRun,
+  findSegment,
+  lastSegmentRuns,
+  loadJourneys,
+  loadSegmentMembers,
+  lockEntryCounts,
+  lockNextCandidates,
+  materialiseRun,
+  scheduleSegmentRun,
+  type ClaimedRun,
+  type Db,
+  type Tx,
+} from '@canvas/db';
+import { sleep, type Logger } from '@canvas/runtime';
+import { batchState } from './batch-state.js';
+import type { CanvasIndex } from './canvas-index.js';
+import type { RunnerMetrics } from './runner-metrics.js';
+import { writePlan } from './write-plan.js';
+
+export interface SegmentRunLoopDeps {
+  db: Db;
+  index: CanvasIndex;
+  logger: Logger;
+  metrics: RunnerMetrics;
+  now: () => Date;
+  pollIntervalMs: number;
+  /** Candidates per transaction. */
+  sliceSize: number;
+  retryWindowMs: number;
+  shard: number;
+}
+
+type Step = 'idle' | 'scheduled' | 'sliced';
+
+/**
+ * Runs segment-entry canvases on their schedules. A due run is recorded once (any runner may
+ * notice it), its candidates are collected in one statement, then entered a slice per
+ * transaction that also moves the run's cursor: a killed runner's successor resumes after the
+ * last committed slice, so every member is entered exactly once per run.
+ */
+export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
+  const controller = new AbortController();
+  let running: Promise<void> | undefined;
+
+  async function scheduleDueRuns(): Promise<void> {
+    const canvases = deps.index.segmentEntryCanvases().filter((c) => c.status === 'running');
+    if (canvases.length === 0) return;
+    const last = await lastSegmentRuns(deps.db, canvases.map((c) => c.version.canvasId));
+    const now = deps.now();
+    for (const canvas of canvases) {
+      const runs = canvas.version.definition.entry.segment?.runs;
+      if (!runs) continue;
+      const after = last.get(canvas.version.canvasId) ?? new Date(canvas.launchedAt.getTime() - 1);
+      const due = dueRun(runs, after, canvas.launchedAt, now);
+      if (due)
+        await scheduleSegmentRun(deps.db, {
+          canvasId: canvas.version.canvasId,
+          scheduledAt: due,
+          version: canvas.version.version,
+        });
+    }
+  }
+
+  async function finish(tx: Tx, run: ClaimedRun, outcome: 'finished' | 'canceled', why?: string) {
+    await advanceRun(tx, run, { cursor: null, evaluated: 0, members: 0, entered: 0, finishedAt: deps.now() });
+    deps.metrics.segmentRuns.inc({ outcome });
+    if (why) deps.logger.warn({ canvasId: run.canvasId, scheduledAt: run.scheduledAt }, why);
+  }
+
+  async function enterSlice(tx: Tx, run: ClaimedRun, conditions: SegmentCondition, now: Date): Promise<void> {
+    const canvas = deps.index.lookup().version(run.canvasId, run.version)!;
+    const evaluatedAt = run.startedAt ?? now;
+    const profiles = await lockNextCandidates(tx, run, deps.sliceSize);
+    const candidates = await loadSegmentMembers(tx, run.workspaceId, profiles, historyNeeded(conditions, evaluatedAt));
+    const members = new Set(
+      candidates.filter((c) => segmentMatches(conditions, c, evaluatedAt)).map((c) => c.profile.userId),
+    );
+    const stored = profiles
+      .filter((p) => members.has(p.user_id))
+      .map((p) => ({
+        workspaceId: p.workspace_id,
+        userId: p.user_id,
+        traits: p.traits,
+        context: p.context,
+        firstSeenAt: p.first_seen_at,
+        lastSeenAt: p.last_seen_at,
+      }));
+    const journeys = await loadJourneys(tx, stored);
+    await deps.index.ensureVersions(journeys);
+    const cap = canvas.definition.entry.targetCap;
+    const caps = new Map(cap === undefined ? [] : [[run.canvasId, cap] as const]);
+    const entrants = await lockEntryCounts(tx, [...caps.keys()]);
+    const state = batchState(stored, journeys, caps, entrants);
+    const plan = planSegmentEntries(stored, canvas, state, now);
+    const written = await writePlan(tx, plan, state, {
+      index: deps.index,
+      now,
+      retryWindowMs: deps.retryWindowMs,
+      shard: deps.shard,
+    });
+    const last = profiles.length < deps.sliceSize;
+    await advanceRun(tx, run, {
+      cursor: profiles.at(-1)?.user_id ?? null,
+      evaluated: profiles.length,
+      members: members.size,
+      entered: plan.outcomes.entered,
+      finishedAt: last ? now : null,
+    });
+    deps.metrics.entered.inc(plan.outcomes.entered);
+    deps.metrics.capped.inc(plan.outcomes.capped);
+    deps.metrics.segmentRunEvaluated.inc({ member: 'true' }, members.size);
+    deps.metrics.segmentRunEvaluated.inc({ member: 'false' }, profiles.length - members.size);
+    for (const [status, count] of Object.entries(written.handoffs)) deps.metrics.handoffs.inc({ status }, count);
+    if (last) deps.metrics.segmentRuns.inc({ outcome: 'finished' });
+  }
+
+  /** Does one unit of work on the oldest open run: collect its candidates, or enter one slice. */
+  async function tick(): Promise<Step> {
+    await scheduleDueRuns();
+    return deps.db.transaction().execute(async (tx): Promise<Step> => {
+      const now = deps.now();
+      const run = await claimOpenRun(tx, now);
+      if (!run) return 'idle';
+      if (run.canvasStatus === 'archived') {
+        await finish(tx, run, 'canceled', 'segment run canceled: its canvas was archived');
+        return 'sliced';
+      }
+      await deps.index.ensureVersions([{ canvasId: run.canvasId, version: run.version }]);
+      const segmentId = deps.index.lookup().version(run.canvasId, run.version)?.definition.entry.segment?.segmentId;
+      const segment = segmentId && (await findSegment(tx, run.workspaceId, segmentId));
+      if (!segment) {
+        await finish(tx, run, 'canceled', 'segment run canceled: its canvas or segment cannot be read');
+        return 'sliced';
+      }
+      if (run.status === 'pending') {
+        const count = await materialiseRun(tx, run, candidateFilter(segment.conditions, now), now);
+        deps.logger.info({ canvasId: run.canvasId, scheduledAt: run.scheduledAt, candidates: count }, 'segment run started');
+        return 'scheduled';
+      }
+      await enterSlice(tx, run, segment.conditions, now);
+      return 'sliced';
+    });
+  }
+
+  async function loop(): Promise<void> {
+    while (!controller.signal.aborted) {
+      let step: Step = 'idle';
+      try {
+        step = await tick();
+      } catch (error) {
+        deps.logger.error({ err: error }, 'segment run loop failed; retrying');
+        await sleep(1000, controller.signal);
+      }
+      // an open run goes on at once; otherwise look again later
+      if (step === 'idle') await sleep(deps.pollIntervalMs, controller.signal);
+    }
+  }
+
+  return {
+    start() {
+      running ??= loop();
+    },
+    async stop() {
+      controller.abort();
+      await running;
+    },
+    tick,
+  };
+}
