@@ -143,7 +143,13 @@ describe('a user journey, end to end', () => {
     expect(analytics.steps.find((s) => s.stepId === 'fb')).toMatchObject({
       entered: 21,
       proceeded: 21,
-      facebook: { synced: 20, notSynced: 1, pending: 0, errored: 0 },
+      facebook: {
+        synced: 20,
+        notSynced: 1,
+        pending: 0,
+        errored: 0,
+        removals: { removed: 0, synced: 0, notSynced: 0, pending: 0, errored: 0 },
+      },
     });
 
     const sandboxAudiences = (await (

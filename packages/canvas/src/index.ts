@@ -81,6 +81,10 @@ export {
   journeyMetrics,
   audienceStatuses,
   stepMetrics,
+  removalMetrics,
+  entryOrigins,
+  statusMetric,
+  type EntryOrigin,
   type AudienceStatus,
   type StepMetric,
 } from './engine/counters.js';

@@ -1,4 +1,4 @@
-import type { AudienceStatus } from '@canvas/canvas';
+import type { AudienceStatus, EntryOrigin } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { AudienceEntriesTable } from './schema.js';
 import type { Selectable } from 'kysely';
@@ -24,6 +24,7 @@ export interface AudienceEntry {
   workspaceId: string;
   audienceId: string | null;
   action: 'add' | 'remove';
+  origin: EntryOrigin;
   canvasId: string;
   version: number;
   stepId: string;
@@ -48,6 +49,7 @@ export const toAudienceEntry = (row: Selectable<AudienceEntriesTable>): Audience
   workspaceId: row.workspace_id,
   audienceId: row.audience_id,
   action: row.action,
+  origin: row.origin,
   canvasId: row.canvas_id,
   version: row.version,
   stepId: row.step_id,
@@ -86,7 +88,7 @@ export async function entriesForUser(
 /** A user handed to the sync by the runner: an entry before its first attempt. */
 export type NewAudienceEntry = Omit<
   AudienceEntry,
-  'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'updatedAt'
+  'id' | 'origin' | 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'updatedAt'
 > & {
   status: Exclude<AudienceStatus, 'synced'>;
 };
@@ -120,7 +122,9 @@ export async function insertAudienceEntries(tx: Executor, entries: readonly NewA
           updated_at: e.enteredAt,
         })),
       )
-      .onConflict((oc) => oc.columns(['meta_account_id', 'canvas_id', 'step_id', 'user_id', 'entry_seq']).doNothing())
+      .onConflict((oc) =>
+        oc.columns(['meta_account_id', 'canvas_id', 'step_id', 'user_id', 'entry_seq', 'action']).doNothing(),
+      )
       .executeTakeFirst();
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
   }

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type NotNull, type UpdateObject } from 'kysely';
-import type { AudienceStatus } from '@canvas/canvas';
+import { statusMetric, type AudienceStatus, type EntryOrigin } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { Database } from './schema.js';
 import type { EntryError } from './audience-entry.repository.js';
@@ -21,6 +21,12 @@ export interface DueEntry {
   values: string[];
 }
 
+/** A removal waits while the add it undoes is still pending, so Meta never sees them out of order. */
+const notAheadOfItsAdd = sql<boolean>`(audience_entries.action = 'add' OR NOT EXISTS (
+  SELECT 1 FROM audience_entries a WHERE a.canvas_id = audience_entries.canvas_id AND a.step_id = audience_entries.step_id
+    AND a.user_id = audience_entries.user_id AND a.entry_seq = audience_entries.entry_seq
+    AND a.action = 'add' AND a.status = 'pending'))`;
+
 export const groupKey = (g: EntryGroup) =>
   `${g.adAccountId}|${g.audienceId}|${g.action}|${g.canvasId}|${g.version}|${g.stepId}|${g.schema.join(',')}`;
 
@@ -41,6 +47,7 @@ export async function dueGroups(
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .where('ad_account_id', 'in', [...adAccountIds])
+    .where(notAheadOfItsAdd)
     // rows of a Meta account always have their connection and audience (CHECK audience_entries_target_or_errored)
     .$narrowType<{ ad_account_id: NotNull; audience_id: NotNull }>()
     .limit(limit)
@@ -79,6 +86,7 @@ export async function dueEntriesPage(
     .where('step_id', '=', group.stepId)
     .where(sql<boolean>`schema = ${group.schema}::text[]`)
     .where(sql<boolean>`id > ${afterId}::bigint`)
+    .where(notAheadOfItsAdd)
     .orderBy('id')
     .limit(limit)
     .execute();
@@ -86,12 +94,18 @@ export async function dueEntriesPage(
 }
 
 function deltas(
-  rows: readonly { canvas_id: string; version: number; step_id: string }[],
-  metric: AudienceStatus,
+  rows: readonly { canvas_id: string; version: number; step_id: string; origin: EntryOrigin }[],
+  status: AudienceStatus,
 ): CounterDelta[] {
   return rows.flatMap((r) => [
-    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: 'pending', delta: -1 },
-    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric, delta: 1 },
+    {
+      canvasId: r.canvas_id,
+      version: r.version,
+      stepId: r.step_id,
+      metric: statusMetric('pending', r.origin),
+      delta: -1,
+    },
+    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: statusMetric(status, r.origin), delta: 1 },
   ]);
 }
 
@@ -110,7 +124,7 @@ async function settlePending(
     .where('meta_account_id', '=', metaAccountId)
     .where('id', 'in', [...ids])
     .where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id'])
+    .returning(['canvas_id', 'version', 'step_id', 'origin'])
     .execute();
   return deltas(rows, status);
 }
@@ -185,7 +199,7 @@ export async function expireOverdue(
   now: Date,
   limit = 10_000,
 ): Promise<CounterDelta[]> {
-  const rows = await sql<{ canvas_id: string; version: number; step_id: string }>`
+  const rows = await sql<{ canvas_id: string; version: number; step_id: string; origin: EntryOrigin }>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
       last_error = jsonb_build_object(
         'code', 'RETRY_WINDOW_OVER',
@@ -197,7 +211,7 @@ export async function expireOverdue(
     WHERE e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
       SELECT meta_account_id, id FROM audience_entries
       WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now} LIMIT ${limit})
-    RETURNING e.canvas_id, e.version, e.step_id`.execute(tx);
+    RETURNING e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
   return deltas(rows.rows, 'errored');
 }
 
@@ -280,7 +294,7 @@ export async function errorPendingOfConnection(
     .set({ status: 'errored', last_error: JSON.stringify(error), updated_at: now })
     .where('ad_account_id', '=', adAccountId)
     .where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id'])
+    .returning(['canvas_id', 'version', 'step_id', 'origin'])
     .execute();
   return deltas(rows, 'errored');
 }

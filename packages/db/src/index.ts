@@ -156,3 +156,9 @@ export {
   type ClaimedRun,
   type RunCandidateProfile,
 } from './segment-run.repository.js';
+export {
+  recordAudienceMembers,
+  audienceMembersAmong,
+  handOffRemovals,
+  type AudienceMember,
+} from './segment-audience.repository.js';

@@ -1,4 +1,4 @@
-import type { AudienceStatus, JourneyStatus, StepMetric } from '@canvas/canvas';
+import type { AudienceStatus, EntryOrigin, JourneyStatus, StepMetric } from '@canvas/canvas';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Kysely's view of the tables in migrations/. Rows never leave this package. */
@@ -22,6 +22,7 @@ export interface Database {
   segments: SegmentsTable;
   segment_runs: SegmentRunsTable;
   segment_run_candidates: SegmentRunCandidatesTable;
+  segment_audience_members: SegmentAudienceMembersTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -164,6 +165,7 @@ export interface AudienceEntriesTable {
   last_error: Json<unknown> | null;
   sent_at: Date | null;
   updated_at: UpdatedAt;
+  origin: ColumnType<EntryOrigin, EntryOrigin | undefined, EntryOrigin>;
 }
 
 export interface MetaAccountPacingTable {
@@ -223,6 +225,7 @@ export interface SegmentRunsTable {
   evaluated: Generated<number>;
   members: Generated<number>;
   entered: Generated<number>;
+  removed: Generated<number>;
 }
 
 export interface SegmentRunCandidatesTable {
@@ -230,4 +233,13 @@ export interface SegmentRunCandidatesTable {
   scheduled_at: Date;
   workspace_id: string;
   user_id: string;
+}
+
+export interface SegmentAudienceMembersTable {
+  canvas_id: string;
+  step_id: string;
+  workspace_id: string;
+  user_id: string;
+  entry_seq: number;
+  added_at: Date;
 }

@@ -16,6 +16,7 @@ export interface SegmentRunRecord {
   evaluated: number;
   members: number;
   entered: number;
+  removed: number;
 }
 
 /** An open run with what processing it needs to know about its canvas. */
@@ -36,6 +37,7 @@ type RunRow = {
   evaluated: number;
   members: number;
   entered: number;
+  removed: number;
 };
 
 const toRun = (r: RunRow): SegmentRunRecord => ({
@@ -50,6 +52,7 @@ const toRun = (r: RunRow): SegmentRunRecord => ({
   evaluated: r.evaluated,
   members: r.members,
   entered: r.entered,
+  removed: r.removed,
 });
 
 /** Records a due run; several runners may try, one row results. */
@@ -88,18 +91,27 @@ export async function claimOpenRun(tx: Tx, now: Date): Promise<ClaimedRun | unde
   return row && { ...toRun(row), workspaceId: row.workspace_id, canvasStatus: row.canvas_status };
 }
 
-/** Collects a run's candidates in one statement and marks it running; returns how many. */
+/**
+ * Collects a run's candidates in one statement and marks it running; returns how many. A canvas
+ * whose audience follows the segment also looks at everyone in that audience, to find who left.
+ */
 export async function materialiseRun(
   tx: Tx,
   run: { canvasId: string; scheduledAt: Date; workspaceId: string },
   filter: CandidateFilter | null,
   startedAt: Date,
+  follows: boolean,
 ): Promise<number> {
+  const audience = follows
+    ? sql` OR p.user_id IN (SELECT user_id FROM segment_audience_members WHERE canvas_id = ${run.canvasId})`
+    : sql``;
   const inserted = await sql`
     INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id)
     SELECT ${run.canvasId}::uuid, ${run.scheduledAt.toISOString()}::timestamptz, p.workspace_id, p.user_id
     FROM user_profiles p
-    WHERE p.workspace_id = ${run.workspaceId} AND ${candidateCondition(run.workspaceId, filter)}`.execute(tx);
+    WHERE p.workspace_id = ${run.workspaceId} AND (${candidateCondition(run.workspaceId, filter)}${audience})`.execute(
+    tx,
+  );
   const candidates = Number(inserted.numAffectedRows ?? 0n);
   await tx
     .updateTable('segment_runs')
@@ -139,7 +151,14 @@ export async function lockNextCandidates(
 export async function advanceRun(
   tx: Tx,
   run: { canvasId: string; scheduledAt: Date },
-  slice: { cursor: string | null; evaluated: number; members: number; entered: number; finishedAt: Date | null },
+  slice: {
+    cursor: string | null;
+    evaluated: number;
+    members: number;
+    entered: number;
+    removed: number;
+    finishedAt: Date | null;
+  },
 ): Promise<void> {
   await sql`
     UPDATE segment_runs SET
@@ -147,6 +166,7 @@ export async function advanceRun(
       evaluated = evaluated + ${slice.evaluated},
       members = members + ${slice.members},
       entered = entered + ${slice.entered},
+      removed = removed + ${slice.removed},
       status = CASE WHEN ${slice.finishedAt !== null} THEN 'finished' ELSE status END,
       finished_at = ${slice.finishedAt?.toISOString() ?? null}::timestamptz
     WHERE canvas_id = ${run.canvasId} AND scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz`.execute(tx);

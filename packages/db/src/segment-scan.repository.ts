@@ -11,8 +11,16 @@ export interface HistoryNeeds {
 /** The candidate filter as SQL over `user_profiles p`, answered from the daily rollup. */
 export function candidateCondition(workspaceId: string, filter: CandidateFilter | null): RawBuilder<unknown> {
   if (filter === null) return sql`true`;
-  if ('all' in filter) return sql`(${sql.join(filter.all.map((f) => candidateCondition(workspaceId, f)), sql` AND `)})`;
-  if ('any' in filter) return sql`(${sql.join(filter.any.map((f) => candidateCondition(workspaceId, f)), sql` OR `)})`;
+  if ('all' in filter)
+    return sql`(${sql.join(
+      filter.all.map((f) => candidateCondition(workspaceId, f)),
+      sql` AND `,
+    )})`;
+  if ('any' in filter)
+    return sql`(${sql.join(
+      filter.any.map((f) => candidateCondition(workspaceId, f)),
+      sql` OR `,
+    )})`;
   const from = filter.fromDay === null ? sql`` : sql` AND d.day >= ${filter.fromDay}::date`;
   const to = filter.toDay === null ? sql`` : sql` AND d.day <= ${filter.toDay}::date`;
   return sql`p.user_id IN (SELECT d.user_id FROM user_event_days d

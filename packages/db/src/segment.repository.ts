@@ -69,7 +69,11 @@ export async function listSegments(
         eb.tuple(eb.ref('created_at'), eb.ref('id')),
         '<',
         eb.tuple(
-          eb.selectFrom('segments').select('created_at').where('id', '=', after).where('workspace_id', '=', workspaceId),
+          eb
+            .selectFrom('segments')
+            .select('created_at')
+            .where('id', '=', after)
+            .where('workspace_id', '=', workspaceId),
           eb.val(after),
         ),
       ),

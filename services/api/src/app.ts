@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -64,6 +65,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    // recursive schemas (segment conditions) become components the paths refer to
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,4 +1,12 @@
-import { candidateFilter, emptyReach, historyNeeded, tallyReach, type MatchKey, type Reach, type SegmentCondition } from '@canvas/canvas';
+import {
+  candidateFilter,
+  emptyReach,
+  historyNeeded,
+  tallyReach,
+  type MatchKey,
+  type Reach,
+  type SegmentCondition,
+} from '@canvas/canvas';
 import { scanCandidates, type Db } from '@canvas/db';
 
 /** Candidates evaluated per page: bounded memory whatever the workspace's size. */

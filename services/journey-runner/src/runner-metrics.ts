@@ -66,6 +66,10 @@ export function runnerMetrics(registry: Registry) {
       'Candidates a segment run evaluated, by whether they were members',
       ['member'],
     ),
+    segmentRunRemoved: m.counter(
+      'canvas_runner_segment_run_removed_total',
+      'Users a run took out of an audience that follows its segment because they stopped qualifying',
+    ),
     dedupPruned: m.counter('canvas_runner_dedup_pruned_total', 'Remembered message ids forgotten after the retention'),
   };
   zeroSeries(metrics.events, 'outcome', ['applied', 'duplicate', 'dead_lettered', 'replay_skipped']);

@@ -4,10 +4,14 @@ import {
   historyNeeded,
   planSegmentEntries,
   segmentMatches,
+  type CanvasVersion,
   type SegmentCondition,
 } from '@canvas/canvas';
 import {
+  addCounters,
   advanceRun,
+  audienceMembersAmong,
+  handOffRemovals,
   claimOpenRun,
   findSegment,
   lastSegmentRuns,
@@ -42,6 +46,10 @@ export interface SegmentRunLoopDeps {
 
 type Step = 'idle' | 'scheduled' | 'sliced';
 
+/** The Facebook steps whose audience follows the canvas's segment. */
+const followingSteps = (canvas: CanvasVersion | undefined) =>
+  (canvas?.definition.steps ?? []).flatMap((s) => (s.kind === 'facebook_audience' && s.followSegment ? [s.id] : []));
+
 /**
  * Runs segment-entry canvases on their schedules. A due run is recorded once (any runner may
  * notice it), its candidates are collected in one statement, then entered a slice per
@@ -55,7 +63,10 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
   async function scheduleDueRuns(): Promise<void> {
     const canvases = deps.index.segmentEntryCanvases().filter((c) => c.status === 'running');
     if (canvases.length === 0) return;
-    const last = await lastSegmentRuns(deps.db, canvases.map((c) => c.version.canvasId));
+    const last = await lastSegmentRuns(
+      deps.db,
+      canvases.map((c) => c.version.canvasId),
+    );
     const now = deps.now();
     for (const canvas of canvases) {
       const runs = canvas.version.definition.entry.segment?.runs;
@@ -72,7 +83,8 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
   }
 
   async function finish(tx: Tx, run: ClaimedRun, outcome: 'finished' | 'canceled', why?: string) {
-    await advanceRun(tx, run, { cursor: null, evaluated: 0, members: 0, entered: 0, finishedAt: deps.now() });
+    const none = { cursor: null, evaluated: 0, members: 0, entered: 0, removed: 0 };
+    await advanceRun(tx, run, { ...none, finishedAt: deps.now() });
     deps.metrics.segmentRuns.inc({ outcome });
     if (why) deps.logger.warn({ canvasId: run.canvasId, scheduledAt: run.scheduledAt }, why);
   }
@@ -85,8 +97,24 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
     const members = new Set(
       candidates.filter((c) => segmentMatches(conditions, c, evaluatedAt)).map((c) => c.profile.userId),
     );
+    // a following audience: members already in it stay, those in it who left are removed
+    const following = followingSteps(canvas);
+    const inAudience = await audienceMembersAmong(
+      tx,
+      run.canvasId,
+      following,
+      profiles.map((p) => p.user_id),
+    );
+    const leaving = profiles.filter((p) => inAudience.has(p.user_id) && !members.has(p.user_id)).map((p) => p.user_id);
+    const removals = await handOffRemovals(
+      tx,
+      { canvasId: run.canvasId, stepIds: following, userIds: leaving },
+      now,
+      deps.retryWindowMs,
+    );
+    await addCounters(tx, removals, now, deps.shard);
     const stored = profiles
-      .filter((p) => members.has(p.user_id))
+      .filter((p) => members.has(p.user_id) && !inAudience.has(p.user_id))
       .map((p) => ({
         workspaceId: p.workspace_id,
         userId: p.user_id,
@@ -114,10 +142,12 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       evaluated: profiles.length,
       members: members.size,
       entered: plan.outcomes.entered,
+      removed: leaving.length,
       finishedAt: last ? now : null,
     });
     deps.metrics.entered.inc(plan.outcomes.entered);
     deps.metrics.capped.inc(plan.outcomes.capped);
+    deps.metrics.segmentRunRemoved.inc(leaving.length);
     deps.metrics.segmentRunEvaluated.inc({ member: 'true' }, members.size);
     deps.metrics.segmentRunEvaluated.inc({ member: 'false' }, profiles.length - members.size);
     for (const [status, count] of Object.entries(written.handoffs)) deps.metrics.handoffs.inc({ status }, count);
@@ -143,8 +173,12 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
         return 'sliced';
       }
       if (run.status === 'pending') {
-        const count = await materialiseRun(tx, run, candidateFilter(segment.conditions, now), now);
-        deps.logger.info({ canvasId: run.canvasId, scheduledAt: run.scheduledAt, candidates: count }, 'segment run started');
+        const follows = followingSteps(deps.index.lookup().version(run.canvasId, run.version)).length > 0;
+        const count = await materialiseRun(tx, run, candidateFilter(segment.conditions, now), now, follows);
+        deps.logger.info(
+          { canvasId: run.canvasId, scheduledAt: run.scheduledAt, candidates: count },
+          'segment run started',
+        );
         return 'scheduled';
       }
       await enterSlice(tx, run, segment.conditions, now);

@@ -4,6 +4,7 @@ import {
   addEntrants,
   applyTimerChanges,
   insertAudienceEntries,
+  recordAudienceMembers,
   saveJourneys,
   saveProfiles,
   type StoredJourney,
@@ -52,6 +53,10 @@ export async function writePlan(tx: Tx, plan: Plan, state: BatchState, context: 
 
   const { entries, counts } = handoffEntries(plan.handoffs, context.index, context.now, context.retryWindowMs);
   await insertAudienceEntries(tx, entries);
+  await recordAudienceMembers(
+    tx,
+    plan.handoffs.filter((h) => h.step.followSegment).map((h) => ({ ...h, stepId: h.step.id, addedAt: context.now })),
+  );
   await addCounters(tx, [...plan.counts, ...counts], context.now, context.shard);
   await addEntrants(tx, plan.entrants);
 

@@ -193,7 +193,13 @@ describe('ad-account connections', () => {
     const fb = (await h.call('GET', `/v1/canvases/${canvas.id}/analytics`))
       .json<{ steps: { stepId: string; facebook: unknown }[] }>()
       .steps.find((s) => s.stepId === 'fb');
-    expect(fb?.facebook).toEqual({ synced: 0, notSynced: 0, pending: 0, errored: 1 });
+    expect(fb?.facebook).toEqual({
+      synced: 0,
+      notSynced: 0,
+      pending: 0,
+      errored: 1,
+      removals: { removed: 0, synced: 0, notSynced: 0, pending: 0, errored: 0 },
+    });
     expect((await h.call('GET', `/v1/canvases/${canvas.id}/steps/fb/users/waiting`)).json()).toMatchObject({
       entries: [{ status: 'errored', lastError: { code: 'AD_ACCOUNT_REMOVED' } }],
     });

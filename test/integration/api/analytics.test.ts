@@ -42,7 +42,13 @@ describe('analytics', () => {
           proceeded: 0,
           exited: 0,
           converted: 0,
-          facebook: { synced: 0, notSynced: 0, pending: 0, errored: 0 },
+          facebook: {
+            synced: 0,
+            notSynced: 0,
+            pending: 0,
+            errored: 0,
+            removals: { removed: 0, synced: 0, notSynced: 0, pending: 0, errored: 0 },
+          },
         },
       ],
     });

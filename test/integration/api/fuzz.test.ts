@@ -155,8 +155,13 @@ describe('hostile input to every operation', () => {
       '/v1/canvases',
       document.paths['/v1/canvases']!.post!.requestBody!.content['application/json']!.example,
     );
+    const segment = await h.call(
+      'POST',
+      '/v1/segments',
+      document.paths['/v1/segments']!.post!.requestBody!.content['application/json']!.example,
+    );
     // the harness's own API key id stays out: revoking it would turn every later answer into 401
-    ids.push(account.json<{ id: string }>().id, canvas.json<{ id: string }>().id);
+    ids.push(account.json<{ id: string }>().id, canvas.json<{ id: string }>().id, segment.json<{ id: string }>().id);
     endpoints = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
         method: method.toUpperCase() as Endpoint['method'],
@@ -170,7 +175,7 @@ describe('hostile input to every operation', () => {
   afterAll(async () => h.close());
 
   it('answers generated strings, numbers and shapes in paths, queries and bodies without a 5xx, always as problem+json, and logs none of them', async () => {
-    expect(endpoints).toHaveLength(24);
+    expect(endpoints).toHaveLength(33);
     const pathValue = fc.oneof(
       fc.constantFrom(...ids, randomUUID(), '1', '0', '-1', '2147483648', '1000000000000', 'fb', 'wait'),
       hostileString.map(encode),

@@ -30,6 +30,7 @@ describe('OpenAPI document', () => {
     expect(listed).toEqual([
       'DELETE /v1/ad-accounts/{id}',
       'DELETE /v1/api-keys/{id}',
+      'DELETE /v1/segments/{id}',
       'GET /v1/ad-accounts',
       'GET /v1/ad-accounts/{id}',
       'GET /v1/ad-accounts/{id}/audiences',
@@ -37,9 +38,12 @@ describe('OpenAPI document', () => {
       'GET /v1/canvases',
       'GET /v1/canvases/{id}',
       'GET /v1/canvases/{id}/analytics',
+      'GET /v1/canvases/{id}/runs',
       'GET /v1/canvases/{id}/steps/{stepId}/users/{userId}',
       'GET /v1/canvases/{id}/versions',
       'GET /v1/canvases/{id}/versions/{version}',
+      'GET /v1/segments',
+      'GET /v1/segments/{id}',
       'GET /v1/workspace',
       'POST /v1/ad-accounts',
       'POST /v1/ad-accounts/{id}/default',
@@ -50,8 +54,13 @@ describe('OpenAPI document', () => {
       'POST /v1/canvases/{id}/launch',
       'POST /v1/canvases/{id}/pause',
       'POST /v1/canvases/{id}/resume',
+      'POST /v1/segments',
+      'POST /v1/segments/estimate',
+      'POST /v1/segments/validate',
+      'POST /v1/segments/{id}/estimate',
       'PUT /v1/ad-accounts/{id}/token',
       'PUT /v1/canvases/{id}',
+      'PUT /v1/segments/{id}',
     ]);
     for (const { path, method, op } of operations) {
       const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));

@@ -33,8 +33,13 @@ describe('request examples in the OpenAPI document', () => {
       'POST /v1/api-keys',
       'POST /v1/canvases',
       'POST /v1/canvases/validate',
+      'POST /v1/segments',
+      'POST /v1/segments/estimate',
+      'POST /v1/segments/validate',
+      'POST /v1/segments/{id}/estimate',
       'PUT /v1/ad-accounts/{id}/token',
       'PUT /v1/canvases/{id}',
+      'PUT /v1/segments/{id}',
     ]);
     for (const o of withBodies) expect([o.method, o.path, o.example === undefined]).toEqual([o.method, o.path, false]);
 
@@ -59,5 +64,25 @@ describe('request examples in the OpenAPI document', () => {
       example('PUT', '/v1/canvases/{id}'),
     );
     expect(edited.statusCode).toBe(200);
+
+    expect((await h.call('POST', '/v1/segments/validate', example('POST', '/v1/segments/validate'))).json()).toEqual({
+      valid: true,
+      problems: [],
+    });
+    expect((await h.call('POST', '/v1/segments/estimate', example('POST', '/v1/segments/estimate'))).statusCode).toBe(
+      200,
+    );
+    const segment = await h.call('POST', '/v1/segments', example('POST', '/v1/segments'));
+    expect(segment.statusCode).toBe(201);
+    const segmentId = segment.json<{ id: string }>().id;
+    expect((await h.call('PUT', `/v1/segments/${segmentId}`, example('PUT', '/v1/segments/{id}'))).statusCode).toBe(
+      200,
+    );
+    const estimate = await h.call(
+      'POST',
+      `/v1/segments/${segmentId}/estimate`,
+      example('POST', '/v1/segments/{id}/estimate'),
+    );
+    expect(estimate.statusCode).toBe(200);
   });
 });

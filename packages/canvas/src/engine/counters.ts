@@ -19,8 +19,25 @@ export type Metric = (typeof journeyMetrics)[number];
 export const audienceStatuses = ['pending', 'synced', 'not_synced', 'errored'] as const;
 export type AudienceStatus = (typeof audienceStatuses)[number];
 
+/** Why an audience entry exists: the user reached the step, or left the segment the step's audience follows. */
+export const entryOrigins = ['step', 'segment_exit'] as const;
+export type EntryOrigin = (typeof entryOrigins)[number];
+
+/** Removals of members who stopped qualifying: how many, and where each stands, counted apart from adds. */
+export const removalMetrics = [
+  'removed',
+  'removed_pending',
+  'removed_synced',
+  'removed_not_synced',
+  'removed_errored',
+] as const;
+
 /** Every counter name a step can have: the one list writers, readers and metrics share. */
-export const stepMetrics = [...journeyMetrics, ...audienceStatuses] as const;
+export const stepMetrics = [...journeyMetrics, ...audienceStatuses, ...removalMetrics] as const;
 export type StepMetric = (typeof stepMetrics)[number];
+
+/** The counter an audience entry's status moves. */
+export const statusMetric = (status: AudienceStatus, origin: EntryOrigin): StepMetric =>
+  origin === 'segment_exit' ? `removed_${status}` : status;
 
 export const canvasLevel = '$canvas';

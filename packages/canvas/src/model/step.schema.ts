@@ -89,6 +89,12 @@ export const FacebookAudienceStep = z
       .optional(),
     audience: AudienceRef,
     action: z.enum(['add', 'remove']).default('add'),
+    followSegment: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Keep the audience equal to the canvas's segment: each run adds new members and removes those who no longer qualify (segment-entry canvases, action add)",
+      ),
     matchKeys: z.array(z.enum(matchKeys)).min(1).max(matchKeys.length),
     next: NextStep,
   })

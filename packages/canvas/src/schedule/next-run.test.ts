@@ -9,8 +9,18 @@ const runs = (input: unknown) => SegmentRuns.parse(input);
 describe('segment run schedules', () => {
   it.each<[string, unknown, string, string | null]>([
     ['once, no time: at launch', { kind: 'once' }, '2026-03-02T11:59:59.999Z', '2026-03-02T12:00:00.000Z'],
-    ['once, later time', { kind: 'once', at: '2026-03-05T08:00:00Z' }, '2026-03-02T12:00:00Z', '2026-03-05T08:00:00.000Z'],
-    ['once, a time before launch runs at launch', { kind: 'once', at: '2026-01-01T00:00:00Z' }, '2026-03-02T11:00:00Z', '2026-03-02T12:00:00.000Z'],
+    [
+      'once, later time',
+      { kind: 'once', at: '2026-03-05T08:00:00Z' },
+      '2026-03-02T12:00:00Z',
+      '2026-03-05T08:00:00.000Z',
+    ],
+    [
+      'once, a time before launch runs at launch',
+      { kind: 'once', at: '2026-01-01T00:00:00Z' },
+      '2026-03-02T11:00:00Z',
+      '2026-03-02T12:00:00.000Z',
+    ],
     ['once, already run', { kind: 'once' }, '2026-03-02T12:00:00Z', null],
     [
       'dates: the next one, earlier ones skipped',

@@ -54,7 +54,11 @@ export function nextRunAfter(runs: SegmentRuns, after: Date, launchedAt: Date): 
 /** The latest run due at `now` after `after` (older missed runs fold into it), or null when none is due. */
 export function dueRun(runs: SegmentRuns, after: Date, launchedAt: Date, now: Date): Date | null {
   let due: Date | null = null;
-  for (let next = nextRunAfter(runs, after, launchedAt); next && next <= now; next = nextRunAfter(runs, next, launchedAt))
+  for (
+    let next = nextRunAfter(runs, after, launchedAt);
+    next && next <= now;
+    next = nextRunAfter(runs, next, launchedAt)
+  )
     due = next;
   return due;
 }

@@ -17,7 +17,10 @@ export const SegmentRuns = z.discriminatedUnion('kind', [
     })
     .strict(),
   z
-    .object({ kind: z.literal('dates'), at: z.array(IsoDate).min(1).max(100).describe('Dates before launch are skipped') })
+    .object({
+      kind: z.literal('dates'),
+      at: z.array(IsoDate).min(1).max(100).describe('Dates before launch are skipped'),
+    })
     .strict(),
   z
     .object({

@@ -30,7 +30,9 @@ describe('the candidate filter (a necessary condition answered by the daily roll
     ],
     [
       'between two dates',
-      { behaviour: { did: true, event: 'x', window: { from: '2026-01-01T23:00:00-02:00', to: '2026-01-05T00:00:00Z' } } },
+      {
+        behaviour: { did: true, event: 'x', window: { from: '2026-01-01T23:00:00-02:00', to: '2026-01-05T00:00:00Z' } },
+      },
       { event: 'x', fromDay: '2026-01-02', toDay: '2026-01-05' },
     ],
   ])('%s', (_name, condition, expected) => {

@@ -30,7 +30,11 @@ export function tallyReach(
   reach.evaluated += candidates.length;
   reach.members += members.length;
   for (const member of members) {
-    const source = { userId: member.profile.userId, traits: member.profile.traits, advertisingId: member.advertisingId };
+    const source = {
+      userId: member.profile.userId,
+      traits: member.profile.traits,
+      advertisingId: member.advertisingId,
+    };
     const usable = keys.filter((key) => identifierUsable(key, source));
     if (usable.length > 0) reach.matchable += 1;
     for (const key of usable) reach.byKey[key] = (reach.byKey[key] ?? 0) + 1;

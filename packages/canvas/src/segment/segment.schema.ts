@@ -52,15 +52,20 @@ export type SegmentCondition =
   | { reachability: ReachabilityCondition };
 
 /** Conditions combine with all / any, nested as deep as needed (validation allows 4 levels). */
-export const SegmentCondition: z.ZodType<SegmentCondition, z.input<z.ZodType<unknown>>> = z.lazy(() =>
-  z.union([
-    z.object({ all: z.array(SegmentCondition).min(1).max(50) }).strict(),
-    z.object({ any: z.array(SegmentCondition).min(1).max(50) }).strict(),
-    z.object({ profile: UserCondition }).strict(),
-    z.object({ behaviour: BehaviourCondition }).strict(),
-    z.object({ reachability: ReachabilityCondition }).strict(),
-  ]),
-);
+export const SegmentCondition: z.ZodType<SegmentCondition, z.input<z.ZodType<unknown>>> = z
+  .lazy(() =>
+    z.union([
+      z.object({ all: z.array(SegmentCondition).min(1).max(50) }).strict(),
+      z.object({ any: z.array(SegmentCondition).min(1).max(50) }).strict(),
+      z.object({ profile: UserCondition }).strict(),
+      z.object({ behaviour: BehaviourCondition }).strict(),
+      z.object({ reachability: ReachabilityCondition }).strict(),
+    ]),
+  )
+  .meta({
+    id: 'SegmentCondition',
+    description: 'all / any of conditions, or one profile, behaviour or reachability test',
+  });
 
 export const SegmentDefinition = z
   .object({

@@ -13,9 +13,15 @@ const withRuns = (runs: unknown) => {
   return { ...canvas, entry: { ...canvas.entry, segment: { segmentId, runs } } };
 };
 
+const following = () => {
+  const canvas = weeklySegmentCanvasExample(segmentId);
+  return { ...canvas, steps: [{ ...canvas.steps[0], followSegment: true }] };
+};
+
 describe('canvas entry: an event trigger or a segment', () => {
-  it('accepts a canvas that enters a segment weekly', () => {
+  it('accepts a canvas that enters a segment weekly, and one whose audience follows it', () => {
     expect(codes(weeklySegmentCanvasExample(segmentId))).toEqual([]);
+    expect(codes(following())).toEqual([]);
   });
 
   it.each<[string, unknown, [string, string][]]>([
@@ -50,7 +56,38 @@ describe('canvas entry: an event trigger or a segment', () => {
       withRuns({ kind: 'recurring', every: 'day', time: '09:00', timeZone: 'Europe/Atlantis' }),
       [['invalid_value', '/entry/segment/runs/timeZone']],
     ],
-    ['a segment id that is not a uuid', abandonedCart({ entry: { segment: { segmentId: 'x', runs: { kind: 'once' } } } }), [['invalid_value', '/entry/segment/segmentId']]],
+    [
+      'a segment id that is not a uuid',
+      abandonedCart({ entry: { segment: { segmentId: 'x', runs: { kind: 'once' } } } }),
+      [['invalid_value', '/entry/segment/segmentId']],
+    ],
+    [
+      'a following step in a triggered canvas',
+      abandonedCart({
+        steps: [
+          { id: 'wait', kind: 'delay', duration: '10s', next: 'fb' },
+          {
+            id: 'fb',
+            kind: 'facebook_audience',
+            audience: { create: { name: 'A' } },
+            matchKeys: ['EMAIL'],
+            followSegment: true,
+            next: null,
+          },
+        ],
+      }),
+      [['follow_segment', '/steps/1/followSegment']],
+    ],
+    [
+      'a following step that removes',
+      { ...following(), steps: [{ ...following().steps[0], action: 'remove' }] },
+      [['follow_segment', '/steps/0/followSegment']],
+    ],
+    [
+      'a following audience that never lets removed users back',
+      { ...following(), entry: { ...following().entry, reentry: { policy: 'never' } } },
+      [['follow_segment', '/entry/reentry']],
+    ],
   ])('%s', (_name, input, expected) => {
     expect(codes(input)).toEqual(expected);
   });

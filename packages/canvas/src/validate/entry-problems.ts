@@ -1,8 +1,33 @@
 import type { CanvasDefinition } from '../model/canvas.schema.js';
 import type { Problem } from './problem.js';
 
-/** Rules of a segment entry's schedule that the schema alone cannot express. */
+/** A step that follows the segment needs a segment to follow, adds, and users who may come back. */
+function followProblems(canvas: CanvasDefinition): Problem[] {
+  return canvas.steps.flatMap((step, index): Problem[] => {
+    if (step.kind !== 'facebook_audience' || !step.followSegment) return [];
+    const path = `/steps/${index}/followSegment`;
+    if (!canvas.entry.segment)
+      return [{ code: 'follow_segment', path, message: 'only a canvas that enters a segment can follow it' }];
+    if (step.action !== 'add')
+      return [{ code: 'follow_segment', path, message: 'a following step adds; it removes those who leave by itself' }];
+    if (canvas.entry.reentry.policy === 'never')
+      return [
+        {
+          code: 'follow_segment',
+          path: '/entry/reentry',
+          message: 'a following audience lets removed users come back: use after_cooldown',
+        },
+      ];
+    return [];
+  });
+}
+
+/** Rules of a segment entry that the schema alone cannot express. */
 export function entryProblems(canvas: CanvasDefinition): Problem[] {
+  return [...runProblems(canvas), ...followProblems(canvas)];
+}
+
+function runProblems(canvas: CanvasDefinition): Problem[] {
   const runs = canvas.entry.segment?.runs;
   if (runs?.kind !== 'recurring') return [];
   const at = '/entry/segment/runs';

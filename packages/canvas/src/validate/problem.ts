@@ -30,6 +30,7 @@ export const problemCodes = [
   'window_order',
   'entry_kind',
   'run_rule',
+  'follow_segment',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 

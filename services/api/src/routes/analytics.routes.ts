@@ -1,17 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audienceStatuses, canvasLevel, type Step, type StepMetric } from '@canvas/canvas';
+import { audienceStatuses, canvasLevel, entryOrigins, type Step, type StepMetric } from '@canvas/canvas';
 import { entriesForUser, findCanvas, listCanvasVersions, readCounters } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
 import { definitionOf } from '../stored-definition.js';
 import { notFound } from '../problem.js';
 import { IsoDate, VersionNumber, iso, problems } from '../schemas.js';
 
-const FacebookNumbers = z.object({
+const StatusNumbers = {
   synced: z.number().int(),
   notSynced: z.number().int(),
   pending: z.number().int(),
   errored: z.number().int(),
+};
+const FacebookNumbers = z.object({
+  ...StatusNumbers,
+  removals: z
+    .object({ removed: z.number().int(), ...StatusNumbers })
+    .describe(
+      'For an audience that follows its segment: users taken out because they stopped qualifying; removed = synced + notSynced + pending + errored',
+    ),
 });
 const StepNumbers = z.object({
   stepId: z.string(),
@@ -52,6 +60,9 @@ const UserAnswer = z.object({
       version: z.number().int(),
       status: z.enum(audienceStatuses),
       action: z.enum(['add', 'remove']),
+      origin: z
+        .enum(entryOrigins)
+        .describe('step: the user reached the step; segment_exit: they left the segment it follows'),
       audienceId: z.string().nullable().describe('null when the step had no audience (the entry is Errored)'),
       adAccountId: z.string().nullable(),
       matchKeys: z.array(z.string()).describe('The keys of the step'),
@@ -154,6 +165,13 @@ export const analyticsRoutes =
                       notSynced: sum(step.id, 'not_synced'),
                       pending: sum(step.id, 'pending'),
                       errored: sum(step.id, 'errored'),
+                      removals: {
+                        removed: sum(step.id, 'removed'),
+                        synced: sum(step.id, 'removed_synced'),
+                        notSynced: sum(step.id, 'removed_not_synced'),
+                        pending: sum(step.id, 'removed_pending'),
+                        errored: sum(step.id, 'removed_errored'),
+                      },
                     }
                   : null,
             })),
@@ -193,6 +211,7 @@ export const analyticsRoutes =
             version: e.version,
             status: e.status,
             action: e.action,
+            origin: e.origin,
             audienceId: e.audienceId,
             adAccountId: e.metaAccountId === null ? null : `act_${e.metaAccountId}`,
             matchKeys: e.schema,

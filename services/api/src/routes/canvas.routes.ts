@@ -46,6 +46,7 @@ const RunView = z.object({
   evaluated: z.number().int(),
   members: z.number().int().describe('Candidates the segment matched'),
   entered: z.number().int().describe('Members who entered (re-entry rules, cap and control group applied)'),
+  removed: z.number().int().describe('Users taken out of a following audience because they stopped qualifying'),
 });
 const VersionView = z.object({
   version: z.number().int(),
@@ -261,7 +262,8 @@ export const canvasRoutes =
         const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
         if (!canvas) throw notFound(`canvas ${request.params.id}`);
         const runs = await listSegmentRuns(deps.db, canvas.id, 100);
-        const live = canvas.liveVersion === null ? undefined : await findCanvasVersion(deps.db, canvas.id, canvas.liveVersion);
+        const live =
+          canvas.liveVersion === null ? undefined : await findCanvasVersion(deps.db, canvas.id, canvas.liveVersion);
         const schedule =
           live?.launchedAt && canvas.status !== 'archived'
             ? definitionOf(live.definition, { canvasId: canvas.id, version: live.version }).entry.segment?.runs
@@ -280,6 +282,7 @@ export const canvasRoutes =
             evaluated: r.evaluated,
             members: r.members,
             entered: r.entered,
+            removed: r.removed,
           })),
         };
       },

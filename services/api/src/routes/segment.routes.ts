@@ -37,7 +37,8 @@ const EstimateBody = z
       .describe("The Facebook step's identifier keys that count (default: all four)"),
   })
   .strict()
-  .default({});
+  .default({})
+  .meta({ examples: [{ matchKeys: ['EMAIL', 'PHONE'] }] });
 const EstimateView = z.object({
   members: z.number().int().describe('Users who match the segment now'),
   matchableOnFacebook: z.number().int().describe('Members with at least one usable match key of those chosen'),
@@ -120,7 +121,7 @@ export const segmentRoutes =
         schema: {
           tags: ['segments'],
           summary: 'Estimate the reach of an unsaved segment',
-          description: 'The same count as a saved segment\'s estimate, for a segment being edited.',
+          description: "The same count as a saved segment's estimate, for a segment being edited.",
           body: SegmentBody,
           response: { 200: EstimateView, ...problems(422) },
         },
