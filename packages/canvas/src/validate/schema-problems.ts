@@ -20,27 +20,24 @@ function codeFor(issue: z.core.$ZodIssue): ProblemCode {
   }
 }
 
+/** One zod issue as problems under `prefix`; unions report their closest alternative, however deep. */
+function issueProblems(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): Problem[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((key) => ({
+      code: 'unknown_field',
+      path: pointer([...path, key]),
+      message: `"${key}" is not a known field`,
+    }));
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // report the closest alternative rather than "no union member matched"
+    const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+    if (best.length > 0) return best.flatMap((inner) => issueProblems(inner, path));
+  }
+  return [{ code: codeFor(issue), path: pointer(path), message: issue.message }];
+}
+
 /** zod's issues as problems with JSON Pointers; unknown keys get a pointer each. */
 export function schemaProblems(error: z.ZodError): Problem[] {
-  const problems: Problem[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        problems.push({
-          code: 'unknown_field',
-          path: pointer([...issue.path, key]),
-          message: `"${key}" is not a known field`,
-        });
-      continue;
-    }
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      // report the closest alternative rather than "no union member matched"
-      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
-      for (const inner of best)
-        problems.push({ code: codeFor(inner), path: pointer([...issue.path, ...inner.path]), message: inner.message });
-      if (best.length > 0) continue;
-    }
-    problems.push({ code: codeFor(issue), path: pointer(issue.path), message: issue.message });
-  }
-  return problems;
+  return error.issues.flatMap((issue) => issueProblems(issue, []));
 }

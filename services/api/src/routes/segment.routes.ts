@@ -37,7 +37,8 @@ const EstimateBody = z
       .describe("The Facebook step's identifier keys that count (default: all four)"),
   })
   .strict()
-  .default({})
+  // the body is optional: no body estimates on every identifier key
+  .nullish()
   .meta({ examples: [{ matchKeys: ['EMAIL', 'PHONE'] }] });
 const EstimateView = z.object({
   members: z.number().int().describe('Users who match the segment now'),
@@ -258,7 +259,7 @@ export const segmentRoutes =
       async (request) => {
         const segment = await findSegment(deps.db, request.caller.workspaceId, request.params.id);
         if (!segment) throw notFound(`segment ${request.params.id}`);
-        return estimate(request.caller.workspaceId, segment.conditions, request.body.matchKeys);
+        return estimate(request.caller.workspaceId, segment.conditions, request.body?.matchKeys);
       },
     );
   };
