@@ -13,3 +13,4 @@ export { startSystem, type RunningSystem } from './system.ts';
 export { createRunnerTestBed, type RunnerTestBed } from './runner-bed.ts';
 export { seedBehaviour, type SeededUser } from './behaviour.ts';
 export { shoppers, cartAbandonerIds } from './shoppers.ts';
+export { shopperMessages, type ShopperMessage } from './shopper-messages.ts';

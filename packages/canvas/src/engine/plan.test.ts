@@ -38,7 +38,7 @@ function state(users: string[], caps: Record<string, number> = {}): BatchState {
 function lookup(live: LiveCanvas[]): CanvasLookup {
   return {
     triggeredBy: (workspaceId, name) =>
-      live.filter((c) => c.workspaceId === workspaceId && c.version.definition.entry.trigger.event === name),
+      live.filter((c) => c.workspaceId === workspaceId && c.version.definition.entry.trigger?.event === name),
     version: (canvasId, v) => live.find((c) => c.version.canvasId === canvasId && c.version.version === v)?.version,
   };
 }
