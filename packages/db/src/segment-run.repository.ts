@@ -131,7 +131,7 @@ export interface RunCandidateProfile {
   last_seen_at: Date;
 }
 
-/** The next slice of a run's candidates after its cursor, their profiles locked in user order. */
+/** The next slice of a run's candidates after its cursor (one workspace), their profiles locked in user order. */
 export async function lockNextCandidates(
   tx: Tx,
   run: { canvasId: string; scheduledAt: Date; cursor: string | null },
@@ -142,7 +142,7 @@ export async function lockNextCandidates(
     JOIN user_profiles p ON p.workspace_id = c.workspace_id AND p.user_id = c.user_id
     WHERE c.canvas_id = ${run.canvasId} AND c.scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz
       AND c.user_id > ${run.cursor ?? ''}
-    ORDER BY c.workspace_id, c.user_id LIMIT ${limit}
+    ORDER BY c.user_id LIMIT ${limit}
     FOR UPDATE OF p`.execute(tx);
   return rows.rows;
 }

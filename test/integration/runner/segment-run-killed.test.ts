@@ -21,7 +21,7 @@ describe('a segment run killed mid-run', () => {
 
   beforeAll(async () => {
     bed = await createRunnerTestBed(2);
-    await seedBehaviour(bed.database.db, bed.workspaceId, shoppers(20_000, now, 11));
+    await seedBehaviour(bed.database.db, bed.workspaceId, shoppers(8_000, now, 11));
   });
   afterAll(async () => bed.close());
 
@@ -43,7 +43,7 @@ describe('a segment run killed mid-run', () => {
       audience: { adAccountId: randomUUID(), metaAccountId: '555', audienceId: '777' },
     });
     const expected = await cartAbandonerIds(db, bed.workspaceId, now);
-    expect(expected.length).toBeGreaterThan(2000);
+    expect(expected.length).toBeGreaterThan(1000);
 
     const run = async () =>
       (
@@ -52,6 +52,7 @@ describe('a segment run killed mid-run', () => {
       ).rows[0];
     // small slices, so the run spans many transactions and a kill lands inside it
     const env = bed.env({ SEGMENT_RUN_SLICE: '100', SEGMENT_RUN_POLL_INTERVAL: '100ms' });
+    const started = Date.now();
     const first = startRunnerProcess(env);
     await waitFor(async () => ((await run())?.entered ?? 0) > 200, { what: 'the run under way', intervalMs: 20 });
     await first.stop('SIGKILL');
@@ -63,6 +64,9 @@ describe('a segment run killed mid-run', () => {
     await waitForLog(second, 'journey runner started');
     await waitFor(async () => (await run())?.status === 'finished', { what: 'the run finished', timeoutMs: 120_000 });
     await second.stop('SIGTERM');
+    console.info(
+      `segment run: killed after ${killedAt!.entered} entered, finished ${Date.now() - started} ms after the first start`,
+    );
 
     const finished = await run();
     expect(finished).toMatchObject({ entered: expected.length, evaluated: finished!.candidates });
@@ -77,8 +81,12 @@ describe('a segment run killed mid-run', () => {
     expect(handoffs.rows[0]).toEqual({ n: String(expected.length), users: String(expected.length) });
     const counters = await sql<{ metric: string; total: string }>`
       SELECT metric, sum(value)::text AS total FROM step_counters WHERE canvas_id = ${canvasId} AND step_id = '$canvas'
-      GROUP BY metric`.execute(db);
-    expect(counters.rows).toEqual([{ metric: 'entered', total: String(expected.length) }]);
+      GROUP BY metric ORDER BY metric`.execute(db);
+    // each member entered once and, the Facebook step being the last, completed
+    expect(counters.rows).toEqual([
+      { metric: 'completed', total: String(expected.length) },
+      { metric: 'entered', total: String(expected.length) },
+    ]);
     const left = await sql<{ n: string }>`SELECT count(*) AS n FROM segment_run_candidates`.execute(db);
     expect(left.rows[0]!.n).toBe('0');
   });
