@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint format test up down dev demo sandbox bench clean
+.PHONY: help env toolchain install build lint format test up down dev demo sandbox bench bench-segments clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ sandbox: install ## run the Graph API sandbox alone on 127.0.0.1:8090
 
 bench: install ## benchmarks; writes bench/results/
 	@pnpm run bench
+
+bench-segments: install ## only the segment estimate and run (BENCH_SEGMENT_USERS, default 1,000,000)
+	@pnpm run bench:segments
 
 clean: ## remove build output (keeps the toolchain and the broker data)
 	@rm -rf packages/*/dist services/*/dist bench/dist

@@ -12,6 +12,7 @@ import { latency, type LatencyResult } from './latency.ts';
 import { runnerPeakRss } from './memory.ts';
 import { figure, repeat, round, type Figure } from './stats.ts';
 import { quotaUse, syncPeakRss, syncThroughput } from './sync.ts';
+import { segmentFigures } from './segments.ts';
 import { benchEvents, seedBenchCanvases } from './workload.ts';
 
 const ctx = await benchContext();
@@ -28,6 +29,7 @@ const size = {
   memoryUsers: full ? 1_000_000 : 100_000,
   memoryLimitMs: full ? 240_000 : 60_000,
   growthRows: full ? [100_000, 10_000_000] : [10_000, 100_000],
+  segmentUsers: full ? 1_000_000 : 50_000,
 };
 ctx.log(`scale ${ctx.scale}, ${ctx.repeats} run(s) per figure; ${ctx.infrastructure.description.join('; ')}`);
 const results: Record<string, Figure | Record<string, unknown>> = {};
@@ -71,7 +73,7 @@ async function engine(
 }
 
 // 1. ceilings, on a longer topic of the same events
-ctx.log('1/6 ceilings');
+ctx.log('1/7 ceilings');
 const ceiling = await workloadTopic(100, 2, 'ceiling', size.ceilingEvents);
 results.brokerCeiling = await repeat(ctx.repeats, async () =>
   brokerCeiling(ctx.brokers, ceiling.topic, size.ceilingEvents),
@@ -82,7 +84,7 @@ results.clientCeiling = await repeat(ctx.repeats, async () =>
 const hundred = await workloadTopic(100, 3);
 
 // 2. engine throughput
-ctx.log('2/6 engine throughput');
+ctx.log('2/7 engine throughput');
 const one = await workloadTopic(1, 3);
 const thousand = await workloadTopic(1000, 3);
 results.engine1 = await engine(1, one.topic, one.workspaceId, size.events);
@@ -92,7 +94,7 @@ results.engine1000 = await engine(1000, thousand.topic, thousand.workspaceId, si
 results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.naiveEvents, 1);
 
 // 3. latency at half the measured maximum
-ctx.log('3/6 latency');
+ctx.log('3/7 latency');
 const halfLoad = Math.round(results.engine100.median / 2);
 const latencyRuns: LatencyResult[] = [];
 for (let i = 0; i < ctx.repeats; i += 1) latencyRuns.push(await latency(ctx, halfLoad, size.latencySeconds));
@@ -102,7 +104,7 @@ results.latencyRunnerP99 = figure(latencyRuns.map((r) => r.runnerP99));
 results.latencySyncP99 = figure(latencyRuns.map((r) => r.syncP99));
 
 // 4. audience sync
-ctx.log('4/6 audience sync');
+ctx.log('4/7 audience sync');
 const syncRuns: { usersPerSecond: number; meanBatch: number }[] = [];
 for (let i = 0; i < ctx.repeats; i += 1) syncRuns.push(await syncThroughput(size.syncUsers));
 results.syncUsersPerSecond = figure(syncRuns.map((r) => r.usersPerSecond));
@@ -114,7 +116,7 @@ results.quotaMinWindowUse = figure(quotaRuns.map((r) => r.minUse * 100));
 results.quotaMaxWindowUse = figure(quotaRuns.map((r) => r.maxUse * 100));
 
 // 5. memory under backlogs
-ctx.log('5/6 memory');
+ctx.log('5/7 memory');
 // with Node's default heap sizing, and with the heap limit deploy/k8s sets under its 512 Mi limit
 const heapLimit = '--max-old-space-size=256';
 const runnerMemory = await runnerPeakRss(ctx, size.memoryEvents, size.memoryLimitMs);
@@ -146,7 +148,7 @@ results.syncPeakRssCappedMb = memoryFigure(
 );
 
 // 6. growth: per-event cost with 10^5 and 10^7 journey-state rows
-ctx.log('6/6 growth');
+ctx.log('6/7 growth');
 for (const rows of size.growthRows) {
   const database = await ctx.newDatabase();
   const workload = await workloadTopic(100, 5, `g${rows}`);
@@ -167,6 +169,12 @@ for (const rows of size.growthRows) {
   results[`costUsPerEventAt${rows}`] = figure(costs);
   await database.drop();
 }
+// 7. segments: estimate and a full run over users with ten history events each
+ctx.log('7/7 segments');
+const segments = await segmentFigures(ctx, size.segmentUsers, size.segmentUsers * 10);
+results.segmentEstimateSeconds = figure(segments.estimateSeconds);
+results.segmentRunSeconds = { ...figure([segments.run.seconds]), entered: segments.run.entered };
+results.segmentRunPeakRssMb = figure([segments.run.peakRssMb]);
 await ctx.close();
 
 // the report
@@ -209,6 +217,15 @@ const checks = [
     value: ratio(f(growthKeys[1]!).median, f(growthKeys[0]!).median),
     ok: f(growthKeys[1]!).median <= 1.3 * f(growthKeys[0]!).median,
   },
+  bound('segment estimate ≤ 3 s', f('segmentEstimateSeconds').median, 2, 'max', 3),
+  bound(
+    'segment run entering every member and handing them to the sync ≤ 5 min',
+    f('segmentRunSeconds').max,
+    1,
+    'max',
+    300,
+  ),
+  peakRss('segmentRunPeakRssMb', 'bench process with an in-process runner during the segment run'),
   {
     target: 'cost with 1,000 canvases ≤ 1.3 × with 1',
     value: ratio(f('engine1').median, f('engine1000').median),
@@ -236,6 +253,9 @@ const labels: Record<string, string> = {
   runnerPeakRssCappedMb: `runner peak RSS with ${heapLimit}, MB`,
   syncPeakRssMb: `sync peak RSS, MB (${size.memoryUsers} pending users)`,
   syncPeakRssCappedMb: `sync peak RSS with ${heapLimit}, MB`,
+  segmentEstimateSeconds: `segment estimate, s (${size.segmentUsers} users, ${size.segmentUsers * 10} events, ${segments.members} members)`,
+  segmentRunSeconds: `segment run, s (${segments.run.entered} entered and handed to the sync)`,
+  segmentRunPeakRssMb: 'bench process peak RSS during the segment run (in-process runner), MB',
   ...Object.fromEntries(growthKeys.map((k, i) => [k, `per-event cost with ${size.growthRows[i]} journey rows, µs`])),
 };
 const lines = ['| figure | median | min | max |', '| --- | ---: | ---: | ---: |'];

@@ -23,8 +23,12 @@ export function candidateCondition(workspaceId: string, filter: CandidateFilter 
     )})`;
   const from = filter.fromDay === null ? sql`` : sql` AND d.day >= ${filter.fromDay}::date`;
   const to = filter.toDay === null ? sql`` : sql` AND d.day <= ${filter.toDay}::date`;
+  if ('never' in filter)
+    return sql`NOT EXISTS (SELECT 1 FROM user_event_days d WHERE d.workspace_id = ${workspaceId}
+      AND d.user_id = p.user_id AND d.event = ${filter.never}${from}${to})`;
+  const atLeast = filter.atLeast > 1 ? sql` GROUP BY d.user_id HAVING sum(d.occurrences) >= ${filter.atLeast}` : sql``;
   return sql`p.user_id IN (SELECT d.user_id FROM user_event_days d
-    WHERE d.workspace_id = ${workspaceId} AND d.event = ${filter.event}${from}${to})`;
+    WHERE d.workspace_id = ${workspaceId} AND d.event = ${filter.event}${from}${to}${atLeast})`;
 }
 
 type ProfileRow = {

@@ -3,3 +3,4 @@ export { apiConfigSchema, type ApiConfig } from './config.js';
 export { generateApiKey, hashApiKey } from './api-key.js';
 export type { ApiDeps } from './deps.js';
 export { createWorkspaceWithKey } from './workspace-bootstrap.js';
+export { estimateReach } from './segment-estimate.js';

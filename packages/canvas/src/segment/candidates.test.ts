@@ -10,30 +10,51 @@ const didNot = (event: string, extra: object = {}) => ({
   behaviour: { did: false, event, window: { lastDays: 30 }, ...extra },
 });
 const parse = (c: unknown) => SegmentCondition.parse(c);
-const cart = { event: 'added_to_cart', fromDay: '2026-03-01', toDay: '2026-03-31' };
+const cart = { event: 'added_to_cart', atLeast: 1, fromDay: '2026-03-01', toDay: '2026-03-31' };
+// 30 days before 2026-03-31T12:00Z starts mid-day on 1 March: whole days are 2 … 30 March
+const neverBought = { never: 'purchased', fromDay: '2026-03-02', toDay: '2026-03-30' };
 
 describe('the candidate filter (a necessary condition answered by the daily rollup)', () => {
   it.each<[string, unknown, unknown]>([
     ['did E within 30 days: E on one of those UTC days', did('added_to_cart'), cart],
-    ['did E ≥ 2 times', did('added_to_cart', { count: { op: 'gte', value: 2 } }), cart],
+    [
+      'did E ≥ 2 times: at least 2 on those days',
+      did('added_to_cart', { count: { op: 'gte', value: 2 } }),
+      { ...cart, atLeast: 2 },
+    ],
+    [
+      'did E exactly 3 times: at least 3',
+      did('added_to_cart', { count: { op: 'eq', value: 3 } }),
+      { ...cart, atLeast: 3 },
+    ],
     ['did E ≤ 3 times includes never: no narrowing', did('added_to_cart', { count: { op: 'lte', value: 3 } }), null],
     ['did E = 0 times: no narrowing', did('added_to_cart', { count: { op: 'eq', value: 0 } }), null],
-    ['did not E: no narrowing', didNot('added_to_cart'), null],
+    ['did not E: never on a day wholly inside the window', didNot('purchased'), neverBought],
+    [
+      'did not E ever: never at all',
+      didNot('purchased', { window: { ever: true } }),
+      { never: 'purchased', fromDay: null, toDay: null },
+    ],
+    ['did not E ≥ 2 times: no narrowing', didNot('purchased', { count: { op: 'gte', value: 2 } }), null],
     ['did not (E ≤ 1 times) needs E', didNot('added_to_cart', { count: { op: 'lte', value: 1 } }), cart],
     ['a profile condition: no narrowing', { profile: { field: 'country', op: 'eq', value: 'US' } }, null],
-    ['all: the narrowing parts', { all: [did('added_to_cart'), didNot('purchased')] }, cart],
-    ['any with one unnarrowed part: no narrowing', { any: [did('added_to_cart'), didNot('purchased')] }, null],
+    ['all: every narrowing part', { all: [did('added_to_cart'), didNot('purchased')] }, { all: [cart, neverBought] }],
+    [
+      'any with one unnarrowed part: no narrowing',
+      { any: [did('added_to_cart'), { profile: { field: 'age', op: 'gte', value: 1 } }] },
+      null,
+    ],
     [
       'any of narrowed parts: either',
       { any: [did('added_to_cart'), did('viewed', { window: { ever: true } })] },
-      { any: [cart, { event: 'viewed', fromDay: null, toDay: null }] },
+      { any: [cart, { event: 'viewed', atLeast: 1, fromDay: null, toDay: null }] },
     ],
     [
       'between two dates',
       {
         behaviour: { did: true, event: 'x', window: { from: '2026-01-01T23:00:00-02:00', to: '2026-01-05T00:00:00Z' } },
       },
-      { event: 'x', fromDay: '2026-01-02', toDay: '2026-01-05' },
+      { event: 'x', atLeast: 1, fromDay: '2026-01-02', toDay: '2026-01-05' },
     ],
   ])('%s', (_name, condition, expected) => {
     expect(candidateFilter(parse(condition), now)).toEqual(expected);

@@ -2,16 +2,32 @@ import type { BehaviourCondition, SegmentCondition } from './segment.schema.js';
 import { windowBounds } from './evaluate.js';
 
 /**
- * A necessary condition for membership that the daily rollup can answer: "did event E on some
- * UTC day in [fromDay, toDay]", combined with all / any. Every member meets it; the evaluator
- * then decides exactly, so the filter only narrows whom it has to look at.
+ * A necessary condition for membership that the daily rollup can answer: "did event E at least
+ * N times on the UTC days [fromDay, toDay]" or "never did E on those days", combined with all /
+ * any. Every member meets it; the evaluator then decides exactly, so the filter only narrows
+ * whom it has to look at.
  */
 export type CandidateFilter =
   | { all: CandidateFilter[] }
   | { any: CandidateFilter[] }
-  | { event: string; fromDay: string | null; toDay: string | null };
+  | { event: string; atLeast: number; fromDay: string | null; toDay: string | null }
+  | { never: string; fromDay: string | null; toDay: string | null };
 
+const dayMs = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const startOfDay = (ms: number) => Math.floor(ms / dayMs) * dayMs;
+
+/** "Did not do E in the window" holds only if E is on no day lying wholly inside the window. */
+function neverFilter(condition: BehaviourCondition, now: Date): CandidateFilter | null {
+  const { op, value } = condition.count ?? { op: 'gte', value: 1 };
+  if (condition.did || op !== 'gte' || value !== 1) return null;
+  const { from, to } = windowBounds(condition.window, now);
+  if (!Number.isFinite(from)) return { never: condition.event, fromDay: null, toDay: null };
+  const firstWhole = from === startOfDay(from) ? from : startOfDay(from) + dayMs;
+  const lastWhole = startOfDay(to + 1) - dayMs;
+  if (lastWhole < firstWhole) return null;
+  return { never: condition.event, fromDay: isoDay(firstWhole), toDay: isoDay(lastWhole) };
+}
 
 /** Whether the condition holds only for users with at least one counted occurrence. */
 function needsOccurrence(condition: BehaviourCondition): boolean {
@@ -32,10 +48,14 @@ export function candidateFilter(condition: SegmentCondition, now: Date): Candida
     if (parts.some((f) => f === null)) return null;
     return parts.length === 1 ? parts[0]! : { any: parts as CandidateFilter[] };
   }
-  if (!('behaviour' in condition) || !needsOccurrence(condition.behaviour)) return null;
+  if (!('behaviour' in condition)) return null;
+  if (!needsOccurrence(condition.behaviour)) return neverFilter(condition.behaviour, now);
   const { from, to } = windowBounds(condition.behaviour.window, now);
+  const { did, count } = condition.behaviour;
   return {
     event: condition.behaviour.event,
+    // "did E ≥ N times" needs N in the window's days; other forms need one
+    atLeast: did && count && count.op !== 'lte' ? Math.max(1, count.value) : 1,
     fromDay: Number.isFinite(from) ? isoDay(from) : null,
     toDay: Number.isFinite(to) ? isoDay(to) : null,
   };

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { estimateReach } from '@canvas/api';
+import { cartAbandonersSegmentExample, SegmentDefinition, weeklySegmentCanvasExample } from '@canvas/canvas';
+import { insertSegment, maintainHistoryPartitions, type Db } from '@canvas/db';
+import { createRunner, runnerConfigSchema } from '@canvas/journey-runner';
+import { createLogger, createMetricsRegistry, sleep } from '@canvas/runtime';
+import type { BenchContext } from './context.ts';
+import { seedLaunchedCanvas, seedWorkspace } from '../../test/support/index.ts';
+
+const segment = SegmentDefinition.parse(cartAbandonersSegmentExample);
+
+/**
+ * `users` profiles and `events` history events over the last 45 days, written by bulk SQL (as the
+ * runner would have kept them): 30 % carts, 5 % purchases, the rest page views.
+ */
+export async function seedSegmentHistory(db: Db, workspaceId: string, users: number, events: number): Promise<void> {
+  await seedWorkspace(db, workspaceId);
+  await maintainHistoryPartitions(db, new Date(), 90, 2);
+  await sql`
+    INSERT INTO user_profiles (workspace_id, user_id, traits, first_seen_at, last_seen_at)
+    SELECT ${workspaceId}::uuid, 'u' || i,
+      jsonb_build_object('email', 'u' || i || '@example.com', 'country', (ARRAY['US', 'USA', 'United States', 'CA', 'DE'])[1 + i % 5])
+        || CASE WHEN i % 10 = 0 THEN '{"email_subscribe": "unsubscribed"}'::jsonb ELSE '{}'::jsonb END,
+      now() - interval '60 days', now()
+    FROM generate_series(0, ${users - 1}) AS i`.execute(db);
+  for (let from = 0; from < events; from += 2_000_000) {
+    const to = Math.min(events, from + 2_000_000) - 1;
+    await sql`
+      INSERT INTO user_events (workspace_id, user_id, event, occurred_at, message_id, properties)
+      SELECT ${workspaceId}::uuid, 'u' || ((i * 7919) % ${users}),
+        CASE WHEN i % 20 < 6 THEN 'added_to_cart' WHEN i % 20 = 6 THEN 'purchased' ELSE 'page_viewed' END,
+        now() - make_interval(secs => (i * 104729) % (45 * 86400)), 'm' || i, '{}'
+      FROM generate_series(${from}::bigint, ${to}::bigint) AS i`.execute(db);
+  }
+  await sql`
+    INSERT INTO user_event_days (workspace_id, user_id, event, day, occurrences, first_at, last_at)
+    SELECT workspace_id, user_id, event, (occurred_at AT TIME ZONE 'UTC')::date, count(*), min(occurred_at), max(occurred_at)
+    FROM user_events WHERE workspace_id = ${workspaceId} GROUP BY 1, 2, 3, 4`.execute(db);
+  await sql`ANALYZE`.execute(db);
+}
+
+/** Seconds one estimate of the example segment takes, and what it counted. */
+export async function segmentEstimate(db: Db, workspaceId: string): Promise<{ seconds: number; members: number }> {
+  const started = performance.now();
+  const reach = await estimateReach(db, workspaceId, segment.conditions, undefined, new Date());
+  return { seconds: (performance.now() - started) / 1000, members: reach.members };
+}
+
+/**
+ * A one-time segment run through an in-process runner: seconds from the run's start until every
+ * member is entered and handed to the sync, the members, and the process's peak RSS meanwhile.
+ */
+export async function segmentRun(
+  ctx: BenchContext,
+  db: Db,
+  url: string,
+  workspaceId: string,
+): Promise<{ seconds: number; entered: number; handedOff: number; peakRssMb: number }> {
+  const segmentId = randomUUID();
+  await insertSegment(db, { id: segmentId, workspaceId, definition: segment, now: new Date() });
+  const canvasId = randomUUID();
+  const weekly = weeklySegmentCanvasExample(segmentId);
+  await seedLaunchedCanvas(db, {
+    id: canvasId,
+    workspaceId,
+    definition: { ...weekly, entry: { ...weekly.entry, segment: { segmentId, runs: { kind: 'once' } } } },
+    audience: { adAccountId: randomUUID(), metaAccountId: '9999', audienceId: '238000000000002' },
+  });
+  const topic = await ctx.topic('segment-run', 1);
+  const config = runnerConfigSchema.parse({
+    KAFKA_BROKERS: ctx.brokers.join(','),
+    EVENTS_TOPIC: topic,
+    DEAD_LETTER_TOPIC: `${topic}.dlq`,
+    CONSUMER_GROUP: `bench-${randomUUID().slice(0, 8)}`,
+    DATABASE_URL: url,
+    CREATE_TOPICS: 'false',
+    LOG_LEVEL: 'warn',
+    OPS_PORT: '0',
+    SEGMENT_RUN_POLL_INTERVAL: '100ms',
+  });
+  const runner = await createRunner({
+    config,
+    db,
+    logger: createLogger({ name: 'bench-runner', level: 'warn' }),
+    registry: createMetricsRegistry('journey-runner'),
+  });
+  let peak = process.memoryUsage().rss;
+  await runner.start();
+  const deadline = Date.now() + 900_000;
+  let run: { status: string; entered: number; seconds: number | null } | undefined;
+  while (Date.now() < deadline) {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    run = (
+      await sql<{ status: string; entered: number; seconds: number | null }>`
+        SELECT status, entered, extract(epoch FROM finished_at - started_at)::float AS seconds
+        FROM segment_runs WHERE canvas_id = ${canvasId}`.execute(db)
+    ).rows[0];
+    if (run?.status === 'finished') break;
+    await sleep(500);
+  }
+  await runner.stop();
+  if (run?.status !== 'finished') throw new Error('the segment run did not finish within 15 minutes');
+  const handedOff = await sql<{
+    n: string;
+  }>`SELECT count(*) AS n FROM audience_entries WHERE canvas_id = ${canvasId}`.execute(db);
+  return {
+    seconds: run.seconds ?? 0,
+    entered: run.entered,
+    handedOff: Number(handedOff.rows[0]!.n),
+    peakRssMb: peak / 2 ** 20,
+  };
+}
+
+export interface SegmentFigures {
+  seedSeconds: number;
+  estimateSeconds: number[];
+  members: number;
+  run: Awaited<ReturnType<typeof segmentRun>>;
+}
+
+/** Seeds once, estimates `repeats` times, then runs the segment once into a canvas. */
+export async function segmentFigures(ctx: BenchContext, users: number, events: number): Promise<SegmentFigures> {
+  const database = await ctx.newDatabase();
+  const workspaceId = randomUUID();
+  const seeding = performance.now();
+  await seedSegmentHistory(database.db, workspaceId, users, events);
+  const seedSeconds = (performance.now() - seeding) / 1000;
+  ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
+  const estimates: { seconds: number; members: number }[] = [];
+  for (let i = 0; i < ctx.repeats; i += 1) estimates.push(await segmentEstimate(database.db, workspaceId));
+  ctx.log(`  estimate: ${estimates.map((e) => e.seconds.toFixed(2)).join(', ')} s, ${estimates[0]!.members} members`);
+  const run = await segmentRun(ctx, database.db, database.url, workspaceId);
+  ctx.log(`  run: ${run.entered} entered and ${run.handedOff} handed off in ${run.seconds.toFixed(1)} s`);
+  await database.drop();
+  return { seedSeconds, estimateSeconds: estimates.map((e) => e.seconds), members: estimates[0]!.members, run };
+}
