@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint format test up down dev demo sandbox bench bench-segments clean
+.PHONY: help env toolchain install build lint format test up down dev demo demo-segments sandbox bench bench-segments clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ dev: install ## run the whole system locally (Ctrl-C stops it)
 
 demo: install ## while make dev runs: launch the example canvas and send events
 	@pnpm run demo
+
+demo-segments: install ## while make dev runs: a past-behaviour segment, its estimate, a following audience that shrinks
+	@pnpm run demo:segments
 
 sandbox: install ## run the Graph API sandbox alone on 127.0.0.1:8090
 	@pnpm run build && pnpm run sandbox

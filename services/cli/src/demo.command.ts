@@ -4,7 +4,7 @@ import { abandonedCartExample } from '@canvas/canvas';
 import { createKafka, createProducer } from '@canvas/kafka';
 import { createLogger, logProcessWarnings } from '@canvas/runtime';
 
-interface DemoSettings {
+export interface DemoSettings {
   apiUrl: string;
   apiKey: string;
   sandboxUrl: string;
@@ -13,7 +13,7 @@ interface DemoSettings {
   topic: string;
 }
 
-function settings(env: NodeJS.ProcessEnv): DemoSettings {
+export function demoSettings(env: NodeJS.ProcessEnv): DemoSettings {
   let saved: Record<string, string> = {};
   try {
     saved = Object.fromEntries(
@@ -37,7 +37,7 @@ function settings(env: NodeJS.ProcessEnv): DemoSettings {
   };
 }
 
-const out = (text = '') => process.stdout.write(`${text}\n`);
+export const out = (text = '') => process.stdout.write(`${text}\n`);
 
 function progress(label: string, done: number, total: number) {
   const step = Math.max(1, Math.floor(total / 100));
@@ -67,7 +67,7 @@ export function demoCanvas(name: string) {
 }
 
 /** Events sent before a runner holds partitions would wait unexplained; say so instead. */
-async function waitForConsumingRunner(opsUrl: string): Promise<void> {
+export async function waitForConsumingRunner(opsUrl: string): Promise<void> {
   const started = Date.now();
   let said = false;
   for (;;) {
@@ -87,6 +87,20 @@ async function waitForConsumingRunner(opsUrl: string): Promise<void> {
   out(`journey runner is consuming${said ? ` (after ${((Date.now() - started) / 1000).toFixed(1)} s)` : ''}`);
 }
 
+/** Calls the designer API with the demo's key; a non-2xx answer throws with its problem. */
+export function apiClient(s: DemoSettings) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${s.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${s.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
 /** `make demo` (while `make dev` runs): launches the example canvas, sends synthetic events, shows the result. */
 export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { values } = parseArgs({
@@ -97,17 +111,8 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   logProcessWarnings(createLogger({ name: 'demo', level: 'warn' }));
   const users = Math.max(1, Math.min(100_000, Number(values.users) || 200));
   const rate = Math.max(1, Number(values.rate) || 400);
-  const s = settings(env);
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${s.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${s.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const s = demoSettings(env);
+  const api = apiClient(s);
 
   await waitForConsumingRunner(s.runnerOpsUrl);
   const workspace = await api<{ id: string; name: string }>('GET', '/v1/workspace');

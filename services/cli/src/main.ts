@@ -4,6 +4,7 @@ const usage = `usage: pnpm --silent cli <command>
   normalize                      JSON lines {"key","raw","country"?} on stdin → {"key","raw","normalized","value"}
   workspace create --name NAME   create a workspace and its first API key; prints {"workspaceId","apiKey"}
   demo [--users N] [--rate R]    while make dev runs: launch the example canvas and send events
+  demo-segments [--users N]      while make dev runs: a past-behaviour segment, its estimate, an audience that follows it
   produce [--workspace ID]       JSON events on stdin, one per line, to the user-events topic
 `;
 
@@ -16,6 +17,11 @@ try {
     case 'demo': {
       const { demoCommand } = await import('./demo.command.js');
       await demoCommand(args, process.env);
+      break;
+    }
+    case 'demo-segments': {
+      const { segmentsDemoCommand } = await import('./segments-demo.command.js');
+      await segmentsDemoCommand(args, process.env);
       break;
     }
     case 'produce': {
