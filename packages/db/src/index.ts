@@ -154,7 +154,6 @@ export {
   listSegmentRuns,
   type SegmentRunRecord,
   type ClaimedRun,
-  type RunCandidateProfile,
 } from './segment-run.repository.js';
 export {
   recordAudienceMembers,

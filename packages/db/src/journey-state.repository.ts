@@ -37,7 +37,8 @@ const sortUsers = <T extends UserRef>(users: readonly T[]) =>
         : 1,
   );
 
-type ProfileRow = {
+/** A `user_profiles` row, as the repositories read it. */
+export type ProfileRow = {
   workspace_id: string;
   user_id: string;
   traits: Record<string, unknown>;
@@ -45,7 +46,7 @@ type ProfileRow = {
   first_seen_at: Date;
   last_seen_at: Date;
 };
-const toProfile = (r: ProfileRow): StoredProfile => ({
+export const toProfile = (r: ProfileRow): StoredProfile => ({
   workspaceId: r.workspace_id,
   userId: r.user_id,
   traits: r.traits,

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { CandidateFilter } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
-import type { SegmentRunStatus } from './schema.js';
+import { toProfile, type ProfileRow, type StoredProfile } from './journey-state.repository.js';
+import type { SegmentRunStatus, SegmentRunsTable } from './schema.js';
 import { candidateCondition } from './segment-scan.repository.js';
 
 export interface SegmentRunRecord {
@@ -25,20 +26,7 @@ export interface ClaimedRun extends SegmentRunRecord {
   canvasStatus: string;
 }
 
-type RunRow = {
-  canvas_id: string;
-  scheduled_at: Date;
-  version: number;
-  status: SegmentRunStatus;
-  started_at: Date | null;
-  finished_at: Date | null;
-  cursor: string | null;
-  candidates: number | null;
-  evaluated: number;
-  members: number;
-  entered: number;
-  removed: number;
-};
+type RunRow = Selectable<SegmentRunsTable>;
 
 const toRun = (r: RunRow): SegmentRunRecord => ({
   canvasId: r.canvas_id,
@@ -122,29 +110,20 @@ export async function materialiseRun(
   return candidates;
 }
 
-export interface RunCandidateProfile {
-  workspace_id: string;
-  user_id: string;
-  traits: Record<string, unknown>;
-  context: Record<string, unknown>;
-  first_seen_at: Date;
-  last_seen_at: Date;
-}
-
 /** The next slice of a run's candidates after its cursor (one workspace), their profiles locked in user order. */
 export async function lockNextCandidates(
   tx: Tx,
   run: { canvasId: string; scheduledAt: Date; cursor: string | null },
   limit: number,
-): Promise<RunCandidateProfile[]> {
-  const rows = await sql<RunCandidateProfile>`
+): Promise<StoredProfile[]> {
+  const rows = await sql<ProfileRow>`
     SELECT p.* FROM segment_run_candidates c
     JOIN user_profiles p ON p.workspace_id = c.workspace_id AND p.user_id = c.user_id
     WHERE c.canvas_id = ${run.canvasId} AND c.scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz
       AND c.user_id > ${run.cursor ?? ''}
     ORDER BY c.user_id LIMIT ${limit}
     FOR UPDATE OF p`.execute(tx);
-  return rows.rows;
+  return rows.rows.map(toProfile);
 }
 
 /** Moves a run's cursor past a slice and adds its tallies; the last slice finishes it and drops its candidates. */

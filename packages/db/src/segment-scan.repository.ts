@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { deviceAdvertisingId, type CandidateFilter, type HistoryItem, type SegmentMember } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
+import { toProfile, type ProfileRow, type StoredProfile } from './journey-state.repository.js';
 
 /** What a scan loads per candidate: the history of these events since this moment (null: all kept). */
 export interface HistoryNeeds {
@@ -31,18 +32,11 @@ export function candidateCondition(workspaceId: string, filter: CandidateFilter 
     WHERE d.workspace_id = ${workspaceId} AND d.event = ${filter.event}${from}${to}${atLeast})`;
 }
 
-type ProfileRow = {
-  user_id: string;
-  traits: Record<string, unknown>;
-  context: Record<string, unknown>;
-  first_seen_at: Date;
-};
-
 /** Profiles and the needed history of the given users, as the segment evaluator reads them. */
 export async function loadSegmentMembers(
   db: Executor,
   workspaceId: string,
-  profiles: readonly ProfileRow[],
+  profiles: readonly StoredProfile[],
   needs: HistoryNeeds,
 ): Promise<SegmentMember[]> {
   const history = new Map<string, HistoryItem[]>();
@@ -50,7 +44,7 @@ export async function loadSegmentMembers(
     const since = needs.since === null ? sql`` : sql` AND occurred_at >= ${needs.since.toISOString()}::timestamptz`;
     const rows = await sql<{ user_id: string; event: string; occurred_at: Date; properties: Record<string, unknown> }>`
       SELECT user_id, event, occurred_at, properties FROM user_events
-      WHERE workspace_id = ${workspaceId} AND user_id = ANY(${profiles.map((p) => p.user_id)}::text[])
+      WHERE workspace_id = ${workspaceId} AND user_id = ANY(${profiles.map((p) => p.userId)}::text[])
         AND event = ANY(${[...needs.events]}::text[])${since}`.execute(db);
     for (const row of rows.rows) {
       const items = history.get(row.user_id) ?? [];
@@ -59,8 +53,8 @@ export async function loadSegmentMembers(
     }
   }
   return profiles.map((p) => ({
-    profile: { userId: p.user_id, traits: p.traits, context: p.context, firstSeenAt: p.first_seen_at },
-    history: history.get(p.user_id) ?? [],
+    profile: { userId: p.userId, traits: p.traits, context: p.context, firstSeenAt: p.firstSeenAt },
+    history: history.get(p.userId) ?? [],
     advertisingId: deviceAdvertisingId(p.context),
   }));
 }
@@ -87,12 +81,12 @@ export async function* scanCandidates(
   let after = '';
   for (;;) {
     const page = await sql<ProfileRow>`
-      SELECT p.user_id, p.traits, p.context, p.first_seen_at FROM ${source} c
+      SELECT p.* FROM ${source} c
       JOIN user_profiles p ON p.workspace_id = c.workspace_id AND p.user_id = c.user_id
       WHERE c.workspace_id = ${workspaceId} AND c.user_id > ${after}
       ORDER BY c.user_id LIMIT ${pageSize}`.execute(tx);
     if (page.rows.length === 0) return;
-    yield await loadSegmentMembers(tx, workspaceId, page.rows, needs);
+    yield await loadSegmentMembers(tx, workspaceId, page.rows.map(toProfile), needs);
     after = page.rows[page.rows.length - 1]!.user_id;
     if (page.rows.length < pageSize) return;
   }

@@ -103,9 +103,9 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       tx,
       run.canvasId,
       following,
-      profiles.map((p) => p.user_id),
+      profiles.map((p) => p.userId),
     );
-    const leaving = profiles.filter((p) => inAudience.has(p.user_id) && !members.has(p.user_id)).map((p) => p.user_id);
+    const leaving = profiles.filter((p) => inAudience.has(p.userId) && !members.has(p.userId)).map((p) => p.userId);
     const removals = await handOffRemovals(
       tx,
       { canvasId: run.canvasId, stepIds: following, userIds: leaving },
@@ -113,16 +113,7 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       deps.retryWindowMs,
     );
     await addCounters(tx, removals, now, deps.shard);
-    const stored = profiles
-      .filter((p) => members.has(p.user_id) && !inAudience.has(p.user_id))
-      .map((p) => ({
-        workspaceId: p.workspace_id,
-        userId: p.user_id,
-        traits: p.traits,
-        context: p.context,
-        firstSeenAt: p.first_seen_at,
-        lastSeenAt: p.last_seen_at,
-      }));
+    const stored = profiles.filter((p) => members.has(p.userId) && !inAudience.has(p.userId));
     const journeys = await loadJourneys(tx, stored);
     await deps.index.ensureVersions(journeys);
     const cap = canvas.definition.entry.targetCap;
@@ -138,7 +129,7 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
     });
     const last = profiles.length < deps.sliceSize;
     await advanceRun(tx, run, {
-      cursor: profiles.at(-1)?.user_id ?? null,
+      cursor: profiles.at(-1)?.userId ?? null,
       evaluated: profiles.length,
       members: members.size,
       entered: plan.outcomes.entered,
