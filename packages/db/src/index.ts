@@ -136,11 +136,13 @@ export {
   updateSegment,
   deleteSegment,
   canvasesUsingSegment,
+  segmentsByIds,
   type SegmentRecord,
 } from './segment.repository.js';
 export {
   candidateCondition,
   loadSegmentMembers,
+  loadHistories,
   scanCandidates,
   type HistoryNeeds,
 } from './segment-scan.repository.js';

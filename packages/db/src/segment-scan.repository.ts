@@ -32,6 +32,28 @@ export function candidateCondition(workspaceId: string, filter: CandidateFilter 
     WHERE d.workspace_id = ${workspaceId} AND d.event = ${filter.event}${from}${to}${atLeast})`;
 }
 
+/** The needed history of the given users of a workspace, by user id. */
+export async function loadHistories(
+  db: Executor,
+  workspaceId: string,
+  userIds: readonly string[],
+  needs: HistoryNeeds,
+): Promise<Map<string, HistoryItem[]>> {
+  const history = new Map<string, HistoryItem[]>();
+  if (userIds.length === 0 || needs.events.length === 0) return history;
+  const since = needs.since === null ? sql`` : sql` AND occurred_at >= ${needs.since.toISOString()}::timestamptz`;
+  const rows = await sql<{ user_id: string; event: string; occurred_at: Date; properties: Record<string, unknown> }>`
+    SELECT user_id, event, occurred_at, properties FROM user_events
+    WHERE workspace_id = ${workspaceId} AND user_id = ANY(${[...userIds]}::text[])
+      AND event = ANY(${[...needs.events]}::text[])${since}`.execute(db);
+  for (const row of rows.rows) {
+    const items = history.get(row.user_id) ?? [];
+    items.push({ event: row.event, at: row.occurred_at, properties: row.properties });
+    history.set(row.user_id, items);
+  }
+  return history;
+}
+
 /** Profiles and the needed history of the given users, as the segment evaluator reads them. */
 export async function loadSegmentMembers(
   db: Executor,
@@ -39,19 +61,12 @@ export async function loadSegmentMembers(
   profiles: readonly StoredProfile[],
   needs: HistoryNeeds,
 ): Promise<SegmentMember[]> {
-  const history = new Map<string, HistoryItem[]>();
-  if (profiles.length > 0 && needs.events.length > 0) {
-    const since = needs.since === null ? sql`` : sql` AND occurred_at >= ${needs.since.toISOString()}::timestamptz`;
-    const rows = await sql<{ user_id: string; event: string; occurred_at: Date; properties: Record<string, unknown> }>`
-      SELECT user_id, event, occurred_at, properties FROM user_events
-      WHERE workspace_id = ${workspaceId} AND user_id = ANY(${profiles.map((p) => p.userId)}::text[])
-        AND event = ANY(${[...needs.events]}::text[])${since}`.execute(db);
-    for (const row of rows.rows) {
-      const items = history.get(row.user_id) ?? [];
-      items.push({ event: row.event, at: row.occurred_at, properties: row.properties });
-      history.set(row.user_id, items);
-    }
-  }
+  const history = await loadHistories(
+    db,
+    workspaceId,
+    profiles.map((p) => p.userId),
+    needs,
+  );
   return profiles.map((p) => ({
     profile: { userId: p.userId, traits: p.traits, context: p.context, firstSeenAt: p.firstSeenAt },
     history: history.get(p.userId) ?? [],

@@ -55,6 +55,13 @@ export async function findSegment(db: Executor, workspaceId: string, id: string)
   return row && toSegment(row);
 }
 
+/** The segments with these ids, whatever their workspace (the caller checks it). */
+export async function segmentsByIds(db: Executor, ids: readonly string[]): Promise<SegmentRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('segments').selectAll().where('id', 'in', [...ids]).execute();
+  return rows.map(toSegment);
+}
+
 /** A page of a workspace's segments, newest first; the cursor is the last item's id. */
 export async function listSegments(
   db: Executor,
@@ -114,7 +121,7 @@ export async function deleteSegment(db: Executor, workspaceId: string, id: strin
   return result.numDeletedRows > 0n;
 }
 
-/** Running or paused canvases whose live version enters this segment. */
+/** Running or paused canvases whose live version enters this segment or filters entries by it. */
 export async function canvasesUsingSegment(
   db: Executor,
   workspaceId: string,
@@ -124,7 +131,7 @@ export async function canvasesUsingSegment(
     SELECT c.id, c.name, c.status FROM canvases c
     JOIN canvas_versions v ON v.canvas_id = c.id AND v.version = c.live_version
     WHERE c.workspace_id = ${workspaceId} AND c.status IN ('running', 'paused')
-      AND v.definition #>> '{entry,segment,segmentId}' = ${segmentId}
+      AND ${segmentId} IN (v.definition #>> '{entry,segment,segmentId}', v.definition #>> '{entry,inSegment}')
     ORDER BY c.name`.execute(db);
   return rows.rows;
 }

@@ -37,13 +37,14 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   const definition = definitionOf(version.definition, { canvasId, version: version.version });
 
   const problems: FieldProblem[] = [];
-  const segmentId = definition.entry.segment?.segmentId;
-  if (segmentId !== undefined && !(await findSegment(deps.db, workspaceId, segmentId)))
-    problems.push({
-      code: 'segment_not_found',
-      path: '/entry/segment/segmentId',
-      message: `segment ${segmentId} does not exist in this workspace`,
-    });
+  const segmentRefs = [
+    { segmentId: definition.entry.segment?.segmentId, path: '/entry/segment/segmentId' },
+    { segmentId: definition.entry.inSegment, path: '/entry/inSegment' },
+  ];
+  for (const { segmentId, path } of segmentRefs) {
+    if (segmentId !== undefined && !(await findSegment(deps.db, workspaceId, segmentId)))
+      problems.push({ code: 'segment_not_found', path, message: `segment ${segmentId} does not exist in this workspace` });
+  }
   const earlier = await resolvedByEarlierVersions(deps.db, canvasId);
   const resolved: ResolvedSteps = {};
   const checkedAccounts = new Map<string, string | null>();

@@ -1,5 +1,18 @@
-import { readStoredDefinition, type CanvasLookup, type CanvasVersion, type LiveCanvas } from '@canvas/canvas';
-import { liveCanvasVersions, listWorkspaceIds, versionById, type Db, type ResolvedSteps } from '@canvas/db';
+import {
+  readStoredDefinition,
+  type CanvasLookup,
+  type CanvasVersion,
+  type LiveCanvas,
+  type SegmentCondition,
+} from '@canvas/canvas';
+import {
+  liveCanvasVersions,
+  listWorkspaceIds,
+  segmentsByIds,
+  versionById,
+  type Db,
+  type ResolvedSteps,
+} from '@canvas/db';
 
 interface IndexedCanvas extends LiveCanvas {
   resolved: ResolvedSteps;
@@ -18,6 +31,8 @@ export class CanvasIndex {
   private segmentEntry: IndexedCanvas[] = [];
   private versions = new Map<string, { version: CanvasVersion; resolved: ResolvedSteps }>();
   private workspaces = new Set<string>();
+  /** Segments live canvases filter their entries by, as of the last refresh. */
+  private entrySegments = new Map<string, { workspaceId: string; conditions: SegmentCondition }>();
   private loadedAt = 0;
 
   private unreadable = new Map<string, string>();
@@ -77,8 +92,11 @@ export class CanvasIndex {
       const key = `${row.workspaceId}\u0000${trigger.event}`;
       byTrigger.set(key, [...(byTrigger.get(key) ?? []), indexed]);
     }
+    const segmentIds = [...byTrigger.values()].flat().flatMap((c) => c.version.definition.entry.inSegment ?? []);
+    const segments = await segmentsByIds(this.db, [...new Set(segmentIds)]);
     this.byTrigger = byTrigger;
     this.segmentEntry = segmentEntry;
+    this.entrySegments = new Map(segments.map((s) => [s.id, { workspaceId: s.workspaceId, conditions: s.conditions }]));
     this.workspaces = new Set(workspaces);
     this.loadedAt = Date.now();
   }
@@ -108,6 +126,12 @@ export class CanvasIndex {
     return this.segmentEntry;
   }
 
+  /** The conditions of a segment a live canvas of the workspace filters entries by. */
+  entrySegment(workspaceId: string, segmentId: string): SegmentCondition | undefined {
+    const segment = this.entrySegments.get(segmentId);
+    return segment?.workspaceId === workspaceId ? segment.conditions : undefined;
+  }
+
   resolved(canvasId: string, version: number): ResolvedSteps | undefined {
     return this.versions.get(versionKey(canvasId, version))?.resolved;
   }
@@ -116,6 +140,7 @@ export class CanvasIndex {
     return {
       triggeredBy: (workspaceId, eventName) => this.triggered(workspaceId, eventName),
       version: (canvasId, version) => this.versions.get(versionKey(canvasId, version))?.version,
+      segment: (workspaceId, segmentId) => this.entrySegment(workspaceId, segmentId),
     };
   }
 }

@@ -22,6 +22,7 @@ import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
 import type { RunnerMetrics } from './runner-metrics.js';
 import { historyEvents } from './history-window.js';
+import { entrySegmentHistories } from './entry-segment-histories.js';
 import { writePlan } from './write-plan.js';
 
 export interface EventBatchDeps {
@@ -155,6 +156,7 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       }
       const entrants = await lockEntryCounts(tx, [...caps.keys()]);
       const state = batchState(profiles, journeys, caps, entrants);
+      state.histories = await entrySegmentHistories(tx, deps.index, applied, now);
       const plan = planEvents(applied, state, deps.index.lookup(), now);
       const written = await writePlan(tx, plan, state, {
         index: deps.index,

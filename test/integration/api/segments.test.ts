@@ -139,6 +139,36 @@ describe('segments', () => {
     expect((await h.call('DELETE', `/v1/segments/${segment.id}`)).statusCode).toBe(204);
   });
 
+  it('refuses to delete a segment an event-triggered canvas filters its entries by', async () => {
+    const segment = await create();
+    const canvasId = randomUUID();
+    await seedLaunchedCanvas(h.database.db, {
+      id: canvasId,
+      workspaceId: h.workspaceId,
+      definition: {
+        name: 'checkouts by abandoners',
+        entry: { trigger: { event: 'checkout_started' }, inSegment: segment.id },
+        firstStep: 'end',
+        steps: [{ id: 'end', kind: 'exit' }],
+      },
+    });
+    const refused = await h.call('DELETE', `/v1/segments/${segment.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'SEGMENT_IN_USE', detail: expect.stringContaining(canvasId) });
+  });
+
+  it('refuses a canvas that both enters a segment and filters by one', async () => {
+    const definition = weeklySegmentCanvasExample(randomUUID());
+    const refused = await h.call('POST', '/v1/canvases/validate', {
+      ...definition,
+      entry: { ...definition.entry, inSegment: randomUUID() },
+    });
+    expect(refused.json()).toMatchObject({
+      valid: false,
+      problems: [expect.objectContaining({ code: 'entry_kind', path: '/body/entry/inSegment' })],
+    });
+  });
+
   it('stops a launch whose segment does not exist in the workspace', async () => {
     const canvas = await h.call('POST', '/v1/canvases', weeklySegmentCanvasExample(randomUUID()));
     expect(canvas.statusCode).toBe(201);

@@ -9,7 +9,14 @@ export type EntryDecision =
   | {
       enter: false;
       reason:
-        'not_triggered' | 'event_conditions' | 'schedule' | 'already_active' | 'no_reentry' | 'cooldown' | 'filters';
+        | 'not_triggered'
+        | 'event_conditions'
+        | 'segment'
+        | 'schedule'
+        | 'already_active'
+        | 'no_reentry'
+        | 'cooldown'
+        | 'filters';
     };
 
 /** True when the user belongs to the canvas's control group; stable per user and canvas. */
@@ -37,9 +44,12 @@ function admit(canvas: CanvasVersion, profile: Profile, previous: Journey | unde
   };
 }
 
+/** Answers whether the user is a member of a segment now; unknown segments have no members. */
+export type SegmentMembership = (segmentId: string) => boolean;
+
 /**
- * Whether an event lets the user enter: trigger and its conditions, then the rules every entry
- * obeys. The target cap is the caller's to check.
+ * Whether an event lets the user enter: trigger and its conditions, the entry segment if any,
+ * then the rules every entry obeys. The target cap is the caller's to check.
  */
 export function decideEntry(
   canvas: CanvasVersion,
@@ -47,12 +57,16 @@ export function decideEntry(
   profile: Profile,
   previous: Journey | undefined,
   now: Date,
+  isMember: SegmentMembership = () => false,
 ): EntryDecision {
-  const { trigger } = canvas.definition.entry;
+  const { trigger, inSegment } = canvas.definition.entry;
   if (!trigger || event.type !== 'track' || event.event !== trigger.event)
     return { enter: false, reason: 'not_triggered' };
   if (!eventMatches(trigger.conditions, event)) return { enter: false, reason: 'event_conditions' };
-  return admit(canvas, profile, previous, now);
+  const admitted = admit(canvas, profile, previous, now);
+  // the segment is judged last: it is the only rule that reads behaviour history
+  if (admitted.enter && inSegment !== undefined && !isMember(inSegment)) return { enter: false, reason: 'segment' };
+  return admitted;
 }
 
 /** Whether a member found by a segment run enters: the rules every entry obeys. The caller checks the cap. */

@@ -1,9 +1,12 @@
 import type { ParsedEvent } from '../events/parse-event.js';
 import type { FacebookAudienceStep } from '../model/step.schema.js';
 import { cancelJourney, fireTimer } from './advance.js';
-import { decideEntry, decideSegmentEntry, startJourney } from './entry.js';
+import { decideEntry, decideSegmentEntry, startJourney, type SegmentMembership } from './entry.js';
 import { applyJourneyEvent } from './journey-events.js';
 import type { CanvasVersion, Journey, Metric, Outcome, Profile } from './types.js';
+import { segmentMatches, type HistoryItem } from '../segment/evaluate.js';
+import type { SegmentCondition } from '../segment/segment.schema.js';
+import { deviceAdvertisingId } from '../model/match-source.js';
 
 /** A user's profile as the runner holds it during a batch. */
 export interface ProfileState {
@@ -27,6 +30,8 @@ export interface CanvasLookup {
   triggeredBy: (workspaceId: string, eventName: string) => readonly LiveCanvas[];
   /** Any version a journey may still be on. */
   version: (canvasId: string, version: number) => CanvasVersion | undefined;
+  /** The conditions of a segment a live canvas filters its entries by. */
+  segment?: (workspaceId: string, segmentId: string) => SegmentCondition | undefined;
 }
 
 export interface TimerWrite {
@@ -81,6 +86,8 @@ export interface BatchState {
   capRemaining: Map<string, number>;
   /** Canvas ids caps apply to, with their cap. */
   caps: Map<string, number>;
+  /** Per user key: the behaviour history entry segments read (loaded only for users who need it). */
+  histories?: Map<string, readonly HistoryItem[]>;
 }
 
 export function emptyPlan(): Plan {
@@ -205,6 +212,20 @@ export function planSegmentEntries(
   return plan;
 }
 
+/** Segment membership of the user as the profile stands now, on the history loaded for the batch. */
+function membership(state: BatchState, canvases: CanvasLookup, profile: ProfileState, now: Date): SegmentMembership {
+  return (segmentId) => {
+    const condition = canvases.segment?.(profile.workspaceId, segmentId);
+    if (!condition) return false;
+    const history = state.histories?.get(userKey(profile.workspaceId, profile.userId)) ?? [];
+    return segmentMatches(
+      condition,
+      { profile: view(profile), history, advertisingId: deviceAdvertisingId(profile.context) },
+      now,
+    );
+  };
+}
+
 /**
  * Applies a partition's events in order: profile updates, exits and conversions of journeys
  * the user is in, then entries into running canvases the event triggers (respecting caps).
@@ -244,6 +265,7 @@ export function planEvents(
         view(profile),
         journeyOf(state, workspaceId, event.userId, live.version.canvasId),
         now,
+        membership(state, canvases, profile, now),
       );
       if (decision.enter) enter(plan, state, live.version, profile, decision, now);
     }

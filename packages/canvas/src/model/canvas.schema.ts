@@ -14,6 +14,12 @@ export const Entry = z
       .optional()
       .describe('Enter on a live track event; a canvas has a trigger or a segment, not both.'),
     segment: SegmentEntry.optional().describe("Enter a segment's members once, on dates or on a recurring schedule."),
+    inSegment: z
+      .uuid()
+      .optional()
+      .describe(
+        "With a trigger: only members of this segment enter, judged at the triggering event on the profile and the behaviour history kept then (that event included).",
+      ),
     filters: z.array(UserCondition).max(50).default([]).describe('User-property filters; all must hold.'),
     schedule: z
       .object({
@@ -50,6 +56,13 @@ export const Entry = z
         params: { problem: 'entry_kind' },
         path: [entry.trigger === undefined ? 'trigger' : 'segment'],
         message: 'an entry has either an event trigger or a segment, exactly one',
+      });
+    if (entry.segment !== undefined && entry.inSegment !== undefined)
+      context.addIssue({
+        code: 'custom',
+        params: { problem: 'entry_kind' },
+        path: ['inSegment'],
+        message: 'inSegment filters event-triggered entries; a segment entry already enters only its members',
       });
   });
 
