@@ -30,7 +30,7 @@ export interface ApiHarness {
 }
 
 /** The designer API over a fresh database and an in-process Graph API sandbox. */
-export async function startApiHarness(): Promise<ApiHarness> {
+export async function startApiHarness(options: { estimateSampleSize?: number } = {}): Promise<ApiHarness> {
   const database = await createTestDatabase();
   const sandbox = await startSandbox({ admin: true });
   const graph = createGraphClient({ baseUrl: sandbox.url });
@@ -47,6 +47,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     }),
     registry: createMetricsRegistry('api'),
     now: () => new Date(),
+    ...options,
   });
   const { workspaceId, apiKey } = await createWorkspaceWithKey(database.db, 'Test workspace');
   const bodies: string[] = [];

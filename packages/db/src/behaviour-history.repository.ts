@@ -17,6 +17,8 @@ const suffix = (day: Date) => day.toISOString().slice(0, 10).replace(/-/g, '');
 const isoDay = (day: Date) => day.toISOString().slice(0, 10);
 // one maintainer at a time per database: partition DDL from several runners would queue on locks
 const maintenanceLock = 7_316_551_002;
+// rollup rows are updated all day: room in each page keeps those updates heap-only
+const rollupFillFactor = 80;
 
 /** The UTC days, from `from` to `to` inclusive, the history keeps partitions for. */
 export function historyDays(from: Date, to: Date): Date[] {
@@ -59,7 +61,7 @@ export async function maintainHistoryPartitions(
       if (!names.has(`user_event_days_${suffix(day)}`)) {
         await sql
           .raw(
-            `CREATE TABLE user_event_days_${suffix(day)} PARTITION OF user_event_days FOR VALUES FROM ('${isoDay(day)}') TO ('${isoDay(next)}')`,
+            `CREATE TABLE user_event_days_${suffix(day)} PARTITION OF user_event_days FOR VALUES FROM ('${isoDay(day)}') TO ('${isoDay(next)}') WITH (fillfactor = ${rollupFillFactor})`,
           )
           .execute(tx);
         created += 1;

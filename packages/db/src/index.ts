@@ -144,6 +144,10 @@ export {
   loadSegmentMembers,
   loadHistories,
   scanCandidates,
+  scanSample,
+  profileCount,
+  type SampleSize,
+  type UserIdRange,
   type HistoryNeeds,
 } from './segment-scan.repository.js';
 export {

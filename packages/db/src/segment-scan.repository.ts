@@ -32,21 +32,38 @@ export function candidateCondition(workspaceId: string, filter: CandidateFilter 
     WHERE d.workspace_id = ${workspaceId} AND d.event = ${filter.event}${from}${to}${atLeast})`;
 }
 
-/** The needed history of the given users of a workspace, by user id. */
+/** Users whose ids lie in [from, to], inclusive. */
+export interface UserIdRange {
+  from: string;
+  to: string;
+}
+
+/**
+ * The needed history of the given users of a workspace, by user id. History is partitioned by
+ * day, so a lookup per user costs one index probe per partition; users whose ids lie close
+ * together (pages of a scan, clusters of a sample) are read by their id range instead, one
+ * index range scan per partition, and rows of other users in the range are dropped.
+ */
 export async function loadHistories(
   db: Executor,
   workspaceId: string,
   userIds: readonly string[],
   needs: HistoryNeeds,
+  range?: UserIdRange,
 ): Promise<Map<string, HistoryItem[]>> {
   const history = new Map<string, HistoryItem[]>();
   if (userIds.length === 0 || needs.events.length === 0) return history;
   const since = needs.since === null ? sql`` : sql` AND occurred_at >= ${needs.since.toISOString()}::timestamptz`;
+  const users = range
+    ? sql`user_id >= ${range.from} AND user_id <= ${range.to}`
+    : sql`user_id = ANY(${[...userIds]}::text[])`;
   const rows = await sql<{ user_id: string; event: string; occurred_at: Date; properties: Record<string, unknown> }>`
     SELECT user_id, event, occurred_at, properties FROM user_events
-    WHERE workspace_id = ${workspaceId} AND user_id = ANY(${[...userIds]}::text[])
+    WHERE workspace_id = ${workspaceId} AND ${users}
       AND event = ANY(${[...needs.events]}::text[])${since}`.execute(db);
+  const wanted = range ? new Set(userIds) : undefined;
   for (const row of rows.rows) {
+    if (wanted && !wanted.has(row.user_id)) continue;
     const items = history.get(row.user_id) ?? [];
     items.push({ event: row.event, at: row.occurred_at, properties: row.properties });
     history.set(row.user_id, items);
@@ -54,24 +71,40 @@ export async function loadHistories(
   return history;
 }
 
-/** Profiles and the needed history of the given users, as the segment evaluator reads them. */
+/**
+ * The id range of users sorted by id, when they make up at least a quarter of the workspace's
+ * profiles in that range (reading the range then costs less than a probe per user).
+ */
+async function denseRange(
+  db: Executor,
+  workspaceId: string,
+  sortedIds: readonly string[],
+): Promise<UserIdRange | undefined> {
+  if (sortedIds.length < 100) return undefined;
+  const range = { from: sortedIds[0]!, to: sortedIds[sortedIds.length - 1]! };
+  const row = await sql<{ n: string }>`
+    SELECT count(*) AS n FROM user_profiles
+    WHERE workspace_id = ${workspaceId} AND user_id >= ${range.from} AND user_id <= ${range.to}`.execute(db);
+  return sortedIds.length * 4 >= Number(row.rows[0]!.n) ? range : undefined;
+}
+
+const asMembers = (profiles: readonly StoredProfile[], history: Map<string, HistoryItem[]>): SegmentMember[] =>
+  profiles.map((p) => ({
+    profile: { userId: p.userId, traits: p.traits, context: p.context, firstSeenAt: p.firstSeenAt },
+    history: history.get(p.userId) ?? [],
+    advertisingId: deviceAdvertisingId(p.context),
+  }));
+
+/** Profiles (sorted by user id) and the needed history of those users, as the segment evaluator reads them. */
 export async function loadSegmentMembers(
   db: Executor,
   workspaceId: string,
   profiles: readonly StoredProfile[],
   needs: HistoryNeeds,
 ): Promise<SegmentMember[]> {
-  const history = await loadHistories(
-    db,
-    workspaceId,
-    profiles.map((p) => p.userId),
-    needs,
-  );
-  return profiles.map((p) => ({
-    profile: { userId: p.userId, traits: p.traits, context: p.context, firstSeenAt: p.firstSeenAt },
-    history: history.get(p.userId) ?? [],
-    advertisingId: deviceAdvertisingId(p.context),
-  }));
+  const ids = profiles.map((p) => p.userId);
+  const range = needs.events.length > 0 ? await denseRange(db, workspaceId, ids) : undefined;
+  return asMembers(profiles, await loadHistories(db, workspaceId, ids, needs, range));
 }
 
 /**
@@ -92,6 +125,8 @@ export async function* scanCandidates(
       SELECT p.workspace_id, p.user_id FROM user_profiles p
       WHERE p.workspace_id = ${workspaceId} AND ${candidateCondition(workspaceId, filter)}`.execute(tx);
     await sql`ALTER TABLE segment_scan ADD PRIMARY KEY (workspace_id, user_id)`.execute(tx);
+    // a temporary table has no statistics until analysed: without them each page may scan all profiles
+    await sql`ANALYZE segment_scan`.execute(tx);
   }
   let after = '';
   for (;;) {
@@ -105,4 +140,61 @@ export async function* scanCandidates(
     after = page.rows[page.rows.length - 1]!.user_id;
     if (page.rows.length < pageSize) return;
   }
+}
+
+/** A sample of a workspace's profiles: the profiles in it and in the whole workspace. */
+export interface SampleSize {
+  sampled: number;
+  total: number;
+}
+
+/**
+ * A systematic sample of about `size` of the workspace's `sizes.total` profiles, in `clusters`
+ * runs of users adjacent in id order spread evenly over the workspace, each read with its
+ * history by id range (cheap on the day-partitioned history). Yields one cluster's members at a
+ * time and adds them to `sizes.sampled`. Runs in the caller's transaction (one snapshot).
+ */
+export async function* scanSample(
+  tx: Tx,
+  workspaceId: string,
+  needs: HistoryNeeds,
+  size: number,
+  clusters: number,
+  sizes: SampleSize,
+): AsyncGenerator<SegmentMember[]> {
+  const step = Math.max(1, Math.floor(sizes.total / clusters));
+  const length = Math.min(step, Math.ceil(size / clusters));
+  // each cluster sits in the middle of its stretch of the id order
+  const offset = Math.floor((step - length) / 2);
+  const bounds = await sql<{ from: string; to: string }>`
+    SELECT min(user_id) AS from, max(user_id) AS to FROM (
+      SELECT user_id, row_number() OVER (ORDER BY user_id) - 1 AS position
+      FROM user_profiles WHERE workspace_id = ${workspaceId}
+    ) ordered
+    WHERE position % ${step} >= ${offset} AND position % ${step} < ${offset + length}
+    GROUP BY position / ${step} ORDER BY 1`.execute(tx);
+  for (const range of bounds.rows) {
+    const page = await sql<ProfileRow>`
+      SELECT * FROM user_profiles
+      WHERE workspace_id = ${workspaceId} AND user_id >= ${range.from} AND user_id <= ${range.to}
+      ORDER BY user_id`.execute(tx);
+    const profiles = page.rows.map(toProfile);
+    sizes.sampled += profiles.length;
+    const history = await loadHistories(
+      tx,
+      workspaceId,
+      profiles.map((p) => p.userId),
+      needs,
+      range,
+    );
+    yield asMembers(profiles, history);
+  }
+}
+
+/** Profiles of a workspace (one index-only count). */
+export async function profileCount(db: Executor, workspaceId: string): Promise<number> {
+  const row = await sql<{
+    n: string;
+  }>`SELECT count(*) AS n FROM user_profiles WHERE workspace_id = ${workspaceId}`.execute(db);
+  return Number(row.rows[0]!.n);
 }

@@ -11,4 +11,6 @@ export interface ApiDeps {
   registry: Registry;
   now: () => Date;
   bodyLimitBytes?: number;
+  /** Profiles a segment estimate samples; workspaces up to twice this are counted exactly. */
+  estimateSampleSize?: number;
 }

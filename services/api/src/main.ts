@@ -38,6 +38,7 @@ const app = await buildApi({
   registry: createMetricsRegistry('api'),
   now: () => new Date(),
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
+  estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,
 });
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 logger.info({ url: address, docs: `${address}/docs` }, 'designer API listening');

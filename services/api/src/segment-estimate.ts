@@ -2,20 +2,40 @@ import {
   candidateFilter,
   emptyReach,
   historyNeeded,
+  scaleReach,
   tallyReach,
   type MatchKey,
-  type Reach,
+  type ScaledReach,
   type SegmentCondition,
 } from '@canvas/canvas';
-import { scanCandidates, type Db } from '@canvas/db';
+import { profileCount, scanCandidates, scanSample, type Db, type SampleSize } from '@canvas/db';
 
 /** Candidates evaluated per page: bounded memory whatever the workspace's size. */
 const pageSize = 5000;
+/** Runs of adjacent users a sample is made of. */
+const sampleClusters = 64;
+
+export interface EstimateOptions {
+  /** Count every profile, however many (slower); otherwise large workspaces are sampled. */
+  exact?: boolean;
+  /** Profiles a sampled estimate looks at; workspaces up to twice this size are counted exactly. */
+  sampleSize?: number;
+}
+
+/** Members, matchable and by key, exact or scaled from a sample, with what was looked at. */
+export interface Estimate extends ScaledReach {
+  exact: boolean;
+  /** Profiles the evaluator looked at. */
+  evaluated: number;
+  /** For a sampled estimate: profiles in the sample and in the workspace. */
+  sample: SampleSize | null;
+}
 
 /**
- * Counts a segment's members now and how many Meta could match, by key: the rollup narrows the
- * candidates in SQL, the segment evaluator decides each one exactly, page by page, in one
- * snapshot.
+ * Counts a segment's members now and how many Meta could match, by key, in one snapshot. Exact:
+ * the rollup narrows the candidates in SQL and the segment evaluator decides each one, page by
+ * page. Sampled (workspaces larger than twice `sampleSize`, unless `exact`): the evaluator looks
+ * at a systematic sample of profiles and the counts are scaled, with a 95 % interval.
  */
 export async function estimateReach(
   db: Db,
@@ -23,20 +43,28 @@ export async function estimateReach(
   conditions: SegmentCondition,
   keys: readonly MatchKey[] | undefined,
   now: Date,
-): Promise<Reach> {
+  options: EstimateOptions = {},
+): Promise<Estimate> {
+  const sampleSize = options.sampleSize ?? 50_000;
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (tx) => {
       const reach = emptyReach(keys);
-      const pages = scanCandidates(
-        tx,
-        workspaceId,
-        candidateFilter(conditions, now),
-        historyNeeded(conditions, now),
-        pageSize,
-      );
+      const needs = historyNeeded(conditions, now);
+      const total = options.exact ? 0 : await profileCount(tx, workspaceId);
+      const sizes: SampleSize = { sampled: 0, total };
+      const sampled = !options.exact && total > 2 * sampleSize;
+      const pages = sampled
+        ? scanSample(tx, workspaceId, needs, sampleSize, sampleClusters, sizes)
+        : scanCandidates(tx, workspaceId, candidateFilter(conditions, now), needs, pageSize);
       for await (const page of pages) tallyReach(reach, conditions, page, now, keys);
-      return reach;
+      if (!sampled) return { ...scaleReach(reach, 1, 1), exact: true, evaluated: reach.evaluated, sample: null };
+      return {
+        ...scaleReach(reach, sizes.sampled, sizes.total),
+        exact: false,
+        evaluated: reach.evaluated,
+        sample: sizes,
+      };
     });
 }

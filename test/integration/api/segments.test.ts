@@ -203,3 +203,53 @@ describe('segments', () => {
     expect(estimate.json<Estimate>().members).toBe(0);
   });
 });
+
+describe('segment estimates on a sample', () => {
+  let h: ApiHarness;
+  const now = new Date();
+  const users = shoppers(12_000, now, 5);
+
+  beforeAll(async () => {
+    // a sample of 2,000 makes this 12,000-user workspace a "large" one
+    h = await startApiHarness({ estimateSampleSize: 2_000 });
+    await seedBehaviour(h.database.db, h.workspaceId, users);
+  });
+  afterAll(async () => h.close());
+
+  it('scales a systematic sample with a 95 % interval by default, and counts every profile with ?exact=true', async () => {
+    const created = await h.call('POST', '/v1/segments', cartAbandonersSegmentExample);
+    const id = created.json<{ id: string }>().id;
+    const expected = (await cartAbandonerIds(h.database.db, h.workspaceId, now)).length;
+
+    const sampled = (await h.call('POST', `/v1/segments/${id}/estimate`)).json<SampledEstimate>();
+    expect(sampled.exact).toBe(false);
+    expect(sampled.sample!.ofProfiles).toBe(users.length);
+    // 64 runs of 32 adjacent users
+    expect(sampled.sample!.profiles).toBe(2_048);
+    expect(sampled.candidatesEvaluated).toBe(2_048);
+    const { low, high } = sampled.membersRange;
+    expect(low).toBeLessThanOrEqual(sampled.members);
+    expect(high).toBeGreaterThanOrEqual(sampled.members);
+    // the true count lies within twice the half-width (about 4 standard errors)
+    expect(Math.abs(sampled.members - expected)).toBeLessThanOrEqual(high - low);
+
+    const exact = (await h.call('POST', `/v1/segments/${id}/estimate?exact=true`)).json<SampledEstimate>();
+    expect(exact).toMatchObject({
+      exact: true,
+      sample: null,
+      members: expected,
+      membersRange: { low: expected, high: expected },
+    });
+    const unsaved = await h.call('POST', '/v1/segments/estimate?exact=true', cartAbandonersSegmentExample);
+    expect(unsaved.json<SampledEstimate>().members).toBe(expected);
+    const refused = await h.call('POST', '/v1/segments/estimate?exact=maybe', cartAbandonersSegmentExample);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+interface SampledEstimate extends Estimate {
+  exact: boolean;
+  sample: { profiles: number; ofProfiles: number } | null;
+  membersRange: { low: number; high: number };
+}

@@ -41,3 +41,37 @@ export function tallyReach(
   }
   return members;
 }
+
+/** An estimate from a sample of a workspace's profiles, scaled to all of them. */
+export interface ScaledReach {
+  members: number;
+  matchable: number;
+  byKey: Partial<Record<MatchKey, number>>;
+  /** 95 % interval for the members (Wilson score, finite-population corrected). */
+  membersRange: { low: number; high: number };
+}
+
+const z95 = 1.959964;
+
+/** Scales counts found among `sampled` of `total` profiles to the whole workspace. */
+export function scaleReach(reach: Reach, sampled: number, total: number): ScaledReach {
+  if (sampled <= 0 || sampled >= total) {
+    const { members, matchable, byKey } = reach;
+    return { members, matchable, byKey, membersRange: { low: members, high: members } };
+  }
+  const scale = (n: number) => Math.round((n * total) / sampled);
+  const p = reach.members / sampled;
+  const z2n = (z95 * z95) / sampled;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const correction = Math.sqrt((total - sampled) / (total - 1));
+  const half = ((z95 * Math.sqrt(p * (1 - p) / sampled + z2n / (4 * sampled))) / (1 + z2n)) * correction;
+  return {
+    members: scale(reach.members),
+    matchable: scale(reach.matchable),
+    byKey: Object.fromEntries(Object.entries(reach.byKey).map(([key, n]) => [key, scale(n ?? 0)])),
+    membersRange: {
+      low: Math.max(0, Math.floor((centre - half) * total)),
+      high: Math.min(total, Math.ceil((centre + half) * total)),
+    },
+  };
+}

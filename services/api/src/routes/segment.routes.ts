@@ -40,11 +40,28 @@ const EstimateBody = z
   // the body is optional: no body estimates on every identifier key
   .nullish()
   .meta({ examples: [{ matchKeys: ['EMAIL', 'PHONE'] }] });
+const EstimateQuery = z
+  .object({
+    exact: z
+      .enum(['true', 'false'])
+      .default('false')
+      .describe('true counts every profile (slower on large workspaces); by default those are sampled')
+      .transform((v) => v === 'true'),
+  })
+  .strict();
 const EstimateView = z.object({
-  members: z.number().int().describe('Users who match the segment now'),
+  members: z.number().int().describe('Users who match the segment now (scaled from the sample when not exact)'),
+  membersRange: z
+    .object({ low: z.number().int(), high: z.number().int() })
+    .describe('95 % interval for members; both equal members when exact'),
   matchableOnFacebook: z.number().int().describe('Members with at least one usable match key of those chosen'),
   byKey: z.record(z.string(), z.number().int()).describe('Members with a usable value, per identifier key'),
-  candidatesEvaluated: z.number().int().describe('Profiles the evaluator looked at after the SQL narrowing'),
+  exact: z.boolean().describe('false: counted on a sample of the workspace and scaled'),
+  sample: z
+    .object({ profiles: z.number().int(), ofProfiles: z.number().int() })
+    .nullable()
+    .describe('The sample a non-exact estimate counted: profiles in it, and in the workspace'),
+  candidatesEvaluated: z.number().int().describe('Profiles the evaluator looked at'),
   estimatedAt: IsoDate,
   tookMs: z.number().int(),
 });
@@ -82,14 +99,25 @@ const view = (s: SegmentRecord) => ({
 export const segmentRoutes =
   (deps: ApiDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const estimate = async (workspaceId: string, conditions: SegmentDefinition['conditions'], keys?: MatchKey[]) => {
+    const estimate = async (
+      workspaceId: string,
+      conditions: SegmentDefinition['conditions'],
+      exact: boolean,
+      keys?: MatchKey[],
+    ) => {
       const started = Date.now();
       const now = deps.now();
-      const reach = await estimateReach(deps.db, workspaceId, conditions, keys, now);
+      const reach = await estimateReach(deps.db, workspaceId, conditions, keys, now, {
+        exact,
+        ...(deps.estimateSampleSize ? { sampleSize: deps.estimateSampleSize } : {}),
+      });
       return {
         members: reach.members,
+        membersRange: reach.membersRange,
         matchableOnFacebook: reach.matchable,
         byKey: reach.byKey,
+        exact: reach.exact,
+        sample: reach.sample && { profiles: reach.sample.sampled, ofProfiles: reach.sample.total },
         candidatesEvaluated: reach.evaluated,
         estimatedAt: now.toISOString(),
         tookMs: Date.now() - started,
@@ -123,12 +151,14 @@ export const segmentRoutes =
           tags: ['segments'],
           summary: 'Estimate the reach of an unsaved segment',
           description: "The same count as a saved segment's estimate, for a segment being edited.",
+          querystring: EstimateQuery,
           body: SegmentBody,
           response: { 200: EstimateView, ...problems(422) },
         },
-        validatorCompiler: skipSchemaValidation,
+        validatorCompiler: bodyUnchecked,
       },
-      async (request) => estimate(request.caller.workspaceId, validSegment(request.body).conditions),
+      async (request) =>
+        estimate(request.caller.workspaceId, validSegment(request.body).conditions, request.query.exact),
     );
 
     app.post(
@@ -251,7 +281,10 @@ export const segmentRoutes =
         schema: {
           tags: ['segments'],
           summary: 'Estimate reach: members now, and of them how many Meta could match, by key',
+          description:
+            'Workspaces with more than 100,000 profiles are estimated on a systematic sample of about 50,000 (exact: false, with a 95 % interval); ?exact=true counts every profile.',
           params: IdParams,
+          querystring: EstimateQuery,
           body: EstimateBody,
           response: { 200: EstimateView, ...problems(404) },
         },
@@ -259,7 +292,7 @@ export const segmentRoutes =
       async (request) => {
         const segment = await findSegment(deps.db, request.caller.workspaceId, request.params.id);
         if (!segment) throw notFound(`segment ${request.params.id}`);
-        return estimate(request.caller.workspaceId, segment.conditions, request.body?.matchKeys);
+        return estimate(request.caller.workspaceId, segment.conditions, request.query.exact, request.body?.matchKeys);
       },
     );
   };
