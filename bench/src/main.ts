@@ -10,9 +10,11 @@ import { runEngine } from './engine.ts';
 import { seedJourneyState } from './growth.ts';
 import { latency, type LatencyResult } from './latency.ts';
 import { runnerPeakRss } from './memory.ts';
+import type { Db } from '@canvas/db';
 import { figure, repeat, round, type Figure } from './stats.ts';
 import { quotaUse, syncPeakRss, syncThroughput } from './sync.ts';
 import { segmentFigures } from './segments.ts';
+import { databaseWriteCeiling } from './write-ceiling.ts';
 import { benchEvents, seedBenchCanvases } from './workload.ts';
 
 const ctx = await benchContext();
@@ -53,6 +55,7 @@ async function engine(
   total: number,
   batchMax?: number,
   withoutHistory = false,
+  afterRun?: (db: Db) => Promise<void>,
 ): Promise<Figure> {
   return repeat(ctx.repeats, async () => {
     const database = await ctx.newDatabase();
@@ -65,6 +68,7 @@ async function engine(
       ...(batchMax ? { batchMax } : {}),
       withoutHistory,
     });
+    await afterRun?.(database.db);
     await database.drop();
     const note = batchMax ? ' (naive)' : withoutHistory ? ' (no history)' : '';
     ctx.log(`  ${canvases} canvases${note}: ${Math.round(rate)} events/s`);
@@ -88,7 +92,12 @@ ctx.log('2/7 engine throughput');
 const one = await workloadTopic(1, 3);
 const thousand = await workloadTopic(1000, 3);
 results.engine1 = await engine(1, one.topic, one.workspaceId, size.events);
-results.engine100 = await engine(100, hundred.topic, hundred.workspaceId, size.events);
+const writeCeilings: number[] = [];
+results.engine100 = await engine(100, hundred.topic, hundred.workspaceId, size.events, undefined, false, async (db) => {
+  writeCeilings.push(await databaseWriteCeiling(db, size.events));
+  ctx.log(`  PostgreSQL write ceiling for the same rows: ${Math.round(writeCeilings.at(-1)!)} events/s`);
+});
+results.databaseWriteCeiling = figure(writeCeilings);
 results.engine100NoHistory = await engine(100, hundred.topic, hundred.workspaceId, size.events, undefined, true);
 results.engine1000 = await engine(1000, thousand.topic, thousand.workspaceId, size.events);
 results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.naiveEvents, 1);
@@ -173,6 +182,7 @@ for (const rows of size.growthRows) {
 ctx.log('7/7 segments');
 const segments = await segmentFigures(ctx, size.segmentUsers, size.segmentUsers * 10);
 results.segmentEstimateSeconds = figure(segments.estimateSeconds);
+results.segmentExactSeconds = figure([segments.exactSeconds]);
 results.segmentRunSeconds = { ...figure([segments.run.seconds]), entered: segments.run.entered };
 results.segmentRunPeakRssMb = figure([segments.run.peakRssMb]);
 await ctx.close();
@@ -193,6 +203,11 @@ const checks = [
     target: 'engine (100 canvases) ≥ 0.5 × bare kafkajs consumer',
     value: ratio(f('engine100').median, f('clientCeiling').median),
     ok: f('engine100').median >= 0.5 * f('clientCeiling').median,
+  },
+  {
+    target: 'engine (100 canvases) as a share of the PostgreSQL write ceiling for its rows (reported, no target)',
+    value: ratio(f('engine100').median, f('databaseWriteCeiling').median),
+    ok: true,
   },
   {
     target: 'engine with behaviour history ≥ 0.8 × without it',
@@ -235,6 +250,8 @@ const checks = [
 const labels: Record<string, string> = {
   brokerCeiling: 'Kafka ConsumerPerformance (broker ceiling), msg/s',
   clientCeiling: 'bare kafkajs eachBatch + JSON (client ceiling), msg/s',
+  databaseWriteCeiling:
+    "PostgreSQL write ceiling: the engine run's rows by bulk INSERT … SELECT, 2,000 per commit, events/s",
   engine1: 'engine, 1 canvas, events/s',
   engine100: 'engine, 100 canvases (with behaviour history), events/s',
   engine100NoHistory: 'engine, 100 canvases, history off (HISTORY_RECORDING=false), events/s',
@@ -253,8 +270,9 @@ const labels: Record<string, string> = {
   runnerPeakRssCappedMb: `runner peak RSS with ${heapLimit}, MB`,
   syncPeakRssMb: `sync peak RSS, MB (${size.memoryUsers} pending users)`,
   syncPeakRssCappedMb: `sync peak RSS with ${heapLimit}, MB`,
-  segmentEstimateSeconds: `segment estimate, s (${size.segmentUsers} users, ${size.segmentUsers * 10} events, ${segments.members} members)`,
-  segmentRunSeconds: `segment run, s (${segments.run.entered} entered and handed to the sync)`,
+  segmentEstimateSeconds: `segment estimate (sampled, as the API answers), s (${size.segmentUsers} users, ${size.segmentUsers * 10} events; ${segments.members} members, 95 % ${segments.membersRange.low}–${segments.membersRange.high})`,
+  segmentExactSeconds: `segment exact count (?exact=true), s (${segments.exactMembers} members)`,
+  segmentRunSeconds: `segment run over nearly all users, s (${segments.run.entered} entered and handed to the sync)`,
   segmentRunPeakRssMb: 'bench process peak RSS during the segment run (in-process runner), MB',
   ...Object.fromEntries(growthKeys.map((k, i) => [k, `per-event cost with ${size.growthRows[i]} journey rows, µs`])),
 };

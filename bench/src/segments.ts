@@ -9,10 +9,19 @@ import type { BenchContext } from './context.ts';
 import { seedLaunchedCanvas, seedWorkspace } from '../../test/support/index.ts';
 
 const segment = SegmentDefinition.parse(cartAbandonersSegmentExample);
+/** The run's segment: every user active in 60 days (each seeded user is), so the run enters all of them. */
+const activeUsers = SegmentDefinition.parse({
+  name: 'Active in 60 days',
+  conditions: {
+    any: ['page_viewed', 'added_to_cart', 'purchased'].map((event) => ({
+      behaviour: { did: true, event, window: { lastDays: 60 } },
+    })),
+  },
+});
 
 /**
  * `users` profiles and `events` history events over the last 45 days, written by bulk SQL (as the
- * runner would have kept them): 30 % carts, 5 % purchases, the rest page views.
+ * runner would have kept them): ten events per user, all of one kind (30 % of users add to cart, 5 % buy, the rest view pages).
  */
 export async function seedSegmentHistory(db: Db, workspaceId: string, users: number, events: number): Promise<void> {
   await seedWorkspace(db, workspaceId);
@@ -40,11 +49,15 @@ export async function seedSegmentHistory(db: Db, workspaceId: string, users: num
   await sql`ANALYZE`.execute(db);
 }
 
-/** Seconds one estimate of the example segment takes, and what it counted. */
-export async function segmentEstimate(db: Db, workspaceId: string): Promise<{ seconds: number; members: number }> {
+/** Seconds one estimate of the example segment takes (sampled as the API does, or exact), and what it counted. */
+export async function segmentEstimate(
+  db: Db,
+  workspaceId: string,
+  exact = false,
+): Promise<{ seconds: number; members: number; range: { low: number; high: number } }> {
   const started = performance.now();
-  const reach = await estimateReach(db, workspaceId, segment.conditions, undefined, new Date());
-  return { seconds: (performance.now() - started) / 1000, members: reach.members };
+  const reach = await estimateReach(db, workspaceId, segment.conditions, undefined, new Date(), { exact });
+  return { seconds: (performance.now() - started) / 1000, members: reach.members, range: reach.membersRange };
 }
 
 /**
@@ -58,7 +71,7 @@ export async function segmentRun(
   workspaceId: string,
 ): Promise<{ seconds: number; entered: number; handedOff: number; peakRssMb: number }> {
   const segmentId = randomUUID();
-  await insertSegment(db, { id: segmentId, workspaceId, definition: segment, now: new Date() });
+  await insertSegment(db, { id: segmentId, workspaceId, definition: activeUsers, now: new Date() });
   const canvasId = randomUUID();
   const weekly = weeklySegmentCanvasExample(segmentId);
   await seedLaunchedCanvas(db, {
@@ -116,6 +129,9 @@ export interface SegmentFigures {
   seedSeconds: number;
   estimateSeconds: number[];
   members: number;
+  membersRange: { low: number; high: number };
+  exactSeconds: number;
+  exactMembers: number;
   run: Awaited<ReturnType<typeof segmentRun>>;
 }
 
@@ -127,11 +143,24 @@ export async function segmentFigures(ctx: BenchContext, users: number, events: n
   await seedSegmentHistory(database.db, workspaceId, users, events);
   const seedSeconds = (performance.now() - seeding) / 1000;
   ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
-  const estimates: { seconds: number; members: number }[] = [];
+  const estimates: Awaited<ReturnType<typeof segmentEstimate>>[] = [];
   for (let i = 0; i < ctx.repeats; i += 1) estimates.push(await segmentEstimate(database.db, workspaceId));
-  ctx.log(`  estimate: ${estimates.map((e) => e.seconds.toFixed(2)).join(', ')} s, ${estimates[0]!.members} members`);
+  const { members, range } = estimates[0]!;
+  ctx.log(
+    `  estimate: ${estimates.map((e) => e.seconds.toFixed(2)).join(', ')} s, ${members} members (${range.low}–${range.high})`,
+  );
+  const exact = await segmentEstimate(database.db, workspaceId, true);
+  ctx.log(`  exact count: ${exact.seconds.toFixed(2)} s, ${exact.members} members`);
   const run = await segmentRun(ctx, database.db, database.url, workspaceId);
   ctx.log(`  run: ${run.entered} entered and ${run.handedOff} handed off in ${run.seconds.toFixed(1)} s`);
   await database.drop();
-  return { seedSeconds, estimateSeconds: estimates.map((e) => e.seconds), members: estimates[0]!.members, run };
+  return {
+    seedSeconds,
+    estimateSeconds: estimates.map((e) => e.seconds),
+    members,
+    membersRange: range,
+    exactSeconds: exact.seconds,
+    exactMembers: exact.members,
+    run,
+  };
 }
