@@ -58,7 +58,11 @@ export async function findSegment(db: Executor, workspaceId: string, id: string)
 /** The segments with these ids, whatever their workspace (the caller checks it). */
 export async function segmentsByIds(db: Executor, ids: readonly string[]): Promise<SegmentRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('segments').selectAll().where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('segments')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
   return rows.map(toSegment);
 }
 

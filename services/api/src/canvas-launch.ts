@@ -43,7 +43,11 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   ];
   for (const { segmentId, path } of segmentRefs) {
     if (segmentId !== undefined && !(await findSegment(deps.db, workspaceId, segmentId)))
-      problems.push({ code: 'segment_not_found', path, message: `segment ${segmentId} does not exist in this workspace` });
+      problems.push({
+        code: 'segment_not_found',
+        path,
+        message: `segment ${segmentId} does not exist in this workspace`,
+      });
   }
   const earlier = await resolvedByEarlierVersions(deps.db, canvasId);
   const resolved: ResolvedSteps = {};

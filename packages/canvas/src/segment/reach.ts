@@ -64,7 +64,7 @@ export function scaleReach(reach: Reach, sampled: number, total: number): Scaled
   const z2n = (z95 * z95) / sampled;
   const centre = (p + z2n / 2) / (1 + z2n);
   const correction = Math.sqrt((total - sampled) / (total - 1));
-  const half = ((z95 * Math.sqrt(p * (1 - p) / sampled + z2n / (4 * sampled))) / (1 + z2n)) * correction;
+  const half = ((z95 * Math.sqrt((p * (1 - p)) / sampled + z2n / (4 * sampled))) / (1 + z2n)) * correction;
   return {
     members: scale(reach.members),
     matchable: scale(reach.matchable),
