@@ -59,6 +59,7 @@ export async function estimateReach(
         ? scanSample(tx, workspaceId, needs, sampleSize, sampleClusters, sizes)
         : scanCandidates(tx, workspaceId, candidateFilter(conditions, now), needs, pageSize);
       for await (const page of pages) tallyReach(reach, conditions, page, now, keys);
+      // a "sample" of every profile is the exact count
       if (!sampled) return { ...scaleReach(reach, 1, 1), exact: true, evaluated: reach.evaluated, sample: null };
       return {
         ...scaleReach(reach, sizes.sampled, sizes.total),

@@ -25,7 +25,8 @@ import {
   type Db,
   type Tx,
 } from '@canvas/db';
-import { sleep, type Logger } from '@canvas/runtime';
+import type { Logger } from '@canvas/runtime';
+import { pollingLoop } from './polling-loop.js';
 import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
 import type { RunnerMetrics } from './runner-metrics.js';
@@ -57,9 +58,6 @@ const followingSteps = (canvas: CanvasVersion | undefined) =>
  * last committed slice, so every member is entered exactly once per run.
  */
 export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
-  const controller = new AbortController();
-  let running: Promise<void> | undefined;
-
   async function scheduleDueRuns(): Promise<void> {
     const canvases = deps.index.segmentEntryCanvases().filter((c) => c.status === 'running');
     if (canvases.length === 0) return;
@@ -177,28 +175,7 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
     });
   }
 
-  async function loop(): Promise<void> {
-    while (!controller.signal.aborted) {
-      let step: Step = 'idle';
-      try {
-        step = await tick();
-      } catch (error) {
-        deps.logger.error({ err: error }, 'segment run loop failed; retrying');
-        await sleep(1000, controller.signal);
-      }
-      // an open run goes on at once; otherwise look again later
-      if (step === 'idle') await sleep(deps.pollIntervalMs, controller.signal);
-    }
-  }
-
-  return {
-    start() {
-      running ??= loop();
-    },
-    async stop() {
-      controller.abort();
-      await running;
-    },
-    tick,
-  };
+  // an open run goes on at once; otherwise look again later
+  const loop = pollingLoop('segment run loop', async () => (await tick()) !== 'idle', deps);
+  return { ...loop, tick };
 }

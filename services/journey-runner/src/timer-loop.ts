@@ -1,6 +1,7 @@
 import { planTimers, type DueTimer } from '@canvas/canvas';
 import { claimDueTimers, dueTimerStats, loadJourneys, lockProfilesSkipLocked, type Db } from '@canvas/db';
-import { sleep, type Logger } from '@canvas/runtime';
+import type { Logger } from '@canvas/runtime';
+import { pollingLoop } from './polling-loop.js';
 import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
 import type { RunnerMetrics } from './runner-metrics.js';
@@ -24,9 +25,6 @@ export interface TimerLoopDeps {
  * that moves its user on, so a delay fires once and is never lost.
  */
 export function createTimerLoop(deps: TimerLoopDeps) {
-  const controller = new AbortController();
-  let running: Promise<void> | undefined;
-
   async function tick(): Promise<number> {
     return deps.db.transaction().execute(async (tx) => {
       const now = deps.now();
@@ -54,38 +52,25 @@ export function createTimerLoop(deps: TimerLoopDeps) {
     });
   }
 
-  async function loop(): Promise<void> {
-    let lastStats = 0;
-    while (!controller.signal.aborted) {
-      let claimed = 0;
-      try {
-        claimed = await tick();
-        if (Date.now() - lastStats > 2000) {
-          lastStats = Date.now();
-          const now = deps.now();
-          const stats = await dueTimerStats(deps.db, now);
-          deps.metrics.timersDue.set(stats.due);
-          deps.metrics.timerOverdue.set(
-            stats.oldestDueAt ? Math.max(0, (now.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0,
-          );
-        }
-      } catch (error) {
-        deps.logger.error({ err: error }, 'timer loop failed; retrying');
-        await sleep(1000, controller.signal);
+  let lastStats = 0;
+  const loop = pollingLoop(
+    'timer loop',
+    async () => {
+      const claimed = await tick();
+      if (Date.now() - lastStats > 2000) {
+        lastStats = Date.now();
+        const now = deps.now();
+        const stats = await dueTimerStats(deps.db, now);
+        deps.metrics.timersDue.set(stats.due);
+        deps.metrics.timerOverdue.set(
+          stats.oldestDueAt ? Math.max(0, (now.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0,
+        );
       }
       // a full batch means more are due: go again at once
-      if (claimed < deps.batchSize) await sleep(deps.pollIntervalMs, controller.signal);
-    }
-  }
+      return claimed >= deps.batchSize;
+    },
+    deps,
+  );
 
-  return {
-    start() {
-      running ??= loop();
-    },
-    async stop() {
-      controller.abort();
-      await running;
-    },
-    tick,
-  };
+  return { ...loop, tick };
 }
