@@ -9,27 +9,34 @@ export interface HistoryNeeds {
   since: Date | null;
 }
 
-/** The candidate filter as SQL over `user_profiles p`, answered from the daily rollup. */
-export function candidateCondition(workspaceId: string, filter: CandidateFilter | null): RawBuilder<unknown> {
-  if (filter === null) return sql`true`;
-  if ('all' in filter)
+/**
+ * The user ids meeting a candidate filter, answered from the daily rollup, as one set
+ * expression: all / any / never become INTERSECT / UNION / EXCEPT, so PostgreSQL builds each set
+ * once with hashing (an OR of IN-subqueries re-scans a subquery per profile once the set
+ * outgrows work_mem).
+ */
+function candidateSet(workspaceId: string, filter: CandidateFilter): RawBuilder<unknown> {
+  if ('all' in filter || 'any' in filter) {
+    const parts = 'all' in filter ? filter.all : filter.any;
     return sql`(${sql.join(
-      filter.all.map((f) => candidateCondition(workspaceId, f)),
-      sql` AND `,
+      parts.map((f) => candidateSet(workspaceId, f)),
+      'all' in filter ? sql` INTERSECT ` : sql` UNION `,
     )})`;
-  if ('any' in filter)
-    return sql`(${sql.join(
-      filter.any.map((f) => candidateCondition(workspaceId, f)),
-      sql` OR `,
-    )})`;
+  }
   const from = filter.fromDay === null ? sql`` : sql` AND d.day >= ${filter.fromDay}::date`;
   const to = filter.toDay === null ? sql`` : sql` AND d.day <= ${filter.toDay}::date`;
   if ('never' in filter)
-    return sql`NOT EXISTS (SELECT 1 FROM user_event_days d WHERE d.workspace_id = ${workspaceId}
-      AND d.user_id = p.user_id AND d.event = ${filter.never}${from}${to})`;
+    return sql`(SELECT user_id FROM user_profiles WHERE workspace_id = ${workspaceId}
+      EXCEPT SELECT d.user_id FROM user_event_days d
+      WHERE d.workspace_id = ${workspaceId} AND d.event = ${filter.never}${from}${to})`;
   const atLeast = filter.atLeast > 1 ? sql` GROUP BY d.user_id HAVING sum(d.occurrences) >= ${filter.atLeast}` : sql``;
-  return sql`p.user_id IN (SELECT d.user_id FROM user_event_days d
+  return sql`(SELECT d.user_id FROM user_event_days d
     WHERE d.workspace_id = ${workspaceId} AND d.event = ${filter.event}${from}${to}${atLeast})`;
+}
+
+/** The candidate filter as a condition on `user_profiles p`. */
+export function candidateCondition(workspaceId: string, filter: CandidateFilter | null): RawBuilder<unknown> {
+  return filter === null ? sql`true` : sql`p.user_id IN ${candidateSet(workspaceId, filter)}`;
 }
 
 /** Users whose ids lie in [from, to], inclusive. */
