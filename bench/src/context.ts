@@ -27,7 +27,7 @@ export interface BenchContext {
 /** Kafka and PostgreSQL for the benchmarks, found or started the way the tests do it. */
 export async function benchContext(): Promise<BenchContext> {
   const infrastructure = await provideInfrastructure(process.env);
-  process.env.TEST_DATABASE_TEMPLATE_URL = await prepareTemplate(infrastructure.databaseUrl);
+  process.env.TEST_DATABASE_TEMPLATE_URL = await prepareTemplate(infrastructure.databaseUrl, 'canvas_bench');
   const kafka = createKafka({ brokers: infrastructure.kafkaBrokers, clientId: 'bench' });
   const producer = await createProducer(kafka);
   const admin = await createAdmin(kafka);
@@ -91,6 +91,9 @@ export async function timeProgress(
   }
   return { firstAt, firstValue, doneAt: Date.now(), reached: value };
 }
+
+/** The heap limit `deploy/k8s/` gives every service under its 512 Mi memory limit. */
+export const deployedHeapLimit = '--max-old-space-size=256';
 
 /** Peak resident memory of a process, from /proc (Linux). */
 export function peakRssMb(pid: number): number {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, ensureDatabase, migrate, type Db } from '@canvas/db';
 
-export const templateName = 'canvas_test';
-const perTestPrefix = 'canvas_t_';
+/** The tests' template; the benchmarks keep their own, so a test run never drops a benchmark's database. */
+export const testTemplate = 'canvas_test';
 
 function withDatabase(url: string, name: string): string {
   const next = new URL(url);
@@ -21,11 +21,11 @@ async function adminQuery(serverUrl: string, text: string): Promise<pg.QueryResu
   }
 }
 
-/** Rebuilds the migrated template database every test database is copied from. */
-export async function prepareTemplate(serverUrl: string): Promise<string> {
+/** Rebuilds a migrated template database, dropping the databases earlier runs copied from it. */
+export async function prepareTemplate(serverUrl: string, templateName = testTemplate): Promise<string> {
   const { rows } = await adminQuery(
     serverUrl,
-    `SELECT datname FROM pg_database WHERE datname LIKE '${perTestPrefix}%' OR datname = '${templateName}'`,
+    `SELECT datname FROM pg_database WHERE starts_with(datname, '${templateName}_') OR datname = '${templateName}'`,
   );
   for (const row of rows as { datname: string }[]) {
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
@@ -46,7 +46,8 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const templateUrl = process.env.TEST_DATABASE_TEMPLATE_URL;
   if (!templateUrl) throw new Error('TEST_DATABASE_TEMPLATE_URL is not set: run the tests through jest (global setup)');
-  const name = `${perTestPrefix}${randomBytes(6).toString('hex')}`;
+  const templateName = new URL(templateUrl).pathname.slice(1);
+  const name = `${templateName}_${randomBytes(6).toString('hex')}`;
   for (let attempt = 0; ; attempt += 1) {
     try {
       await adminQuery(templateUrl, `CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
