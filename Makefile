@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint format test up down dev demo demo-segments sandbox bench bench-segments clean
+.PHONY: help env toolchain install build lint format test up down dev demo demo-segments sandbox bench bench-segments bench-history clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench: install ## benchmarks; writes bench/results/
 
 bench-segments: install ## only the segment estimate and run (BENCH_SEGMENT_USERS, default 1,000,000)
 	@pnpm run bench:segments
+
+bench-history: install ## only what behaviour history costs the engine, in alternating pairs, and the write ceiling
+	@pnpm run bench:history
 
 clean: ## remove build output (keeps the toolchain and the broker data)
 	@rm -rf packages/*/dist services/*/dist bench/dist
