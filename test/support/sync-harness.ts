@@ -90,6 +90,7 @@ export async function startSyncHarness(
         tokenCiphertext: cipher.encrypt(token),
         isDefault: false,
         addedBy: 'test',
+        now: new Date(),
       });
       return { adAccountId, metaAccountId: account.id, token };
     },

@@ -12,6 +12,8 @@ export interface AdAccount {
   name: string;
   status: AdAccountStatus;
   statusReason: string | null;
+  /** Since when the sync cannot use this connection (its users wait); null while connected. */
+  heldSince: Date | null;
   isDefault: boolean;
   addedBy: string;
   createdAt: Date;
@@ -30,6 +32,7 @@ const toAdAccount = (row: AdAccountRow): AdAccount => ({
   name: row.name,
   status: row.status,
   statusReason: row.status_reason,
+  heldSince: row.held_since,
   isDefault: row.is_default,
   addedBy: row.added_by,
   createdAt: row.created_at,
@@ -38,7 +41,7 @@ const toAdAccount = (row: AdAccountRow): AdAccount => ({
 
 export async function insertAdAccount(
   db: Executor,
-  account: Omit<AdAccountWithToken, 'createdAt' | 'updatedAt'>,
+  account: Omit<AdAccountWithToken, 'createdAt' | 'updatedAt' | 'heldSince'> & { now: Date },
 ): Promise<AdAccount> {
   const row = await db
     .insertInto('ad_accounts')
@@ -49,6 +52,7 @@ export async function insertAdAccount(
       name: account.name,
       status: account.status,
       status_reason: account.statusReason,
+      held_since: account.status === 'connected' ? null : account.now,
       token_ciphertext: account.tokenCiphertext,
       is_default: account.isDefault,
       added_by: account.addedBy,
@@ -106,25 +110,18 @@ export async function adAccountsForMetaId(db: Executor, metaAccountId: string): 
   return rows.map((row) => ({ ...toAdAccount(row), tokenCiphertext: row.token_ciphertext }));
 }
 
+/** A new token for a connection, with the status Meta's checks gave it. */
 export async function updateAdAccountToken(
   db: Executor,
   workspaceId: string,
   id: string,
   change: { tokenCiphertext: Buffer; status: AdAccountStatus; statusReason: string | null; name: string; now: Date },
 ): Promise<AdAccount | undefined> {
-  const row = await db
-    .updateTable('ad_accounts')
-    .set({
-      token_ciphertext: change.tokenCiphertext,
-      status: change.status,
-      status_reason: change.statusReason,
-      name: change.name,
-      updated_at: change.now,
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await changeStatus(db, id, change.status, change.statusReason, change.now, {
+    workspaceId,
+    tokenCiphertext: change.tokenCiphertext,
+    name: change.name,
+  });
   return row && toAdAccount(row);
 }
 
@@ -135,11 +132,47 @@ export async function setAdAccountStatus(
   reason: string | null,
   now: Date,
 ): Promise<void> {
-  await db
-    .updateTable('ad_accounts')
-    .set({ status, status_reason: reason, updated_at: now })
-    .where('id', '=', id)
-    .execute();
+  await changeStatus(db, id, status, reason, now);
+}
+
+/**
+ * Moves a connection to `status` in one statement. Leaving `connected` starts a hold; coming
+ * back ends it and moves the retry window of each of its pending users on by the time that
+ * user was held, due at once: the window counts only time in which the sync could try.
+ */
+async function changeStatus(
+  db: Executor,
+  id: string,
+  status: AdAccountStatus,
+  reason: string | null,
+  now: Date,
+  also: { workspaceId?: string; tokenCiphertext?: Buffer; name?: string } = {},
+): Promise<AdAccountRow | undefined> {
+  const at = now.toISOString();
+  const result = await sql<AdAccountRow>`
+    WITH before AS (
+      SELECT id, held_since FROM ad_accounts
+      WHERE id = ${id} ${also.workspaceId === undefined ? sql`` : sql`AND workspace_id = ${also.workspaceId}`}
+      FOR UPDATE
+    ), changed AS (
+      UPDATE ad_accounts a SET status = ${status}, status_reason = ${reason}, updated_at = ${at}::timestamptz,
+        held_since = CASE WHEN ${status} = 'connected' THEN NULL ELSE coalesce(a.held_since, ${at}::timestamptz) END
+        ${also.tokenCiphertext === undefined ? sql`` : sql`, token_ciphertext = ${also.tokenCiphertext}`}
+        ${also.name === undefined ? sql`` : sql`, name = ${also.name}`}
+      FROM before b WHERE a.id = b.id
+      RETURNING a.*, b.held_since AS was_held_since
+    ), resumed AS (
+      UPDATE audience_entries e
+      SET deadline_at = e.deadline_at + (${at}::timestamptz - greatest(c.was_held_since, e.entered_at)),
+        next_attempt_at = least(e.next_attempt_at, ${at}::timestamptz), updated_at = ${at}::timestamptz
+      FROM changed c
+      WHERE c.status = 'connected' AND c.was_held_since IS NOT NULL
+        AND e.meta_account_id = c.meta_account_id AND e.ad_account_id = c.id AND e.status = 'pending'
+    )
+    SELECT id, workspace_id, meta_account_id, name, status, status_reason, held_since, token_ciphertext,
+      is_default, added_by, created_at, updated_at
+    FROM changed`.execute(db);
+  return result.rows[0];
 }
 
 /** Makes one account the workspace's default and clears the flag on the others. */

@@ -192,7 +192,14 @@ export async function notePendingReason(
     .execute();
 }
 
-/** Entries still pending when their retry window closed become errored with the last reason. */
+/** A pending entry's connection is held (the sync cannot use it): its retry window does not run. */
+const heldConnection = sql<boolean>`EXISTS (
+  SELECT 1 FROM ad_accounts h WHERE h.id = audience_entries.ad_account_id AND h.held_since IS NOT NULL)`;
+
+/**
+ * Entries still pending when their retry window closed become errored with the last reason;
+ * entries of a held connection wait for it (their window moves on when it is reconnected).
+ */
 export async function expireOverdue(
   tx: Executor,
   metaAccountId: string,
@@ -210,22 +217,61 @@ export async function expireOverdue(
         'at', ${now.toISOString()}::text)
     WHERE e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
       SELECT meta_account_id, id FROM audience_entries
-      WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now} LIMIT ${limit})
+      WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now} AND NOT ${heldConnection}
+      LIMIT ${limit})
     RETURNING e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
   return deltas(rows.rows, 'errored');
 }
 
+/**
+ * Entries held longer than `holdLimitMs` by a connection that was never restored become errored
+ * CREDENTIAL_NOT_RESTORED; each user's hold counts from the later of the hold's start and its hand-off.
+ */
+export async function expireHeld(
+  tx: Executor,
+  metaAccountId: string,
+  now: Date,
+  holdLimitMs: number,
+  limit = 10_000,
+): Promise<CounterDelta[]> {
+  const since = new Date(now.getTime() - holdLimitMs);
+  const rows = await sql<{ canvas_id: string; version: number; step_id: string; origin: EntryOrigin }>`
+    UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
+      last_error = jsonb_build_object(
+        'code', 'CREDENTIAL_NOT_RESTORED',
+        'message', 'the ad account stayed ' || replace(a.status, '_', ' ') || ' for longer than the hold limit; last error: '
+          || coalesce(e.last_error->>'message', coalesce(a.status_reason, 'none')),
+        'lastCode', e.last_error->>'code',
+        'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode', 'fbtraceId', e.last_error->'fbtraceId',
+        'classification', e.last_error->>'classification',
+        'at', ${now.toISOString()}::text)
+    FROM ad_accounts a
+    WHERE a.id = e.ad_account_id AND a.meta_account_id = ${metaAccountId} AND a.held_since <= ${since}
+      AND e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
+        SELECT meta_account_id, id FROM audience_entries
+        WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND entered_at <= ${since}
+          AND ad_account_id = a.id
+        LIMIT ${limit})
+    RETURNING e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
+  return deltas(rows.rows, 'errored');
+}
+
+/** Pending users of a Meta account, those of them waiting on a held connection, and the oldest hand-off. */
 export async function pendingStats(
   db: Executor,
   metaAccountId: string,
-): Promise<{ pending: number; oldestEnteredAt: Date | null }> {
+): Promise<{ pending: number; held: number; oldestEnteredAt: Date | null }> {
   const row = await db
     .selectFrom('audience_entries')
-    .select([sql<string>`count(*)`.as('n'), sql<Date | null>`min(entered_at)`.as('oldest')])
+    .select([
+      sql<string>`count(*)`.as('n'),
+      sql<string>`count(*) FILTER (WHERE ${heldConnection})`.as('held'),
+      sql<Date | null>`min(entered_at)`.as('oldest'),
+    ])
     .where('meta_account_id', '=', metaAccountId)
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow();
-  return { pending: Number(row.n), oldestEnteredAt: row.oldest };
+  return { pending: Number(row.n), held: Number(row.held), oldestEnteredAt: row.oldest };
 }
 
 /** Meta ad accounts some workspace connects, with or without work. */

@@ -111,6 +111,7 @@ export {
   deferEntries,
   notePendingReason,
   expireOverdue,
+  expireHeld,
   pendingStats,
   connectedMetaAccounts,
   audiencesOnAccount,

@@ -53,6 +53,8 @@ export interface AdAccountsTable {
   name: string;
   status: 'connected' | 'disconnected' | 'tos_not_accepted';
   status_reason: string | null;
+  /** Since when the sync cannot use the connection; null while connected. */
+  held_since: Date | null;
   token_ciphertext: Buffer;
   is_default: boolean;
   added_by: string;

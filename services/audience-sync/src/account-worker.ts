@@ -5,6 +5,7 @@ import {
   dueEntriesPage,
   dueGroups,
   entryAttempts,
+  expireHeld,
   expireOverdue,
   groupKey,
   markErrored,
@@ -44,6 +45,8 @@ export interface AccountWorkerDeps {
   batchWindowMs: number;
   maxUsersPerRequest: number;
   maxConcurrent: number;
+  /** How long a user may wait on a held connection before it is Errored CREDENTIAL_NOT_RESTORED. */
+  holdLimitMs: number;
   policy: RetryPolicy;
   /** Counter shard of this account: one owner at a time, so its rows never contend. */
   shard: number;
@@ -123,7 +126,10 @@ export class AccountWorker {
     }
     // after the sends are under way: expiry is not urgent, a user's first batch is
     await db.transaction().execute(async (tx) => {
-      const expired = await expireOverdue(tx, metaAccountId, now);
+      const expired = [
+        ...(await expireOverdue(tx, metaAccountId, now)),
+        ...(await expireHeld(tx, metaAccountId, now, this.deps.holdLimitMs)),
+      ];
       await addCounters(tx, expired, now, this.deps.shard);
       const errored = expired.filter((d) => d.metric === 'errored').length;
       if (errored > 0) this.deps.metrics.users.inc({ status: 'errored' }, errored);
@@ -135,6 +141,7 @@ export class AccountWorker {
     const { metrics, limiter } = this.deps;
     const stats = await pendingStats(this.deps.db, this.deps.metaAccountId);
     metrics.pending.set(this.label, stats.pending);
+    metrics.held.set(this.label, stats.held);
     metrics.oldestPending.set(
       this.label,
       stats.oldestEnteredAt ? (now.getTime() - stats.oldestEnteredAt.getTime()) / 1000 : 0,

@@ -22,6 +22,8 @@ export const syncConfigSchema = z.object({
   SYNC_RETRY_MAX_DELAY: duration('30m'),
   /** How long to hold a removal Meta refused because the audience is too small. */
   SYNC_TOO_SMALL_RETRY_INTERVAL: duration('1h'),
+  /** How long users wait on a disconnected account (or unaccepted terms) before they are Errored. */
+  SYNC_CREDENTIAL_HOLD_LIMIT: duration('30d'),
   SYNC_OWNERSHIP_INTERVAL: duration('5s'),
   /** Name in logs and in the user agent, to tell replicas apart. */
   SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),

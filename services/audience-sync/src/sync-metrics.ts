@@ -16,6 +16,11 @@ export function syncMetrics(registry: Registry) {
       [1, 10, 100, 500, 1000, 2500, 5000, 7500, 9500, 10_000],
     ),
     pending: m.gauge('canvas_sync_pending_users', 'Users waiting to be synced, per Meta ad account', ['ad_account']),
+    held: m.gauge(
+      'canvas_sync_held_users',
+      'Pending users waiting on a disconnected connection or unaccepted terms (their retry window is paused), per Meta ad account',
+      ['ad_account'],
+    ),
     oldestPending: m.gauge(
       'canvas_sync_oldest_pending_seconds',
       'Age of the oldest pending user, per Meta ad account',

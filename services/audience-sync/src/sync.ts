@@ -92,6 +92,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
         batchWindowMs: config.SYNC_BATCH_WINDOW,
         maxUsersPerRequest: config.SYNC_MAX_USERS_PER_REQUEST,
         maxConcurrent: config.META_MAX_CONCURRENT_REQUESTS,
+        holdLimitMs: config.SYNC_CREDENTIAL_HOLD_LIMIT,
         policy: {
           minDelayMs: config.SYNC_RETRY_MIN_DELAY,
           maxDelayMs: config.SYNC_RETRY_MAX_DELAY,

@@ -44,6 +44,7 @@ describe('ad-account connections', () => {
       status: 'connected',
       statusReason: null,
       tosUrl: null,
+      heldSince: null,
       addedBy: 'admin',
       isDefault: true,
     });
@@ -70,6 +71,8 @@ describe('ad-account connections', () => {
       isDefault: false,
       tosUrl: `https://business.facebook.com/ads/manage/customaudiences/tos/?act=${accountId}`,
     });
+    // the sync cannot use it: users handed to it are held from the start
+    expect(Date.parse(response.json<{ heldSince: string }>().heldSince)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('rejects expired tokens, tokens without ads_management and accounts the token cannot read', async () => {

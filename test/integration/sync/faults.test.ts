@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { entriesForUser, updateAdAccountToken } from '@canvas/db';
+import { entriesForUser, pendingStats, updateAdAccountToken } from '@canvas/db';
 import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
 
 describe('audience sync under faults', () => {
@@ -74,6 +74,66 @@ describe('audience sync under faults', () => {
     });
     await settled();
     expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 1200 })]);
+  });
+
+  const accountStatus = async () =>
+    (await h.database.db.selectFrom('ad_accounts').select('status').executeTakeFirstOrThrow()).status;
+
+  it('pauses the retry window while the account is disconnected: users held past it are synced after reconnecting', async () => {
+    const account = await h.connectAccount();
+    const canvas = await h.canvasWithAudience(account);
+    h.startSync();
+    h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
+    // a 3-second retry window, and a hold twice as long
+    await h.enter(canvas, account, syntheticUsers('h', 300), { retryWindowMs: 3000 });
+    await waitFor(async () => (await accountStatus()) === 'disconnected', { what: 'the account disconnected' });
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    expect(await stepTotals(h.database.db)).toEqual([
+      expect.objectContaining({ entered: 300, synced: 0, pending: 300, errored: 0 }),
+    ]);
+    expect(await pendingStats(h.database.db, account.metaAccountId)).toMatchObject({ pending: 300, held: 300 });
+    const heldEntry = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
+    expect(heldEntry.deadlineAt.getTime()).toBeLessThan(Date.now());
+
+    const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
+    const reconnectedAt = new Date();
+    await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
+      tokenCiphertext: h.cipher.encrypt(fresh),
+      status: 'connected',
+      statusReason: null,
+      name: 'x',
+      now: reconnectedAt,
+    });
+    // the window left when the hold began is what remains after it
+    const resumed = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
+    expect(resumed.deadlineAt.getTime()).toBeGreaterThan(reconnectedAt.getTime());
+    await settled();
+    expect(await stepTotals(h.database.db)).toEqual([
+      expect.objectContaining({ entered: 300, synced: 300, pending: 0, errored: 0 }),
+    ]);
+    expect(h.sandbox.state.audiences.get(canvas.audienceId)!.members.size).toBe(300);
+    expect(await h.database.db.selectFrom('ad_accounts').select('held_since').executeTakeFirstOrThrow()).toEqual({
+      held_since: null,
+    });
+  });
+
+  it('errors users CREDENTIAL_NOT_RESTORED once they were held longer than the hold limit', async () => {
+    const account = await h.connectAccount();
+    const canvas = await h.canvasWithAudience(account);
+    h.startSync({ SYNC_CREDENTIAL_HOLD_LIMIT: '3s' });
+    h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
+    await h.enter(canvas, account, syntheticUsers('n', 200));
+    await waitFor(async () => (await accountStatus()) === 'disconnected', { what: 'the account disconnected' });
+    expect((await stepTotals(h.database.db))[0]).toMatchObject({ pending: 200, errored: 0 });
+    await waitFor(async () => (await stepTotals(h.database.db))[0]?.errored === 200, {
+      what: 'the hold limit to pass',
+      timeoutMs: 20_000,
+    });
+    expect((await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'n-0'))[0]).toMatchObject({
+      status: 'errored',
+      lastError: { code: 'CREDENTIAL_NOT_RESTORED', lastCode: 'META_TOKEN_INVALID', metaCode: 190 },
+    });
+    expect((await stepTotals(h.database.db))[0]).toMatchObject({ entered: 200, synced: 0, pending: 0, errored: 200 });
   });
 
   it('errors the rest with the last reason when the retry window ends, and errors a deleted audience at once', async () => {

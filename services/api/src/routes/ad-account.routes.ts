@@ -38,6 +38,9 @@ const AdAccountView = z.object({
   status: z.enum(['connected', 'disconnected', 'tos_not_accepted']),
   statusReason: z.string().nullable(),
   tosUrl: z.string().nullable().describe('Where to accept the Custom Audience terms, when they are not accepted'),
+  heldSince: IsoDate.nullable().describe(
+    'Since when the sync cannot use this connection: its users wait Pending, their retry window paused. Null while connected',
+  ),
   addedAt: IsoDate,
   addedBy: z.string().describe('Label of the API key that connected it'),
   isDefault: z.boolean(),
@@ -50,6 +53,7 @@ const view = (a: AdAccount) => ({
   status: a.status,
   statusReason: a.statusReason,
   tosUrl: a.status === 'tos_not_accepted' ? tosUrl(a.metaAccountId) : null,
+  heldSince: a.heldSince?.toISOString() ?? null,
   addedAt: a.createdAt.toISOString(),
   addedBy: a.addedBy,
   isDefault: a.isDefault,
@@ -102,6 +106,7 @@ export const adAccountRoutes =
             tokenCiphertext: deps.cipher.encrypt(request.body.accessToken),
             isDefault: false,
             addedBy: label,
+            now: deps.now(),
           });
           if (makeDefault) await setDefaultAdAccount(tx, workspaceId, id);
           return { ...created, isDefault: makeDefault };
