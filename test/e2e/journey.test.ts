@@ -148,6 +148,7 @@ describe('a user journey, end to end', () => {
         notSynced: 1,
         pending: 0,
         errored: 0,
+        invalidEntries: 0,
         removals: { removed: 0, synced: 0, notSynced: 0, pending: 0, errored: 0 },
       },
     });

@@ -221,6 +221,7 @@ describe('segments over past behaviour, end to end', () => {
           notSynced: 0,
           pending: 0,
           errored: 0,
+          invalidEntries: 0,
           removals: { removed: buyers.length, synced: buyers.length, notSynced: 0, pending: 0, errored: 0 },
         },
       }),

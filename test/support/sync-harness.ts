@@ -225,6 +225,7 @@ export async function stepTotals(db: Db): Promise<
     pending: number;
     errored: number;
     notSynced: number;
+    invalidEntries: number;
   }[]
 > {
   const rows = await db
@@ -248,6 +249,7 @@ export async function stepTotals(db: Db): Promise<
       errored: m.errored ?? 0,
       notSynced: m.not_synced ?? 0,
       accounted: (m.synced ?? 0) + (m.pending ?? 0) + (m.errored ?? 0) + (m.not_synced ?? 0),
+      invalidEntries: m.invalid_entries ?? 0,
     }));
 }
 

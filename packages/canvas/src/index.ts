@@ -84,6 +84,7 @@ export {
   removalMetrics,
   entryOrigins,
   statusMetric,
+  invalidEntriesMetric,
   type EntryOrigin,
   type AudienceStatus,
   type StepMetric,

@@ -114,7 +114,7 @@ async function settlePending(
   tx: Executor,
   metaAccountId: string,
   ids: readonly string[],
-  status: 'synced' | 'errored',
+  status: 'synced' | 'not_synced' | 'errored',
   set: (eb: ExpressionBuilder<Database, 'audience_entries'>) => UpdateObject<Database, 'audience_entries'>,
 ): Promise<CounterDelta[]> {
   if (ids.length === 0) return [];
@@ -135,6 +135,21 @@ export const markSynced = (tx: Executor, metaAccountId: string, ids: readonly st
     sent_at: now,
     attempts: eb('attempts', '+', 1),
     last_error: null,
+    updated_at: now,
+  }));
+
+/** Pending → not synced: Meta refused the user's row as invalid; the reason is kept for the per-user answer. */
+export const markRefused = (
+  tx: Executor,
+  metaAccountId: string,
+  ids: readonly string[],
+  error: EntryError,
+  now: Date,
+) =>
+  settlePending(tx, metaAccountId, ids, 'not_synced', (eb) => ({
+    sent_at: now,
+    attempts: eb('attempts', '+', 1),
+    last_error: JSON.stringify(error),
     updated_at: now,
   }));
 

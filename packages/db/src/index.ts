@@ -107,6 +107,7 @@ export {
   dueGroups,
   dueEntriesPage,
   markSynced,
+  markRefused,
   markErrored,
   deferEntries,
   notePendingReason,

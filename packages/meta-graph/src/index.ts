@@ -25,6 +25,7 @@ export {
   type UploadSession,
   type NewCustomAudience,
 } from './client.js';
+export { invalidRows, type InvalidRow } from './invalid-samples.js';
 export { withTransientRetry, type TransientRetryOptions } from './retry.js';
 export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';
 export { customAudienceQuota } from './quota.js';

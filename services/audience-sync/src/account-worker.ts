@@ -9,6 +9,7 @@ import {
   expireOverdue,
   groupKey,
   markErrored,
+  markRefused,
   markSynced,
   notePendingReason,
   pendingStats,
@@ -20,7 +21,9 @@ import {
   type EntryError,
   type EntryGroup,
 } from '@canvas/db';
+import { invalidEntriesMetric } from '@canvas/canvas';
 import {
+  invalidRows,
   isGraphApiError,
   withTransientRetry,
   type AccountLimiter,
@@ -207,11 +210,33 @@ export class AccountWorker {
         deps.limiter.observeUsage(result.usage);
         deps.metrics.usage.set(this.label, result.usage.percent);
       }
+      const refused = this.refusedRows(group, page, result.data.numInvalidEntries, result.data.invalidEntrySamples);
+      const refusedIds = new Set(refused.map((r) => r.id));
+      const synced = ids.filter((id) => !refusedIds.has(id));
       await deps.db.transaction().execute(async (tx) => {
-        await addCounters(tx, await markSynced(tx, deps.metaAccountId, ids, now), now, deps.shard);
+        await addCounters(tx, await markSynced(tx, deps.metaAccountId, synced, now), now, deps.shard);
+        for (const reason of new Set(refused.map((r) => r.reason))) {
+          const error = { code: 'META_INVALID_ENTRY', message: reason, at: now.toISOString() };
+          const refusedForIt = refused.filter((r) => r.reason === reason).map((r) => r.id);
+          const moved = await markRefused(tx, deps.metaAccountId, refusedForIt, error, now);
+          await addCounters(tx, moved, now, deps.shard);
+        }
+        if (result.data.numInvalidEntries > 0) {
+          const { canvasId, version, stepId } = group;
+          const invalid = {
+            canvasId,
+            version,
+            stepId,
+            metric: invalidEntriesMetric,
+            delta: result.data.numInvalidEntries,
+          };
+          await addCounters(tx, [invalid], now, deps.shard);
+        }
       });
       deps.metrics.requests.inc({ outcome: 'success', code: 'none' });
-      deps.metrics.users.inc({ status: 'synced' }, ids.length);
+      deps.metrics.users.inc({ status: 'synced' }, synced.length);
+      if (refused.length > 0) deps.metrics.users.inc({ status: 'not_synced' }, refused.length);
+      deps.metrics.invalidEntries.inc(this.label, result.data.numInvalidEntries);
       deps.metrics.batchUsers.observe(ids.length);
       await this.savePacing(now, {});
     } catch (error) {
@@ -310,6 +335,35 @@ export class AccountWorker {
         deps.metrics.users.inc({ status: 'errored' }, ids.length);
         return;
     }
+  }
+
+  /**
+   * The users of a page whose rows Meta reported invalid, as far as its samples name them; the
+   * count is logged per request (never the rows: they hold hashed match keys).
+   */
+  private refusedRows(
+    group: EntryGroup,
+    page: readonly DueEntry[],
+    reported: number,
+    samples: unknown,
+  ): { id: string; reason: string }[] {
+    if (reported === 0) return [];
+    const named = invalidRows(
+      samples,
+      page.map((e) => e.values),
+    ).map(({ index, reason }) => ({ id: page[index]!.id, reason: reason ?? 'Meta reported the row invalid' }));
+    this.deps.logger.warn(
+      {
+        audienceId: group.audienceId,
+        canvasId: group.canvasId,
+        stepId: group.stepId,
+        users: page.length,
+        reported,
+        named: named.length,
+      },
+      'Meta reported invalid entries in an accepted request',
+    );
+    return named;
   }
 
   /** Attempts so far of a batch (its entries travel together, so the first speaks for all). */

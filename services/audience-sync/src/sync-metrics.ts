@@ -10,6 +10,11 @@ export function syncMetrics(registry: Registry) {
       'code',
     ]),
     users: m.counter('canvas_sync_users_total', 'Users by the status a request moved them to', ['status']),
+    invalidEntries: m.counter(
+      'canvas_sync_invalid_entries_total',
+      'Rows of accepted requests that Meta reported invalid (num_invalid_entries), per Meta ad account',
+      ['ad_account'],
+    ),
     batchUsers: m.histogram(
       'canvas_sync_batch_users',
       'Users per upload request',
@@ -40,7 +45,7 @@ export function syncMetrics(registry: Registry) {
     usage: m.gauge('canvas_sync_meta_usage_percent', "Meta's own usage report for the account", ['ad_account']),
     owned: m.gauge('canvas_sync_owned_accounts', 'Meta ad accounts this replica owns'),
   };
-  zeroSeries(metrics.users, 'status', ['synced', 'deferred', 'errored']);
+  zeroSeries(metrics.users, 'status', ['synced', 'not_synced', 'deferred', 'errored']);
   zeroSeries(metrics.requests, 'outcome', ['success', ...errorClasses], { code: 'none' });
   return metrics;
 }

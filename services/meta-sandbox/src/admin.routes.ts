@@ -39,6 +39,7 @@ const faultInput = z
     match: z.object({ method: z.string().optional(), pathContains: z.string().optional() }).strict().optional(),
   })
   .strict();
+const refusedInput = z.object({ values: z.array(z.string().min(1)).max(100_000) }).strict();
 const clockInput = z.object({ timeScale: z.number().positive().max(1_000_000) }).strict();
 const settingsInput = z
   .object({
@@ -119,6 +120,15 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     return { ok: true };
   });
 
+  // match values (hashed as sent) whose rows uploads report as invalid entries
+  app.post('/_sandbox/refused-values', async (request, reply) => {
+    for (const value of parse(refusedInput, request.body).values) state.refusedValues.add(value);
+    return reply.code(201).send({ refused: state.refusedValues.size });
+  });
+  app.delete('/_sandbox/refused-values', async () => {
+    state.refusedValues.clear();
+    return { refused: 0 };
+  });
   app.get('/_sandbox/clock', async () => ({
     now: new Date(state.clock.now()).toISOString(),
     timeScale: state.clock.timeScale,

@@ -27,7 +27,11 @@ export interface RowCheck {
 }
 
 /** Meta counts badly hashed rows as invalid instead of failing the call. */
-export function checkRows(schema: readonly string[], data: readonly (readonly string[])[]): RowCheck {
+export function checkRows(
+  schema: readonly string[],
+  data: readonly (readonly string[])[],
+  refused: ReadonlySet<string> = new Set(),
+): RowCheck {
   const valid: Record<string, string>[] = [];
   const samples: Record<string, string> = {};
   let invalid = 0;
@@ -40,6 +44,7 @@ export function checkRows(schema: readonly string[], data: readonly (readonly st
       if (value !== '' && isMatchKey(key) && isHashedKey(key) && !isSha256Hex(value))
         bad = `${key} is not a lowercase SHA-256 hex digest`;
       if (value !== '' && key === 'MADID' && value !== value.toLowerCase()) bad = 'MADID must be lowercase';
+      if (refused.has(value)) bad = `${key} was refused`;
     });
     const hasIdentifier = schema.some(
       (key, i) => (identifierKeys as readonly string[]).includes(key) && String(row[i] ?? '') !== '',

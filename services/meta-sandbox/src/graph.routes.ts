@@ -188,7 +188,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       if (isFailure(parsed)) return parsed;
       if (action === 'remove' && audience.members.size < state.settings.minRemovalSize)
         return errors.audienceTooSmall();
-      const checked = checkRows(parsed.schema, parsed.data);
+      const checked = checkRows(parsed.schema, parsed.data, state.refusedValues);
       if (action === 'add') addMembers(audience, checked.valid);
       else removeMembers(audience, checked.valid);
       audience.updatedAt = state.clock.now();

@@ -58,6 +58,11 @@ export class SandboxState {
   readonly tokens = new Map<string, SandboxToken>();
   readonly audiences = new Map<string, SandboxAudience>();
   readonly requests: LoggedRequest[] = [];
+  /**
+   * Match values refused as invalid entries although well formed. Which rows Meta refuses beyond
+   * formatting is not documented, so a test names them (an emulator choice).
+   */
+  readonly refusedValues = new Set<string>();
 
   constructor(options: { settings?: Partial<SandboxSettings>; timeScale?: number; seed?: number } = {}) {
     this.settings = { ...defaultSettings, ...options.settings };
@@ -134,6 +139,7 @@ export class SandboxState {
     this.accounts.clear();
     this.tokens.clear();
     this.audiences.clear();
+    this.refusedValues.clear();
     this.requests.length = 0;
     this.quota.reset();
     this.faults.clear();

@@ -32,8 +32,11 @@ export const removalMetrics = [
   'removed_errored',
 ] as const;
 
+/** Rows of a step's requests that Meta reported invalid (`num_invalid_entries`), adds and removals alike. */
+export const invalidEntriesMetric = 'invalid_entries' as const;
+
 /** Every counter name a step can have: the one list writers, readers and metrics share. */
-export const stepMetrics = [...journeyMetrics, ...audienceStatuses, ...removalMetrics] as const;
+export const stepMetrics = [...journeyMetrics, ...audienceStatuses, ...removalMetrics, invalidEntriesMetric] as const;
 export type StepMetric = (typeof stepMetrics)[number];
 
 /** The counter an audience entry's status moves. */

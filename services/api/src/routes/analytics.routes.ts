@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audienceStatuses, canvasLevel, entryOrigins, type Step, type StepMetric } from '@canvas/canvas';
+import {
+  audienceStatuses,
+  canvasLevel,
+  entryOrigins,
+  invalidEntriesMetric,
+  type Step,
+  type StepMetric,
+} from '@canvas/canvas';
 import { entriesForUser, findCanvas, listCanvasVersions, readCounters } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
 import { definitionOf } from '../stored-definition.js';
@@ -15,6 +22,12 @@ const StatusNumbers = {
 };
 const FacebookNumbers = z.object({
   ...StatusNumbers,
+  invalidEntries: z
+    .number()
+    .int()
+    .describe(
+      "Rows Meta reported invalid in requests it accepted (num_invalid_entries), adds and removals. Users Meta's samples name are Not synced (META_INVALID_ENTRY); the rest of them are counted Synced, since Meta does not say which they are",
+    ),
   removals: z
     .object({ removed: z.number().int(), ...StatusNumbers })
     .describe(
@@ -165,6 +178,7 @@ export const analyticsRoutes =
                       notSynced: sum(step.id, 'not_synced'),
                       pending: sum(step.id, 'pending'),
                       errored: sum(step.id, 'errored'),
+                      invalidEntries: sum(step.id, invalidEntriesMetric),
                       removals: {
                         removed: sum(step.id, 'removed'),
                         synced: sum(step.id, 'removed_synced'),
