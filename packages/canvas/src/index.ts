@@ -97,6 +97,7 @@ export {
   type StoredDefinitionRead,
 } from './model/stored-definition.js';
 export { rawMatchValue, traitText, deviceAdvertisingId, type MatchSource } from './model/match-source.js';
+export { adsOptedOut, adOptOutSignals } from './model/ad-consent.js';
 export {
   SegmentDefinition,
   SegmentCondition,

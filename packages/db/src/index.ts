@@ -169,3 +169,15 @@ export {
   handOffRemovals,
   type AudienceMember,
 } from './segment-audience.repository.js';
+export {
+  userHash,
+  startErasure,
+  advanceErasures,
+  findErasure,
+  suppressedAmong,
+  type Erasure,
+  type ErasureRemoval,
+  type ErasureStatus,
+  type RemovalStatus,
+} from './erasure.repository.js';
+export { handOffRemovalsEverywhere, handOffOptOutRemovals } from './audience-removal.repository.js';

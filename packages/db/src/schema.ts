@@ -23,6 +23,9 @@ export interface Database {
   segment_runs: SegmentRunsTable;
   segment_run_candidates: SegmentRunCandidatesTable;
   segment_audience_members: SegmentAudienceMembersTable;
+  erasures: ErasuresTable;
+  erasure_removals: ErasureRemovalsTable;
+  suppressed_users: SuppressedUsersTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -244,4 +247,30 @@ export interface SegmentAudienceMembersTable {
   user_id: string;
   entry_seq: number;
   added_at: Date;
+}
+
+export interface ErasuresTable {
+  id: string;
+  workspace_id: string;
+  user_hash: string;
+  status: 'removing' | 'completed';
+  requested_by: string;
+  requested_at: Date;
+  completed_at: Date | null;
+  deleted_rows: Json<Record<string, number>>;
+}
+
+export interface ErasureRemovalsTable {
+  erasure_id: string;
+  meta_account_id: string;
+  audience_id: string;
+  status: 'pending' | 'confirmed' | 'not_synced' | 'errored';
+  confirmed_at: Date | null;
+  last_error: Json<Record<string, unknown>> | null;
+}
+
+export interface SuppressedUsersTable {
+  workspace_id: string;
+  user_hash: string;
+  until: Date;
 }

@@ -17,6 +17,7 @@ import { refuseUnstorableText } from './storable-input.js';
 import { apiError, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
+import { erasureRoutes } from './routes/erasure.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
 import { segmentRoutes } from './routes/segment.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
@@ -88,6 +89,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(canvasRoutes(deps));
     await v1.register(segmentRoutes(deps));
     await v1.register(analyticsRoutes(deps));
+    await v1.register(erasureRoutes(deps));
   });
   return app;
 }

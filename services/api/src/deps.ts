@@ -13,4 +13,6 @@ export interface ApiDeps {
   bodyLimitBytes?: number;
   /** Profiles a segment estimate samples; workspaces up to twice this are counted exactly. */
   estimateSampleSize?: number;
+  /** Erasures: how long their removals are retried, and how long an erased user's events are skipped. */
+  erasure?: { retryWindowMs: number; suppressionMs: number };
 }

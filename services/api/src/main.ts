@@ -39,6 +39,7 @@ const app = await buildApi({
   now: () => new Date(),
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
   estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,
+  erasure: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW, suppressionMs: config.ERASURE_SUPPRESSION },
 });
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 logger.info({ url: address, docs: `${address}/docs` }, 'designer API listening');

@@ -10,4 +10,5 @@ export const requestExamples = {
   createApiKey: { label: 'CI pipeline' },
   canvas: abandonedCartExample,
   segment: cartAbandonersSegmentExample,
+  erasures: { userIds: ['user-1842', 'user-1907'] },
 } as const;

@@ -12,6 +12,7 @@ import { AccountLimiter, createGraphClient, customAudienceQuota, type AudienceUp
 import type { Logger, ReadinessCheck, Registry, TokenCipher } from '@canvas/runtime';
 import { AccountWorker } from './account-worker.js';
 import type { SyncConfig } from './config.js';
+import { createErasureFinisher } from './erasure-finisher.js';
 import { createOwnership } from './ownership.js';
 import { syncMetrics } from './sync-metrics.js';
 
@@ -114,17 +115,21 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
     },
   });
 
+  const erasures = createErasureFinisher({ db, logger, metrics, now, intervalMs: config.SYNC_BATCH_WINDOW });
+
   return {
     readiness: [{ name: 'postgres', check: () => pingDatabase(db) }],
     owned: ownership.owned,
     start() {
       ownership.start();
+      erasures.start();
       logger.info(
         { replica, batchWindowMs: config.SYNC_BATCH_WINDOW, quota: config.META_QUOTA_PER_HOUR },
         'audience sync started',
       );
     },
     async stop() {
+      await erasures.stop();
       await ownership.stop();
       await (graph as { close?: () => Promise<void> }).close?.();
     },

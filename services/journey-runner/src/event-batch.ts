@@ -1,6 +1,8 @@
-import { parseEvent, planEvents, type DeadLetterReason, type ParsedEvent } from '@canvas/canvas';
+import { adsOptedOut, parseEvent, planEvents, userKey, type DeadLetterReason, type ParsedEvent } from '@canvas/canvas';
 import {
+  addCounters,
   counterShards,
+  handOffOptOutRemovals,
   loadJourneys,
   lockEntryCounts,
   lockPartitionOffset,
@@ -9,6 +11,7 @@ import {
   recordHistory,
   storePartitionOffset,
   type Db,
+  suppressedAmong,
 } from '@canvas/db';
 import {
   publishDeadLetters,
@@ -97,6 +100,7 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
     const tally = {
       applied: 0,
       duplicate: 0,
+      suppressed: 0,
       replay: 0,
       entered: 0,
       capped: 0,
@@ -117,7 +121,16 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       // published before the commit: a crash in between re-publishes, it never loses one
       if (tally.letters.length > 0) await publishDeadLetters(deps.producer, deps.deadLetterTopic, tally.letters, now);
 
-      const valid = fresh.flatMap((p) => (p.result.ok ? [p.result.value] : []));
+      const parsed = fresh.flatMap((p) => (p.result.ok ? [p.result.value] : []));
+      // an erased user's events are skipped, and leave no trace (not even their message ids)
+      const suppressed = await suppressedAmong(
+        tx,
+        parsed.map((v) => ({ workspaceId: v.workspaceId, userId: v.event.userId })),
+        now,
+      );
+      const valid =
+        suppressed.size === 0 ? parsed : parsed.filter((v) => !suppressed.has(`${v.workspaceId}|${v.event.userId}`));
+      tally.suppressed = parsed.length - valid.length;
       const firstSeen = await markProcessed(
         tx,
         valid.map((v) => ({ workspaceId: v.workspaceId, userId: v.event.userId, messageId: v.event.messageId })),
@@ -156,6 +169,9 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
       }
       const entrants = await lockEntryCounts(tx, [...caps.keys()]);
       const state = batchState(profiles, journeys, caps, entrants);
+      const optedOut = (p: { traits: Record<string, unknown>; context: Record<string, unknown> }) =>
+        adsOptedOut(p.traits, p.context);
+      const optedOutBefore = new Set(profiles.filter(optedOut).map((p) => userKey(p.workspaceId, p.userId)));
       state.histories = await entrySegmentHistories(tx, deps.index, applied, now);
       const plan = planEvents(applied, state, deps.index.lookup(), now);
       const written = await writePlan(tx, plan, state, {
@@ -164,6 +180,21 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
         retryWindowMs: deps.retryWindowMs,
         shard: counterShards.partition(partition.partition),
       });
+      // users who opted out of ads in this batch leave every audience they were added to
+      const newlyOptedOut = profiles.filter((p) => {
+        const key = userKey(p.workspaceId, p.userId);
+        const current = state.profiles.get(key);
+        return plan.profiles.has(key) && !optedOutBefore.has(key) && current !== undefined && optedOut(current);
+      });
+      for (const { workspaceId, userId } of newlyOptedOut) {
+        const removals = await handOffOptOutRemovals(tx, {
+          workspaceId,
+          userIds: [userId],
+          now,
+          retryWindowMs: deps.retryWindowMs,
+        });
+        await addCounters(tx, removals, now, counterShards.partition(partition.partition));
+      }
       await storePartitionOffset(tx, deps.consumerGroup, partition.topic, partition.partition, next, now);
       tally.applied = applied.length;
       tally.entered = plan.outcomes.entered;
@@ -174,6 +205,7 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
     const m = deps.metrics;
     m.events.inc({ outcome: 'applied' }, tally.applied);
     m.events.inc({ outcome: 'duplicate' }, tally.duplicate);
+    m.events.inc({ outcome: 'suppressed' }, tally.suppressed);
     m.events.inc({ outcome: 'replay_skipped' }, tally.replay);
     m.events.inc({ outcome: 'dead_lettered' }, tally.letters.length);
     for (const letter of tally.letters) m.deadLetters.inc({ reason: letter.reason });

@@ -7,7 +7,7 @@ export function runnerMetrics(registry: Registry) {
   const metrics = {
     events: m.counter(
       'canvas_runner_events_total',
-      'Input messages by outcome: applied, duplicate, dead_lettered, replay_skipped',
+      'Input messages by outcome: applied, duplicate, suppressed (erased user), dead_lettered, replay_skipped',
       ['outcome'],
     ),
     deadLetters: m.counter('canvas_runner_dead_letters_total', 'Messages sent to the dead-letter topic, by reason', [
@@ -72,7 +72,7 @@ export function runnerMetrics(registry: Registry) {
     ),
     dedupPruned: m.counter('canvas_runner_dedup_pruned_total', 'Remembered message ids forgotten after the retention'),
   };
-  zeroSeries(metrics.events, 'outcome', ['applied', 'duplicate', 'dead_lettered', 'replay_skipped']);
+  zeroSeries(metrics.events, 'outcome', ['applied', 'duplicate', 'suppressed', 'dead_lettered', 'replay_skipped']);
   zeroSeries(metrics.deadLetters, 'reason', deadLetterReasons);
   zeroSeries(metrics.handoffs, 'status', ['pending', 'not_synced', 'errored']);
   zeroSeries(metrics.historyPartitions, 'change', ['created', 'dropped']);

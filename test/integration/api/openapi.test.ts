@@ -42,6 +42,7 @@ describe('OpenAPI document', () => {
       'GET /v1/canvases/{id}/steps/{stepId}/users/{userId}',
       'GET /v1/canvases/{id}/versions',
       'GET /v1/canvases/{id}/versions/{version}',
+      'GET /v1/erasures/{id}',
       'GET /v1/segments',
       'GET /v1/segments/{id}',
       'GET /v1/workspace',
@@ -54,10 +55,12 @@ describe('OpenAPI document', () => {
       'POST /v1/canvases/{id}/launch',
       'POST /v1/canvases/{id}/pause',
       'POST /v1/canvases/{id}/resume',
+      'POST /v1/erasures',
       'POST /v1/segments',
       'POST /v1/segments/estimate',
       'POST /v1/segments/validate',
       'POST /v1/segments/{id}/estimate',
+      'POST /v1/users/{userId}/erasure',
       'PUT /v1/ad-accounts/{id}/token',
       'PUT /v1/canvases/{id}',
       'PUT /v1/segments/{id}',
@@ -72,7 +75,7 @@ describe('OpenAPI document', () => {
           true,
         ]);
       expect([path, method, Boolean(op.responses['400'] ?? op.responses['401'])]).toEqual([path, method, true]);
-      if (['post', 'put'].includes(method) && !/\/(launch|pause|resume|archive|default)$/.test(path)) {
+      if (['post', 'put'].includes(method) && !/\/(launch|pause|resume|archive|default|erasure)$/.test(path)) {
         expect([path, method, Boolean(op.requestBody)]).toEqual([path, method, true]);
       }
     }

@@ -33,6 +33,7 @@ describe('request examples in the OpenAPI document', () => {
       'POST /v1/api-keys',
       'POST /v1/canvases',
       'POST /v1/canvases/validate',
+      'POST /v1/erasures',
       'POST /v1/segments',
       'POST /v1/segments/estimate',
       'POST /v1/segments/validate',
@@ -84,5 +85,7 @@ describe('request examples in the OpenAPI document', () => {
       example('POST', '/v1/segments/{id}/estimate'),
     );
     expect(estimate.statusCode).toBe(200);
+    const erasures = await h.call('POST', '/v1/erasures', example('POST', '/v1/erasures'));
+    expect(erasures.statusCode).toBe(202);
   });
 });

@@ -19,11 +19,14 @@ export type Metric = (typeof journeyMetrics)[number];
 export const audienceStatuses = ['pending', 'synced', 'not_synced', 'errored'] as const;
 export type AudienceStatus = (typeof audienceStatuses)[number];
 
-/** Why an audience entry exists: the user reached the step, or left the segment the step's audience follows. */
-export const entryOrigins = ['step', 'segment_exit'] as const;
+/**
+ * Why an audience entry exists: the user reached the step, left the segment the step's audience
+ * follows, was erased, or opted out of ads (the last three remove them from the step's audience).
+ */
+export const entryOrigins = ['step', 'segment_exit', 'erasure', 'consent'] as const;
 export type EntryOrigin = (typeof entryOrigins)[number];
 
-/** Removals of members who stopped qualifying: how many, and where each stands, counted apart from adds. */
+/** Removals of members who stopped qualifying or were erased: how many, and where each stands, counted apart from adds. */
 export const removalMetrics = [
   'removed',
   'removed_pending',
@@ -41,6 +44,6 @@ export type StepMetric = (typeof stepMetrics)[number];
 
 /** The counter an audience entry's status moves. */
 export const statusMetric = (status: AudienceStatus, origin: EntryOrigin): StepMetric =>
-  origin === 'segment_exit' ? `removed_${status}` : status;
+  origin === 'step' ? status : `removed_${status}`;
 
 export const canvasLevel = '$canvas';

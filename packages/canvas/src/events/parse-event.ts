@@ -29,7 +29,7 @@ export interface ParsedEvent {
   workspaceId: string;
   /** Traits to merge: identify's traits, or a track's context.traits. */
   traits: Record<string, unknown>;
-  /** app / os / device from the event context. */
+  /** app / os / device and Segment's consent preferences from the event context. */
   context: Record<string, unknown>;
 }
 
@@ -118,7 +118,9 @@ export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
   const traits =
     data.type === 'identify' ? { ...(context.traits ?? {}), ...data.traits } : { ...(context.traits ?? {}) };
   const deviceContext = Object.fromEntries(
-    Object.entries({ app: context.app, os: context.os, device: context.device }).filter(([, v]) => v !== undefined),
+    Object.entries({ app: context.app, os: context.os, device: context.device, consent: context.consent }).filter(
+      ([, v]) => v !== undefined,
+    ),
   );
   return {
     ok: true,
