@@ -14,6 +14,9 @@ export interface AdAccount {
   statusReason: string | null;
   /** Since when the sync cannot use this connection (its users wait); null while connected. */
   heldSince: Date | null;
+  /** When Meta says the token expires; null when it never does or was not told. */
+  tokenExpiresAt: Date | null;
+  tokenCheckedAt: Date | null;
   isDefault: boolean;
   addedBy: string;
   createdAt: Date;
@@ -33,6 +36,8 @@ const toAdAccount = (row: AdAccountRow): AdAccount => ({
   status: row.status,
   statusReason: row.status_reason,
   heldSince: row.held_since,
+  tokenExpiresAt: row.token_expires_at,
+  tokenCheckedAt: row.token_checked_at,
   isDefault: row.is_default,
   addedBy: row.added_by,
   createdAt: row.created_at,
@@ -41,7 +46,10 @@ const toAdAccount = (row: AdAccountRow): AdAccount => ({
 
 export async function insertAdAccount(
   db: Executor,
-  account: Omit<AdAccountWithToken, 'createdAt' | 'updatedAt' | 'heldSince'> & { now: Date },
+  account: Omit<AdAccountWithToken, 'createdAt' | 'updatedAt' | 'heldSince' | 'tokenExpiresAt' | 'tokenCheckedAt'> & {
+    now: Date;
+    tokenExpiresAt?: Date | null;
+  },
 ): Promise<AdAccount> {
   const row = await db
     .insertInto('ad_accounts')
@@ -53,6 +61,8 @@ export async function insertAdAccount(
       status: account.status,
       status_reason: account.statusReason,
       held_since: account.status === 'connected' ? null : account.now,
+      token_expires_at: account.tokenExpiresAt ?? null,
+      token_checked_at: account.now,
       token_ciphertext: account.tokenCiphertext,
       is_default: account.isDefault,
       added_by: account.addedBy,
@@ -115,12 +125,20 @@ export async function updateAdAccountToken(
   db: Executor,
   workspaceId: string,
   id: string,
-  change: { tokenCiphertext: Buffer; status: AdAccountStatus; statusReason: string | null; name: string; now: Date },
+  change: {
+    tokenCiphertext: Buffer;
+    status: AdAccountStatus;
+    statusReason: string | null;
+    name: string;
+    now: Date;
+    tokenExpiresAt?: Date | null;
+  },
 ): Promise<AdAccount | undefined> {
   const row = await changeStatus(db, id, change.status, change.statusReason, change.now, {
     workspaceId,
     tokenCiphertext: change.tokenCiphertext,
     name: change.name,
+    token: { expiresAt: change.tokenExpiresAt ?? null },
   });
   return row && toAdAccount(row);
 }
@@ -146,7 +164,7 @@ async function changeStatus(
   status: AdAccountStatus,
   reason: string | null,
   now: Date,
-  also: { workspaceId?: string; tokenCiphertext?: Buffer; name?: string } = {},
+  also: { workspaceId?: string; tokenCiphertext?: Buffer; name?: string; token?: { expiresAt: Date | null } } = {},
 ): Promise<AdAccountRow | undefined> {
   const at = now.toISOString();
   const result = await sql<AdAccountRow>`
@@ -159,6 +177,7 @@ async function changeStatus(
         held_since = CASE WHEN ${status} = 'connected' THEN NULL ELSE coalesce(a.held_since, ${at}::timestamptz) END
         ${also.tokenCiphertext === undefined ? sql`` : sql`, token_ciphertext = ${also.tokenCiphertext}`}
         ${also.name === undefined ? sql`` : sql`, name = ${also.name}`}
+        ${also.token === undefined ? sql`` : sql`, token_expires_at = ${also.token.expiresAt}, token_checked_at = ${at}::timestamptz`}
       FROM before b WHERE a.id = b.id
       RETURNING a.*, b.held_since AS was_held_since
     ), resumed AS (
@@ -169,10 +188,27 @@ async function changeStatus(
       WHERE c.status = 'connected' AND c.was_held_since IS NOT NULL
         AND e.meta_account_id = c.meta_account_id AND e.ad_account_id = c.id AND e.status = 'pending'
     )
-    SELECT id, workspace_id, meta_account_id, name, status, status_reason, held_since, token_ciphertext,
-      is_default, added_by, created_at, updated_at
+    SELECT id, workspace_id, meta_account_id, name, status, status_reason, held_since, token_expires_at,
+      token_checked_at, token_ciphertext, is_default, added_by, created_at, updated_at
     FROM changed`.execute(db);
   return result.rows[0];
+}
+
+/**
+ * What a token check found: when the token expires, and — when Meta says it is no longer valid —
+ * the connection disconnected (its users held, see `changeStatus`).
+ */
+export async function recordTokenCheck(
+  db: Executor,
+  id: string,
+  check: { valid: boolean; expiresAt: Date | null; reason: string; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('ad_accounts')
+    .set({ token_expires_at: check.expiresAt, token_checked_at: check.now })
+    .where('id', '=', id)
+    .execute();
+  if (!check.valid) await changeStatus(db, id, 'disconnected', check.reason, check.now);
 }
 
 /** Makes one account the workspace's default and clears the flag on the others. */

@@ -31,6 +31,7 @@ export {
   adAccountsForMetaId,
   updateAdAccountToken,
   setAdAccountStatus,
+  recordTokenCheck,
   setDefaultAdAccount,
   deleteAdAccount,
   liveCanvasesUsingAdAccount,

@@ -6,6 +6,18 @@ export interface ConnectionCheck {
   name: string;
   status: AdAccountStatus;
   reason: string | null;
+  /** When Meta says the token expires; null when it never does. */
+  tokenExpiresAt: Date | null;
+}
+
+/** How long before a token's expiry the API warns about it. */
+export const tokenWarningMs = 7 * 86_400_000;
+
+/** `expires_soon` within a week of the token's expiry, `expired` after it, otherwise null. */
+export function tokenWarning(expiresAt: Date | null, now: Date): 'expires_soon' | 'expired' | null {
+  if (!expiresAt) return null;
+  if (expiresAt.getTime() <= now.getTime()) return 'expired';
+  return expiresAt.getTime() - now.getTime() <= tokenWarningMs ? 'expires_soon' : null;
 }
 
 export const tosUrl = (metaAccountId: string) =>
@@ -32,12 +44,14 @@ export async function checkConnection(
       ]);
     }
     const { data: account } = await directory.getAdAccount(token, metaAccountId);
+    const tokenExpiresAt = info.expiresAt ? new Date(info.expiresAt * 1000) : null;
     return account.customAudienceTosAccepted
-      ? { name: account.name, status: 'connected', reason: null }
+      ? { name: account.name, status: 'connected', reason: null, tokenExpiresAt }
       : {
           name: account.name,
           status: 'tos_not_accepted',
           reason: `accept the Custom Audience terms at ${tosUrl(metaAccountId)}`,
+          tokenExpiresAt,
         };
   } catch (error) {
     if (!isGraphApiError(error)) throw error;

@@ -13,6 +13,7 @@ import {
   markSynced,
   notePendingReason,
   pendingStats,
+  recordTokenCheck,
   savePacing,
   setAdAccountStatus,
   type AdAccountWithToken,
@@ -27,6 +28,7 @@ import {
   isGraphApiError,
   withTransientRetry,
   type AccountLimiter,
+  type AdAccountDirectory,
   type AudienceUploader,
   type GraphApiError,
   type MatchKey,
@@ -39,6 +41,10 @@ export interface AccountWorkerDeps {
   metaAccountId: string;
   db: Db;
   uploader: AudienceUploader;
+  /** Checks tokens with Meta's debug_token; without it tokens are only judged by uploads. */
+  tokens?: Pick<AdAccountDirectory, 'debugToken'> | undefined;
+  /** How often each connected token is checked. */
+  tokenCheckIntervalMs: number;
   cipher: TokenCipher;
   limiter: AccountLimiter;
   logger: Logger;
@@ -77,6 +83,8 @@ export class AccountWorker {
   private heldConnections = new Set<string>();
   private loop: Promise<void> | undefined;
   private lastPacingSave = 0;
+  /** Connection id → when a failed token check may be tried again. */
+  private readonly tokenCheckRetryAt = new Map<string, number>();
   private reportedThrottleMs = 0;
 
   constructor(private readonly deps: AccountWorkerDeps) {}
@@ -117,7 +125,10 @@ export class AccountWorker {
     this.heldConnections = new Set(
       [...this.connections.values()].filter((c) => c.status !== 'connected').map((c) => c.id),
     );
-    const usable = [...this.connections.values()].filter((c) => c.status === 'connected').map((c) => c.id);
+    await this.checkTokens(now);
+    const usable = [...this.connections.values()]
+      .filter((c) => c.status === 'connected' && !this.heldConnections.has(c.id))
+      .map((c) => c.id);
     const groups = await dueGroups(db, metaAccountId, usable, now);
     // rotate so every group gets an early place in the queue in turn
     const offset = groups.length > 0 ? Math.floor(this.deps.random() * groups.length) : 0;
@@ -138,6 +149,48 @@ export class AccountWorker {
       if (errored > 0) this.deps.metrics.users.inc({ status: 'errored' }, errored);
     });
     await this.report(now);
+  }
+
+  /**
+   * Asks Meta about each connected token once per interval, paced by the account's limiter: a
+   * token Meta no longer accepts disconnects its connection before any upload needs it.
+   */
+  private async checkTokens(now: Date): Promise<void> {
+    const { tokens, tokenCheckIntervalMs, metrics, logger } = this.deps;
+    if (!tokens) return;
+    for (const connection of this.connections.values()) {
+      if (connection.status !== 'connected') continue;
+      const checkedAt = connection.tokenCheckedAt?.getTime() ?? 0;
+      if (now.getTime() - checkedAt < tokenCheckIntervalMs) continue;
+      if ((this.tokenCheckRetryAt.get(connection.id) ?? 0) > now.getTime()) continue;
+      const token = this.deps.cipher.decrypt(connection.tokenCiphertext);
+      let check: { valid: boolean; expiresAt: Date | null; reason: string };
+      try {
+        const info = await this.deps.limiter.schedule(() => tokens.debugToken(token));
+        check = {
+          valid: info.isValid,
+          expiresAt: info.expiresAt ? new Date(info.expiresAt * 1000) : null,
+          reason: 'Meta says the token is no longer valid (expired or revoked); reconnect the account',
+        };
+      } catch (error) {
+        if (!isGraphApiError(error) || error.classification !== 'token_invalid') {
+          metrics.tokenChecks.inc({ outcome: 'failed' });
+          logger.warn({ err: error, adAccountId: connection.id }, 'could not check a token; trying again later');
+          this.tokenCheckRetryAt.set(connection.id, now.getTime() + 60_000);
+          continue;
+        }
+        check = { valid: false, expiresAt: connection.tokenExpiresAt, reason: `${error.code}: ${error.message}` };
+      }
+      await recordTokenCheck(this.deps.db, connection.id, { ...check, now });
+      metrics.tokenChecks.inc({ outcome: check.valid ? 'valid' : 'invalid' });
+      if (!check.valid) {
+        this.heldConnections.add(connection.id);
+        logger.warn(
+          { adAccountId: connection.id },
+          'token check: Meta no longer accepts the token; the account is disconnected and its users held',
+        );
+      }
+    }
   }
 
   private async report(now: Date): Promise<void> {

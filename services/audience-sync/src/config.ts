@@ -24,6 +24,8 @@ export const syncConfigSchema = z.object({
   SYNC_TOO_SMALL_RETRY_INTERVAL: duration('1h'),
   /** How long users wait on a disconnected account (or unaccepted terms) before they are Errored. */
   SYNC_CREDENTIAL_HOLD_LIMIT: duration('30d'),
+  /** How often each connected token is checked with Meta's debug_token. */
+  SYNC_TOKEN_CHECK_INTERVAL: duration('1h'),
   SYNC_OWNERSHIP_INTERVAL: duration('5s'),
   /** Name in logs and in the user agent, to tell replicas apart. */
   SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),

@@ -44,12 +44,18 @@ export function syncMetrics(registry: Registry) {
     ),
     usage: m.gauge('canvas_sync_meta_usage_percent', "Meta's own usage report for the account", ['ad_account']),
     owned: m.gauge('canvas_sync_owned_accounts', 'Meta ad accounts this replica owns'),
+    tokenChecks: m.counter(
+      'canvas_sync_token_checks_total',
+      "Checks of connected tokens with Meta's debug_token, by outcome: valid, invalid (the account is disconnected), failed",
+      ['outcome'],
+    ),
     erasuresCompleted: m.counter(
       'canvas_sync_erasures_completed_total',
       'Erasures completed: every removal from Meta audiences final and the hand-offs deleted',
     ),
   };
   zeroSeries(metrics.users, 'status', ['synced', 'not_synced', 'deferred', 'errored']);
+  zeroSeries(metrics.tokenChecks, 'outcome', ['valid', 'invalid', 'failed']);
   zeroSeries(metrics.requests, 'outcome', ['success', ...errorClasses], { code: 'none' });
   return metrics;
 }

@@ -8,7 +8,13 @@ import {
   readPacing,
   type Db,
 } from '@canvas/db';
-import { AccountLimiter, createGraphClient, customAudienceQuota, type AudienceUploader } from '@canvas/meta-graph';
+import {
+  AccountLimiter,
+  createGraphClient,
+  customAudienceQuota,
+  type AdAccountDirectory,
+  type AudienceUploader,
+} from '@canvas/meta-graph';
 import type { Logger, ReadinessCheck, Registry, TokenCipher } from '@canvas/runtime';
 import { AccountWorker } from './account-worker.js';
 import type { SyncConfig } from './config.js';
@@ -24,6 +30,8 @@ export interface SyncDeps {
   registry: Registry;
   /** Defaults to a Graph client built from the config. */
   uploader?: AudienceUploader & { close?: () => Promise<void> };
+  /** Token checks; defaults to the Graph client built from the config (none with a custom uploader). */
+  tokens?: Pick<AdAccountDirectory, 'debugToken'>;
   now?: () => Date;
   random?: () => number;
 }
@@ -84,6 +92,8 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
         metaAccountId,
         db,
         uploader: graph,
+        tokens: deps.tokens ?? ('debugToken' in graph ? graph : undefined),
+        tokenCheckIntervalMs: config.SYNC_TOKEN_CHECK_INTERVAL,
         cipher: deps.cipher,
         limiter,
         logger: logger.child({ metaAccountId }),

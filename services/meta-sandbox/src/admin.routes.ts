@@ -21,9 +21,13 @@ const tokenInput = z
     adAccounts: z.union([z.literal('*'), z.array(z.string())]).optional(),
     scopes: z.array(z.string()).optional(),
     type: z.enum(['USER', 'SYSTEM_USER']).optional(),
+    /** Unix seconds on the sandbox clock after which the token is expired; 0 never. */
+    expiresAt: z.number().int().min(0).optional(),
   })
   .strict();
-const tokenPatch = z.object({ status: z.enum(['valid', 'expired', 'revoked']) }).strict();
+const tokenPatch = z
+  .object({ status: z.enum(['valid', 'expired', 'revoked']).optional(), expiresAt: z.number().int().min(0).optional() })
+  .strict();
 const faultInput = z
   .object({
     kind: z.enum(['error', 'http_status', 'latency', 'drop', 'html']),
@@ -107,8 +111,10 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
   app.patch<{ Params: { token: string } }>('/_sandbox/tokens/:token', async (request) => {
     const token = state.tokens.get(request.params.token);
     if (!token) throw Object.assign(new Error('no such token'), { statusCode: 404 });
-    token.status = parse(tokenPatch, request.body).status;
-    return { token: token.token, status: token.status };
+    const patch = parse(tokenPatch, request.body);
+    if (patch.status !== undefined) token.status = patch.status;
+    if (patch.expiresAt !== undefined) token.expiresAt = patch.expiresAt;
+    return { token: token.token, status: state.statusOf(token), expiresAt: token.expiresAt };
   });
 
   app.post('/_sandbox/faults', async (request, reply) =>

@@ -31,8 +31,12 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
     if (!value) return errors.tokenMissing();
     const token = state.tokens.get(value);
     if (!token) return errors.tokenUnknown();
-    if (token.status === 'expired') return errors.tokenExpired(new Date(state.clock.now() - 3_600_000));
-    if (token.status === 'revoked') return errors.tokenRevoked();
+    const status = state.statusOf(token);
+    if (status === 'expired')
+      return errors.tokenExpired(
+        new Date(token.expiresAt > 0 ? token.expiresAt * 1000 : state.clock.now() - 3_600_000),
+      );
+    if (status === 'revoked') return errors.tokenRevoked();
     return token;
   };
 
@@ -228,6 +232,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
     const token = state.tokens.get(input);
     if (!token) return graphError(190, 'Invalid OAuth access token - Cannot parse access token');
     const now = Math.floor(state.clock.now() / 1000);
+    const status = state.statusOf(token);
     return {
       status: 200,
       body: {
@@ -236,19 +241,18 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
           type: token.type,
           application: 'Canvas sandbox app',
           data_access_expires_at: now + 90 * 86_400,
-          expires_at: token.status === 'expired' ? now - 3600 : token.expiresAt,
-          is_valid: token.status === 'valid',
+          expires_at: token.expiresAt > 0 ? token.expiresAt : status === 'expired' ? now - 3600 : 0,
+          is_valid: status === 'valid',
           issued_at: now - 86_400,
           scopes: token.scopes,
           granular_scopes: token.scopes.map((scope) => ({ scope })),
           user_id: token.userId,
-          ...(token.status === 'valid'
+          ...(status === 'valid'
             ? {}
             : {
                 error: {
                   code: 190,
-                  message:
-                    token.status === 'expired' ? 'Session has expired' : 'The user has not authorized application',
+                  message: status === 'expired' ? 'Session has expired' : 'The user has not authorized application',
                 },
               }),
         },

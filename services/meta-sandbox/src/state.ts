@@ -21,6 +21,7 @@ export interface SandboxToken {
   scopes: string[];
   userId: string;
   type: 'USER' | 'SYSTEM_USER';
+  /** Unix seconds after which the token is expired (on the sandbox clock); 0 never expires. */
   expiresAt: number;
 }
 
@@ -89,6 +90,7 @@ export class SandboxState {
     adAccounts?: string[] | '*' | undefined;
     scopes?: string[] | undefined;
     type?: 'USER' | 'SYSTEM_USER' | undefined;
+    expiresAt?: number | undefined;
   }): SandboxToken {
     const token: SandboxToken = {
       token: input.token ?? `EAAB${randomBytes(24).toString('base64url')}`,
@@ -100,7 +102,7 @@ export class SandboxState {
       scopes: input.scopes ?? ['ads_management', 'ads_read'],
       userId: numericId(15),
       type: input.type ?? 'SYSTEM_USER',
-      expiresAt: 0,
+      expiresAt: input.expiresAt ?? 0,
     };
     this.tokens.set(token.token, token);
     return token;
@@ -121,6 +123,12 @@ export class SandboxState {
   quotaFor(accountId: string): number {
     const { quotaBase, quotaPerAudience, quotaCap } = this.settings;
     return Math.min(quotaCap, quotaBase + quotaPerAudience * this.activeAudienceCount(accountId));
+  }
+
+  /** A token's status now: a valid token past its expiry time is expired. */
+  statusOf(token: SandboxToken): TokenStatus {
+    if (token.status === 'valid' && token.expiresAt > 0 && this.clock.now() / 1000 >= token.expiresAt) return 'expired';
+    return token.status;
   }
 
   canUse(token: SandboxToken, accountId: string): boolean {

@@ -45,6 +45,8 @@ describe('ad-account connections', () => {
       statusReason: null,
       tosUrl: null,
       heldSince: null,
+      tokenExpiresAt: null,
+      tokenWarning: null,
       addedBy: 'admin',
       isDefault: true,
     });
@@ -73,6 +75,30 @@ describe('ad-account connections', () => {
     });
     // the sync cannot use it: users handed to it are held from the start
     expect(Date.parse(response.json<{ heldSince: string }>().heldSince)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('shows when Meta says the token expires, and warns in the week before', async () => {
+    const { accountId } = account();
+    const inThreeDays = Math.floor(Date.now() / 1000) + 3 * 86_400;
+    const expiring = h.sandbox.state.createToken({ adAccounts: [accountId], expiresAt: inThreeDays }).token;
+    tokens.push(expiring);
+    const created = await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: expiring });
+    expect(created.json()).toMatchObject({
+      status: 'connected',
+      tokenExpiresAt: new Date(inThreeDays * 1000).toISOString(),
+      tokenWarning: 'expires_soon',
+    });
+    const lasting = h.sandbox.state.createToken({
+      adAccounts: [accountId],
+      expiresAt: inThreeDays + 30 * 86_400,
+    }).token;
+    tokens.push(lasting);
+    const { id } = created.json<{ id: string }>();
+    const replaced = await h.call('PUT', `/v1/ad-accounts/${id}/token`, { accessToken: lasting });
+    expect(replaced.json()).toMatchObject({ tokenWarning: null });
+    expect(Date.parse(replaced.json<{ tokenExpiresAt: string }>().tokenExpiresAt)).toBe(
+      (inThreeDays + 30 * 86_400) * 1000,
+    );
   });
 
   it('rejects expired tokens, tokens without ads_management and accounts the token cannot read', async () => {

@@ -117,6 +117,26 @@ describe('audience sync under faults', () => {
     });
   });
 
+  it('disconnects an account whose token expires within one check interval, without any canvas activity', async () => {
+    const account = await h.connectAccount();
+    const expiresAt = Math.floor(h.sandbox.state.clock.now() / 1000) + 3;
+    h.sandbox.state.tokens.get(account.token)!.expiresAt = expiresAt;
+    h.startSync({ SYNC_TOKEN_CHECK_INTERVAL: '1s', SYNC_BATCH_WINDOW: '500ms' });
+    const row = () =>
+      h.database.db
+        .selectFrom('ad_accounts')
+        .select(['status', 'status_reason', 'token_expires_at', 'held_since'])
+        .executeTakeFirstOrThrow();
+    await waitFor(async () => (await row()).token_expires_at !== null, { what: 'the first check' });
+    expect(await row()).toMatchObject({ status: 'connected', token_expires_at: new Date(expiresAt * 1000) });
+    await waitFor(async () => (await row()).status === 'disconnected', { what: 'the account disconnected' });
+    expect((await row()).status_reason).toContain('token');
+    expect((await row()).held_since).not.toBeNull();
+    const calls = h.sandbox.state.requests;
+    expect(calls.filter((r) => r.path.includes('debug_token')).length).toBeGreaterThanOrEqual(2);
+    expect(calls.filter((r) => r.action !== undefined)).toEqual([]);
+  });
+
   it('errors users CREDENTIAL_NOT_RESTORED once they were held longer than the hold limit', async () => {
     const account = await h.connectAccount();
     const canvas = await h.canvasWithAudience(account);

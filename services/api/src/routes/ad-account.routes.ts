@@ -16,7 +16,7 @@ import {
   updateAdAccountToken,
   type AdAccount,
 } from '@canvas/db';
-import { checkConnection, tosUrl } from '../ad-account.service.js';
+import { checkConnection, tokenWarning, tosUrl } from '../ad-account.service.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
 import { conflict, notFound } from '../problem.js';
@@ -38,6 +38,13 @@ const AdAccountView = z.object({
   status: z.enum(['connected', 'disconnected', 'tos_not_accepted']),
   statusReason: z.string().nullable(),
   tosUrl: z.string().nullable().describe('Where to accept the Custom Audience terms, when they are not accepted'),
+  tokenExpiresAt: IsoDate.nullable().describe(
+    'When Meta says the token expires (checked hourly); null when it never does',
+  ),
+  tokenWarning: z
+    .enum(['expires_soon', 'expired'])
+    .nullable()
+    .describe('expires_soon within 7 days of tokenExpiresAt: reconnect with a new token before then'),
   heldSince: IsoDate.nullable().describe(
     'Since when the sync cannot use this connection: its users wait Pending, their retry window paused. Null while connected',
   ),
@@ -46,13 +53,15 @@ const AdAccountView = z.object({
   isDefault: z.boolean(),
 });
 
-const view = (a: AdAccount) => ({
+const view = (a: AdAccount, now = new Date()) => ({
   id: a.id,
   adAccountId: `act_${a.metaAccountId}`,
   name: a.name,
   status: a.status,
   statusReason: a.statusReason,
   tosUrl: a.status === 'tos_not_accepted' ? tosUrl(a.metaAccountId) : null,
+  tokenExpiresAt: a.tokenExpiresAt?.toISOString() ?? null,
+  tokenWarning: tokenWarning(a.tokenExpiresAt, now),
   heldSince: a.heldSince?.toISOString() ?? null,
   addedAt: a.createdAt.toISOString(),
   addedBy: a.addedBy,
@@ -103,6 +112,7 @@ export const adAccountRoutes =
             name: check.name,
             status: check.status,
             statusReason: check.reason,
+            tokenExpiresAt: check.tokenExpiresAt,
             tokenCiphertext: deps.cipher.encrypt(request.body.accessToken),
             isDefault: false,
             addedBy: label,
@@ -124,7 +134,7 @@ export const adAccountRoutes =
           response: { 200: z.object({ data: z.array(AdAccountView) }), ...problems() },
         },
       },
-      async (request) => ({ data: (await listAdAccounts(deps.db, request.caller.workspaceId)).map(view) }),
+      async (request) => ({ data: (await listAdAccounts(deps.db, request.caller.workspaceId)).map((a) => view(a)) }),
     );
 
     app.get(
@@ -169,6 +179,7 @@ export const adAccountRoutes =
           status: check.status,
           statusReason: check.reason,
           name: check.name,
+          tokenExpiresAt: check.tokenExpiresAt,
           now: deps.now(),
         });
         if (!updated) throw notFound(`ad account ${request.params.id}`);
