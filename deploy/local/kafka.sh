@@ -92,7 +92,8 @@ start() {
   echo $! > "$pid_file"
   local deadline=$(( $(date +%s) + timeout_s ))
   until grep -q 'Kafka Server started' "$log_file" 2>/dev/null; do
-    if ! running_pid >/dev/null; then say "broker exited during start-up; last lines of $log_file:"; tail -20 "$log_file" >&2; exit 1; fi
+    # the process itself, not running_pid: until the shell has exec'd java its cmdline is the shell's
+    if ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then say "broker exited during start-up; last lines of $log_file:"; tail -20 "$log_file" >&2; exit 1; fi
     [ "$(date +%s)" -lt "$deadline" ] || { say "broker not ready after ${timeout_s}s"; stop; exit 1; }
     sleep 0.2
   done
