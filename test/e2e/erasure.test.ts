@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { sql } from 'kysely';
 import {
   createTestDatabase,
   createTestTopic,
+  newDesigner,
   readMetric,
   startSystem,
   stopAllProcesses,
@@ -84,21 +84,9 @@ describe('erasing a user, end to end', () => {
     return found;
   };
 
-  /** A workspace made with the CLI, an API caller for it, and a message maker for its events. */
+  /** A designer's workspace and API caller, and a message maker for the workspace's events. */
   const newWorkspace = (name: string) => {
-    const { workspaceId, apiKey } = JSON.parse(
-      execFileSync(process.execPath, [system.cliPath, 'workspace', 'create', '--name', name], {
-        env: { ...process.env, DATABASE_URL: database.url },
-      }).toString(),
-    ) as { workspaceId: string; apiKey: string };
-    const call = async <T>(method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${system.api.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    };
+    const { workspaceId, call } = newDesigner(system, database.url, name);
     const send = (userId: string, body: Record<string, unknown>) => ({
       key: userId,
       value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...body }),

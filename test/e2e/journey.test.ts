@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { inControlGroup } from '@canvas/canvas';
 import {
   createTestDatabase,
   createTestTopic,
+  newDesigner,
   readMetric,
   startSystem,
   stopAllProcesses,
@@ -48,19 +48,7 @@ describe('a user journey, end to end', () => {
 
   it('moves users from Kafka events into a Facebook audience, and the sandbox, analytics and /metrics agree', async () => {
     // a designer: creates a workspace with the CLI, then works over HTTP
-    const { workspaceId, apiKey } = JSON.parse(
-      execFileSync(process.execPath, [system.cliPath, 'workspace', 'create', '--name', 'E2E shop'], {
-        env: { ...process.env, DATABASE_URL: database.url },
-      }).toString(),
-    ) as { workspaceId: string; apiKey: string };
-    const call = async <T>(method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${system.api.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    };
+    const { workspaceId, call } = newDesigner(system, database.url, 'E2E shop');
     expect(
       (
         await call('POST', '/v1/ad-accounts', {

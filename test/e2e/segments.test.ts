@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { cartAbandonersSegmentExample, inControlGroup } from '@canvas/canvas';
@@ -6,6 +5,7 @@ import {
   cartAbandonerIds,
   createTestDatabase,
   createTestTopic,
+  newDesigner,
   readMetric,
   shopperMessages,
   shoppers,
@@ -70,19 +70,7 @@ describe('segments over past behaviour, end to end', () => {
   });
 
   it('estimates a segment exactly, enters its members once, and a following audience loses those who stop qualifying', async () => {
-    const { workspaceId, apiKey } = JSON.parse(
-      execFileSync(process.execPath, [system.cliPath, 'workspace', 'create', '--name', 'Segments shop'], {
-        env: { ...process.env, DATABASE_URL: database.url },
-      }).toString(),
-    ) as { workspaceId: string; apiKey: string };
-    const call = async <T>(method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${system.api.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: response.status, body: (await response.json()) as T };
-    };
+    const { workspaceId, call } = newDesigner(system, database.url, 'Segments shop');
     await producer.connect();
     const produce = async (messages: readonly ShopperMessage[]) => {
       for (let i = 0; i < messages.length; i += 10_000)

@@ -1,7 +1,17 @@
 import { sql } from 'kysely';
-import { statusMetric, type EntryOrigin } from '@canvas/canvas';
+import { statusMetric, type AudienceStatus, type EntryOrigin } from '@canvas/canvas';
 import type { Tx } from './connection.js';
 import type { CounterDelta } from './counter.repository.js';
+
+/** What handing off removals moves: `removed`, and the removals' status counter, per step. */
+export const removalCounters = (
+  removals: readonly { canvasId: string; version: number; stepId: string; status: AudienceStatus }[],
+  origin: Exclude<EntryOrigin, 'step'>,
+): CounterDelta[] =>
+  removals.flatMap(({ canvasId, version, stepId, status }): CounterDelta[] => [
+    { canvasId, version, stepId, metric: 'removed', delta: 1 },
+    { canvasId, version, stepId, metric: statusMetric(status, origin), delta: 1 },
+  ]);
 
 /**
  * Hands the sync a removal of each of `userIds` (as their hand-offs are stored) from every Meta
@@ -34,16 +44,10 @@ export async function handOffRemovalsEverywhere(
     ORDER BY user_id, meta_account_id, audience_id, id DESC
     ON CONFLICT DO NOTHING
     RETURNING canvas_id, version, step_id`.execute(tx);
-  return rows.rows.flatMap((r): CounterDelta[] => [
-    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: 'removed', delta: 1 },
-    {
-      canvasId: r.canvas_id,
-      version: r.version,
-      stepId: r.step_id,
-      metric: statusMetric('pending', request.origin),
-      delta: 1,
-    },
-  ]);
+  return removalCounters(
+    rows.rows.map((r) => ({ canvasId: r.canvas_id, version: r.version, stepId: r.step_id, status: 'pending' })),
+    request.origin,
+  );
 }
 
 /**

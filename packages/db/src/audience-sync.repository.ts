@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type NotNull, type UpdateObject } from 'kysely';
+import { sql, type ExpressionBuilder, type NotNull, type RawBuilder, type UpdateObject } from 'kysely';
 import { statusMetric, type AudienceStatus, type EntryOrigin } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { Database } from './schema.js';
@@ -207,6 +207,12 @@ export async function notePendingReason(
     .execute();
 }
 
+/** Why the sync gave up on an entry (alias `e`), keeping what Meta last said of it. */
+const gaveUp = (code: string, message: RawBuilder<string>, now: Date) => sql`jsonb_build_object(
+  'code', ${code}::text, 'message', ${message}, 'lastCode', e.last_error->>'code',
+  'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode', 'fbtraceId', e.last_error->'fbtraceId',
+  'classification', e.last_error->>'classification', 'at', ${now.toISOString()}::text)`;
+
 /** A pending entry's connection is held (the sync cannot use it): its retry window does not run. */
 const heldConnection = sql<boolean>`EXISTS (
   SELECT 1 FROM ad_accounts h WHERE h.id = audience_entries.ad_account_id AND h.held_since IS NOT NULL)`;
@@ -223,13 +229,11 @@ export async function expireOverdue(
 ): Promise<CounterDelta[]> {
   const rows = await sql<{ canvas_id: string; version: number; step_id: string; origin: EntryOrigin }>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
-      last_error = jsonb_build_object(
-        'code', 'RETRY_WINDOW_OVER',
-        'message', 'not delivered before the retry window closed; last error: ' || coalesce(e.last_error->>'message', 'none'),
-        'lastCode', e.last_error->>'code',
-        'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode', 'fbtraceId', e.last_error->'fbtraceId',
-        'classification', e.last_error->>'classification',
-        'at', ${now.toISOString()}::text)
+      last_error = ${gaveUp(
+        'RETRY_WINDOW_OVER',
+        sql`'not delivered before the retry window closed; last error: ' || coalesce(e.last_error->>'message', 'none')`,
+        now,
+      )}
     WHERE e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
       SELECT meta_account_id, id FROM audience_entries
       WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now} AND NOT ${heldConnection}
@@ -252,14 +256,12 @@ export async function expireHeld(
   const since = new Date(now.getTime() - holdLimitMs);
   const rows = await sql<{ canvas_id: string; version: number; step_id: string; origin: EntryOrigin }>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
-      last_error = jsonb_build_object(
-        'code', 'CREDENTIAL_NOT_RESTORED',
-        'message', 'the ad account stayed ' || replace(a.status, '_', ' ') || ' for longer than the hold limit; last error: '
-          || coalesce(e.last_error->>'message', coalesce(a.status_reason, 'none')),
-        'lastCode', e.last_error->>'code',
-        'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode', 'fbtraceId', e.last_error->'fbtraceId',
-        'classification', e.last_error->>'classification',
-        'at', ${now.toISOString()}::text)
+      last_error = ${gaveUp(
+        'CREDENTIAL_NOT_RESTORED',
+        sql`'the ad account stayed ' || replace(a.status, '_', ' ') || ' for longer than the hold limit; last error: '
+          || coalesce(e.last_error->>'message', a.status_reason, 'none')`,
+        now,
+      )}
     FROM ad_accounts a
     WHERE a.id = e.ad_account_id AND a.meta_account_id = ${metaAccountId} AND a.held_since <= ${since}
       AND e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { statusMetric, type AudienceStatus } from '@canvas/canvas';
+import type { AudienceStatus } from '@canvas/canvas';
+import { removalCounters } from './audience-removal.repository.js';
 import type { Executor, Tx } from './connection.js';
 import type { CounterDelta } from './counter.repository.js';
 
@@ -87,14 +88,8 @@ export async function handOffRemovals(
       AND a.user_id = l.user_id AND a.entry_seq = l.entry_seq AND a.action = 'add'
     ON CONFLICT DO NOTHING
     RETURNING version, step_id, status`.execute(tx);
-  return rows.rows.flatMap((r): CounterDelta[] => [
-    { canvasId: leaving.canvasId, version: r.version, stepId: r.step_id, metric: 'removed', delta: 1 },
-    {
-      canvasId: leaving.canvasId,
-      version: r.version,
-      stepId: r.step_id,
-      metric: statusMetric(r.status, 'segment_exit'),
-      delta: 1,
-    },
-  ]);
+  return removalCounters(
+    rows.rows.map((r) => ({ canvasId: leaving.canvasId, version: r.version, stepId: r.step_id, status: r.status })),
+    'segment_exit',
+  );
 }
