@@ -58,8 +58,8 @@ export interface AdAccountsTable {
   status_reason: string | null;
   /** Since when the sync cannot use the connection; null while connected. */
   held_since: Date | null;
-  token_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  token_checked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  token_expires_at: Date | null;
+  token_checked_at: Date | null;
   token_ciphertext: Buffer;
   is_default: boolean;
   added_by: string;
