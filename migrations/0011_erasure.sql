@@ -19,6 +19,10 @@ CREATE TABLE erasure_removals (
   erasure_id       uuid NOT NULL REFERENCES erasures (id) ON DELETE CASCADE,
   meta_account_id  text NOT NULL,
   audience_id      text NOT NULL,
+  -- the add the removal undoes (its removal hand-off has the same canvas, step and entry)
+  canvas_id        uuid NOT NULL,
+  step_id          text NOT NULL,
+  entry_seq        integer NOT NULL,
   status           text NOT NULL CHECK (status IN ('pending', 'confirmed', 'not_synced', 'errored')),
   confirmed_at     timestamptz,
   last_error       jsonb,

@@ -95,12 +95,15 @@ export async function startErasure(
     now,
     retryWindowMs: request.retryWindowMs,
   });
-  // a removal already handed off for the same add (the user left a followed segment) serves too
+  // the same adds the removals undo; a removal already handed off for one (the user left a followed segment) serves too
   await sql`
-    INSERT INTO erasure_removals (erasure_id, meta_account_id, audience_id, status)
-    SELECT DISTINCT ${request.id}::uuid, meta_account_id, audience_id, 'pending' FROM audience_entries
+    INSERT INTO erasure_removals (erasure_id, meta_account_id, audience_id, canvas_id, step_id, entry_seq, status)
+    SELECT DISTINCT ON (meta_account_id, audience_id) ${request.id}::uuid, meta_account_id, audience_id,
+      canvas_id, step_id, entry_seq, 'pending'
+    FROM audience_entries
     WHERE workspace_id = ${workspaceId} AND user_id = ${hash} AND action = 'add' AND status IN ('pending', 'synced')
-      AND meta_account_id IS NOT NULL`.execute(tx);
+      AND meta_account_id IS NOT NULL
+    ORDER BY meta_account_id, audience_id, id DESC`.execute(tx);
   const deletedRows: Record<string, number> = {};
   for (const table of userTables) {
     const result =
@@ -136,8 +139,10 @@ export async function advanceErasures(db: Executor, now: Date, limit = 100): Pro
         confirmed_at = CASE WHEN ${to} = 'confirmed' THEN coalesce(e.sent_at, ${now}) END
       FROM erasures x, audience_entries e
       WHERE x.id = r.erasure_id AND x.status = 'removing' AND r.status = 'pending'
-        AND e.meta_account_id = r.meta_account_id AND e.audience_id = r.audience_id AND e.workspace_id = x.workspace_id
-        AND e.user_id = x.user_hash AND e.action = 'remove' AND e.status = ${from}`.execute(db);
+        AND e.meta_account_id = r.meta_account_id AND e.canvas_id = r.canvas_id AND e.step_id = r.step_id
+        AND e.user_id = x.user_hash AND e.entry_seq = r.entry_seq AND e.action = 'remove' AND e.status = ${from}`.execute(
+      db,
+    );
   }
   const done = await sql<{ id: string }>`
     SELECT x.id FROM erasures x

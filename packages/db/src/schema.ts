@@ -266,6 +266,9 @@ export interface ErasureRemovalsTable {
   erasure_id: string;
   meta_account_id: string;
   audience_id: string;
+  canvas_id: string;
+  step_id: string;
+  entry_seq: number;
   status: 'pending' | 'confirmed' | 'not_synced' | 'errored';
   confirmed_at: Date | null;
   last_error: Json<Record<string, unknown>> | null;
