@@ -14,9 +14,13 @@ import {
   type ResolvedSteps,
 } from '@canvas/db';
 import { isGraphApiError } from '@canvas/meta-graph';
+import { audienceLimitProblem, customerFileAudienceCount, customerFileAudienceLimit } from './audience-limit.js';
 import type { ApiDeps } from './deps.js';
 import { definitionOf } from './stored-definition.js';
 import { apiError, conflict, notFound, type FieldProblem } from './problem.js';
+
+/** Meta's error code for an ad account at its customer-file audience limit. */
+const audienceLimitCode = 2654;
 
 /**
  * Launches the newest version: every Facebook step needs a connected ad account with the
@@ -52,6 +56,8 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   const earlier = await resolvedByEarlierVersions(deps.db, canvasId);
   const resolved: ResolvedSteps = {};
   const checkedAccounts = new Map<string, string | null>();
+  // customer-file audiences per Meta account, counted once and kept up to date as this launch creates some
+  const audienceCounts = new Map<string, number>();
 
   for (const [index, step] of definition.steps.entries()) {
     if (step.kind !== 'facebook_audience') continue;
@@ -90,7 +96,13 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
       });
       continue;
     }
-    const audience = await resolveAudience(deps, step, earlier[step.id], account.id, account.metaAccountId, token);
+    const audience = await resolveAudience(
+      deps,
+      step,
+      earlier[step.id],
+      { adAccountId: account.id, metaAccountId: account.metaAccountId, token },
+      audienceCounts,
+    );
     if ('problem' in audience)
       problems.push({ code: audience.problem, path: `${path}/audience`, message: audience.message });
     else resolved[step.id] = audience;
@@ -143,10 +155,10 @@ async function resolveAudience(
   deps: ApiDeps,
   step: FacebookAudienceStep,
   previous: ResolvedSteps[string] | undefined,
-  adAccountId: string,
-  metaAccountId: string,
-  token: string,
+  account: { adAccountId: string; metaAccountId: string; token: string },
+  audienceCounts: Map<string, number>,
 ): Promise<ResolvedSteps[string] | { problem: string; message: string }> {
+  const { adAccountId, metaAccountId, token } = account;
   if ('id' in step.audience) {
     try {
       await deps.directory.getCustomAudience(token, step.audience.id, metaAccountId);
@@ -166,6 +178,18 @@ async function resolveAudience(
   }
   const { name, description } = step.audience.create;
   if (previous?.created && previous.adAccountId === adAccountId && previous.audienceName === name) return previous;
-  const { data } = await deps.directory.createCustomAudience(token, metaAccountId, { name, description });
-  return { adAccountId, metaAccountId, audienceId: data.id, created: true, audienceName: name };
+  // Meta refuses the 501st customer-file audience: say so, with the count, before asking
+  const count =
+    audienceCounts.get(metaAccountId) ?? (await customerFileAudienceCount(deps.directory, token, metaAccountId));
+  if (count >= customerFileAudienceLimit) return audienceLimitProblem(metaAccountId, count);
+  try {
+    const { data } = await deps.directory.createCustomAudience(token, metaAccountId, { name, description });
+    audienceCounts.set(metaAccountId, count + 1);
+    return { adAccountId, metaAccountId, audienceId: data.id, created: true, audienceName: name };
+  } catch (error) {
+    // another tool took the last place meanwhile
+    if (isGraphApiError(error) && error.details.metaCode === audienceLimitCode)
+      return audienceLimitProblem(metaAccountId, customerFileAudienceLimit);
+    throw error;
+  }
 }
