@@ -12,7 +12,13 @@ export {
 export { migrate, ensureDatabase, readMigrations, defaultMigrationsDir, type MigrationFile } from './migrator.js';
 export { DataError } from './errors.js';
 export type { Database } from './schema.js';
-export { insertWorkspace, findWorkspace, listWorkspaceIds, type Workspace } from './workspace.repository.js';
+export {
+  insertWorkspace,
+  findWorkspace,
+  setAudienceNamePrefix,
+  listWorkspaceIds,
+  type Workspace,
+} from './workspace.repository.js';
 export {
   insertApiKey,
   findKeyOwner,

@@ -36,6 +36,7 @@ type BigIntColumn = ColumnType<string, number | bigint | string, number | bigint
 export interface WorkspacesTable {
   id: string;
   name: string;
+  audience_name_prefix: string | null;
   created_at: CreatedAt;
 }
 

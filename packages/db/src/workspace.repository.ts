@@ -1,19 +1,48 @@
 import type { Executor } from './connection.js';
+import type { WorkspacesTable } from './schema.js';
 
 export interface Workspace {
   id: string;
   name: string;
+  /** Put before the name of every audience this product creates for the workspace. */
+  audienceNamePrefix: string | null;
   createdAt: Date;
 }
 
+const toWorkspace = (row: {
+  id: string;
+  name: string;
+  audience_name_prefix: WorkspacesTable['audience_name_prefix'];
+  created_at: Date;
+}) => ({
+  id: row.id,
+  name: row.name,
+  audienceNamePrefix: row.audience_name_prefix,
+  createdAt: row.created_at,
+});
+
 export async function insertWorkspace(db: Executor, workspace: { id: string; name: string }): Promise<Workspace> {
   const row = await db.insertInto('workspaces').values(workspace).returningAll().executeTakeFirstOrThrow();
-  return { id: row.id, name: row.name, createdAt: row.created_at };
+  return toWorkspace(row);
 }
 
 export async function findWorkspace(db: Executor, id: string): Promise<Workspace | undefined> {
   const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && { id: row.id, name: row.name, createdAt: row.created_at };
+  return row && toWorkspace(row);
+}
+
+export async function setAudienceNamePrefix(
+  db: Executor,
+  id: string,
+  prefix: string | null,
+): Promise<Workspace | undefined> {
+  const row = await db
+    .updateTable('workspaces')
+    .set({ audience_name_prefix: prefix })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toWorkspace(row);
 }
 
 export async function listWorkspaceIds(db: Executor): Promise<string[]> {

@@ -5,6 +5,7 @@ import {
   findCanvasVersion,
   lockCanvas,
   findDefaultAdAccount,
+  findWorkspace,
   findSegment,
   markLaunched,
   resolvedByEarlierVersions,
@@ -14,7 +15,13 @@ import {
   type ResolvedSteps,
 } from '@canvas/db';
 import { isGraphApiError } from '@canvas/meta-graph';
-import { audienceLimitProblem, customerFileAudienceCount, customerFileAudienceLimit } from './audience-limit.js';
+import {
+  accountAudiences,
+  audienceLimitProblem,
+  audienceNameProblem,
+  customerFileAudienceLimit,
+  type AccountAudiences,
+} from './audience-limit.js';
 import type { ApiDeps } from './deps.js';
 import { definitionOf } from './stored-definition.js';
 import { apiError, conflict, notFound, type FieldProblem } from './problem.js';
@@ -56,8 +63,9 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   const earlier = await resolvedByEarlierVersions(deps.db, canvasId);
   const resolved: ResolvedSteps = {};
   const checkedAccounts = new Map<string, string | null>();
-  // customer-file audiences per Meta account, counted once and kept up to date as this launch creates some
-  const audienceCounts = new Map<string, number>();
+  // each Meta account's audiences, read once and kept up to date as this launch creates some
+  const audiences = new Map<string, AccountAudiences>();
+  const prefix = (await findWorkspace(deps.db, workspaceId))?.audienceNamePrefix ?? '';
 
   for (const [index, step] of definition.steps.entries()) {
     if (step.kind !== 'facebook_audience') continue;
@@ -101,10 +109,14 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
       step,
       earlier[step.id],
       { adAccountId: account.id, metaAccountId: account.metaAccountId, token },
-      audienceCounts,
+      { audiences, prefix },
     );
     if ('problem' in audience)
-      problems.push({ code: audience.problem, path: `${path}/audience`, message: audience.message });
+      problems.push({
+        code: audience.problem,
+        path: `${path}/audience${audience.at ?? ''}`,
+        message: audience.message,
+      });
     else resolved[step.id] = audience;
   }
 
@@ -156,8 +168,8 @@ async function resolveAudience(
   step: FacebookAudienceStep,
   previous: ResolvedSteps[string] | undefined,
   account: { adAccountId: string; metaAccountId: string; token: string },
-  audienceCounts: Map<string, number>,
-): Promise<ResolvedSteps[string] | { problem: string; message: string }> {
+  launch: { audiences: Map<string, AccountAudiences>; prefix: string },
+): Promise<ResolvedSteps[string] | { problem: string; message: string; at?: string }> {
   const { adAccountId, metaAccountId, token } = account;
   if ('id' in step.audience) {
     try {
@@ -176,15 +188,18 @@ async function resolveAudience(
       throw error;
     }
   }
-  const { name, description } = step.audience.create;
+  const name = `${launch.prefix}${step.audience.create.name}`;
+  const { description } = step.audience.create;
   if (previous?.created && previous.adAccountId === adAccountId && previous.audienceName === name) return previous;
-  // Meta refuses the 501st customer-file audience: say so, with the count, before asking
-  const count =
-    audienceCounts.get(metaAccountId) ?? (await customerFileAudienceCount(deps.directory, token, metaAccountId));
-  if (count >= customerFileAudienceLimit) return audienceLimitProblem(metaAccountId, count);
+  const known = launch.audiences.get(metaAccountId) ?? (await accountAudiences(deps.directory, token, metaAccountId));
+  launch.audiences.set(metaAccountId, known);
+  // names stay unique per account; Meta refuses the 501st customer-file audience: both said before asking
+  if (known.names.has(name)) return audienceNameProblem(metaAccountId, name);
+  if (known.customerFile >= customerFileAudienceLimit) return audienceLimitProblem(metaAccountId, known.customerFile);
   try {
     const { data } = await deps.directory.createCustomAudience(token, metaAccountId, { name, description });
-    audienceCounts.set(metaAccountId, count + 1);
+    known.customerFile += 1;
+    known.names.add(name);
     return { adAccountId, metaAccountId, audienceId: data.id, created: true, audienceName: name };
   } catch (error) {
     // another tool took the last place meanwhile

@@ -11,4 +11,5 @@ export const requestExamples = {
   canvas: abandonedCartExample,
   segment: cartAbandonersSegmentExample,
   erasures: { userIds: ['user-1842', 'user-1907'] },
+  workspaceSettings: { audienceNamePrefix: 'CA_' },
 } as const;

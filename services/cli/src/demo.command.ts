@@ -55,11 +55,15 @@ function progress(label: string, done: number, total: number) {
 }
 
 /** The README's example: added_to_cart without purchased → 10 s → Facebook audience. */
-export function demoCanvas(name: string) {
+export function demoCanvas(name: string, audienceName: string) {
   // every shopper enters (guests too, to show Not synced), and conversions count for a day
   return {
     ...abandonedCartExample,
     name,
+    // audience names are unique per ad account: each run makes its own
+    steps: abandonedCartExample.steps.map((step) =>
+      step.kind === 'facebook_audience' ? { ...step, audience: { create: { name: audienceName } } } : step,
+    ),
     description: 'Shoppers who added to cart and did not buy within 10 seconds',
     entry: { trigger: { event: 'added_to_cart' } },
     conversionGoal: { event: 'purchased', within: '1d' },
@@ -116,10 +120,12 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
 
   await waitForConsumingRunner(s.runnerOpsUrl);
   const workspace = await api<{ id: string; name: string }>('GET', '/v1/workspace');
+  const stamp = new Date().toISOString().slice(11, 19);
+  const audienceName = `Abandoned_Cart_Demo_${stamp.replaceAll(':', '')}`;
   const canvas = await api<{ id: string }>(
     'POST',
     '/v1/canvases',
-    demoCanvas(`Abandoned cart demo ${new Date().toISOString().slice(11, 19)}`),
+    demoCanvas(`Abandoned cart demo ${stamp}`, audienceName),
   );
   await api('POST', `/v1/canvases/${canvas.id}/launch`);
   out(`launched canvas ${canvas.id} in workspace "${workspace.name}"`);
@@ -232,7 +238,7 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   const audiences = (await (await fetch(`${s.sandboxUrl}/_sandbox/audiences`)).json()) as {
     data: { id: string; name: string; memberCount: number }[];
   };
-  const latest = audiences.data.filter((a) => a.name === 'Abandoned_Cart_30_Days').pop();
+  const latest = audiences.data.filter((a) => a.name.endsWith(audienceName)).pop();
   const synced = analytics.steps.find((st) => st.stepId === 'fb')?.facebook?.synced ?? 0;
   out(
     `sandbox audience "${latest?.name ?? '?'}" (${latest?.id ?? '?'}) holds ${latest?.memberCount ?? 0} people; analytics says ${synced} synced${latest?.memberCount === synced ? ' ✓' : ''}`,

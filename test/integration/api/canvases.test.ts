@@ -308,7 +308,8 @@ describe('canvases', () => {
   });
 
   it('pauses, resumes and archives, refusing transitions that make no sense', async () => {
-    const canvas = await create();
+    // its own audience name: names stay unique per ad account
+    const canvas = await create(abandonedCartCanvas({ audienceName: 'Pause_Resume_Archive' }));
     expect((await h.call('POST', `/v1/canvases/${canvas.id}/pause`)).json()).toMatchObject({
       code: 'CANVAS_STATE_CONFLICT',
     });

@@ -46,6 +46,7 @@ describe('OpenAPI document', () => {
       'GET /v1/segments',
       'GET /v1/segments/{id}',
       'GET /v1/workspace',
+      'PATCH /v1/workspace',
       'POST /v1/ad-accounts',
       'POST /v1/ad-accounts/{id}/default',
       'POST /v1/api-keys',

@@ -29,6 +29,7 @@ describe('request examples in the OpenAPI document', () => {
         })),
     );
     expect(withBodies.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'PATCH /v1/workspace',
       'POST /v1/ad-accounts',
       'POST /v1/api-keys',
       'POST /v1/canvases',
@@ -87,5 +88,6 @@ describe('request examples in the OpenAPI document', () => {
     expect(estimate.statusCode).toBe(200);
     const erasures = await h.call('POST', '/v1/erasures', example('POST', '/v1/erasures'));
     expect(erasures.statusCode).toBe(202);
+    expect((await h.call('PATCH', '/v1/workspace', example('PATCH', '/v1/workspace'))).statusCode).toBe(200);
   });
 });

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countActiveKeys, findWorkspace, insertApiKey, listApiKeys, revokeApiKey, type ApiKey } from '@canvas/db';
+import {
+  countActiveKeys,
+  findWorkspace,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  setAudienceNamePrefix,
+  type ApiKey,
+  type Workspace,
+} from '@canvas/db';
 import { generateApiKey } from '../api-key.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
@@ -15,6 +24,36 @@ const ApiKeyView = z.object({
   createdAt: IsoDate,
   revokedAt: IsoDate.nullable(),
 });
+const WorkspaceView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  audienceNamePrefix: z
+    .string()
+    .nullable()
+    .describe(
+      'Put before the name of every audience this product creates (e.g. CA_), so they stand out in Ads Manager',
+    ),
+  createdAt: IsoDate,
+});
+const WorkspacePatch = z
+  .object({
+    audienceNamePrefix: z
+      .string()
+      .min(1)
+      .max(40)
+      .regex(/^[^\s].*$/, 'a prefix does not start with a space')
+      .nullable()
+      .describe('null removes the prefix; audiences already created keep their names'),
+  })
+  .strict()
+  .meta({ examples: [requestExamples.workspaceSettings] });
+const workspaceView = (w: Workspace) => ({
+  id: w.id,
+  name: w.name,
+  audienceNamePrefix: w.audienceNamePrefix,
+  createdAt: w.createdAt.toISOString(),
+});
+
 const view = (key: ApiKey) => ({
   id: key.id,
   label: key.label,
@@ -33,13 +72,35 @@ export const workspaceRoutes =
         schema: {
           tags: ['workspace'],
           summary: 'The workspace of the API key',
-          response: { 200: z.object({ id: z.uuid(), name: z.string(), createdAt: IsoDate }), ...problems() },
+          response: { 200: WorkspaceView, ...problems() },
         },
       },
       async (request) => {
         const workspace = await findWorkspace(deps.db, request.caller.workspaceId);
         if (!workspace) throw notFound('the workspace');
-        return { id: workspace.id, name: workspace.name, createdAt: workspace.createdAt.toISOString() };
+        return workspaceView(workspace);
+      },
+    );
+
+    app.patch(
+      '/v1/workspace',
+      {
+        schema: {
+          tags: ['workspace'],
+          summary: "Change the workspace's settings",
+          description: 'audienceNamePrefix: put before the name of each audience launches create from now on',
+          body: WorkspacePatch,
+          response: { 200: WorkspaceView, ...problems() },
+        },
+      },
+      async (request) => {
+        const workspace = await setAudienceNamePrefix(
+          deps.db,
+          request.caller.workspaceId,
+          request.body.audienceNamePrefix,
+        );
+        if (!workspace) throw notFound('the workspace');
+        return workspaceView(workspace);
       },
     );
 
