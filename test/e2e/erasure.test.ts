@@ -86,13 +86,13 @@ describe('erasing a user, end to end', () => {
 
   /** A designer's workspace and API caller, and a message maker for the workspace's events. */
   const newWorkspace = (name: string) => {
-    const { workspaceId, call } = newDesigner(system, database.url, name);
+    const { workspaceId, call, connectAccount } = newDesigner(system, database.url, name);
     const send = (userId: string, body: Record<string, unknown>) => ({
       key: userId,
       value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...body }),
       headers: { 'workspace-id': workspaceId },
     });
-    return { call, send };
+    return { call, send, connectAccount };
   };
   const sandbox = async (method: string, path: string, body?: unknown) =>
     (
@@ -114,19 +114,14 @@ describe('erasing a user, end to end', () => {
     ).members.map((m) => m.EXTERN_ID);
 
   it('removes a user from three audiences on two ad accounts, keeps nothing of theirs, and skips their later events', async () => {
-    const { call, send } = newWorkspace('Erasure shop');
+    const { call, send, connectAccount } = newWorkspace('Erasure shop');
 
     // two ad accounts, three audiences over two canvases
     const second = '8800000001';
     await sandbox('POST', '/_sandbox/ad-accounts', { id: second, name: 'Second account' });
     await sandbox('POST', '/_sandbox/tokens', { token: 'EAAB-second-account-token', adAccounts: [second] });
-    for (const [id, token] of [
-      [system.adAccountId, system.adAccountToken],
-      [second, 'EAAB-second-account-token'],
-    ])
-      expect((await call('POST', '/v1/ad-accounts', { adAccountId: `act_${id}`, accessToken: token })).status).toBe(
-        201,
-      );
+    expect(await connectAccount()).toBe(201);
+    expect(await connectAccount(second, 'EAAB-second-account-token')).toBe(201);
     const fb = (id: string, name: string, next: string | null, adAccountId?: string) => ({
       id,
       kind: 'facebook_audience',
@@ -273,15 +268,8 @@ describe('erasing a user, end to end', () => {
   });
 
   it('never sends a user who opted out of ads, and removes one who opts out later', async () => {
-    const { call, send } = newWorkspace('Consent shop');
-    expect(
-      (
-        await call('POST', '/v1/ad-accounts', {
-          adAccountId: `act_${system.adAccountId}`,
-          accessToken: system.adAccountToken,
-        })
-      ).status,
-    ).toBe(201);
+    const { call, send, connectAccount } = newWorkspace('Consent shop');
+    expect(await connectAccount()).toBe(201);
     const canvas = await call<{ id: string }>('POST', '/v1/canvases', {
       name: 'Consenting sign-ups',
       entry: { trigger: { event: 'signed_up' } },

@@ -48,15 +48,8 @@ describe('a user journey, end to end', () => {
 
   it('moves users from Kafka events into a Facebook audience, and the sandbox, analytics and /metrics agree', async () => {
     // a designer: creates a workspace with the CLI, then works over HTTP
-    const { workspaceId, call } = newDesigner(system, database.url, 'E2E shop');
-    expect(
-      (
-        await call('POST', '/v1/ad-accounts', {
-          adAccountId: `act_${system.adAccountId}`,
-          accessToken: system.adAccountToken,
-        })
-      ).status,
-    ).toBe(201);
+    const { workspaceId, call, connectAccount } = newDesigner(system, database.url, 'E2E shop');
+    expect(await connectAccount()).toBe(201);
     const canvas = await call<{ id: string }>('POST', '/v1/canvases', {
       name: 'Abandoned cart',
       entry: { trigger: { event: 'added_to_cart' }, controlGroupPercent: 10 },

@@ -70,7 +70,7 @@ describe('segments over past behaviour, end to end', () => {
   });
 
   it('estimates a segment exactly, enters its members once, and a following audience loses those who stop qualifying', async () => {
-    const { workspaceId, call } = newDesigner(system, database.url, 'Segments shop');
+    const { workspaceId, call, connectAccount } = newDesigner(system, database.url, 'Segments shop');
     await producer.connect();
     const produce = async (messages: readonly ShopperMessage[]) => {
       for (let i = 0; i < messages.length; i += 10_000)
@@ -86,14 +86,7 @@ describe('segments over past behaviour, end to end', () => {
     await waitFor(async () => (await applied()) === eventCount, { what: 'history applied', timeoutMs: 240_000 });
 
     // 2. the segment and its estimate, against SQL written here over the raw history
-    expect(
-      (
-        await call('POST', '/v1/ad-accounts', {
-          adAccountId: `act_${system.adAccountId}`,
-          accessToken: system.adAccountToken,
-        })
-      ).status,
-    ).toBe(201);
+    expect(await connectAccount()).toBe(201);
     const segment = await call<{ id: string }>('POST', '/v1/segments', cartAbandonersSegmentExample);
     expect(segment.status).toBe(201);
     const expected = await cartAbandonerIds(database.db, workspaceId, now);

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import type { RunningSystem } from './system.ts';
 
-/** A workspace created with the CLI, as an operator would, and an API caller with its key. */
+/**
+ * A workspace created with the CLI, as an operator would, an API caller with its key, and a way
+ * to connect an ad account (the system's own sandbox account unless another is named).
+ */
 export function newDesigner(system: RunningSystem, databaseUrl: string, name: string) {
   const { workspaceId, apiKey } = JSON.parse(
     execFileSync(process.execPath, [system.cliPath, 'workspace', 'create', '--name', name], {
@@ -16,5 +19,7 @@ export function newDesigner(system: RunningSystem, databaseUrl: string, name: st
     });
     return { status: response.status, body: (await response.json()) as T };
   };
-  return { workspaceId, apiKey, call };
+  const connectAccount = async (metaAccountId = system.adAccountId, token = system.adAccountToken) =>
+    (await call('POST', '/v1/ad-accounts', { adAccountId: `act_${metaAccountId}`, accessToken: token })).status;
+  return { workspaceId, apiKey, call, connectAccount };
 }

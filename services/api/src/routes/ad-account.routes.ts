@@ -53,7 +53,7 @@ const AdAccountView = z.object({
   isDefault: z.boolean(),
 });
 
-const view = (a: AdAccount, now = new Date()) => ({
+const view = (a: AdAccount, now: Date) => ({
   id: a.id,
   adAccountId: `act_${a.metaAccountId}`,
   name: a.name,
@@ -121,7 +121,7 @@ export const adAccountRoutes =
           if (makeDefault) await setDefaultAdAccount(tx, workspaceId, id);
           return { ...created, isDefault: makeDefault };
         });
-        return reply.code(201).send(view(account));
+        return reply.code(201).send(view(account, deps.now()));
       },
     );
 
@@ -134,7 +134,9 @@ export const adAccountRoutes =
           response: { 200: z.object({ data: z.array(AdAccountView) }), ...problems() },
         },
       },
-      async (request) => ({ data: (await listAdAccounts(deps.db, request.caller.workspaceId)).map((a) => view(a)) }),
+      async (request) => ({
+        data: (await listAdAccounts(deps.db, request.caller.workspaceId)).map((a) => view(a, deps.now())),
+      }),
     );
 
     app.get(
@@ -150,7 +152,7 @@ export const adAccountRoutes =
       async (request) => {
         const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
         if (!account) throw notFound(`ad account ${request.params.id}`);
-        return view(account);
+        return view(account, deps.now());
       },
     );
 
@@ -183,7 +185,7 @@ export const adAccountRoutes =
           now: deps.now(),
         });
         if (!updated) throw notFound(`ad account ${request.params.id}`);
-        return view(updated);
+        return view(updated, deps.now());
       },
     );
 
@@ -205,7 +207,7 @@ export const adAccountRoutes =
           return findAdAccount(tx, workspaceId, request.params.id);
         });
         if (!account) throw notFound(`ad account ${request.params.id}`);
-        return view(account);
+        return view(account, deps.now());
       },
     );
 
