@@ -76,6 +76,13 @@ export const AudienceRef = z.union([
         .strict(),
     })
     .strict(),
+  z
+    .object({
+      fromStep: StepId.describe(
+        'Another Facebook step of this canvas whose audience this step uses, e.g. remove after purchase what an earlier step added',
+      ),
+    })
+    .strict(),
 ]);
 
 export const FacebookAudienceStep = z
@@ -96,6 +103,11 @@ export const FacebookAudienceStep = z
         "Keep the audience equal to the canvas's segment: each run adds new members and removes those who no longer qualify (segment-entry canvases, action add)",
       ),
     matchKeys: z.array(z.enum(matchKeys)).min(1).max(matchKeys.length),
+    adSetIds: z
+      .array(z.string().regex(/^\d{1,30}$/, 'a Meta ad set id'))
+      .max(50)
+      .optional()
+      .describe("Ad sets of the step's account whose targeting should include the audience; linked at launch"),
     next: NextStep,
   })
   .strict()

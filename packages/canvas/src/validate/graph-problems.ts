@@ -1,6 +1,6 @@
 import type { CanvasDefinition } from '../model/canvas.schema.js';
 import { identifierKeys } from '../model/match-keys.js';
-import type { Step } from '../model/step.schema.js';
+import type { FacebookAudienceStep, Step } from '../model/step.schema.js';
 import { assertNever } from '../assert-never.js';
 import type { Problem } from './problem.js';
 
@@ -97,6 +97,7 @@ export function graphProblems(canvas: CanvasDefinition): Problem[] {
             message: `${key} is listed twice`,
           });
       });
+      problems.push(...audienceReferenceProblems(canvas, step, i, indexById), ...adSetProblems(step, i));
     }
   });
 
@@ -137,4 +138,56 @@ export function graphProblems(canvas: CanvasDefinition): Problem[] {
     problems.push({ code: 'schedule_order', path: '/entry/schedule/endAt', message: 'endAt must be after startAt' });
   }
   return problems;
+}
+
+const accountOf = (step: FacebookAudienceStep) => step.adAccountId?.replace(/^act_/, '');
+
+/** A step using another step's audience must name a Facebook step that creates or names one, on the same account. */
+function audienceReferenceProblems(
+  canvas: CanvasDefinition,
+  step: FacebookAudienceStep,
+  index: number,
+  indexById: Map<string, number>,
+): Problem[] {
+  if (!('fromStep' in step.audience)) return [];
+  const path = `/steps/${index}/audience/fromStep`;
+  const targetIndex = indexById.get(step.audience.fromStep);
+  const target = targetIndex === undefined ? undefined : canvas.steps[targetIndex];
+  if (!target) return [{ code: 'unknown_step', path, message: `no step "${step.audience.fromStep}"` }];
+  if (target.kind !== 'facebook_audience' || target.id === step.id)
+    return [{ code: 'audience_step_kind', path, message: `"${target.id}" is not another Facebook Audience step` }];
+  if ('fromStep' in target.audience)
+    return [
+      {
+        code: 'audience_step_chain',
+        path,
+        message: `"${target.id}" uses another step's audience itself; name the step that creates or names it`,
+      },
+    ];
+  if (accountOf(target) !== accountOf(step))
+    return [
+      {
+        code: 'audience_account_mismatch',
+        path: `/steps/${index}/adAccountId`,
+        message: `"${target.id}" syncs through ${target.adAccountId ?? 'the default ad account'}; use the same account`,
+      },
+    ];
+  return [];
+}
+
+function adSetProblems(step: FacebookAudienceStep, index: number): Problem[] {
+  const adSets = step.adSetIds ?? [];
+  if (adSets.length > 0 && step.action === 'remove')
+    return [
+      {
+        code: 'ad_sets_on_remove',
+        path: `/steps/${index}/adSetIds`,
+        message: 'ad sets are linked to audiences that a step adds users to',
+      },
+    ];
+  return adSets.flatMap((id, j) =>
+    adSets.indexOf(id) === j
+      ? []
+      : [{ code: 'duplicate_ad_set', path: `/steps/${index}/adSetIds/${j}`, message: `ad set ${id} is listed twice` }],
+  );
 }

@@ -31,6 +31,11 @@ export const problemCodes = [
   'entry_kind',
   'run_rule',
   'follow_segment',
+  'audience_step_kind',
+  'audience_step_chain',
+  'audience_account_mismatch',
+  'ad_sets_on_remove',
+  'duplicate_ad_set',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 

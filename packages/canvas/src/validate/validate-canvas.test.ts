@@ -8,6 +8,26 @@ const codes = (input: unknown) => {
   return result.ok ? [] : result.problems.map((p) => [p.code, p.path]);
 };
 
+const wait = { id: 'wait', kind: 'delay' as const, duration: '10s', next: 'fb' };
+const addStep = (extra: { next?: string; adSetIds?: string[] } = {}) => ({
+  id: 'fb',
+  kind: 'facebook_audience' as const,
+  audience: { create: { name: 'Abandoned_Cart_30_Days' } },
+  matchKeys: ['EMAIL' as const],
+  next: null,
+  ...extra,
+});
+
+/** A removing Facebook step, reached from the abandoned cart's Facebook step. */
+const removeStep = (audience: { fromStep: string }, id = 'remove') => ({
+  id,
+  kind: 'facebook_audience' as const,
+  audience,
+  action: 'remove' as const,
+  matchKeys: ['EMAIL' as const],
+  next: null,
+});
+
 describe('validateCanvas', () => {
   it('accepts the abandoned-cart example and fills defaults', () => {
     const result = validateCanvas(abandonedCart());
@@ -204,8 +224,49 @@ describe('validateCanvas', () => {
       abandonedCart({ steps: Array.from({ length: 201 }, (_, i) => ({ id: `s${i}`, kind: 'exit' as const })) }),
       [['too_many', '/steps']],
     ],
+    [
+      'an audience taken from a step that does not exist',
+      abandonedCart({ steps: [wait, addStep(), removeStep({ fromStep: 'ghost' })] }),
+      [['unknown_step', '/steps/2/audience/fromStep']],
+    ],
+    [
+      'an audience taken from a step that is not a Facebook step',
+      abandonedCart({ steps: [wait, addStep(), removeStep({ fromStep: 'wait' })] }),
+      [['audience_step_kind', '/steps/2/audience/fromStep']],
+    ],
+    [
+      'an audience taken from a step that takes it from another',
+      abandonedCart({
+        steps: [wait, addStep(), removeStep({ fromStep: 'fb' }, 'undo'), removeStep({ fromStep: 'undo' })],
+      }),
+      [['audience_step_chain', '/steps/3/audience/fromStep']],
+    ],
+    [
+      'an audience taken from a step on another ad account',
+      abandonedCart({
+        steps: [wait, addStep(), { ...removeStep({ fromStep: 'fb' }), adAccountId: 'act_42' }],
+      }),
+      [['audience_account_mismatch', '/steps/2/adAccountId']],
+    ],
+    [
+      'ad sets on a removing step, and an ad set twice',
+      abandonedCart({
+        steps: [wait, addStep({ adSetIds: ['120', '120'] }), { ...removeStep({ fromStep: 'fb' }), adSetIds: ['121'] }],
+      }),
+      [
+        ['duplicate_ad_set', '/steps/1/adSetIds/1'],
+        ['ad_sets_on_remove', '/steps/2/adSetIds'],
+      ],
+    ],
   ])('reports %s', (_name, input, expected) => {
     expect(codes(input)).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('accepts a step that removes from the audience an earlier step adds to', () => {
+    const canvas = abandonedCart({
+      steps: [wait, addStep({ next: 'remove', adSetIds: ['120', '121'] }), removeStep({ fromStep: 'fb' })],
+    });
+    expect(codes(canvas)).toEqual([]);
   });
 
   it('reports every problem at once', () => {
