@@ -4,6 +4,8 @@ import { classifyGraphError, GraphApiError, type GraphErrorBody } from './errors
 import { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
 import { maxUsersPerRequest, type UsersPayload } from './payload.js';
 import { defaultGraphVersion } from './versions.js';
+import { adSetCalls } from './ad-sets.js';
+import { facebookLoginCalls } from './facebook-login.js';
 
 export interface GraphClientOptions {
   /** https://graph.facebook.com, or the sandbox. */
@@ -76,6 +78,19 @@ export interface NewCustomAudience {
   customerFileSource?: 'USER_PROVIDED_ONLY' | 'PARTNER_PROVIDED_ONLY' | 'BOTH_USER_AND_PARTNER_PROVIDED';
 }
 
+export interface GraphCallParams {
+  query?: Record<string, string>;
+  body?: Record<string, unknown>;
+  usageAccountId?: string | undefined;
+}
+
+export type GraphCall = <T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  token: string,
+  params?: GraphCallParams,
+) => Promise<GraphResult<T>>;
+
 const audienceFields =
   'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,operation_status';
 
@@ -102,18 +117,15 @@ export function createGraphClient(options: GraphClientOptions) {
   const proof = (token: string) =>
     options.appSecret ? createHmac('sha256', options.appSecret).update(token).digest('hex') : undefined;
 
+  /** One Graph call; an empty token sends none (the OAuth code exchange authenticates with the app secret). */
   async function call<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     token: string,
-    params: {
-      query?: Record<string, string>;
-      body?: Record<string, unknown>;
-      usageAccountId?: string | undefined;
-    } = {},
+    params: GraphCallParams = {},
   ): Promise<GraphResult<T>> {
     const query = new URLSearchParams(params.query);
-    const appsecretProof = proof(token);
+    const appsecretProof = token ? proof(token) : undefined;
     const body = params.body ? { ...params.body } : undefined;
     if (appsecretProof) {
       if (body) body.appsecret_proof = appsecretProof;
@@ -126,7 +138,7 @@ export function createGraphClient(options: GraphClientOptions) {
         method,
         path: `${prefix}/${version}/${path}${search ? `?${search}` : ''}`,
         headers: {
-          authorization: `Bearer ${token}`,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
           accept: 'application/json',
           'user-agent': options.userAgent ?? 'canvas-journey-engine',
           ...(body ? { 'content-type': 'application/json' } : {}),
@@ -229,6 +241,8 @@ export function createGraphClient(options: GraphClientOptions) {
 
   return {
     version,
+    ...adSetCalls(call),
+    ...facebookLoginCalls(call),
 
     /** Inspects a token with the app token when app credentials are configured, else with itself. */
     async debugToken(token: string): Promise<TokenInfo> {

@@ -31,3 +31,6 @@ export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } fro
 export { customAudienceQuota } from './quota.js';
 export type { AdAccountDirectory, AudienceUploader } from './port.js';
 export { graphApiSettings } from './config.js';
+export { type AdSet, type Targeting, type AdSetCalls } from './ad-sets.js';
+export { linkAudienceToAdSet, targetingWithAudience, type LinkOutcome } from './ad-set-link.js';
+export { type AppCredentials, type IssuedToken, type ReachableAdAccount } from './facebook-login.js';

@@ -7,12 +7,14 @@ import type {
   UsersResult,
 } from './client.js';
 import type { UsersPayload } from './payload.js';
+import type { AdSetCalls } from './ad-sets.js';
+import type { facebookLoginCalls } from './facebook-login.js';
 
 /**
  * What the designer API needs from Meta. The Graph client satisfies it; unit tests may use a
  * fake of this port, integration tests use the sandbox.
  */
-export interface AdAccountDirectory {
+export interface AdAccountDirectory extends AdSetCalls, ReturnType<typeof facebookLoginCalls> {
   debugToken: (token: string) => Promise<TokenInfo>;
   getAdAccount: (token: string, adAccountId: string) => Promise<GraphResult<AdAccountInfo>>;
   listCustomAudiences: (
