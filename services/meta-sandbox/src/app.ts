@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin.routes.js';
 import { registerGraphRoutes } from './graph.routes.js';
+import { registerLoginAdminRoutes } from './login-admin.routes.js';
 import type { SandboxSettings } from './sandbox-config.js';
 import { SandboxState } from './state.js';
 
@@ -37,7 +38,10 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
     });
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  if (options.admin) registerAdminRoutes(app, state);
+  if (options.admin) {
+    registerAdminRoutes(app, state);
+    registerLoginAdminRoutes(app, state);
+  }
   registerGraphRoutes(app, state);
   return { app, state };
 }

@@ -4,6 +4,8 @@ import { addMembers, checkRows, removeMembers, type SandboxAudience } from './au
 import { errors, graphError, type GraphFailure } from './graph-errors.js';
 import type { SandboxState, SandboxToken } from './state.js';
 import { isFailure, parseUsersRequest } from './users-request.js';
+import { adSetRoutes, listAdSets } from './ad-set.routes.js';
+import { exchangeToken, reachableAccounts, registerLoginDialog } from './login.routes.js';
 
 type Params = Record<string, unknown>;
 type Answer = GraphFailure | { status: 200; body: unknown; headers?: Record<string, string> };
@@ -103,6 +105,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         ),
       };
     }
+    if (edge === 'adsets' && method === 'GET') return listAdSets(state, accountId, params);
     if (edge !== 'customaudiences') return errors.unknownPath();
     return metered(accountId, () => {
       if (method === 'GET') {
@@ -320,9 +323,13 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       if (parsedVersion === undefined) answer = errors.unknownPath();
       else if (parsedVersion < minVersion) answer = errors.deprecatedVersion(state.settings.latestVersion);
       else if (node === 'debug_token' && !edge && method === 'GET') answer = debugToken(params, request);
+      else if (node === 'oauth' && edge === 'access_token' && method === 'GET') answer = exchangeToken(state, params);
       else {
         const auth = authenticate(request, params);
         if (isFailure(auth)) answer = auth;
+        else if (node === 'me' && edge === 'adaccounts' && method === 'GET')
+          answer = reachableAccounts(state, auth, params);
+        else if (state.adSets.has(node) && !edge) answer = adSetRoutes(state, method, node, params, auth);
         else if (node.startsWith('act_')) answer = accountRoutes(method, node.slice(4), edge, params, auth);
         else if (/^\d+$/.test(node)) answer = audienceRoutes(method, node, edge, params, auth, request);
         else answer = errors.unknownPath();
@@ -351,6 +358,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       .send(answer.body);
   };
 
+  registerLoginDialog(app, state);
   for (const url of ['/:version/:node', '/:version/:node/:edge']) {
     app.route({ method: ['GET', 'POST', 'DELETE'], url, handler: handle });
   }

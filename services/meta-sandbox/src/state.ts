@@ -4,6 +4,14 @@ import { FaultInjector } from './fault-injector.js';
 import { QuotaMeter } from './quota-meter.js';
 import { defaultSettings, type SandboxSettings } from './sandbox-config.js';
 import type { SandboxAudience } from './audience-store.js';
+import type { SandboxAdSet } from './ad-set-store.js';
+import {
+  defaultApp,
+  defaultLoginPerson,
+  type AuthorizationCode,
+  type LoginPerson,
+  type SandboxApp,
+} from './login-state.js';
 
 export interface SandboxAccount {
   id: string;
@@ -41,7 +49,7 @@ export interface LoggedRequest {
   userAgent?: string | undefined;
 }
 
-const numericId = (digits: number) => {
+export const numericId = (digits: number) => {
   let id = String(1 + Math.floor(Math.random() * 9));
   const bytes = randomBytes(digits);
   for (let i = 1; i < digits; i += 1) id += String((bytes[i] ?? 0) % 10);
@@ -58,6 +66,10 @@ export class SandboxState {
   readonly accounts = new Map<string, SandboxAccount>();
   readonly tokens = new Map<string, SandboxToken>();
   readonly audiences = new Map<string, SandboxAudience>();
+  readonly adSets = new Map<string, SandboxAdSet>();
+  readonly app: SandboxApp = { ...defaultApp };
+  loginPerson: LoginPerson = defaultLoginPerson();
+  readonly authorizationCodes = new Map<string, AuthorizationCode>();
   readonly requests: LoggedRequest[] = [];
   /**
    * Match values refused as invalid entries although well formed. Which rows Meta refuses beyond
@@ -91,6 +103,7 @@ export class SandboxState {
     scopes?: string[] | undefined;
     type?: 'USER' | 'SYSTEM_USER' | undefined;
     expiresAt?: number | undefined;
+    userId?: string | undefined;
   }): SandboxToken {
     const token: SandboxToken = {
       token: input.token ?? `EAAB${randomBytes(24).toString('base64url')}`,
@@ -100,12 +113,30 @@ export class SandboxState {
           ? '*'
           : input.adAccounts.map((a) => a.replace(/^act_/, '')),
       scopes: input.scopes ?? ['ads_management', 'ads_read'],
-      userId: numericId(15),
+      userId: input.userId ?? numericId(15),
       type: input.type ?? 'SYSTEM_USER',
       expiresAt: input.expiresAt ?? 0,
     };
     this.tokens.set(token.token, token);
     return token;
+  }
+
+  createAdSet(input: {
+    accountId: string;
+    name?: string | undefined;
+    targeting?: Record<string, unknown> | undefined;
+  }): SandboxAdSet {
+    const id = `120${numericId(15)}`;
+    const adSet: SandboxAdSet = {
+      id,
+      accountId: input.accountId.replace(/^act_/, ''),
+      name: input.name ?? `Ad set ${id}`,
+      status: 'ACTIVE',
+      targeting: input.targeting ?? { geo_locations: { countries: ['US'] } },
+      updatedAt: this.clock.now(),
+    };
+    this.adSets.set(id, adSet);
+    return adSet;
   }
 
   newAudienceId(): string {
@@ -147,6 +178,9 @@ export class SandboxState {
     this.accounts.clear();
     this.tokens.clear();
     this.audiences.clear();
+    this.adSets.clear();
+    this.loginPerson = defaultLoginPerson();
+    this.authorizationCodes.clear();
     this.refusedValues.clear();
     this.requests.length = 0;
     this.quota.reset();
