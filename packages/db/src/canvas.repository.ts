@@ -19,7 +19,17 @@ export interface CanvasRecord {
 /** Per Facebook step, what launch chose: the workspace's ad account and the Meta audience. */
 export type ResolvedSteps = Record<
   string,
-  { adAccountId: string; metaAccountId: string; audienceId: string; created: boolean; audienceName?: string }
+  {
+    adAccountId: string;
+    metaAccountId: string;
+    audienceId: string;
+    created: boolean;
+    audienceName?: string;
+    /** The step whose audience this step uses. */
+    fromStep?: string;
+    /** Ad sets whose targeting now includes the audience. */
+    linkedAdSets?: string[];
+  }
 >;
 
 export interface CanvasVersionRecord {

@@ -188,3 +188,19 @@ export {
   type RemovalStatus,
 } from './erasure.repository.js';
 export { handOffRemovalsEverywhere, handOffOptOutRemovals } from './audience-removal.repository.js';
+export {
+  insertFacebookLogin,
+  claimStartedLogin,
+  finishLogin,
+  findFacebookLogin,
+  markLoginConnected,
+  type FacebookLogin,
+  type FacebookLoginStatus,
+  type ReachableAccount,
+} from './facebook-login.repository.js';
+export {
+  noteMissingAudience,
+  clearMissingAudience,
+  missingAmong,
+  type MissingAudience,
+} from './missing-audience.repository.js';

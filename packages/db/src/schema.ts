@@ -6,6 +6,8 @@ export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
   ad_accounts: AdAccountsTable;
+  facebook_logins: FacebookLoginsTable;
+  missing_audiences: MissingAudiencesTable;
   canvases: CanvasesTable;
   canvas_versions: CanvasVersionsTable;
   canvas_entry_counts: CanvasEntryCountsTable;
@@ -279,4 +281,27 @@ export interface SuppressedUsersTable {
   workspace_id: string;
   user_hash: string;
   until: Date;
+}
+
+export interface FacebookLoginsTable {
+  id: string;
+  workspace_id: string;
+  state_hash: string;
+  redirect_uri: string;
+  status: 'started' | 'authorized' | 'denied' | 'failed' | 'connected';
+  failure: string | null;
+  token_ciphertext: Buffer | null;
+  token_expires_at: Date | null;
+  reachable_accounts: Json<unknown> | null;
+  started_by: string;
+  created_at: Date;
+  expires_at: Date;
+  updated_at: Date;
+}
+
+export interface MissingAudiencesTable {
+  audience_id: string;
+  meta_account_id: string;
+  message: string;
+  detected_at: Date;
 }

@@ -11,6 +11,8 @@ import {
   markErrored,
   markRefused,
   markSynced,
+  clearMissingAudience,
+  noteMissingAudience,
   notePendingReason,
   pendingStats,
   recordTokenCheck,
@@ -268,6 +270,7 @@ export class AccountWorker {
       const synced = ids.filter((id) => !refusedIds.has(id));
       await deps.db.transaction().execute(async (tx) => {
         await addCounters(tx, await markSynced(tx, deps.metaAccountId, synced, now), now, deps.shard);
+        await clearMissingAudience(tx, group.audienceId);
         for (const reason of new Set(refused.map((r) => r.reason))) {
           const error = { code: 'META_INVALID_ENTRY', message: reason, at: now.toISOString() };
           const refusedForIt = refused.filter((r) => r.reason === reason).map((r) => r.id);
@@ -384,6 +387,14 @@ export class AccountWorker {
       case 'error_now':
         await deps.db.transaction().execute(async (tx) => {
           await addCounters(tx, await markErrored(tx, deps.metaAccountId, ids, entryError, now), now, deps.shard);
+          // canvases using the audience show it as a problem until a write succeeds again
+          if (error.classification === 'audience_missing')
+            await noteMissingAudience(tx, {
+              audienceId: group.audienceId,
+              metaAccountId: deps.metaAccountId,
+              message: error.message,
+              detectedAt: now,
+            });
         });
         deps.metrics.users.inc({ status: 'errored' }, ids.length);
         return;

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { entriesForUser, pendingStats, updateAdAccountToken } from '@canvas/db';
+import { canvasAccountProblems } from '@canvas/api';
+import { readStoredDefinition } from '@canvas/canvas';
+import { entriesForUser, findCanvasVersion, pendingStats, updateAdAccountToken } from '@canvas/db';
 import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
 
 describe('audience sync under faults', () => {
@@ -185,6 +187,17 @@ describe('audience sync under faults', () => {
       attempts: 1,
       lastError: { code: 'META_AUDIENCE_MISSING', metaCode: 100, metaSubcode: 33 },
     });
+    // the canvas using the deleted audience says so, the other does not
+    const problemsOf = async (canvasId: string) => {
+      const version = await findCanvasVersion(h.database.db, canvasId, 1);
+      const read = readStoredDefinition(version?.definition);
+      if (!read.ok || !version) throw new Error('seeded canvas unreadable');
+      return canvasAccountProblems(h.database.db, h.workspaceId, read.definition, [version.resolved], new Date());
+    };
+    expect(await problemsOf(deleted.canvasId)).toEqual([
+      expect.objectContaining({ code: 'audience_deleted', audienceId: deleted.audienceId, steps: ['fb'] }),
+    ]);
+    expect(await problemsOf(failing.canvasId)).toEqual([]);
   });
 
   it('holds a removal from a too-small audience, then errors it when the window ends', async () => {
