@@ -86,7 +86,18 @@ const services = [
       SANDBOX_STATE_FILE: `${root}.local/sandbox-state.json`,
     },
   },
-  { name: 'api', tint: 36, main: 'services/api/dist/main.js', env: {} },
+  {
+    name: 'api',
+    tint: 36,
+    main: 'services/api/dist/main.js',
+    // Facebook Login against the sandbox's app (its default id and secret) and its dialog
+    env: {
+      META_APP_ID: '1000000000000001',
+      META_APP_SECRET: 'sandbox-app-secret',
+      FACEBOOK_LOGIN_DIALOG_URL: dev.SANDBOX_URL,
+      FACEBOOK_LOGIN_REDIRECT_URI: `${dev.API_URL}/v1/facebook-login/callback`,
+    },
+  },
   { name: 'runner', tint: 33, main: 'services/journey-runner/dist/main.js', env: {} },
   { name: 'sync', tint: 32, main: 'services/audience-sync/dist/main.js', env: {} },
 ];

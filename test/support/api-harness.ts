@@ -29,8 +29,14 @@ export interface ApiHarness {
   close: () => Promise<void>;
 }
 
+/** The callback the harness's Meta app registers; requests to it are injected into the API. */
+export const facebookLoginRedirectUri = 'http://127.0.0.1:8080/v1/facebook-login/callback';
+
 /** The designer API over a fresh database and an in-process Graph API sandbox. */
-export async function startApiHarness(options: { estimateSampleSize?: number } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: { estimateSampleSize?: number; facebookLogin?: boolean } = {},
+): Promise<ApiHarness> {
+  const { facebookLogin, ...apiOptions } = options;
   const database = await createTestDatabase();
   const sandbox = await startSandbox({ admin: true });
   const graph = createGraphClient({ baseUrl: sandbox.url });
@@ -47,7 +53,16 @@ export async function startApiHarness(options: { estimateSampleSize?: number } =
     }),
     registry: createMetricsRegistry('api'),
     now: () => new Date(),
-    ...options,
+    ...(facebookLogin
+      ? {
+          facebookLogin: {
+            ...sandbox.state.app,
+            dialogUrl: `${sandbox.url}/${graph.version}/dialog/oauth`,
+            redirectUri: facebookLoginRedirectUri,
+          },
+        }
+      : {}),
+    ...apiOptions,
   });
   const { workspaceId, apiKey } = await createWorkspaceWithKey(database.db, 'Test workspace');
   const bodies: string[] = [];

@@ -16,6 +16,8 @@ import { registerHttpMetrics } from './http-metrics.js';
 import { refuseUnstorableText } from './storable-input.js';
 import { apiError, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
+import { adSetRoutes } from './routes/ad-set.routes.js';
+import { facebookLoginCallback, facebookLoginRoutes } from './routes/facebook-login.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { erasureRoutes } from './routes/erasure.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
@@ -82,10 +84,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   registerHttpMetrics(app, deps.registry, deps.db);
 
+  await app.register(facebookLoginCallback(deps));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(deps.db));
     await v1.register(workspaceRoutes(deps));
     await v1.register(adAccountRoutes(deps));
+    await v1.register(adSetRoutes(deps));
+    await v1.register(facebookLoginRoutes(deps));
     await v1.register(canvasRoutes(deps));
     await v1.register(segmentRoutes(deps));
     await v1.register(analyticsRoutes(deps));

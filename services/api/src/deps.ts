@@ -13,6 +13,18 @@ export interface ApiDeps {
   bodyLimitBytes?: number;
   /** Profiles a segment estimate samples; workspaces up to twice this are counted exactly. */
   estimateSampleSize?: number;
+  /** Facebook Login, when the Meta app is configured: app credentials, the dialog, the callback. */
+  facebookLogin?: FacebookLoginSettings | undefined;
   /** Erasures: how long their removals are retried, and how long an erased user's events are skipped. */
   erasure?: { retryWindowMs: number; suppressionMs: number };
+}
+
+export interface FacebookLoginSettings {
+  appId: string;
+  appSecret: string;
+  /** e.g. https://www.facebook.com/v25.0/dialog/oauth */
+  dialogUrl: string;
+  /** The API's callback, exactly as registered in the Meta app. */
+  redirectUri: string;
+  returnUrl?: string | undefined;
 }

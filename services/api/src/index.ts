@@ -4,3 +4,4 @@ export { generateApiKey, hashApiKey } from './api-key.js';
 export type { ApiDeps } from './deps.js';
 export { createWorkspaceWithKey } from './workspace-bootstrap.js';
 export { estimateReach } from './segment-estimate.js';
+export { canvasAccountProblems, type AccountProblem } from './canvas-account-problems.js';

@@ -39,6 +39,16 @@ const app = await buildApi({
   now: () => new Date(),
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
   estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,
+  facebookLogin:
+    config.META_APP_ID && config.META_APP_SECRET && config.FACEBOOK_LOGIN_REDIRECT_URI
+      ? {
+          appId: config.META_APP_ID,
+          appSecret: config.META_APP_SECRET,
+          dialogUrl: `${config.FACEBOOK_LOGIN_DIALOG_URL.replace(/\/$/, '')}/${config.META_GRAPH_VERSION}/dialog/oauth`,
+          redirectUri: config.FACEBOOK_LOGIN_REDIRECT_URI,
+          returnUrl: config.FACEBOOK_LOGIN_RETURN_URL,
+        }
+      : undefined,
   erasure: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW, suppressionMs: config.ERASURE_SUPPRESSION },
 });
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -12,4 +12,5 @@ export const requestExamples = {
   segment: cartAbandonersSegmentExample,
   erasures: { userIds: ['user-1842', 'user-1907'] },
   workspaceSettings: { audienceNamePrefix: 'CA_' },
+  facebookLoginConnect: { adAccountIds: ['act_1234567890', 'act_2345678901'], defaultAdAccountId: 'act_1234567890' },
 } as const;

@@ -33,6 +33,7 @@ describe('OpenAPI document', () => {
       'DELETE /v1/segments/{id}',
       'GET /v1/ad-accounts',
       'GET /v1/ad-accounts/{id}',
+      'GET /v1/ad-accounts/{id}/ad-sets',
       'GET /v1/ad-accounts/{id}/audiences',
       'GET /v1/api-keys',
       'GET /v1/canvases',
@@ -43,6 +44,8 @@ describe('OpenAPI document', () => {
       'GET /v1/canvases/{id}/versions',
       'GET /v1/canvases/{id}/versions/{version}',
       'GET /v1/erasures/{id}',
+      'GET /v1/facebook-login/callback',
+      'GET /v1/facebook-login/{id}',
       'GET /v1/segments',
       'GET /v1/segments/{id}',
       'GET /v1/workspace',
@@ -53,10 +56,13 @@ describe('OpenAPI document', () => {
       'POST /v1/canvases',
       'POST /v1/canvases/validate',
       'POST /v1/canvases/{id}/archive',
+      'POST /v1/canvases/{id}/audiences',
       'POST /v1/canvases/{id}/launch',
       'POST /v1/canvases/{id}/pause',
       'POST /v1/canvases/{id}/resume',
       'POST /v1/erasures',
+      'POST /v1/facebook-login',
+      'POST /v1/facebook-login/{id}/connect',
       'POST /v1/segments',
       'POST /v1/segments/estimate',
       'POST /v1/segments/validate',
@@ -76,7 +82,10 @@ describe('OpenAPI document', () => {
           true,
         ]);
       expect([path, method, Boolean(op.responses['400'] ?? op.responses['401'])]).toEqual([path, method, true]);
-      if (['post', 'put'].includes(method) && !/\/(launch|pause|resume|archive|default|erasure)$/.test(path)) {
+      if (
+        ['post', 'put'].includes(method) &&
+        !/\/(launch|pause|resume|archive|default|erasure|audiences|facebook-login)$/.test(path)
+      ) {
         expect([path, method, Boolean(op.requestBody)]).toEqual([path, method, true]);
       }
     }

@@ -8,9 +8,10 @@ interface Operation {
 describe('request examples in the OpenAPI document', () => {
   let h: ApiHarness;
   beforeAll(async () => {
-    h = await startApiHarness();
-    // the account and token the examples name, as make dev's sandbox has them
+    h = await startApiHarness({ facebookLogin: true });
+    // the accounts and token the examples name, as make dev's sandbox has them
     h.sandbox.state.createAccount({ id: '1234567890', name: 'Example account' });
+    h.sandbox.state.createAccount({ id: '2345678901', name: 'Second example account' });
     h.sandbox.state.createToken({ token: 'EAAB-example-token-0001', adAccounts: ['1234567890'] });
   });
   afterAll(async () => h.close());
@@ -35,6 +36,7 @@ describe('request examples in the OpenAPI document', () => {
       'POST /v1/canvases',
       'POST /v1/canvases/validate',
       'POST /v1/erasures',
+      'POST /v1/facebook-login/{id}/connect',
       'POST /v1/segments',
       'POST /v1/segments/estimate',
       'POST /v1/segments/validate',
@@ -89,5 +91,12 @@ describe('request examples in the OpenAPI document', () => {
     const erasures = await h.call('POST', '/v1/erasures', example('POST', '/v1/erasures'));
     expect(erasures.statusCode).toBe(202);
     expect((await h.call('PATCH', '/v1/workspace', example('PATCH', '/v1/workspace'))).statusCode).toBe(200);
+
+    // a Facebook Login that reaches both example accounts, played through the sandbox's dialog
+    const login = (await h.call('POST', '/v1/facebook-login')).json<{ id: string; authorizationUrl: string }>();
+    const back = new URL((await fetch(login.authorizationUrl, { redirect: 'manual' })).headers.get('location') ?? '');
+    expect((await h.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` })).statusCode).toBe(200);
+    const connect = example('POST', '/v1/facebook-login/{id}/connect');
+    expect((await h.call('POST', `/v1/facebook-login/${login.id}/connect`, connect)).statusCode).toBe(200);
   });
 });

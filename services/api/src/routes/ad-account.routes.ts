@@ -14,15 +14,15 @@ import {
   listAdAccounts,
   setDefaultAdAccount,
   updateAdAccountToken,
-  type AdAccount,
 } from '@canvas/db';
-import { checkConnection, tokenWarning, tosUrl } from '../ad-account.service.js';
+import { checkConnection } from '../ad-account.service.js';
+import { AdAccountView, adAccountView as view } from '../ad-account-view.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
 import { conflict, notFound } from '../problem.js';
-import { IdParams, IsoDate, problems } from '../schemas.js';
+import { IdParams, problems } from '../schemas.js';
 
-const MetaAccountId = z.string().regex(/^(act_)?\d{1,30}$/, 'a Meta ad account id such as act_1234567890');
+export const MetaAccountId = z.string().regex(/^(act_)?\d{1,30}$/, 'a Meta ad account id such as act_1234567890');
 // Meta's tokens are printable ASCII; anything else could not even be sent in a header
 const AccessToken = z
   .string()
@@ -30,43 +30,6 @@ const AccessToken = z
   .max(2000)
   .regex(/^[\x21-\x7e]+$/, 'an access token is printable ASCII without spaces')
   .describe('A Meta access token with ads_management; stored encrypted, never returned');
-
-const AdAccountView = z.object({
-  id: z.uuid(),
-  adAccountId: z.string().describe('Meta ad account id, act_…'),
-  name: z.string(),
-  status: z.enum(['connected', 'disconnected', 'tos_not_accepted']),
-  statusReason: z.string().nullable(),
-  tosUrl: z.string().nullable().describe('Where to accept the Custom Audience terms, when they are not accepted'),
-  tokenExpiresAt: IsoDate.nullable().describe(
-    'When Meta says the token expires (checked hourly); null when it never does',
-  ),
-  tokenWarning: z
-    .enum(['expires_soon', 'expired'])
-    .nullable()
-    .describe('expires_soon within 7 days of tokenExpiresAt: reconnect with a new token before then'),
-  heldSince: IsoDate.nullable().describe(
-    'Since when the sync cannot use this connection: its users wait Pending, their retry window paused. Null while connected',
-  ),
-  addedAt: IsoDate,
-  addedBy: z.string().describe('Label of the API key that connected it'),
-  isDefault: z.boolean(),
-});
-
-const view = (a: AdAccount, now: Date) => ({
-  id: a.id,
-  adAccountId: `act_${a.metaAccountId}`,
-  name: a.name,
-  status: a.status,
-  statusReason: a.statusReason,
-  tosUrl: a.status === 'tos_not_accepted' ? tosUrl(a.metaAccountId) : null,
-  tokenExpiresAt: a.tokenExpiresAt?.toISOString() ?? null,
-  tokenWarning: tokenWarning(a.tokenExpiresAt, now),
-  heldSince: a.heldSince?.toISOString() ?? null,
-  addedAt: a.createdAt.toISOString(),
-  addedBy: a.addedBy,
-  isDefault: a.isDefault,
-});
 
 const bare = (id: string) => id.replace(/^act_/, '');
 

@@ -14,9 +14,10 @@ import {
   transitionCanvas,
   type CanvasRecord,
   type CanvasStatus,
-  type Db,
 } from '@canvas/db';
 import { launchCanvas } from '../canvas-launch.js';
+import { canvasAccountProblems } from '../canvas-account-problems.js';
+import { audienceViews, createDraftAudiences } from '../draft-audiences.js';
 import type { ApiDeps } from '../deps.js';
 import { definitionOf } from '../stored-definition.js';
 import { requestExamples } from '../request-examples.js';
@@ -25,6 +26,29 @@ import { IdParams, IsoDate, VersionNumber, iso, problems } from '../schemas.js';
 
 const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 const Status = z.enum(['draft', 'running', 'paused', 'archived']);
+const AudienceView = z.object({
+  stepId: z.string(),
+  adAccountId: z.string(),
+  audienceId: z.string(),
+  audienceName: z.string().nullable(),
+  created: z.boolean().describe('This canvas created the audience'),
+  fromStep: z.string().nullable().describe('The step whose audience this step uses'),
+  linkedAdSets: z.array(z.string()).describe('Ad sets whose targeting includes the audience'),
+});
+const AccountProblemView = z.object({
+  code: z.enum([
+    'ad_account_disconnected',
+    'tos_not_accepted',
+    'token_expires_soon',
+    'audience_deleted',
+    'ad_account_missing',
+  ]),
+  adAccountId: z.string(),
+  steps: z.array(z.string()),
+  audienceId: z.string().nullable(),
+  message: z.string(),
+  hint: z.string().describe('What to do about it'),
+});
 const CanvasView = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -33,6 +57,16 @@ const CanvasView = z.object({
   latestVersion: z.number().int(),
   hasUnlaunchedChanges: z.boolean(),
   definition: CanvasDefinition.describe('The newest version'),
+  audiences: z
+    .array(AudienceView)
+    .describe(
+      "The newest version's Facebook steps that have their Meta audience: created at launch or with POST …/audiences",
+    ),
+  accountProblems: z
+    .array(AccountProblemView)
+    .describe(
+      'What stops (or will stop) the Facebook steps: ad accounts and audiences the sync or the token check found unusable',
+    ),
   createdAt: IsoDate,
   updatedAt: IsoDate,
 });
@@ -70,8 +104,14 @@ function invalidCanvas(input: unknown) {
   return result.canvas;
 }
 
-async function view(db: Db, canvas: CanvasRecord) {
-  const latest = await findCanvasVersion(db, canvas.id, canvas.latestVersion);
+async function view(deps: ApiDeps, canvas: CanvasRecord) {
+  const latest = await findCanvasVersion(deps.db, canvas.id, canvas.latestVersion);
+  const live =
+    canvas.liveVersion === null || canvas.liveVersion === canvas.latestVersion
+      ? undefined
+      : await findCanvasVersion(deps.db, canvas.id, canvas.liveVersion);
+  const definition = definitionOf(latest?.definition, { canvasId: canvas.id, version: canvas.latestVersion });
+  const resolved = latest?.resolved ?? {};
   return {
     id: canvas.id,
     name: canvas.name,
@@ -79,7 +119,15 @@ async function view(db: Db, canvas: CanvasRecord) {
     liveVersion: canvas.liveVersion,
     latestVersion: canvas.latestVersion,
     hasUnlaunchedChanges: canvas.liveVersion !== canvas.latestVersion,
-    definition: definitionOf(latest?.definition, { canvasId: canvas.id, version: canvas.latestVersion }),
+    definition,
+    audiences: audienceViews(resolved),
+    accountProblems: await canvasAccountProblems(
+      deps.db,
+      canvas.workspaceId,
+      definition,
+      [resolved, ...(live ? [live.resolved] : [])],
+      deps.now(),
+    ),
     createdAt: canvas.createdAt.toISOString(),
     updatedAt: canvas.updatedAt.toISOString(),
   };
@@ -100,7 +148,7 @@ export const canvasRoutes =
           to,
           deps.now(),
         );
-        if (changed) return view(deps.db, changed);
+        if (changed) return view(deps, changed);
         const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
         if (!canvas) throw notFound(`canvas ${request.params.id}`);
         throw conflict('CANVAS_STATE_CONFLICT', `a ${canvas.status} canvas cannot be ${verb}`);
@@ -154,7 +202,7 @@ export const canvasRoutes =
             now: deps.now(),
           }),
         );
-        return reply.code(201).send(await view(deps.db, canvas));
+        return reply.code(201).send(await view(deps, canvas));
       },
     );
 
@@ -172,7 +220,10 @@ export const canvasRoutes =
             })
             .strict(),
           response: {
-            200: z.object({ data: z.array(CanvasView.omit({ definition: true })), nextCursor: z.uuid().nullable() }),
+            200: z.object({
+              data: z.array(CanvasView.omit({ definition: true, audiences: true, accountProblems: true })),
+              nextCursor: z.uuid().nullable(),
+            }),
             ...problems(),
           },
         },
@@ -214,7 +265,7 @@ export const canvasRoutes =
       async (request) => {
         const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
         if (!canvas) throw notFound(`canvas ${request.params.id}`);
-        return view(deps.db, canvas);
+        return view(deps, canvas);
       },
     );
 
@@ -241,7 +292,7 @@ export const canvasRoutes =
           if (canvas.status === 'archived') throw conflict('CANVAS_ARCHIVED', 'an archived canvas cannot be edited');
           return saveDraft(tx, canvas, { name: definition.name, definition, now: deps.now() });
         });
-        return view(deps.db, updated);
+        return view(deps, updated);
       },
     );
 
@@ -300,7 +351,24 @@ export const canvasRoutes =
           response: { 200: CanvasView, ...problems(404, 409, 422, 502, 503) },
         },
       },
-      async (request) => view(deps.db, await launchCanvas(deps, request.caller.workspaceId, request.params.id)),
+      async (request) => view(deps, await launchCanvas(deps, request.caller.workspaceId, request.params.id)),
+    );
+
+    app.post(
+      '/v1/canvases/:id/audiences',
+      {
+        schema: {
+          tags: ['canvases'],
+          summary: "Create the newest version's audiences now",
+          description:
+            'Braze\'s "Create Audience" button: creates in Meta the audiences the newest version\'s steps create, before launch, so designers see them in Ads Manager and other steps can use them. Idempotent; launch reuses them. Problems are answered as launch answers them.',
+          params: IdParams,
+          response: { 200: z.object({ audiences: z.array(AudienceView) }), ...problems(404, 409, 422, 502, 503) },
+        },
+      },
+      async (request) => ({
+        audiences: await createDraftAudiences(deps, request.caller.workspaceId, request.params.id),
+      }),
     );
 
     app.post(

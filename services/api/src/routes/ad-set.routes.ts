@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findAdAccount } from '@canvas/db';
+import type { ApiDeps } from '../deps.js';
+import { notFound } from '../problem.js';
+import { IdParams, problems } from '../schemas.js';
+
+/** The ad sets of a connected account, to pick which a Facebook step links its audience to. */
+export const adSetRoutes =
+  (deps: ApiDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/v1/ad-accounts/:id/ad-sets',
+      {
+        schema: {
+          tags: ['ad accounts'],
+          summary: "The account's ad sets, from Meta",
+          description:
+            "Name them in a Facebook step's adSetIds: at launch the step's audience is added to their custom-audience targeting, the rest of it kept.",
+          params: IdParams,
+          querystring: z
+            .object({
+              limit: z.coerce.number().int().min(1).max(500).default(100),
+              after: z.string().max(500).optional(),
+            })
+            .strict(),
+          response: {
+            200: z.object({
+              data: z.array(
+                z.object({
+                  id: z.string(),
+                  name: z.string(),
+                  status: z.string().nullable(),
+                  customAudiences: z
+                    .array(z.object({ id: z.string(), name: z.string().nullable() }))
+                    .describe('Custom audiences its targeting includes now'),
+                }),
+              ),
+              next: z.string().nullable().describe('Pass as "after" for the next page'),
+            }),
+            ...problems(404, 502, 503),
+          },
+        },
+      },
+      async (request) => {
+        const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
+        if (!account) throw notFound(`ad account ${request.params.id}`);
+        const token = deps.cipher.decrypt(account.tokenCiphertext);
+        const page = { limit: request.query.limit, ...(request.query.after ? { after: request.query.after } : {}) };
+        const { data } = await deps.directory.listAdSets(token, account.metaAccountId, page);
+        return {
+          data: data.adSets.map((a) => ({
+            id: a.id,
+            name: a.name,
+            status: a.status ?? null,
+            customAudiences: (a.targeting.custom_audiences ?? []).map((c) => ({
+              id: String(c.id),
+              name: c.name ?? null,
+            })),
+          })),
+          next: data.after ?? null,
+        };
+      },
+    );
+  };
