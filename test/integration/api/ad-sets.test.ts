@@ -44,6 +44,19 @@ describe('linking a Facebook step’s audience to ad sets, and audiences made be
     adSetIds,
     next,
   });
+  /** Add at entry, wait, then remove from the same audience. */
+  const roundTrip = (wait: string) => [
+    addStep('Carts round trip', [], 'wait'),
+    { id: 'wait', kind: 'delay', duration: wait, next: 'remove' },
+    {
+      id: 'remove',
+      kind: 'facebook_audience',
+      audience: { fromStep: 'add' },
+      action: 'remove',
+      matchKeys: ['EMAIL'],
+      next: null,
+    },
+  ];
   const targetingOf = (id: string) => h.sandbox.state.adSets.get(id)?.targeting;
 
   it('adds the audience to each ad set, keeping the rest of its targeting, even when the ad set changes meanwhile', async () => {
@@ -142,18 +155,7 @@ describe('linking a Facebook step’s audience to ad sets, and audiences made be
   });
 
   it('creates a draft’s audiences before launch, and a later step removes from the same audience', async () => {
-    const id = await canvas('add then remove', [
-      addStep('Carts round trip', [], 'wait'),
-      { id: 'wait', kind: 'delay', duration: '1d', next: 'remove' },
-      {
-        id: 'remove',
-        kind: 'facebook_audience',
-        audience: { fromStep: 'add' },
-        action: 'remove',
-        matchKeys: ['EMAIL'],
-        next: null,
-      },
-    ]);
+    const id = await canvas('add then remove', roundTrip('1d'));
     const made = await h.call('POST', `/v1/canvases/${id}/audiences`);
     expect(made.statusCode).toBe(200);
     const audiences = made.json<{ audiences: CanvasAnswer['audiences'] }>().audiences;
@@ -178,18 +180,7 @@ describe('linking a Facebook step’s audience to ad sets, and audiences made be
       name: 'add then remove',
       entry: { trigger: { event: 'added_to_cart' } },
       firstStep: 'add',
-      steps: [
-        addStep('Carts round trip', [], 'wait'),
-        { id: 'wait', kind: 'delay', duration: '2d', next: 'remove' },
-        {
-          id: 'remove',
-          kind: 'facebook_audience',
-          audience: { fromStep: 'add' },
-          action: 'remove',
-          matchKeys: ['EMAIL'],
-          next: null,
-        },
-      ],
+      steps: roundTrip('2d'),
     });
     expect(edited.statusCode).toBe(200);
     const relaunched = await h.call('POST', `/v1/canvases/${id}/launch`);
