@@ -34,7 +34,8 @@ lint: install ## formatting (prettier --check), eslint and the type checker
 format: install ## reformat the code with prettier
 	@pnpm run format
 
-test: install ## unit, integration and end-to-end tests; starts and stops Kafka itself
+test: install ## unit, integration, end-to-end and browser tests; starts and stops Kafka itself
+	@bash deploy/local/chromium.sh
 	@pnpm run test
 
 up: install ## start Kafka and PostgreSQL and apply migrations (left running)

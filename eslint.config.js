@@ -57,6 +57,7 @@ export default tseslint.config(
             './services/audience-sync',
             './services/meta-sandbox',
             './services/cli',
+            './services/console',
             './test',
             './bench',
           ],
@@ -127,6 +128,17 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/src/**/*.ts', 'services/cli/src/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // the console runs in the browser, type-checked against the DOM by its own tsconfig
+    files: ['services/console/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { project: ['./services/console/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './services/console/tsconfig.json' })],
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

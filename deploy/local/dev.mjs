@@ -96,6 +96,7 @@ const services = [
       META_APP_SECRET: 'sandbox-app-secret',
       FACEBOOK_LOGIN_DIALOG_URL: dev.SANDBOX_URL,
       FACEBOOK_LOGIN_REDIRECT_URI: `${dev.API_URL}/v1/facebook-login/callback`,
+      FACEBOOK_LOGIN_RETURN_URL: `${dev.API_URL}/console/#/ad-accounts`,
     },
   },
   { name: 'runner', tint: 33, main: 'services/journey-runner/dist/main.js', env: {} },
@@ -226,6 +227,7 @@ try {
   say(color(1, 'Canvas journey engine is running.'));
   say(`  API key (demo workspace)  ${dev.API_KEY}`);
   say(`  workspace id              ${dev.WORKSPACE_ID}   (producers put it in the "workspace-id" header)`);
+  say(`  console                   ${dev.API_URL}/console/   (sign in with the API key above)`);
   say(
     `  API                       ${dev.API_URL}        docs: ${dev.API_URL}/docs   OpenAPI: ${dev.API_URL}/openapi.json`,
   );

@@ -11,6 +11,7 @@ import {
 import { pingDatabase } from '@canvas/db';
 import { runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
+import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { refuseUnstorableText } from './storable-input.js';
@@ -83,6 +84,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
   );
   registerHttpMetrics(app, deps.registry, deps.db);
+  await registerConsole(app);
 
   await app.register(facebookLoginCallback(deps));
   await app.register(async (v1) => {

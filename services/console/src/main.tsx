@@ -1,0 +1,65 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { session } from './api.js';
+import { AdAccounts } from './pages/ad-accounts.js';
+import { CanvasEditor } from './pages/canvas-editor.js';
+import { CanvasPage } from './pages/canvas-page.js';
+import { Canvases } from './pages/canvases.js';
+import { Segments } from './pages/segments.js';
+import { SignIn } from './pages/sign-in.js';
+
+const currentRoute = () => location.hash.replace(/^#/, '') || '/canvases';
+
+function App() {
+  const [signedIn, setSignedIn] = useState(Boolean(session.key()));
+  const [route, setRoute] = useState(currentRoute());
+  useEffect(() => {
+    const follow = () => setRoute(currentRoute());
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
+  if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
+  const canvasId = /^\/canvases\/([0-9a-f-]{36})$/.exec(route)?.[1];
+  const editId = /^\/canvases\/([0-9a-f-]{36})\/edit$/.exec(route)?.[1];
+  const page = canvasId ? (
+    <CanvasPage id={canvasId} />
+  ) : editId || route === '/canvases/new' ? (
+    <CanvasEditor id={editId} />
+  ) : route === '/ad-accounts' ? (
+    <AdAccounts />
+  ) : route === '/segments' ? (
+    <Segments />
+  ) : (
+    <Canvases />
+  );
+  return (
+    <>
+      <header>
+        <nav aria-label="Main">
+          <a href="#/canvases" aria-current={route.startsWith('/canvases') ? 'page' : undefined}>
+            Canvases
+          </a>
+          <a href="#/segments" aria-current={route === '/segments' ? 'page' : undefined}>
+            Segments
+          </a>
+          <a href="#/ad-accounts" aria-current={route === '/ad-accounts' ? 'page' : undefined}>
+            Ad accounts
+          </a>
+        </nav>
+        <button
+          type="button"
+          onClick={() => {
+            session.signOut();
+            setSignedIn(false);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,300 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  createTestDatabase,
+  createTestTopic,
+  newDesigner,
+  startSystem,
+  stopAllProcesses,
+  testBrokers,
+  waitFor,
+  type RunningSystem,
+  type TestDatabase,
+} from '@canvas/test-support';
+import type { Admin } from '@canvas/kafka';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = new URL('../../test-results/console/', import.meta.url);
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const hostileName = '<img src=x onerror=alert(1)>';
+
+interface StepNumbers {
+  stepId: string;
+  entered: number;
+  proceeded: number;
+  exited: number;
+  facebook: { synced: number; notSynced: number; pending: number; errored: number } | null;
+}
+
+describe('the web console in a real Chromium, against the running system', () => {
+  let database: TestDatabase;
+  let topic: string;
+  let admin: Admin;
+  let system: RunningSystem;
+  let browser: Browser;
+  let designer: ReturnType<typeof newDesigner>;
+  const browserErrors: string[] = [];
+  const failedRequests: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ({ topic, admin } = await createTestTopic('e2e-console', 3));
+    await admin.ensureTopic(`${topic}.dlq`, 1);
+    system = await startSystem({ databaseUrl: database.url, brokers: testBrokers(), topic });
+    designer = newDesigner(system, database.url, 'Console shop');
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    mkdirSync(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopAllProcesses();
+    await admin.deleteTopic(topic).catch(() => undefined);
+    await admin.disconnect();
+    await database.drop();
+  });
+
+  /** A tab that records every console error, page error and dialog (a dialog would mean script ran from a name). */
+  const openTab = async (options: { bypassCSP?: boolean; width?: number } = {}) => {
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 1280, height: 900 },
+      bypassCSP: options.bypassCSP ?? false,
+    });
+    const page = await context.newPage();
+    // a failed request shows in the console too; those are checked by status below instead
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        browserErrors.push(message.text());
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400)
+        failedRequests.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
+    });
+    page.on('pageerror', (error) => browserErrors.push(error.message));
+    page.on('dialog', (dialog) => {
+      if (dialog.type() === 'alert') browserErrors.push(`alert: ${dialog.message()}`);
+      void dialog.accept();
+    });
+    return page;
+  };
+
+  const signIn = async (page: Page) => {
+    const response = await page.goto(`${system.api.url}/console/`);
+    await page.getByLabel('API key').fill(designer.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Canvases' }).waitFor();
+    return response;
+  };
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname });
+
+  /** No serious or critical accessibility violation on the page as it is now. */
+  const accessibilityViolations = async (page: Page) => {
+    await page.addScriptTag({ path: axePath });
+    // runs in the page, where axe.min.js put `axe` on the global object
+    const result = await page.evaluate(async () => {
+      const { axe } = globalThis as unknown as {
+        axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> };
+      };
+      return (await axe.run()).violations.map((v) => `${v.impact}: ${v.id}`);
+    });
+    return result.filter((v) => v.startsWith('serious') || v.startsWith('critical'));
+  };
+
+  it('signs in, connects an account, shows problems and a live graph equal to the analytics, pauses and resumes, and keeps hostile names as text', async () => {
+    const page = await openTab();
+    const first = await page.goto(`${system.api.url}/console/`);
+    await page.getByLabel('API key').waitFor();
+    await shot(page, 'sign-in');
+    await signIn(page);
+    const policy = first?.headers()['content-security-policy'] ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(page.url()).not.toContain(designer.apiKey);
+
+    // ad accounts: connect with a token checked by Meta (the sandbox)
+    await page.getByRole('link', { name: 'Ad accounts' }).click();
+    await page.getByLabel('Ad account id').fill(`act_${system.adAccountId}`);
+    await page.getByLabel(/Access token/).fill(system.adAccountToken);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    const row = page.locator(`tr[data-account="act_${system.adAccountId}"]`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/Connected/);
+    await expect(row.textContent()).resolves.toMatch(/Default/);
+    await shot(page, 'ad-accounts');
+
+    // the editor: a broken canvas shows its problems at their fields as it is typed
+    const steps = [
+      { id: 'wait', kind: 'delay', name: hostileName, duration: '1s', next: 'fb' },
+      {
+        id: 'fb',
+        kind: 'facebook_audience',
+        name: 'Cart audience',
+        audience: { create: { name: 'Console_Carts' } },
+        matchKeys: ['EMAIL'],
+        next: null,
+      },
+    ];
+    const canvasJson = { name: hostileName, entry: { trigger: { event: 'added_to_cart' } }, firstStep: 'wait', steps };
+    await page.getByRole('link', { name: 'Canvases' }).click();
+    await page.getByRole('link', { name: 'New canvas' }).click();
+    const editor = page.getByLabel('Canvas JSON');
+    await editor.fill(JSON.stringify({ ...canvasJson, firstStep: 'ghost' }, null, 2));
+    await page.getByTestId('canvas-problems').getByText('/firstStep').waitFor();
+    await shot(page, 'editor');
+    await editor.fill(JSON.stringify(canvasJson, null, 2));
+    await page.getByText('No problems.').waitFor();
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByRole('heading', { name: hostileName }).waitFor();
+    const createdId = /#\/canvases\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
+    expect(createdId).toBeDefined();
+    const created = { body: { id: createdId ?? '' } };
+    // a canvas that names an account nobody connected, made through the API (a script can do what the console does)
+    const broken = await designer.call<{ id: string }>('POST', '/v1/canvases', {
+      name: 'Broken canvas',
+      entry: { trigger: { event: 'added_to_cart' } },
+      firstStep: 'fb',
+      steps: [{ ...steps[1], adAccountId: 'act_999999999', next: null }],
+    });
+
+    await page.getByRole('link', { name: 'Canvases' }).click();
+    await page.getByRole('link', { name: hostileName }).waitFor();
+    expect(await page.locator('main img').count()).toBe(0);
+    await shot(page, 'canvases');
+
+    // a canvas that cannot launch says why, in words
+    await page.goto(`${system.api.url}/console/#/canvases/${broken.body.id}`);
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/act_999999999 is not connected to this workspace/)
+      .waitFor();
+
+    // the good one launches; events flow; the graph shows what the analytics API says
+    await page.goto(`${system.api.url}/console/#/canvases/${created.body.id}`);
+    await page.getByRole('heading', { name: hostileName }).waitFor();
+    expect(await page.locator('svg.graph g.node').count()).toBe(2);
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await page.locator('[data-testid="canvas-status"]', { hasText: 'running' }).waitFor();
+
+    const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 6 }, (_, i) => `console-user-${i}`).flatMap((userId) =>
+        [
+          { type: 'identify', messageId: `${userId}-id`, traits: { email: `${userId}@shop.example` } },
+          { type: 'track', messageId: `${userId}-cart`, event: 'added_to_cart' },
+        ].map((event) => ({
+          key: userId,
+          value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...event }),
+          headers: { 'workspace-id': designer.workspaceId },
+        })),
+      ),
+    });
+    await producer.disconnect();
+    const analytics = await waitFor(
+      async () => {
+        const { body } = await designer.call<{ steps: StepNumbers[] }>(
+          'GET',
+          `/v1/canvases/${created.body.id}/analytics`,
+        );
+        const fb = body.steps.find((s) => s.stepId === 'fb')?.facebook;
+        return fb && fb.synced === 6 ? body.steps : undefined;
+      },
+      { what: 'six users synced', timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const shown = (step: string, metric: string) =>
+      page.locator(`[data-step="${step}"] [data-metric="${metric}"]`).textContent();
+    await waitFor(async () => (await shown('fb', 'Synced')) === 'Synced: 6', {
+      what: 'the graph refreshed',
+      timeoutMs: 15_000,
+      intervalMs: 250,
+    });
+    for (const step of analytics ?? []) {
+      expect(await shown(step.stepId, 'Entered')).toBe(`Entered: ${step.entered}`);
+      expect(await shown(step.stepId, 'Proceeded')).toBe(`Proceeded: ${step.proceeded}`);
+      if (step.facebook) {
+        expect(await shown(step.stepId, 'Not synced')).toBe(`Not synced: ${step.facebook.notSynced}`);
+        expect(await shown(step.stepId, 'Pending')).toBe(`Pending: ${step.facebook.pending}`);
+        expect(await shown(step.stepId, 'Errored')).toBe(`Errored: ${step.facebook.errored}`);
+      }
+    }
+    await shot(page, 'canvas');
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('[data-testid="canvas-status"]', { hasText: 'paused' }).waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('[data-testid="canvas-status"]', { hasText: 'running' }).waitFor();
+    expect((await designer.call<{ status: string }>('GET', `/v1/canvases/${created.body.id}`)).body.status).toBe(
+      'running',
+    );
+
+    // deleting the account a running canvas uses is refused, and the console says why
+    await page.getByRole('link', { name: 'Ad accounts' }).click();
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/running or paused canvases send to this account/)
+      .waitFor();
+    await row.waitFor();
+    await page.goto(`${system.api.url}/console/#/canvases/${created.body.id}`);
+
+    // the same page at phone width still shows the graph and the buttons
+    const phone = await openTab({ width: 390 });
+    await signIn(phone);
+    await phone.goto(`${system.api.url}/console/#/canvases/${created.body.id}`);
+    await phone.locator('svg.graph').waitFor();
+    await shot(phone, 'canvas-phone');
+
+    // segments: Estimate reach answers what the API answers
+    await page.getByRole('link', { name: 'Segments' }).click();
+    await page.getByRole('button', { name: 'Estimate reach' }).click();
+    const estimate = await page.getByTestId('estimate').textContent();
+    const segmentJson = JSON.parse(await page.getByLabel(/segment JSON/i).inputValue()) as unknown;
+    const expected = await designer.call<{ members: number }>('POST', '/v1/segments/estimate?exact=true', segmentJson);
+    expect(estimate).toContain(`Members${expected.body.members}`);
+    await shot(page, 'segments');
+
+    expect(browserErrors).toEqual([]);
+    // the refused launch and the refused delete are the only requests that failed
+    expect(failedRequests).toHaveLength(2);
+    expect(failedRequests).toContain(`POST /v1/canvases/${broken.body.id}/launch 422`);
+    expect(failedRequests.filter((r) => /^DELETE \/v1\/ad-accounts\/[0-9a-f-]+ 409$/.test(r))).toHaveLength(1);
+  });
+
+  it('has no serious or critical accessibility violations on any page', async () => {
+    // axe is injected as a script, which the console's own policy would refuse
+    const page = await openTab({ bypassCSP: true });
+    await page.goto(`${system.api.url}/console/`);
+    await page.getByLabel('API key').waitFor();
+    const found: Record<string, string[]> = { 'sign in': await accessibilityViolations(page) };
+    await signIn(page);
+    found.canvases = await accessibilityViolations(page);
+    await page.getByRole('link', { name: 'Ad accounts' }).click();
+    await page.getByRole('heading', { name: 'Ad accounts' }).waitFor();
+    found['ad accounts'] = await accessibilityViolations(page);
+    await page.getByRole('link', { name: 'Canvases' }).click();
+    await page.getByRole('link', { name: hostileName }).click();
+    await page.locator('svg.graph').waitFor();
+    found.canvas = await accessibilityViolations(page);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Canvas JSON').waitFor();
+    found.editor = await accessibilityViolations(page);
+    await page.getByRole('link', { name: 'Segments' }).click();
+    await page.getByRole('heading', { name: 'Segments' }).waitFor();
+    found.segments = await accessibilityViolations(page);
+    expect(found).toEqual({
+      'sign in': [],
+      canvases: [],
+      'ad accounts': [],
+      canvas: [],
+      editor: [],
+      segments: [],
+    });
+  });
+});
