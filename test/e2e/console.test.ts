@@ -43,7 +43,7 @@ describe('the web console in a real Chromium, against the running system', () =>
     database = await createTestDatabase();
     ({ topic, admin } = await createTestTopic('e2e-console', 3));
     await admin.ensureTopic(`${topic}.dlq`, 1);
-    system = await startSystem({ databaseUrl: database.url, brokers: testBrokers(), topic });
+    system = await startSystem({ databaseUrl: database.url, brokers: testBrokers(), topic, facebookLogin: true });
     designer = newDesigner(system, database.url, 'Console shop');
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     mkdirSync(screenshots, { recursive: true });
@@ -225,6 +225,10 @@ describe('the web console in a real Chromium, against the running system', () =>
       }
     }
     await shot(page, 'canvas');
+    // "why isn't this user in my audience?"
+    await page.getByLabel('User id').fill('console-user-0');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('lookup-entries').getByText('synced').waitFor();
 
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.locator('[data-testid="canvas-status"]', { hasText: 'paused' }).waitFor();
@@ -232,6 +236,32 @@ describe('the web console in a real Chromium, against the running system', () =>
     await page.locator('[data-testid="canvas-status"]', { hasText: 'running' }).waitFor();
     expect((await designer.call<{ status: string }>('GET', `/v1/canvases/${created.body.id}`)).body.status).toBe(
       'running',
+    );
+
+    // Connect with Facebook: the sandbox's dialog consents, Meta's redirect comes back to the console, two of three are picked
+    const offered = ['Console EU', 'Console US', 'Console Outlet'];
+    const made: { id: string }[] = [];
+    for (const name of offered)
+      made.push(
+        (await (
+          await fetch(`${system.sandbox.url}/_sandbox/ad-accounts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name }),
+          })
+        ).json()) as { id: string },
+      );
+    await page.getByRole('link', { name: 'Ad accounts' }).click();
+    await page.getByRole('button', { name: 'Connect with Facebook' }).click();
+    await page.getByRole('heading', { name: 'Ad accounts your Facebook login reaches' }).waitFor();
+    expect(page.url()).not.toMatch(/code=|access_token/);
+    await page.getByLabel(new RegExp(`act_${made[0]?.id}`)).check();
+    await page.getByLabel(new RegExp(`act_${made[2]?.id}`)).check();
+    await page.getByRole('button', { name: 'Connect 2 account(s)' }).click();
+    await page.locator(`tr[data-account="act_${made[2]?.id}"]`).waitFor();
+    const connected = (await designer.call<{ data: { adAccountId: string }[] }>('GET', '/v1/ad-accounts')).body.data;
+    expect(connected.map((a) => a.adAccountId).sort()).toEqual(
+      [`act_${system.adAccountId}`, `act_${made[0]?.id}`, `act_${made[2]?.id}`].sort(),
     );
 
     // deleting the account a running canvas uses is refused, and the console says why
@@ -273,7 +303,12 @@ describe('the web console in a real Chromium, against the running system', () =>
     await page.goto(`${system.api.url}/console/`);
     await page.getByLabel('API key').waitFor();
     const found: Record<string, string[]> = { 'sign in': await accessibilityViolations(page) };
-    await signIn(page);
+    // signing in works from the keyboard alone
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('api-key');
+    await page.keyboard.type(designer.apiKey);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Canvases' }).waitFor();
     found.canvases = await accessibilityViolations(page);
     await page.getByRole('link', { name: 'Ad accounts' }).click();
     await page.getByRole('heading', { name: 'Ad accounts' }).waitFor();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startNode, type RunningProcess } from './process.ts';
 import { waitFor } from './wait.ts';
@@ -32,12 +33,23 @@ async function logged(process: RunningProcess, message: string, field: string): 
   ) as Promise<string>;
 }
 
+/** A port nothing listens on now (the callback URL must be known before the API starts). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** Every service as its own process, the way an operator runs them, on free ports. */
 export async function startSystem(options: {
   databaseUrl: string;
   brokers: string[];
   topic: string;
   env?: Record<string, string>;
+  /** Facebook Login against the sandbox's app, returning to the console: the API gets a fixed free port. */
+  facebookLogin?: boolean;
 }): Promise<RunningSystem> {
   const adAccountId = String(7_000_000_000 + Math.floor(Math.random() * 1_000_000));
   const adAccountToken = `EAAB${randomBytes(16).toString('hex')}`;
@@ -58,7 +70,21 @@ export async function startSystem(options: {
   });
   const sandboxUrl = await logged(sandboxProcess, 'Graph API sandbox listening', 'url');
   const withGraph = { ...shared, META_GRAPH_URL: sandboxUrl };
-  const apiProcess = startNode([main('api')], { ...withGraph, API_PORT: '0' });
+  const apiPort = options.facebookLogin ? await freePort() : 0;
+  const apiOrigin = `http://127.0.0.1:${apiPort}`;
+  const apiProcess = startNode([main('api')], {
+    ...withGraph,
+    API_PORT: String(apiPort),
+    ...(options.facebookLogin
+      ? {
+          META_APP_ID: '1000000000000001',
+          META_APP_SECRET: 'sandbox-app-secret',
+          FACEBOOK_LOGIN_DIALOG_URL: sandboxUrl,
+          FACEBOOK_LOGIN_REDIRECT_URI: `${apiOrigin}/v1/facebook-login/callback`,
+          FACEBOOK_LOGIN_RETURN_URL: `${apiOrigin}/console/#/ad-accounts`,
+        }
+      : {}),
+  });
   const runnerProcess = startNode([main('journey-runner')], {
     ...withGraph,
     OPS_PORT: '0',

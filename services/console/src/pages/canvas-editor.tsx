@@ -83,7 +83,7 @@ export function CanvasEditor(props: { id?: string | undefined }) {
               onInput={(e) => setText(e.currentTarget.value)}
             />
             <button type="submit" disabled={Boolean(parseError) || problems.length > 0}>
-              {props.id ? 'Save as a new draft' : 'Create draft'}
+              {props.id ? 'Save draft' : 'Create draft'}
             </button>
           </form>
           <div id="canvas-problems" aria-live="polite">
