@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import {
-  createTestDatabase,
-  createTestTopic,
   newDesigner,
-  startSystem,
-  stopAllProcesses,
+  startEndToEnd,
   testBrokers,
   waitFor,
+  type EndToEnd,
   type RunningSystem,
   type TestDatabase,
 } from '@canvas/test-support';
-import type { Admin } from '@canvas/kafka';
 
 interface CanvasAnswer {
   id: string;
@@ -22,21 +19,16 @@ interface CanvasAnswer {
 describe('one audience used by two steps, and account problems shown on canvases, end to end', () => {
   let database: TestDatabase;
   let topic: string;
-  let admin: Admin;
+  let e2e: EndToEnd;
   let system: RunningSystem;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('e2e-audience-steps', 3));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    system = await startSystem({ databaseUrl: database.url, brokers: testBrokers(), topic });
+    e2e = await startEndToEnd('e2e-audience-steps');
+    ({ database, topic, system } = e2e);
   });
 
   afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
+    await e2e.stop();
   });
 
   const sandbox = async <T>(method: string, path: string, body?: unknown) =>

@@ -4,17 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
-  createTestDatabase,
-  createTestTopic,
   newDesigner,
-  startSystem,
-  stopAllProcesses,
+  startEndToEnd,
   testBrokers,
   waitFor,
+  type EndToEnd,
   type RunningSystem,
   type TestDatabase,
 } from '@canvas/test-support';
-import type { Admin } from '@canvas/kafka';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = new URL('../../test-results/console/', import.meta.url);
@@ -32,7 +29,7 @@ interface StepNumbers {
 describe('the web console in a real Chromium, against the running system', () => {
   let database: TestDatabase;
   let topic: string;
-  let admin: Admin;
+  let e2e: EndToEnd;
   let system: RunningSystem;
   let browser: Browser;
   let designer: ReturnType<typeof newDesigner>;
@@ -40,10 +37,8 @@ describe('the web console in a real Chromium, against the running system', () =>
   const failedRequests: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('e2e-console', 3));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    system = await startSystem({ databaseUrl: database.url, brokers: testBrokers(), topic, facebookLogin: true });
+    e2e = await startEndToEnd('e2e-console', { facebookLogin: true });
+    ({ database, topic, system } = e2e);
     designer = newDesigner(system, database.url, 'Console shop');
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     mkdirSync(screenshots, { recursive: true });
@@ -51,10 +46,7 @@ describe('the web console in a real Chromium, against the running system', () =>
 
   afterAll(async () => {
     await browser?.close();
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
+    await e2e.stop();
   });
 
   /** A tab that records every console error, page error and dialog (a dialog would mean script ran from a name). */

@@ -2,18 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { sql } from 'kysely';
 import {
-  createTestDatabase,
-  createTestTopic,
   newDesigner,
+  startEndToEnd,
   readMetric,
-  startSystem,
-  stopAllProcesses,
   testBrokers,
   waitFor,
+  type EndToEnd,
   type RunningSystem,
   type TestDatabase,
 } from '@canvas/test-support';
-import type { Admin } from '@canvas/kafka';
 
 interface Removal {
   adAccountId: string;
@@ -45,25 +42,20 @@ const phoneOf = (i: number) => `+1 (415) 555-${String(2000 + i)}`;
 describe('erasing a user, end to end', () => {
   let database: TestDatabase;
   let topic: string;
-  let admin: Admin;
+  let e2e: EndToEnd;
   let system: RunningSystem;
   const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('e2e-erasure', 3));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    system = await startSystem({ databaseUrl: database.url, brokers: testBrokers(), topic });
+    e2e = await startEndToEnd('e2e-erasure');
+    ({ database, topic, system } = e2e);
     await producer.connect();
   });
 
   afterAll(async () => {
     await producer.disconnect();
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
+    await e2e.stop();
   });
 
   /** Rows of any table, in any text, JSON or array column, that mention `needle`. */

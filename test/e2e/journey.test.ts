@@ -2,18 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { inControlGroup } from '@canvas/canvas';
 import {
-  createTestDatabase,
-  createTestTopic,
   newDesigner,
+  startEndToEnd,
   readMetric,
-  startSystem,
-  stopAllProcesses,
   testBrokers,
   waitFor,
+  type EndToEnd,
   type RunningSystem,
   type TestDatabase,
 } from '@canvas/test-support';
-import type { Admin } from '@canvas/kafka';
 
 interface Analytics {
   totals: { entered: number; control: number; exited: number; converted: number; completed: number };
@@ -29,21 +26,16 @@ interface Analytics {
 describe('a user journey, end to end', () => {
   let database: TestDatabase;
   let topic: string;
-  let admin: Admin;
+  let e2e: EndToEnd;
   let system: RunningSystem;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('e2e-events', 3));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    system = await startSystem({ databaseUrl: database.url, brokers: testBrokers(), topic });
+    e2e = await startEndToEnd('e2e-events');
+    ({ database, topic, system } = e2e);
   });
 
   afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
+    await e2e.stop();
   });
 
   it('moves users from Kafka events into a Facebook audience, and the sandbox, analytics and /metrics agree', async () => {

@@ -3,21 +3,18 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { cartAbandonersSegmentExample, inControlGroup } from '@canvas/canvas';
 import {
   cartAbandonerIds,
-  createTestDatabase,
-  createTestTopic,
   newDesigner,
+  startEndToEnd,
   readMetric,
   shopperMessages,
   shoppers,
-  startSystem,
-  stopAllProcesses,
   testBrokers,
   waitFor,
+  type EndToEnd,
   type RunningSystem,
   type ShopperMessage,
   type TestDatabase,
 } from '@canvas/test-support';
-import type { Admin } from '@canvas/kafka';
 
 interface Run {
   status: string;
@@ -43,30 +40,22 @@ const userCount = 20_000;
 describe('segments over past behaviour, end to end', () => {
   let database: TestDatabase;
   let topic: string;
-  let admin: Admin;
+  let e2e: EndToEnd;
   let system: RunningSystem;
   const now = new Date();
   const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('e2e-segments', 3));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    system = await startSystem({
-      databaseUrl: database.url,
-      brokers: testBrokers(),
-      topic,
+    e2e = await startEndToEnd('e2e-segments', {
       env: { SEGMENT_RUN_POLL_INTERVAL: '200ms', CANVAS_REFRESH_INTERVAL: '1s' },
     });
+    ({ database, topic, system } = e2e);
   });
 
   afterAll(async () => {
     await producer.disconnect();
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
+    await e2e.stop();
   });
 
   it('estimates a segment exactly, enters its members once, and a following audience loses those who stop qualifying', async () => {

@@ -10,6 +10,7 @@ export { startRunnerProcess, startSyncProcess, waitForLog, readMetric, type Serv
 export { workloadCanvases, workloadMessages, prng } from './workload.ts';
 export { startSyncHarness, stepTotals, syntheticUsers, type SyncHarness, type SyncAccount } from './sync-harness.ts';
 export { startSystem, type RunningSystem } from './system.ts';
+export { startEndToEnd, type EndToEnd } from './end-to-end.ts';
 export { newDesigner } from './designer.ts';
 export { createRunnerTestBed, type RunnerTestBed } from './runner-bed.ts';
 export { seedBehaviour, type SeededUser } from './behaviour.ts';
