@@ -24,3 +24,17 @@ export function problems(...statuses: number[]): Record<number, typeof Problem> 
 
 export const IdParams = z.object({ id: Uuid }).strict();
 export const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+/** Paging through a list Meta holds: its page size and cursor, passed on as they are. */
+export const MetaPageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    after: z.string().max(500).optional(),
+  })
+  .strict();
+export const MetaNextCursor = z.string().nullable().describe('Pass as "after" for the next page');
+/** The query as the Graph client's page argument. */
+export const metaPage = (query: { limit: number; after?: string | undefined }) => ({
+  limit: query.limit,
+  ...(query.after ? { after: query.after } : {}),
+});

@@ -20,7 +20,7 @@ import { AdAccountView, adAccountView as view } from '../ad-account-view.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
 import { conflict, notFound } from '../problem.js';
-import { IdParams, problems } from '../schemas.js';
+import { IdParams, MetaNextCursor, MetaPageQuery, metaPage, problems } from '../schemas.js';
 
 export const MetaAccountId = z.string().regex(/^(act_)?\d{1,30}$/, 'a Meta ad account id such as act_1234567890');
 // Meta's tokens are printable ASCII; anything else could not even be sent in a header
@@ -219,12 +219,7 @@ export const adAccountRoutes =
           tags: ['ad accounts'],
           summary: "The account's custom audiences, from Meta",
           params: IdParams,
-          querystring: z
-            .object({
-              limit: z.coerce.number().int().min(1).max(500).default(100),
-              after: z.string().max(500).optional(),
-            })
-            .strict(),
+          querystring: MetaPageQuery,
           response: {
             200: z.object({
               data: z.array(
@@ -235,7 +230,7 @@ export const adAccountRoutes =
                   deliveryStatus: z.number().int().nullable(),
                 }),
               ),
-              next: z.string().nullable().describe('Pass as "after" for the next page'),
+              next: MetaNextCursor,
             }),
             ...problems(404, 502, 503),
           },
@@ -245,7 +240,7 @@ export const adAccountRoutes =
         const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
         if (!account) throw notFound(`ad account ${request.params.id}`);
         const token = deps.cipher.decrypt(account.tokenCiphertext);
-        const page = { limit: request.query.limit, ...(request.query.after ? { after: request.query.after } : {}) };
+        const page = metaPage(request.query);
         const { data } = await deps.directory.listCustomAudiences(token, account.metaAccountId, page);
         return {
           data: data.audiences.map((a) => ({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findAdAccount } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../problem.js';
-import { IdParams, problems } from '../schemas.js';
+import { IdParams, MetaNextCursor, MetaPageQuery, metaPage, problems } from '../schemas.js';
 
 /** The ad sets of a connected account, to pick which a Facebook step links its audience to. */
 export const adSetRoutes =
@@ -18,12 +18,7 @@ export const adSetRoutes =
           description:
             "Name them in a Facebook step's adSetIds: at launch the step's audience is added to their custom-audience targeting, the rest of it kept.",
           params: IdParams,
-          querystring: z
-            .object({
-              limit: z.coerce.number().int().min(1).max(500).default(100),
-              after: z.string().max(500).optional(),
-            })
-            .strict(),
+          querystring: MetaPageQuery,
           response: {
             200: z.object({
               data: z.array(
@@ -36,7 +31,7 @@ export const adSetRoutes =
                     .describe('Custom audiences its targeting includes now'),
                 }),
               ),
-              next: z.string().nullable().describe('Pass as "after" for the next page'),
+              next: MetaNextCursor,
             }),
             ...problems(404, 502, 503),
           },
@@ -46,7 +41,7 @@ export const adSetRoutes =
         const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
         if (!account) throw notFound(`ad account ${request.params.id}`);
         const token = deps.cipher.decrypt(account.tokenCiphertext);
-        const page = { limit: request.query.limit, ...(request.query.after ? { after: request.query.after } : {}) };
+        const page = metaPage(request.query);
         const { data } = await deps.directory.listAdSets(token, account.metaAccountId, page);
         return {
           data: data.adSets.map((a) => ({
