@@ -11,6 +11,10 @@ export default async function globalSetup(): Promise<void> {
   const infrastructure = await provideInfrastructure();
   globalThis.canvasTestInfrastructure = infrastructure;
   process.env.TEST_KAFKA_BROKERS = infrastructure.kafkaBrokers.join(',');
-  process.env.TEST_DATABASE_TEMPLATE_URL = await prepareTemplate(infrastructure.databaseUrl);
+  // a second checkout testing at the same time names its own template, so neither drops the other's databases
+  process.env.TEST_DATABASE_TEMPLATE_URL = await prepareTemplate(
+    infrastructure.databaseUrl,
+    process.env.TEST_DATABASE_TEMPLATE ?? undefined,
+  );
   process.stderr.write(`\n[test] ${infrastructure.description.join('; ')}\n`);
 }
