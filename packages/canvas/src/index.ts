@@ -44,6 +44,7 @@ export {
 export { assertNever } from './assert-never.js';
 export {
   parseEvent,
+  errorClass,
   deadLetterReasons,
   type DeadLetterReason,
   type ParsedEvent,
@@ -56,8 +57,6 @@ export {
   planTimers,
   planSegmentEntries,
   emptyPlan,
-  userKey,
-  journeyKey,
   journeyOf,
   type Plan,
   type BatchState,
@@ -119,3 +118,5 @@ export { candidateFilter, historyNeeded, type CandidateFilter } from './segment/
 export { tallyReach, emptyReach, scaleReach, type Reach, type ScaledReach } from './segment/reach.js';
 export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.schema.js';
 export { nextRunAfter, dueRun } from './schedule/next-run.js';
+export { compositeKey, eventNameKey, journeyKey, keyParts, messageKey, userKey } from './keys/keys.js';
+export { jsonDepth, valueDepth, maxJsonDepth } from './text/json-depth.js';

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type NotNull, type RawBuilder, type UpdateObject } from 'kysely';
-import { statusMetric, type AudienceStatus, type EntryOrigin } from '@canvas/canvas';
+import { compositeKey, statusMetric, type AudienceStatus, type EntryOrigin } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { Database } from './schema.js';
 import type { EntryError } from './audience-entry.repository.js';
@@ -28,7 +28,7 @@ const notAheadOfItsAdd = sql<boolean>`(audience_entries.action = 'add' OR NOT EX
     AND a.action = 'add' AND a.status = 'pending'))`;
 
 export const groupKey = (g: EntryGroup) =>
-  `${g.adAccountId}|${g.audienceId}|${g.action}|${g.canvasId}|${g.version}|${g.stepId}|${g.schema.join(',')}`;
+  compositeKey(g.adAccountId, g.audienceId, g.action, g.canvasId, g.version, g.stepId, ...g.schema);
 
 /** Groups of one Meta account with entries due now, for the given (connected) workspace connections. */
 export async function dueGroups(

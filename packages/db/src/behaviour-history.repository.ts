@@ -1,3 +1,4 @@
+import { compositeKey } from '@canvas/canvas';
 import { sql } from 'kysely';
 import type { Executor, Tx } from './connection.js';
 
@@ -97,7 +98,7 @@ export async function recordHistory(tx: Tx, events: readonly HistoryEvent[]): Pr
   const days = new Map<string, { e: HistoryEvent; day: string; count: number; first: Date; last: Date }>();
   for (const e of events) {
     const day = isoDay(e.occurredAt);
-    const key = `${e.workspaceId}\u0000${e.userId}\u0000${e.event}\u0000${day}`;
+    const key = compositeKey(e.workspaceId, e.userId, e.event, day);
     const seen = days.get(key);
     if (!seen) days.set(key, { e, day, count: 1, first: e.occurredAt, last: e.occurredAt });
     else {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { StepMetric } from '@canvas/canvas';
+import { compositeKey, type StepMetric } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 
 /** One change to a counter, before it is summed into its row. */
@@ -32,7 +32,7 @@ export async function addCounters(
 ): Promise<void> {
   const merged = new Map<string, CounterDelta>();
   for (const d of deltas) {
-    const key = `${d.canvasId}|${d.version}|${d.stepId}|${d.metric}`;
+    const key = compositeKey(d.canvasId, d.version, d.stepId, d.metric);
     const existing = merged.get(key);
     if (existing) existing.delta += d.delta;
     else merged.set(key, { ...d });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AudienceStatus } from '@canvas/canvas';
+import { userKey, type AudienceStatus } from '@canvas/canvas';
 import { handOffRemovalsEverywhere } from './audience-removal.repository.js';
 import type { Executor, Tx } from './connection.js';
 import type { CounterDelta } from './counter.repository.js';
@@ -212,17 +212,20 @@ export async function suppressedAmong(
   now: Date,
 ): Promise<Set<string>> {
   if (users.length === 0) return new Set();
-  const byHash = new Map(users.map((u) => [`${u.workspaceId}|${userHash(u.workspaceId, u.userId)}`, u]));
-  const keys = [...byHash.keys()].map((k) => k.split('|') as [string, string]);
+  const hashed = users.map((u) => ({ user: u, hash: userHash(u.workspaceId, u.userId) }));
+  const byHash = new Map(hashed.map((h) => [userKey(h.user.workspaceId, h.hash), h.user]));
   const rows = await sql<{ workspace_id: string; user_hash: string }>`
     SELECT s.workspace_id, s.user_hash FROM suppressed_users s
-    JOIN unnest(${keys.map((k) => k[0])}::uuid[], ${keys.map((k) => k[1])}::text[]) AS u(workspace_id, user_hash)
+    JOIN unnest(
+      ${hashed.map((h) => h.user.workspaceId)}::uuid[],
+      ${hashed.map((h) => h.hash)}::text[]
+    ) AS u(workspace_id, user_hash)
       ON s.workspace_id = u.workspace_id AND s.user_hash = u.user_hash
     WHERE s.until > ${now}`.execute(db);
   return new Set(
     rows.rows.map((r) => {
-      const user = byHash.get(`${r.workspace_id}|${r.user_hash}`)!;
-      return `${user.workspaceId}|${user.userId}`;
+      const user = byHash.get(userKey(r.workspace_id, r.user_hash))!;
+      return userKey(user.workspaceId, user.userId);
     }),
   );
 }

@@ -204,3 +204,12 @@ export {
   missingAmong,
   type MissingAudience,
 } from './missing-audience.repository.js';
+export {
+  countPartitionAttempt,
+  clearPartitionAttempts,
+  listPartitionAttempts,
+  type PartitionAttempt,
+  type PartitionRef,
+} from './partition-attempt.repository.js';
+export { skipPartitionOffset, type OffsetSkip, type OffsetSkipResult } from './offset-skip.repository.js';
+export { failureKind, sqlStateOf, type FailureKind } from './failure-kind.js';

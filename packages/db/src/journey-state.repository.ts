@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { JourneyStatus, ProfileState } from '@canvas/canvas';
+import { messageKey, type JourneyStatus, type ProfileState } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import type { TimersTable } from './schema.js';
 
@@ -103,7 +103,7 @@ export async function storedOffsets(db: Executor, group: string, topic: string):
   return new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
 }
 
-/** Records message ids; returns the "workspace|user|message" keys seen for the first time. */
+/** Records message ids; returns the `messageKey`s seen for the first time. */
 export async function markProcessed(
   tx: Executor,
   messages: readonly (UserRef & { messageId: string })[],
@@ -114,7 +114,7 @@ export async function markProcessed(
     SELECT * FROM unnest(${messages.map((m) => m.workspaceId)}::uuid[], ${messages.map((m) => m.userId)}::text[], ${messages.map((m) => m.messageId)}::text[])
     ON CONFLICT DO NOTHING
     RETURNING workspace_id, user_id, message_id`.execute(tx);
-  return new Set(rows.rows.map((r) => `${r.workspace_id}|${r.user_id}|${r.message_id}`));
+  return new Set(rows.rows.map((r) => messageKey(r.workspace_id, r.user_id, r.message_id)));
 }
 
 /** Creates missing profiles, then locks every given user's profile in a fixed order. */

@@ -16,6 +16,8 @@ export interface Database {
   timers: TimersTable;
   processed_messages: ProcessedMessagesTable;
   consumer_offsets: ConsumerOffsetsTable;
+  partition_attempts: PartitionAttemptsTable;
+  offset_skips: OffsetSkipsTable;
   step_counters: StepCountersTable;
   audience_entries: AudienceEntriesTable;
   meta_account_pacing: MetaAccountPacingTable;
@@ -140,6 +142,27 @@ export interface ConsumerOffsetsTable {
   partition: number;
   next_offset: BigIntColumn;
   updated_at: UpdatedAt;
+}
+
+export interface PartitionAttemptsTable {
+  consumer_group: string;
+  topic: string;
+  partition: number;
+  message_offset: BigIntColumn;
+  attempts: number;
+  first_at: Date;
+  last_at: Date;
+}
+
+export interface OffsetSkipsTable {
+  consumer_group: string;
+  topic: string;
+  partition: number;
+  message_offset: BigIntColumn;
+  dead_lettered: boolean;
+  reason: string;
+  skipped_by: string;
+  skipped_at: Date;
 }
 
 export interface StepCountersTable {

@@ -1,4 +1,5 @@
 import {
+  eventNameKey,
   readStoredDefinition,
   type CanvasLookup,
   type CanvasVersion,
@@ -89,7 +90,7 @@ export class CanvasIndex {
         segmentEntry.push(indexed);
         continue;
       }
-      const key = `${row.workspaceId}\u0000${trigger.event}`;
+      const key = eventNameKey(row.workspaceId, trigger.event);
       byTrigger.set(key, [...(byTrigger.get(key) ?? []), indexed]);
     }
     const segmentIds = [...byTrigger.values()].flat().flatMap((c) => c.version.definition.entry.inSegment ?? []);
@@ -118,7 +119,7 @@ export class CanvasIndex {
   }
 
   triggered(workspaceId: string, eventName: string): readonly IndexedCanvas[] {
-    return this.byTrigger.get(`${workspaceId}\u0000${eventName}`) ?? [];
+    return this.byTrigger.get(eventNameKey(workspaceId, eventName)) ?? [];
   }
 
   /** Running and paused canvases that enter a segment's members on a schedule. */

@@ -23,6 +23,8 @@ export const runnerConfigSchema = z.object({
   /** Messages per PostgreSQL transaction. */
   BATCH_MAX_MESSAGES: positiveInt(2000),
   MAX_EVENT_BYTES: positiveInt(65_536),
+  /** Starts on one message without getting past it (crashes) before it is quarantined to the dead-letter topic. */
+  QUARANTINE_AFTER: positiveInt(5),
   DATABASE_URL: z.string().url().default(defaultDatabaseUrl),
   DATABASE_POOL_SIZE: positiveInt(8),
   TIMER_POLL_INTERVAL: duration('200ms'),

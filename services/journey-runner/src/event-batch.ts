@@ -1,32 +1,10 @@
-import { adsOptedOut, parseEvent, planEvents, userKey, type DeadLetterReason, type ParsedEvent } from '@canvas/canvas';
-import {
-  addCounters,
-  counterShards,
-  handOffOptOutRemovals,
-  loadJourneys,
-  lockEntryCounts,
-  lockPartitionOffset,
-  lockProfiles,
-  markProcessed,
-  recordHistory,
-  storePartitionOffset,
-  type Db,
-  suppressedAmong,
-} from '@canvas/db';
-import {
-  publishDeadLetters,
-  type DeadLetter,
-  type InboundMessage,
-  type PartitionBatch,
-  type Producer,
-} from '@canvas/kafka';
+import { errorClass, parseEvent } from '@canvas/canvas';
+import { countPartitionAttempt, failureKind, pingDatabase, sqlStateOf, storedOffsets, type Db } from '@canvas/db';
+import type { InboundMessage, PartitionBatch, Producer } from '@canvas/kafka';
 import type { Logger } from '@canvas/runtime';
-import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
+import { createEventApplier, type ApplyTally, type ParsedMessage, type PartitionAt } from './event-apply.js';
 import type { RunnerMetrics } from './runner-metrics.js';
-import { historyEvents } from './history-window.js';
-import { entrySegmentHistories } from './entry-segment-histories.js';
-import { writePlan } from './write-plan.js';
 
 export interface EventBatchDeps {
   db: Db;
@@ -42,30 +20,38 @@ export interface EventBatchDeps {
   retryWindowMs: number;
   /** Behaviour history kept this long; undefined records none. */
   historyRetentionMs: number | undefined;
+  /** Starts on one message without getting past it before that message is quarantined. */
+  quarantineAfter: number;
 }
 
-type Parsed = {
-  message: InboundMessage;
-  result: { ok: true; value: ParsedEvent } | { ok: false; reason: DeadLetterReason; detail: string };
-};
+export interface EventBatchHandler {
+  (batch: PartitionBatch): Promise<string | undefined>;
+  /** Partitions were assigned anew: the next batch of each counts as a fresh start. */
+  forgetPartitions: () => void;
+}
 
-// SQLSTATE classes that mean "this data can never be stored", not "try again"
-const poisonClasses = ['22', '54'];
-const isPoison = (error: unknown) => {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && poisonClasses.some((c) => code.startsWith(c));
+const partitionKey = (at: PartitionAt) => `${at.topic}/${at.partition}`;
+
+/** What a failure says about itself, for a dead letter's detail: class and SQLSTATE, never its text. */
+const describeFailure = (error: unknown) => {
+  const state = sqlStateOf(error);
+  return state ? `${errorClass(error)}, SQLSTATE ${state}` : errorClass(error);
 };
 
 /**
- * Applies a partition batch in transactions of at most N messages. Each transaction holds the
- * state changes, counters, hand-offs and the partition offset; messages below the stored
- * offset are skipped, message ids seen before change nothing.
+ * Applies a partition batch in transactions of at most N messages. A message that cannot be
+ * read or applied, for whatever reason, is dead-lettered alone while the partition moves on;
+ * failures of the database or the broker are thrown, to be retried. A partition whose runner
+ * died on it before is applied one message at a time, and a message it keeps dying on is
+ * quarantined (dead-lettered) instead of stopping the partition for good.
  */
-export function createEventBatchHandler(deps: EventBatchDeps) {
+export function createEventBatchHandler(deps: EventBatchDeps): EventBatchHandler {
   let lastWorkspaceRefresh = 0;
+  const started = new Set<string>();
+  const applyMessages = createEventApplier(deps);
 
-  async function parseAll(messages: readonly InboundMessage[]): Promise<Parsed[]> {
-    const parsed: Parsed[] = messages.map((message) => ({
+  async function parseAll(messages: readonly InboundMessage[]): Promise<ParsedMessage[]> {
+    const parsed: ParsedMessage[] = messages.map((message) => ({
       message,
       result: parseEvent(
         {
@@ -90,118 +76,7 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
     );
   }
 
-  async function applyChunk(
-    partition: { topic: string; partition: number },
-    chunk: readonly Parsed[],
-  ): Promise<bigint> {
-    const last = chunk[chunk.length - 1];
-    const next = BigInt(last?.message.offset ?? '-1') + 1n;
-    const started = process.hrtime.bigint();
-    const tally = {
-      applied: 0,
-      duplicate: 0,
-      suppressed: 0,
-      replay: 0,
-      entered: 0,
-      capped: 0,
-      handoffs: { pending: 0, not_synced: 0, errored: 0 },
-      historySkipped: 0,
-      letters: [] as DeadLetter[],
-    };
-    const stored = await deps.db.transaction().execute(async (tx) => {
-      const from = await lockPartitionOffset(tx, deps.consumerGroup, partition.topic, partition.partition);
-      const fresh = chunk.filter((p) => BigInt(p.message.offset) >= from);
-      tally.replay = chunk.length - fresh.length;
-      if (fresh.length === 0) return from > next ? from : next;
-      const now = deps.now();
-
-      tally.letters = fresh.flatMap((p) =>
-        p.result.ok ? [] : [{ message: p.message, reason: p.result.reason, detail: p.result.detail }],
-      );
-      // published before the commit: a crash in between re-publishes, it never loses one
-      if (tally.letters.length > 0) await publishDeadLetters(deps.producer, deps.deadLetterTopic, tally.letters, now);
-
-      const parsed = fresh.flatMap((p) => (p.result.ok ? [p.result.value] : []));
-      // an erased user's events are skipped, and leave no trace (not even their message ids)
-      const suppressed = await suppressedAmong(
-        tx,
-        parsed.map((v) => ({ workspaceId: v.workspaceId, userId: v.event.userId })),
-        now,
-      );
-      const valid =
-        suppressed.size === 0 ? parsed : parsed.filter((v) => !suppressed.has(`${v.workspaceId}|${v.event.userId}`));
-      tally.suppressed = parsed.length - valid.length;
-      const firstSeen = await markProcessed(
-        tx,
-        valid.map((v) => ({ workspaceId: v.workspaceId, userId: v.event.userId, messageId: v.event.messageId })),
-      );
-      const claimed = new Set<string>();
-      const applied = valid.filter((v) => {
-        const key = `${v.workspaceId}|${v.event.userId}|${v.event.messageId}`;
-        if (!firstSeen.has(key) || claimed.has(key)) return false;
-        claimed.add(key);
-        return true;
-      });
-      tally.duplicate = valid.length - applied.length;
-      if (deps.historyRetentionMs !== undefined) {
-        const history = historyEvents(applied, now, deps.historyRetentionMs);
-        await recordHistory(tx, history.record);
-        tally.historySkipped = history.skipped;
-      }
-
-      const users = new Map<string, { workspaceId: string; userId: string; seenAt: Date }>();
-      for (const v of applied) {
-        const key = `${v.workspaceId}\u0000${v.event.userId}`;
-        const seen = users.get(key);
-        if (!seen || v.event.timestamp < seen.seenAt)
-          users.set(key, { workspaceId: v.workspaceId, userId: v.event.userId, seenAt: v.event.timestamp });
-      }
-      const profiles = await lockProfiles(tx, [...users.values()]);
-      const journeys = await loadJourneys(tx, [...users.values()]);
-      await deps.index.ensureVersions(journeys);
-
-      const caps = new Map<string, number>();
-      for (const v of applied) {
-        if (v.event.type !== 'track' || !v.event.event) continue;
-        for (const canvas of deps.index.triggered(v.workspaceId, v.event.event)) {
-          if (canvas.targetCap !== undefined) caps.set(canvas.version.canvasId, canvas.targetCap);
-        }
-      }
-      const entrants = await lockEntryCounts(tx, [...caps.keys()]);
-      const state = batchState(profiles, journeys, caps, entrants);
-      const optedOut = (p: { traits: Record<string, unknown>; context: Record<string, unknown> }) =>
-        adsOptedOut(p.traits, p.context);
-      const optedOutBefore = new Set(profiles.filter(optedOut).map((p) => userKey(p.workspaceId, p.userId)));
-      state.histories = await entrySegmentHistories(tx, deps.index, applied, now);
-      const plan = planEvents(applied, state, deps.index.lookup(), now);
-      const written = await writePlan(tx, plan, state, {
-        index: deps.index,
-        now,
-        retryWindowMs: deps.retryWindowMs,
-        shard: counterShards.partition(partition.partition),
-      });
-      // users who opted out of ads in this batch leave every audience they were added to
-      const newlyOptedOut = profiles.filter((p) => {
-        const key = userKey(p.workspaceId, p.userId);
-        const current = state.profiles.get(key);
-        return plan.profiles.has(key) && !optedOutBefore.has(key) && current !== undefined && optedOut(current);
-      });
-      for (const { workspaceId, userId } of newlyOptedOut) {
-        const removals = await handOffOptOutRemovals(tx, {
-          workspaceId,
-          userIds: [userId],
-          now,
-          retryWindowMs: deps.retryWindowMs,
-        });
-        await addCounters(tx, removals, now, counterShards.partition(partition.partition));
-      }
-      await storePartitionOffset(tx, deps.consumerGroup, partition.topic, partition.partition, next, now);
-      tally.applied = applied.length;
-      tally.entered = plan.outcomes.entered;
-      tally.capped = plan.outcomes.capped;
-      tally.handoffs = written.handoffs;
-      return next;
-    });
+  function count(tally: ApplyTally, size: number, started: bigint) {
     const m = deps.metrics;
     m.events.inc({ outcome: 'applied' }, tally.applied);
     m.events.inc({ outcome: 'duplicate' }, tally.duplicate);
@@ -212,51 +87,112 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
     m.entered.inc(tally.entered);
     m.historySkipped.inc(tally.historySkipped);
     m.capped.inc(tally.capped);
-    for (const [status, count] of Object.entries(tally.handoffs)) m.handoffs.inc({ status }, count);
-    m.batchSize.observe(chunk.length);
+    for (const [status, n] of Object.entries(tally.handoffs)) m.handoffs.inc({ status }, n);
+    m.batchSize.observe(size);
     m.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    return stored;
   }
 
-  /** A chunk whose data PostgreSQL refuses is split, and the message at fault dead-lettered. */
+  async function apply(at: PartitionAt, chunk: readonly ParsedMessage[], clearAttempts: boolean) {
+    const began = process.hrtime.bigint();
+    const { next, tally } = await applyMessages(at, chunk, { clearAttempts });
+    count(tally, chunk.length, began);
+    return next;
+  }
+
+  /** A failure of the messages, not of the world: the chunk is halved until the one at fault is alone. */
   async function applyOrIsolate(
-    partition: { topic: string; partition: number },
-    chunk: readonly Parsed[],
+    at: PartitionAt,
+    chunk: readonly ParsedMessage[],
+    clearAttempts: boolean,
   ): Promise<bigint> {
     try {
-      return await applyChunk(partition, chunk);
+      return await apply(at, chunk, clearAttempts);
     } catch (error) {
-      if (!isPoison(error)) throw error;
+      if (failureKind(error) === 'transient') throw error;
+      // an unforeseen error while PostgreSQL is unreachable is the outage's, not the data's
+      if (!(await pingDatabase(deps.db).catch(() => false))) throw error;
       if (chunk.length > 1) {
-        let next = 0n;
-        for (const single of chunk) next = await applyOrIsolate(partition, [single]);
-        return next;
+        const half = Math.ceil(chunk.length / 2);
+        await applyOrIsolate(at, chunk.slice(0, half), false);
+        return applyOrIsolate(at, chunk.slice(half), clearAttempts);
       }
       const [only] = chunk;
       if (!only) throw error;
+      deps.metrics.isolated.inc();
       deps.logger.warn(
-        { partition: partition.partition, offset: only.message.offset, sqlState: (error as { code?: string }).code },
-        'message cannot be stored; dead-lettering it',
+        { partition: at.partition, offset: only.message.offset, failure: describeFailure(error) },
+        'message cannot be applied; dead-lettering it',
       );
-      return applyChunk(partition, [
-        {
-          message: only.message,
-          result: {
-            ok: false,
-            reason: 'unprocessable',
-            detail: `PostgreSQL refused the data (SQLSTATE ${(error as { code?: string }).code ?? '?'})`,
-          },
-        },
-      ]);
+      const detail = `applying the event failed (${describeFailure(error)})`;
+      return apply(
+        at,
+        [{ message: only.message, result: { ok: false, reason: 'unprocessable', detail } }],
+        clearAttempts,
+      );
     }
   }
 
-  return async (batch: PartitionBatch): Promise<string | undefined> => {
+  /** One message per transaction, each start counted first, so a crash points at its message. */
+  async function applyCarefully(batch: PartitionBatch, unapplied: readonly ParsedMessage[]) {
+    deps.metrics.carefulBatches.inc();
     let next: bigint | undefined;
-    const parsed = await parseAll(batch.messages);
+    for (const [i, item] of unapplied.entries()) {
+      if (!batch.isActive()) break;
+      // the first message's start was counted when the batch began
+      const attempts = i === 0 ? 0 : await countPartitionAttempt(deps.db, position(batch), offsetOf(item), deps.now());
+      const single = attempts >= deps.quarantineAfter ? quarantine(item, attempts) : item;
+      next = await applyOrIsolate(batch, [single], i === unapplied.length - 1);
+      await batch.heartbeat();
+    }
+    return next;
+  }
+
+  function quarantine(item: ParsedMessage, attempts: number): ParsedMessage {
+    deps.metrics.quarantined.inc();
+    deps.logger.error(
+      { partition: item.message.partition, offset: item.message.offset, attempts },
+      'the runner kept failing on this message; quarantining it to the dead-letter topic',
+    );
+    const detail = `the runner started on this message ${attempts} times without getting past it`;
+    return { message: item.message, result: { ok: false, reason: 'quarantined', detail } };
+  }
+
+  const position = (at: PartitionAt) => ({ group: deps.consumerGroup, topic: at.topic, partition: at.partition });
+  const offsetOf = (item: ParsedMessage) => BigInt(item.message.offset);
+
+  /** Counts a fresh start on the partition's first unapplied message; answers how many so far. */
+  async function countStart(at: PartitionAt, parsed: readonly ParsedMessage[]) {
+    const stored = (await storedOffsets(deps.db, deps.consumerGroup, at.topic)).get(at.partition) ?? 0n;
+    // Kafka's committed offset may trail the one stored with the effects: replays are not starts
+    const unapplied = parsed.filter((p) => offsetOf(p) >= stored);
+    const first = unapplied[0];
+    const attempts = first ? await countPartitionAttempt(deps.db, position(at), offsetOf(first), deps.now()) : 0;
+    return { attempts, unapplied };
+  }
+
+  const handler = async (batch: PartitionBatch): Promise<string | undefined> => {
+    const key = partitionKey(batch);
+    const fresh = !started.has(key);
+    started.add(key);
+    let parsed = await parseAll(batch.messages);
+    let counted = false;
+    if (fresh) {
+      const { attempts, unapplied } = await countStart(batch, parsed);
+      counted = attempts > 0;
+      const first = unapplied[0];
+      if (first && attempts >= deps.quarantineAfter) {
+        const held = quarantine(first, attempts);
+        parsed = parsed.map((p) => (p === first ? held : p));
+        unapplied[0] = held;
+      }
+      // the runner died on this partition before: find the message one at a time
+      if (attempts >= 2) return (await applyCarefully(batch, unapplied))?.toString();
+    }
+    let next: bigint | undefined;
     for (let start = 0; start < parsed.length; start += deps.maxMessagesPerTransaction) {
       if (!batch.isActive()) break;
-      next = await applyOrIsolate(batch, parsed.slice(start, start + deps.maxMessagesPerTransaction));
+      next = await applyOrIsolate(batch, parsed.slice(start, start + deps.maxMessagesPerTransaction), counted);
+      counted = false;
       deps.metrics.lag.set(
         { topic: batch.topic, partition: String(batch.partition) },
         Math.max(0, Number(BigInt(batch.highWatermark) - next)),
@@ -265,4 +201,5 @@ export function createEventBatchHandler(deps: EventBatchDeps) {
     }
     return next?.toString();
   };
+  return Object.assign(handler, { forgetPartitions: () => started.clear() });
 }

@@ -13,6 +13,18 @@ export function runnerMetrics(registry: Registry) {
     deadLetters: m.counter('canvas_runner_dead_letters_total', 'Messages sent to the dead-letter topic, by reason', [
       'reason',
     ]),
+    isolated: m.counter(
+      'canvas_runner_isolated_total',
+      'Messages that failed while being applied and were dead-lettered alone (reason unprocessable)',
+    ),
+    carefulBatches: m.counter(
+      'canvas_runner_careful_batches_total',
+      'Batches applied one message at a time because a runner had died on the partition before',
+    ),
+    quarantined: m.counter(
+      'canvas_runner_quarantined_total',
+      'Messages a runner kept dying on, dead-lettered with reason quarantined instead of crash-looping',
+    ),
     batchDuration: m.histogram(
       'canvas_runner_batch_duration_seconds',
       'Time to apply one transaction of messages',

@@ -66,7 +66,10 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
       logger.warn({ err: error }, 'measuring consumer lag failed'),
     );
   };
+  let forgetPartitions = () => undefined as void;
   const onMembershipChange = (membership: GroupMembership) => {
+    // a partition assigned anew starts counted, so a crash on it is noticed by its next owner too
+    forgetPartitions();
     const partitions = membership.assignment[config.EVENTS_TOPIC] ?? [];
     metrics.groupMember.set(membership.member ? 1 : 0);
     metrics.assignedPartitions.set(partitions.length);
@@ -192,7 +195,9 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
         maxMessagesPerTransaction: config.BATCH_MAX_MESSAGES,
         historyRetentionMs: config.HISTORY_RECORDING ? config.HISTORY_RETENTION : undefined,
         retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
+        quarantineAfter: config.QUARANTINE_AFTER,
       });
+      forgetPartitions = handler.forgetPartitions;
       consumer = createBatchConsumer(kafka, {
         groupId: config.CONSUMER_GROUP,
         topics: [config.EVENTS_TOPIC],

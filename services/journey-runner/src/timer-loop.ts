@@ -1,4 +1,4 @@
-import { planTimers, type DueTimer } from '@canvas/canvas';
+import { userKey, planTimers, type DueTimer } from '@canvas/canvas';
 import { claimDueTimers, dueTimerStats, loadJourneys, lockProfilesSkipLocked, type Db } from '@canvas/db';
 import type { Logger } from '@canvas/runtime';
 import { pollingLoop } from './polling-loop.js';
@@ -32,9 +32,9 @@ export function createTimerLoop(deps: TimerLoopDeps) {
       if (claimed.length === 0) return 0;
       // the engine decides: a due delay of an archived canvas cancels its journey
       const profiles = await lockProfilesSkipLocked(tx, claimed);
-      const held = new Set(profiles.map((p) => `${p.workspaceId}\u0000${p.userId}`));
+      const held = new Set(profiles.map((p) => userKey(p.workspaceId, p.userId)));
       const fire: DueTimer[] = claimed
-        .filter((t) => held.has(`${t.workspaceId}\u0000${t.userId}`))
+        .filter((t) => held.has(userKey(t.workspaceId, t.userId)))
         .map((t) => ({ ...t, canvasArchived: t.canvasStatus === 'archived' }));
       const journeys = await loadJourneys(tx, profiles);
       await deps.index.ensureVersions(journeys);

@@ -1,4 +1,4 @@
-import type { AudienceStatus, BatchState, Plan } from '@canvas/canvas';
+import { keyParts, userKey, type AudienceStatus, type BatchState, type Plan } from '@canvas/canvas';
 import {
   addCounters,
   addEntrants,
@@ -26,7 +26,7 @@ export interface WriteSummary {
   handoffs: Record<Exclude<AudienceStatus, 'synced'>, number>;
 }
 
-const split = (key: string) => key.split('\u0000') as [string, string, string];
+const split = (key: string) => keyParts(key) as [string, string, string];
 
 /** Writes everything a plan changed, in the caller's transaction. */
 export async function writePlan(tx: Tx, plan: Plan, state: BatchState, context: WriteContext): Promise<WriteSummary> {
@@ -38,7 +38,7 @@ export async function writePlan(tx: Tx, plan: Plan, state: BatchState, context: 
 
   const journeys: StoredJourney[] = [...plan.journeys].flatMap((key) => {
     const [workspaceId, userId, canvasId] = split(key);
-    const journey = state.journeys.get(`${workspaceId}\u0000${userId}`)?.get(canvasId);
+    const journey = state.journeys.get(userKey(workspaceId, userId))?.get(canvasId);
     return journey ? [{ ...journey, workspaceId, userId }] : [];
   });
   await saveJourneys(tx, journeys, context.now);

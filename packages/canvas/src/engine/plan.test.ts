@@ -1,15 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ParsedEvent } from '../events/parse-event.js';
 import { abandonedCart, at, version } from '../fixtures.test-helpers.js';
-import {
-  journeyOf,
-  planEvents,
-  planTimers,
-  userKey,
-  type BatchState,
-  type CanvasLookup,
-  type LiveCanvas,
-} from './plan.js';
+import { journeyOf, planEvents, planTimers, type BatchState, type CanvasLookup, type LiveCanvas } from './plan.js';
+import { userKey } from '../keys/keys.js';
 
 const ws = 'w1';
 const now = at('2026-11-22T10:00:00Z');

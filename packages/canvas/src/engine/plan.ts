@@ -7,6 +7,7 @@ import type { CanvasVersion, Journey, Metric, Outcome, Profile } from './types.j
 import { segmentMatches, type HistoryItem } from '../segment/evaluate.js';
 import type { SegmentCondition } from '../segment/segment.schema.js';
 import { deviceAdvertisingId } from '../model/match-source.js';
+import { journeyKey, userKey } from '../keys/keys.js';
 
 /** A user's profile as the runner holds it during a batch. */
 export interface ProfileState {
@@ -72,10 +73,6 @@ export interface Plan {
   entrants: Map<string, number>;
   outcomes: { applied: number; entered: number; capped: number };
 }
-
-export const userKey = (workspaceId: string, userId: string) => `${workspaceId}\u0000${userId}`;
-export const journeyKey = (workspaceId: string, userId: string, canvasId: string) =>
-  `${workspaceId}\u0000${userId}\u0000${canvasId}`;
 
 /** Everything loaded for a batch, changed in place as the plan is built. */
 export interface BatchState {

@@ -99,6 +99,27 @@ describe('parseEvent', () => {
     expect(result.ok ? '' : result.detail).not.toContain('x'.repeat(50));
   });
 
+  it('dead-letters nesting past the documented depth as too_deep, before anything recursive reads it', () => {
+    const deep = `{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    expect(parseEvent(message(deep), 65_536)).toEqual({
+      ok: false,
+      reason: 'too_deep',
+      detail: 'arrays and objects nest deeper than 64 levels',
+    });
+    const atLimit = { ...track, properties: { a: JSON.parse('['.repeat(62) + ']'.repeat(62)) as unknown } };
+    expect(parseEvent(message(atLimit), 65_536).ok).toBe(true);
+  });
+
+  it('keeps keys such as __proto__ as plain data', () => {
+    const text = `{"type":"identify","messageId":"m","userId":"u1","traits":{"__proto__":{"admin":true},"plan":"pro"}}`;
+    const result = parseEvent(message(text), 65_536);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.traits.plan).toBe('pro');
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect((result.value.traits as { admin?: unknown }).admin).toBeUndefined();
+  });
+
   it('names the field that holds text PostgreSQL cannot store, without its value', () => {
     const result = parseEvent(message({ ...track, properties: { cart: { note: 'secret\u0000' } } }), 65_536);
     expect(result).toEqual({

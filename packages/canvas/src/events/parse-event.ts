@@ -1,10 +1,12 @@
 import type { UserEvent } from '../engine/types.js';
+import { jsonDepth, maxJsonDepth } from '../text/json-depth.js';
 import { describeUnstorable, findUnstorableText } from '../text/storable-text.js';
 import { IdentifyMessage, TrackMessage } from './user-event.schema.js';
 
 /** Why a message went to the dead-letter topic; stable, used as a metric label. */
 export const deadLetterReasons = [
   'too_large',
+  'too_deep',
   'empty',
   'invalid_json',
   'not_an_object',
@@ -20,6 +22,8 @@ export const deadLetterReasons = [
   'missing_workspace',
   'unknown_workspace',
   'unprocessable',
+  'quarantined',
+  'operator_skipped',
 ] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
 
@@ -73,10 +77,26 @@ function eventTime(
  * the reason it will be dead-lettered under; the detail never repeats the payload.
  */
 export function parseEvent(message: RawMessage, maxBytes: number): ParseResult {
+  try {
+    return parseUnguarded(message, maxBytes);
+  } catch (error) {
+    // a value no check foresaw: this message alone is dead-lettered, the partition moves on
+    return fail('unprocessable', `reading the event failed (${errorClass(error)})`);
+  }
+}
+
+/** The class of a thrown value, safe to show: never its message, which may quote the payload. */
+export const errorClass = (error: unknown): string =>
+  error instanceof Error ? error.name : typeof error === 'object' && error !== null ? 'object' : typeof error;
+
+function parseUnguarded(message: RawMessage, maxBytes: number): ParseResult {
   if (!message.value || message.value.length === 0) return fail('empty', 'the message has no value');
   if (message.value.length > maxBytes)
     return fail('too_large', `${message.value.length} bytes is over the ${maxBytes}-byte limit`);
   if (message.value.includes(0)) return fail('unstorable_text', 'the value holds a NUL byte, which cannot be stored');
+  // measured on the bytes, before anything that could recurse touches the value
+  if (jsonDepth(message.value, maxJsonDepth) > maxJsonDepth)
+    return fail('too_deep', `arrays and objects nest deeper than ${maxJsonDepth} levels`);
   let json: unknown;
   try {
     json = JSON.parse(message.value.toString('utf8'));

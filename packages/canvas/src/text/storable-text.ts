@@ -17,22 +17,45 @@ export function unstorableKind(text: string): UnstorableKind | undefined {
   return undefined;
 }
 
-/** Finds the first string in a JSON value, keys included, that PostgreSQL cannot store. */
+interface PathStep {
+  key: string;
+  parent: PathStep | undefined;
+}
+
+const pointerOf = (step: PathStep | undefined): string => {
+  const parts: string[] = [];
+  for (let at = step; at; at = at.parent) parts.push(escapePointer(at.key));
+  return parts.length === 0 ? '' : `/${parts.reverse().join('/')}`;
+};
+
+/**
+ * Finds the first string in a JSON value, keys included, that PostgreSQL cannot store. Walks
+ * with a stack of its own (no recursion), so any depth is safe; the pointer is built only for a find.
+ */
 export function findUnstorableText(value: unknown, pointer = ''): UnstorableText | undefined {
-  if (typeof value === 'string') {
-    const kind = unstorableKind(value);
-    return kind ? { kind, pointer } : undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((v, i) => [String(i), v])
-    : Object.entries(value);
-  for (const [key, child] of entries) {
-    const at = `${pointer}/${escapePointer(key)}`;
-    const keyKind = unstorableKind(key);
-    if (keyKind) return { kind: keyKind, pointer: at };
-    const found = findUnstorableText(child, at);
-    if (found) return found;
+  // a key at fault is pushed as its own item, so problems are still met in document order
+  type Item = { value: unknown; path: PathStep | undefined } | { badKey: UnstorableKind; path: PathStep };
+  const stack: Item[] = [{ value, path: undefined }];
+  const at = (step: PathStep | undefined) => `${pointer}${pointerOf(step)}`;
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if ('badKey' in item) return { kind: item.badKey, pointer: at(item.path) };
+    const current = item.value;
+    if (typeof current === 'string') {
+      const kind = unstorableKind(current);
+      if (kind) return { kind, pointer: at(item.path) };
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    const entries: [string, unknown][] = Array.isArray(current)
+      ? current.map((v, i) => [String(i), v])
+      : Object.entries(current);
+    for (let i = entries.length - 1; i >= 0; i -= 1) {
+      const [key, child] = entries[i]!;
+      const path = { key, parent: item.path };
+      const keyKind = unstorableKind(key);
+      stack.push(keyKind ? { badKey: keyKind, path } : { value: child, path });
+    }
   }
   return undefined;
 }
