@@ -1,4 +1,5 @@
-import type { Kafka, IHeaders } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { headerValues } from './headers.js';
 import type { BatchConsumer, BatchHandler, ConsumerEvents, GroupMembership, InboundMessage } from './types.js';
 
 export interface ConsumerSettings {
@@ -13,16 +14,6 @@ export interface ConsumerSettings {
   maxBytesPerPartition?: number;
   partitionsConsumedConcurrently?: number;
   events?: ConsumerEvents;
-}
-
-function headerValues(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-  }
-  return out;
 }
 
 /**

@@ -2,6 +2,7 @@ export { createKafka, type KafkaSettings } from './client.js';
 export { createBatchConsumer, type ConsumerSettings } from './consumer.js';
 export { createProducer } from './producer.js';
 export { createAdmin } from './admin.js';
+export { readMessageAt } from './read-message.js';
 export {
   publishDeadLetters,
   toDeadLetterMessage,

@@ -1,1 +1,2 @@
 export { normalizeLine, normalizeCommand } from './normalize.command.js';
+export { offsetsCommand } from './offsets.command.js';

@@ -6,6 +6,7 @@ const usage = `usage: pnpm --silent cli <command>
   demo [--users N] [--rate R]    while make dev runs: launch the example canvas and send events
   demo-segments [--users N]      while make dev runs: a past-behaviour segment, its estimate, an audience that follows it
   produce [--workspace ID]       JSON events on stdin, one per line, to the user-events topic
+  offsets [skip …]               each partition's stored offset, lag and failing message; skip one by hand
 `;
 
 const [command, ...args] = process.argv.slice(2);
@@ -27,6 +28,11 @@ try {
     case 'produce': {
       const { produceCommand } = await import('./produce.command.js');
       await produceCommand(args, process.env);
+      break;
+    }
+    case 'offsets': {
+      const { offsetsCommand } = await import('./offsets.command.js');
+      await offsetsCommand(args, process.env);
       break;
     }
     case 'workspace': {
