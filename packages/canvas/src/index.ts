@@ -115,6 +115,7 @@ export {
   usableIdentifiers,
 } from './segment/reachability.js';
 export { candidateFilter, historyNeeded, type CandidateFilter } from './segment/candidates.js';
+export { followingChanges } from './segment/following.js';
 export { tallyReach, emptyReach, scaleReach, type Reach, type ScaledReach } from './segment/reach.js';
 export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.schema.js';
 export { nextRunAfter, dueRun } from './schedule/next-run.js';

@@ -87,29 +87,19 @@ export {
   type EntryError,
   type NewAudienceEntry,
 } from './audience-entry.repository.js';
+export { type UserRef } from './user-ref.js';
+export { lockPartitionOffset, storePartitionOffset, storedOffsets } from './consumer-offset.repository.js';
+export { markProcessed, pruneProcessedMessages } from './processed-message.repository.js';
+export { type StoredProfile, lockProfiles, lockProfilesSkipLocked, saveProfiles } from './profile.repository.js';
+export { type StoredJourney, loadJourneys, saveJourneys, findJourney } from './journey.repository.js';
 export {
-  lockPartitionOffset,
-  storePartitionOffset,
-  storedOffsets,
-  markProcessed,
-  lockProfiles,
-  lockProfilesSkipLocked,
-  loadJourneys,
-  saveProfiles,
-  saveJourneys,
+  type TimerChange,
   applyTimerChanges,
-  lockEntryCounts,
-  addEntrants,
+  type ClaimedTimer,
   claimDueTimers,
   dueTimerStats,
-  pruneProcessedMessages,
-  findJourney,
-  type StoredProfile,
-  type StoredJourney,
-  type UserRef,
-  type TimerChange,
-  type ClaimedTimer,
-} from './journey-state.repository.js';
+} from './timer.repository.js';
+export { lockEntryCounts, addEntrants } from './entry-count.repository.js';
 export {
   dueGroups,
   dueEntriesPage,

@@ -1,6 +1,6 @@
 import type { Tx } from './connection.js';
 import type { PartitionRef } from './partition-attempt.repository.js';
-import { lockPartitionOffset, storePartitionOffset } from './journey-state.repository.js';
+import { lockPartitionOffset, storePartitionOffset } from './consumer-offset.repository.js';
 
 export interface OffsetSkip {
   offset: bigint;

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { CandidateFilter } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
-import { toProfile, type ProfileRow, type StoredProfile } from './journey-state.repository.js';
+import { toProfile, type ProfileRow, type StoredProfile } from './profile.repository.js';
 import type { SegmentRunStatus, SegmentRunsTable } from './schema.js';
 import { candidateCondition } from './segment-scan.repository.js';
 

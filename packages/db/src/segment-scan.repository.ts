@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { deviceAdvertisingId, type CandidateFilter, type HistoryItem, type SegmentMember } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
-import { toProfile, type ProfileRow, type StoredProfile } from './journey-state.repository.js';
+import { toProfile, type ProfileRow, type StoredProfile } from './profile.repository.js';
 
 /** What a scan loads per candidate: the history of these events since this moment (null: all kept). */
 export interface HistoryNeeds {

@@ -13,8 +13,6 @@ import {
   clearPartitionAttempts,
   counterShards,
   handOffOptOutRemovals,
-  loadJourneys,
-  lockEntryCounts,
   lockPartitionOffset,
   lockProfiles,
   markProcessed,
@@ -26,11 +24,11 @@ import {
   type Tx,
 } from '@canvas/db';
 import { publishDeadLetters, type DeadLetter, type InboundMessage, type Producer } from '@canvas/kafka';
-import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
 import { entrySegmentHistories } from './entry-segment-histories.js';
 import { historyEvents } from './history-window.js';
-import { writePlan, type WriteSummary } from './write-plan.js';
+import { loadPlanWrite } from './load-plan-write.js';
+import type { WriteSummary } from './write-plan.js';
 
 /** One input message and what reading it gave. */
 export interface ParsedMessage {
@@ -113,8 +111,8 @@ export function createEventApplier(deps: EventApplyDeps) {
     return applied;
   }
 
-  /** Profiles, journeys, caps and histories of the batch's users, locked in a fixed order. */
-  async function loadState(tx: Tx, applied: readonly ParsedEvent[], now: Date) {
+  /** The batch's users' profiles, locked in a fixed order, and the caps of canvases they may enter. */
+  async function lockUsers(tx: Tx, applied: readonly ParsedEvent[]) {
     const users = new Map<string, { workspaceId: string; userId: string; seenAt: Date }>();
     for (const v of applied) {
       const key = userKey(v.workspaceId, v.event.userId);
@@ -123,8 +121,6 @@ export function createEventApplier(deps: EventApplyDeps) {
         users.set(key, { workspaceId: v.workspaceId, userId: v.event.userId, seenAt: v.event.timestamp });
     }
     const profiles = await lockProfiles(tx, [...users.values()]);
-    const journeys = await loadJourneys(tx, [...users.values()]);
-    await deps.index.ensureVersions(journeys);
     const caps = new Map<string, number>();
     for (const v of applied) {
       if (v.event.type !== 'track' || !v.event.event) continue;
@@ -132,10 +128,7 @@ export function createEventApplier(deps: EventApplyDeps) {
         if (canvas.targetCap !== undefined) caps.set(canvas.version.canvasId, canvas.targetCap);
       }
     }
-    const entrants = await lockEntryCounts(tx, [...caps.keys()]);
-    const state = batchState(profiles, journeys, caps, entrants);
-    state.histories = await entrySegmentHistories(tx, deps.index, applied, now);
-    return { profiles, state };
+    return { profiles, caps };
   }
 
   /** Users who opted out of ads in this batch leave every audience they were added to. */
@@ -197,15 +190,17 @@ export function createEventApplier(deps: EventApplyDeps) {
         await recordHistory(tx, history.record);
         tally.historySkipped = history.skipped;
       }
-      const { profiles, state } = await loadState(tx, applied, now);
+      const { profiles, caps } = await lockUsers(tx, applied);
       const shard = counterShards.partition(at.partition);
       const optedOutBefore = new Set(profiles.filter(optedOut).map((p) => userKey(p.workspaceId, p.userId)));
-      const plan = planEvents(applied, state, deps.index.lookup(), now);
-      const written = await writePlan(tx, plan, state, {
-        index: deps.index,
-        now,
-        retryWindowMs: deps.retryWindowMs,
-        shard,
+      const context = { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard };
+      const { state, plan, written } = await loadPlanWrite(tx, context, {
+        profiles,
+        caps,
+        prepare: async (state) => {
+          state.histories = await entrySegmentHistories(tx, deps.index, applied, now);
+        },
+        plan: (state) => planEvents(applied, state, deps.index.lookup(), now),
       });
       await removeNewlyOptedOut(tx, profiles, optedOutBefore, state, plan, { now, shard });
       await storePartitionOffset(tx, deps.consumerGroup, at.topic, at.partition, next, now);

@@ -1,6 +1,7 @@
 import {
   candidateFilter,
   dueRun,
+  followingChanges,
   historyNeeded,
   planSegmentEntries,
   segmentMatches,
@@ -15,9 +16,7 @@ import {
   claimOpenRun,
   findSegment,
   lastSegmentRuns,
-  loadJourneys,
   loadSegmentMembers,
-  lockEntryCounts,
   lockNextCandidates,
   materialiseRun,
   scheduleSegmentRun,
@@ -27,10 +26,9 @@ import {
 } from '@canvas/db';
 import type { Logger } from '@canvas/runtime';
 import { pollingLoop } from './polling-loop.js';
-import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
 import type { RunnerMetrics } from './runner-metrics.js';
-import { writePlan } from './write-plan.js';
+import { countPlanned, loadPlanWrite } from './load-plan-write.js';
 
 export interface SegmentRunLoopDeps {
   db: Db;
@@ -103,7 +101,11 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       following,
       profiles.map((p) => p.userId),
     );
-    const leaving = profiles.filter((p) => inAudience.has(p.userId) && !members.has(p.userId)).map((p) => p.userId);
+    const { entering, leaving } = followingChanges(
+      profiles.map((p) => p.userId),
+      members,
+      inAudience,
+    );
     const removals = await handOffRemovals(
       tx,
       { canvasId: run.canvasId, stepIds: following, userIds: leaving },
@@ -111,35 +113,28 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       deps.retryWindowMs,
     );
     await addCounters(tx, removals, now, deps.shard);
-    const stored = profiles.filter((p) => members.has(p.userId) && !inAudience.has(p.userId));
-    const journeys = await loadJourneys(tx, stored);
-    await deps.index.ensureVersions(journeys);
+    const enteringIds = new Set(entering);
+    const stored = profiles.filter((p) => enteringIds.has(p.userId));
     const cap = canvas.definition.entry.targetCap;
-    const caps = new Map(cap === undefined ? [] : [[run.canvasId, cap] as const]);
-    const entrants = await lockEntryCounts(tx, [...caps.keys()]);
-    const state = batchState(stored, journeys, caps, entrants);
-    const plan = planSegmentEntries(stored, canvas, state, now);
-    const written = await writePlan(tx, plan, state, {
-      index: deps.index,
-      now,
-      retryWindowMs: deps.retryWindowMs,
-      shard: deps.shard,
+    const context = { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: deps.shard };
+    const planned = await loadPlanWrite(tx, context, {
+      profiles: stored,
+      caps: new Map(cap === undefined ? [] : [[run.canvasId, cap] as const]),
+      plan: (state) => planSegmentEntries(stored, canvas, state, now),
     });
     const last = profiles.length < deps.sliceSize;
     await advanceRun(tx, run, {
       cursor: profiles.at(-1)?.userId ?? null,
       evaluated: profiles.length,
       members: members.size,
-      entered: plan.outcomes.entered,
+      entered: planned.plan.outcomes.entered,
       removed: leaving.length,
       finishedAt: last ? now : null,
     });
-    deps.metrics.entered.inc(plan.outcomes.entered);
-    deps.metrics.capped.inc(plan.outcomes.capped);
+    countPlanned(deps.metrics, planned);
     deps.metrics.segmentRunRemoved.inc(leaving.length);
     deps.metrics.segmentRunEvaluated.inc({ member: 'true' }, members.size);
     deps.metrics.segmentRunEvaluated.inc({ member: 'false' }, profiles.length - members.size);
-    for (const [status, count] of Object.entries(written.handoffs)) deps.metrics.handoffs.inc({ status }, count);
     if (last) deps.metrics.segmentRuns.inc({ outcome: 'finished' });
   }
 

@@ -1,11 +1,10 @@
 import { userKey, planTimers, type DueTimer } from '@canvas/canvas';
-import { claimDueTimers, dueTimerStats, loadJourneys, lockProfilesSkipLocked, type Db } from '@canvas/db';
+import { claimDueTimers, dueTimerStats, lockProfilesSkipLocked, type Db } from '@canvas/db';
 import type { Logger } from '@canvas/runtime';
 import { pollingLoop } from './polling-loop.js';
-import { batchState } from './batch-state.js';
 import type { CanvasIndex } from './canvas-index.js';
 import type { RunnerMetrics } from './runner-metrics.js';
-import { writePlan } from './write-plan.js';
+import { countPlanned, loadPlanWrite } from './load-plan-write.js';
 
 export interface TimerLoopDeps {
   db: Db;
@@ -36,18 +35,14 @@ export function createTimerLoop(deps: TimerLoopDeps) {
       const fire: DueTimer[] = claimed
         .filter((t) => held.has(userKey(t.workspaceId, t.userId)))
         .map((t) => ({ ...t, canvasArchived: t.canvasStatus === 'archived' }));
-      const journeys = await loadJourneys(tx, profiles);
-      await deps.index.ensureVersions(journeys);
-      const state = batchState(profiles, journeys, new Map(), new Map());
-      const plan = planTimers(fire, state, deps.index.lookup(), now);
-      const written = await writePlan(tx, plan, state, {
-        index: deps.index,
-        now,
-        retryWindowMs: deps.retryWindowMs,
-        shard: deps.shard,
+      const context = { index: deps.index, now, retryWindowMs: deps.retryWindowMs, shard: deps.shard };
+      const planned = await loadPlanWrite(tx, context, {
+        profiles,
+        caps: new Map(),
+        plan: (state) => planTimers(fire, state, deps.index.lookup(), now),
       });
       deps.metrics.timersFired.inc(fire.filter((t) => !t.canvasArchived).length);
-      for (const [status, count] of Object.entries(written.handoffs)) deps.metrics.handoffs.inc({ status }, count);
+      countPlanned(deps.metrics, planned);
       return claimed.length;
     });
   }
