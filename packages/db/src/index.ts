@@ -204,3 +204,5 @@ export {
   missingAmong,
   type MissingAudience,
 } from './missing-audience.repository.js';
+export { adAccountTokenRow, facebookLoginTokenRow, type SealedTokenRow } from './token-row.js';
+export { tokensInFormat, replaceSealedToken, type StoredToken } from './sealed-token.repository.js';

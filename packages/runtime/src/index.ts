@@ -28,4 +28,4 @@ export { CanvasError, hasCode } from './errors.js';
 export { sleep } from './sleep.js';
 export { seededRandom } from './seeded-random.js';
 export { logProcessWarnings } from './process-warnings.js';
-export { createTokenCipher, type TokenCipher } from './token-cipher.js';
+export { createTokenCipher, type TokenCipher, type TokenRow } from './token-cipher.js';

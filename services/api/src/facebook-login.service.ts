@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  adAccountTokenRow,
   claimStartedLogin,
+  facebookLoginTokenRow,
   finishLogin,
   findAdAccountByMetaId,
   findDefaultAdAccount,
@@ -88,7 +90,7 @@ export async function finishCallback(
       login.id,
       {
         status: 'authorized',
-        tokenCiphertext: deps.cipher.encrypt(long.accessToken),
+        tokenCiphertext: deps.cipher.encrypt(long.accessToken, facebookLoginTokenRow(login)),
         tokenExpiresAt: long.expiresIn === undefined ? null : new Date(now.getTime() + long.expiresIn * 1000),
         accounts: accounts.map((a) => ({ id: a.id, name: a.name })),
       },
@@ -137,7 +139,7 @@ export async function connectPicked(
     notOffered.push({ code: 'not_picked', path: '/body/defaultAdAccountId', message: 'pick it in adAccountIds too' });
   if (notOffered.length > 0) throw apiError('AD_ACCOUNT_NOT_OFFERED', `${notOffered.length} problem(s)`, notOffered);
 
-  const token = deps.cipher.decrypt(login.tokenCiphertext);
+  const token = deps.cipher.decrypt(login.tokenCiphertext, facebookLoginTokenRow(login));
   const checks: { id: string; check: ConnectionCheck }[] = [];
   for (const id of new Set(ids)) checks.push({ id, check: await checkConnection(deps.directory, token, id) });
   const connected = await deps.db.transaction().execute(async (tx) => {
@@ -146,8 +148,12 @@ export async function connectPicked(
     const accounts: AdAccount[] = [];
     for (const { id, check } of checks) {
       const existing = await findAdAccountByMetaId(tx, caller.workspaceId, id);
+      const accountId = existing?.id ?? randomUUID();
       const change = {
-        tokenCiphertext: deps.cipher.encrypt(token),
+        tokenCiphertext: deps.cipher.encrypt(
+          token,
+          adAccountTokenRow({ workspaceId: caller.workspaceId, id: accountId }),
+        ),
         status: check.status,
         statusReason: check.reason,
         name: check.name,
@@ -158,7 +164,7 @@ export async function connectPicked(
         ? await updateAdAccountToken(tx, caller.workspaceId, existing.id, change)
         : await insertAdAccount(tx, {
             ...change,
-            id: randomUUID(),
+            id: accountId,
             workspaceId: caller.workspaceId,
             metaAccountId: id,
             isDefault: false,

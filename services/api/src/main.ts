@@ -11,6 +11,7 @@ import {
 } from '@canvas/runtime';
 import { buildApi } from './app.js';
 import { apiConfigSchema } from './config.js';
+import { resealUnboundTokens } from './token-reseal.js';
 
 const config = loadConfig(apiConfigSchema, process.env);
 const logger = createLogger({
@@ -30,10 +31,14 @@ const graph = createGraphClient({
   appId: config.META_APP_ID,
   appSecret: config.META_APP_SECRET,
 });
+const cipher = createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS);
+// tokens written before they were bound to their row: bound now, once, before anything reads them
+const resealed = await resealUnboundTokens(db, cipher);
+if (resealed > 0) logger.info({ resealed }, 'access tokens sealed again, bound to their row');
 const app = await buildApi({
   db,
   directory: graph,
-  cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS),
+  cipher,
   logger,
   registry: createMetricsRegistry('api'),
   now: () => new Date(),
