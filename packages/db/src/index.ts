@@ -194,6 +194,7 @@ export {
   finishLogin,
   findFacebookLogin,
   markLoginConnected,
+  purgeExpiredLoginTokens,
   type FacebookLogin,
   type FacebookLoginStatus,
   type ReachableAccount,

@@ -11,6 +11,8 @@ import {
 } from '@canvas/runtime';
 import { buildApi } from './app.js';
 import { apiConfigSchema } from './config.js';
+import type { ApiDeps } from './deps.js';
+import { loginTokenPurgeIntervalMs, purgeLoginTokens } from './facebook-login.service.js';
 import { resealUnboundTokens } from './token-reseal.js';
 
 const config = loadConfig(apiConfigSchema, process.env);
@@ -35,7 +37,7 @@ const cipher = createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRY
 // tokens written before they were bound to their row: bound now, once, before anything reads them
 const resealed = await resealUnboundTokens(db, cipher);
 if (resealed > 0) logger.info({ resealed }, 'access tokens sealed again, bound to their row');
-const app = await buildApi({
+const deps = {
   db,
   directory: graph,
   cipher,
@@ -55,12 +57,18 @@ const app = await buildApi({
         }
       : undefined,
   erasure: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW, suppressionMs: config.ERASURE_SUPPRESSION },
-});
+} satisfies ApiDeps;
+const app = await buildApi(deps);
+// an authorized login nobody connects loses its token at expiry even if no login call comes
+const purge = setInterval(() => {
+  purgeLoginTokens(deps).catch((error: unknown) => logger.error({ err: error }, 'Facebook Login token purge failed'));
+}, loginTokenPurgeIntervalMs);
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 logger.info({ url: address, docs: `${address}/docs` }, 'designer API listening');
 handleShutdown({
   logger,
   closers: [
+    { name: 'login purge', close: async () => clearInterval(purge) },
     { name: 'http', close: () => app.close() },
     { name: 'graph', close: () => graph.close() },
     { name: 'postgres', close: () => db.destroy() },
