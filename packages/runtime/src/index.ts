@@ -10,6 +10,7 @@ export {
   parseDuration,
   logSettings,
   tokenKeySettings,
+  refusePublishedTokenKey,
 } from './config.js';
 export { createLogger, wantsPrettyLogs, redactedPaths, type Logger, type LoggerOptions } from './logger.js';
 export {

@@ -7,6 +7,7 @@ import {
   createTokenCipher,
   handleShutdown,
   loadConfig,
+  refusePublishedTokenKey,
   wantsPrettyLogs,
 } from '@canvas/runtime';
 import { buildApi } from './app.js';
@@ -16,6 +17,7 @@ import { loginTokenPurgeIntervalMs, purgeLoginTokens } from './facebook-login.se
 import { resealUnboundTokens } from './token-reseal.js';
 
 const config = loadConfig(apiConfigSchema, process.env);
+refusePublishedTokenKey(config);
 const logger = createLogger({
   name: 'api',
   level: config.LOG_LEVEL,
