@@ -91,7 +91,7 @@ export const tokenKeySettings = {
   TOKEN_ENCRYPTION_ALLOW_PUBLISHED_KEY: flag(false),
 };
 
-// keys that were ever written in this repository (docker-compose's old fallback): anyone can read tokens sealed with them
+// keys ever written in this repository (docker-compose's old fallback): anyone can read tokens sealed with them
 const publishedKeys = new Set(['c2V0LWEtcmVhbC1rZXktd2l0aC1vcGVuc3NsLXJhbmQ=']);
 
 /**

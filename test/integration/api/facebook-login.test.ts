@@ -154,7 +154,7 @@ describe('connecting ad accounts with Facebook Login (the sandbox plays the dial
     expect(json.json()).toMatchObject({ code: 'FACEBOOK_LOGIN_STATE_INVALID' });
   });
 
-  it('connects nothing when a stranger’s browser finishes the link: the code is never exchanged, no token is kept', async () => {
+  it('connects nothing when a stranger’s browser finishes the link: no code exchanged, no token kept', async () => {
     // workspace A starts a login and sends the dialog URL to someone whose Meta account has approved the app
     const mine = await start();
     h.sandbox.state.loginPerson = { name: 'Stranger', adAccounts: [unreachable], declines: false };

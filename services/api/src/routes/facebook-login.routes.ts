@@ -50,8 +50,13 @@ export const facebookLoginRoutes =
         schema: {
           tags: ['ad accounts'],
           summary: 'Start connecting ad accounts with Facebook Login',
-          description:
-            "Answers the Facebook dialog URL to open in the browser (scope ads_management) and sets an HttpOnly cookie that binds the login to this browser: the callback exchanges Meta's code only when that same browser comes back with the cookie, so a link opened anywhere else connects nothing. Start it from the console (same origin), or from a client that carries the cookie into the browser that opens the URL. Then GET this login for the ad accounts it reaches and POST …/connect with those to connect.",
+          description: [
+            'Answers the Facebook dialog URL to open in the browser (scope ads_management) and sets an HttpOnly',
+            "cookie that binds the login to this browser: the callback exchanges Meta's code only when the same",
+            'browser comes back with it, so a link opened anywhere else connects nothing. Start it from the console',
+            '(same origin), or from a client that carries the cookie into the browser that opens the URL. Then GET',
+            'this login for the ad accounts it reaches and POST …/connect with those to connect.',
+          ].join(' '),
           response: {
             201: z
               .object({ id: z.uuid(), authorizationUrl: z.string(), expiresAt: IsoDate })
@@ -140,8 +145,10 @@ export const facebookLoginCallback =
         schema: {
           tags: ['ad accounts'],
           summary: 'Where Meta sends the browser back (not called by scripts)',
-          description:
-            "Needs the binding cookie set by POST /v1/facebook-login in the same browser; without it the login ends as failed, Meta's code is not exchanged and nothing can be connected (403 FACEBOOK_LOGIN_NOT_BOUND).",
+          description: [
+            'Needs the binding cookie set by POST /v1/facebook-login in the same browser; without it the login ends',
+            "as failed, Meta's code is not exchanged and nothing can be connected (403 FACEBOOK_LOGIN_NOT_BOUND).",
+          ].join(' '),
           security: [],
           querystring: z
             .object({
@@ -178,7 +185,8 @@ export const facebookLoginCallback =
             'Facebook Login came back in a browser that did not start it',
           );
           const detail =
-            'This login was started in another browser, so nothing was connected. Whoever sent you this link cannot use your Facebook account through it.';
+            'This login was started in another browser, so nothing was connected. ' +
+            'Whoever sent you this link cannot use your Facebook account through it.';
           if (!browser) throw apiError('FACEBOOK_LOGIN_NOT_BOUND', detail);
           return sendPage(reply, 403, callbackPage('This login was started elsewhere', detail));
         }
