@@ -256,6 +256,18 @@ describe('the web console in a real Chromium, against the running system', () =>
       [`act_${system.adAccountId}`, `act_${made[0]?.id}`, `act_${made[2]?.id}`].sort(),
     );
 
+    // a login link opened in someone else's browser (no binding cookie) connects nothing there or here
+    const sent = await designer.call<{ id: string; authorizationUrl: string }>('POST', '/v1/facebook-login');
+    const stranger = await openTab();
+    await stranger.goto(sent.body.authorizationUrl);
+    await stranger.getByRole('heading', { name: 'This login was started elsewhere' }).waitFor();
+    const spent = await designer.call<{ status: string; adAccounts: unknown[] }>(
+      'GET',
+      `/v1/facebook-login/${sent.body.id}`,
+    );
+    expect(spent.body).toMatchObject({ status: 'failed', adAccounts: [] });
+    await stranger.context().close();
+
     // deleting the account a running canvas uses is refused, and the console says why
     await page.getByRole('link', { name: 'Ad accounts' }).click();
     await row.getByRole('button', { name: 'Delete' }).click();
@@ -283,8 +295,9 @@ describe('the web console in a real Chromium, against the running system', () =>
     await shot(page, 'segments');
 
     expect(browserErrors).toEqual([]);
-    // the refused launch and the refused delete are the only requests that failed
-    expect(failedRequests).toHaveLength(2);
+    // the refused launch, the stranger's login and the refused delete are the only requests that failed
+    expect(failedRequests).toHaveLength(3);
+    expect(failedRequests).toContain('GET /v1/facebook-login/callback 403');
     expect(failedRequests).toContain(`POST /v1/canvases/${broken.body.id}/launch 422`);
     expect(failedRequests.filter((r) => /^DELETE \/v1\/ad-accounts\/[0-9a-f-]+ 409$/.test(r))).toHaveLength(1);
   });

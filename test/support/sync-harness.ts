@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { addCounters, insertAdAccount, insertAudienceEntries, type Db } from '@canvas/db';
+import { addCounters, insertAdAccount, insertAudienceEntries, type Db, adAccountTokenRow } from '@canvas/db';
 import { createAudienceSync, syncConfigSchema, type AudienceSync } from '@canvas/audience-sync';
 import { matchRow, type MatchKey } from '@canvas/meta-graph';
 import { startSandbox, type RunningSandbox, type SandboxSettings } from '@canvas/meta-sandbox';
@@ -87,7 +87,7 @@ export async function startSyncHarness(
         name: account.name,
         status: 'connected',
         statusReason: null,
-        tokenCiphertext: cipher.encrypt(token),
+        tokenCiphertext: cipher.encrypt(token, adAccountTokenRow({ workspaceId, id: adAccountId })),
         isDefault: false,
         addedBy: 'test',
         now: new Date(),

@@ -11,6 +11,8 @@ export interface FacebookLogin {
   id: string;
   workspaceId: string;
   redirectUri: string;
+  /** SHA-256 of the secret the starting browser holds; null for logins started before the binding. */
+  bindingHash: string | null;
   status: FacebookLoginStatus;
   failure: string | null;
   tokenCiphertext: Buffer | null;
@@ -25,6 +27,7 @@ const toLogin = (row: {
   id: string;
   workspace_id: string;
   redirect_uri: string;
+  binding_hash: string | null;
   status: FacebookLoginStatus;
   failure: string | null;
   token_ciphertext: Buffer | null;
@@ -37,6 +40,7 @@ const toLogin = (row: {
   id: row.id,
   workspaceId: row.workspace_id,
   redirectUri: row.redirect_uri,
+  bindingHash: row.binding_hash,
   status: row.status,
   failure: row.failure,
   tokenCiphertext: row.token_ciphertext,
@@ -53,6 +57,7 @@ export async function insertFacebookLogin(
     id: string;
     workspaceId: string;
     stateHash: string;
+    bindingHash: string;
     redirectUri: string;
     startedBy: string;
     now: Date;
@@ -65,6 +70,7 @@ export async function insertFacebookLogin(
       id: login.id,
       workspace_id: login.workspaceId,
       state_hash: login.stateHash,
+      binding_hash: login.bindingHash,
       redirect_uri: login.redirectUri,
       status: 'started',
       started_by: login.startedBy,
@@ -144,4 +150,20 @@ export async function markLoginConnected(db: Executor, id: string, now: Date): P
     .where('status', '=', 'authorized')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Drops the token of every authorized login left unconnected past its expiry; answers how many. */
+export async function purgeExpiredLoginTokens(db: Executor, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('facebook_logins')
+    .set({
+      status: 'failed',
+      failure: 'expired before accounts were connected; its token was dropped',
+      token_ciphertext: null,
+      updated_at: now,
+    })
+    .where('status', '=', 'authorized')
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -184,6 +184,7 @@ export {
   finishLogin,
   findFacebookLogin,
   markLoginConnected,
+  purgeExpiredLoginTokens,
   type FacebookLogin,
   type FacebookLoginStatus,
   type ReachableAccount,
@@ -203,3 +204,5 @@ export {
 } from './partition-attempt.repository.js';
 export { skipPartitionOffset, type OffsetSkip, type OffsetSkipResult } from './offset-skip.repository.js';
 export { failureKind, sqlStateOf, type FailureKind } from './failure-kind.js';
+export { adAccountTokenRow, facebookLoginTokenRow, type SealedTokenRow } from './token-row.js';
+export { tokensInFormat, replaceSealedToken, type StoredToken } from './sealed-token.repository.js';

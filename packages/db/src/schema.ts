@@ -310,6 +310,8 @@ export interface FacebookLoginsTable {
   id: string;
   workspace_id: string;
   state_hash: string;
+  /** SHA-256 of the secret cookie set in the starting browser; null for logins started before the binding. */
+  binding_hash: string | null;
   redirect_uri: string;
   status: 'started' | 'authorized' | 'denied' | 'failed' | 'connected';
   failure: string | null;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { ConfigError, duration, flag, loadConfig, parseDuration, port } from './config.js';
+import {
+  ConfigError,
+  duration,
+  flag,
+  loadConfig,
+  parseDuration,
+  port,
+  refusePublishedTokenKey,
+  tokenKeySettings,
+} from './config.js';
 
 const schema = z.object({
   PORT: port(8080),
@@ -44,5 +53,22 @@ describe('parseDuration', () => {
     ['soon', undefined],
   ])('reads %s as %s ms', (text, expected) => {
     expect(parseDuration(text)).toBe(expected);
+  });
+});
+
+describe('the token key', () => {
+  const keys = z.object(tokenKeySettings);
+  const published = 'c2V0LWEtcmVhbC1rZXktd2l0aC1vcGVuc3NsLXJhbmQ=';
+
+  it('refuses the key docker-compose once fell back to, naming the setting', () => {
+    const config = loadConfig(keys, { TOKEN_ENCRYPTION_KEY: published });
+    expect(() => refusePublishedTokenKey(config)).toThrow(/TOKEN_ENCRYPTION_KEY: this key is published/);
+  });
+
+  it('takes it only with the demo flag, and takes any other key', () => {
+    const demo = loadConfig(keys, { TOKEN_ENCRYPTION_KEY: published, TOKEN_ENCRYPTION_ALLOW_PUBLISHED_KEY: 'true' });
+    expect(() => refusePublishedTokenKey(demo)).not.toThrow();
+    const own = loadConfig(keys, { TOKEN_ENCRYPTION_KEY: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=' });
+    expect(() => refusePublishedTokenKey(own)).not.toThrow();
   });
 });

@@ -87,4 +87,25 @@ export const tokenKeySettings = {
     .string()
     .min(1, 'required: 32 random bytes, base64 (openssl rand -base64 32), the same in the API and the sync'),
   TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(''),
+  /** Lets a throw-away demo run with a key published in this repository; never in production. */
+  TOKEN_ENCRYPTION_ALLOW_PUBLISHED_KEY: flag(false),
 };
+
+// keys ever written in this repository (docker-compose's old fallback): anyone can read tokens sealed with them
+const publishedKeys = new Set(['c2V0LWEtcmVhbC1rZXktd2l0aC1vcGVuc3NsLXJhbmQ=']);
+
+/**
+ * Refuses, at start-up, a token key published in this repository unless the demo flag says so.
+ * @example refusePublishedTokenKey(loadConfig(apiConfigSchema, process.env));
+ */
+export function refusePublishedTokenKey(config: {
+  TOKEN_ENCRYPTION_KEY: string;
+  TOKEN_ENCRYPTION_ALLOW_PUBLISHED_KEY: boolean;
+}): void {
+  const decoded = Buffer.from(config.TOKEN_ENCRYPTION_KEY, 'base64').toString('base64');
+  if (publishedKeys.has(decoded) && !config.TOKEN_ENCRYPTION_ALLOW_PUBLISHED_KEY)
+    throw new ConfigError([
+      'TOKEN_ENCRYPTION_KEY: this key is published in the repository, so anyone could read the stored tokens; ' +
+        'set your own (openssl rand -base64 32), or TOKEN_ENCRYPTION_ALLOW_PUBLISHED_KEY=true for a throw-away demo',
+    ]);
+}

@@ -10,6 +10,7 @@ export {
   parseDuration,
   logSettings,
   tokenKeySettings,
+  refusePublishedTokenKey,
 } from './config.js';
 export { createLogger, wantsPrettyLogs, redactedPaths, type Logger, type LoggerOptions } from './logger.js';
 export {
@@ -28,4 +29,4 @@ export { CanvasError, hasCode } from './errors.js';
 export { sleep } from './sleep.js';
 export { seededRandom } from './seeded-random.js';
 export { logProcessWarnings } from './process-warnings.js';
-export { createTokenCipher, type TokenCipher } from './token-cipher.js';
+export { createTokenCipher, type TokenCipher, type TokenRow } from './token-cipher.js';

@@ -8,6 +8,7 @@ export const apiErrors = {
   BAD_REQUEST: { status: 400, title: 'Bad Request' },
   FACEBOOK_LOGIN_STATE_INVALID: { status: 400, title: 'Facebook Login link not valid' },
   UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  FACEBOOK_LOGIN_NOT_BOUND: { status: 403, title: 'Facebook Login finished in another browser' },
   NOT_FOUND: { status: 404, title: 'Not Found' },
   LAST_API_KEY: { status: 409, title: 'Conflict' },
   AD_ACCOUNT_EXISTS: { status: 409, title: 'Conflict' },

@@ -6,6 +6,7 @@ import {
   resolvedByEarlierVersions,
   setAdAccountStatus,
   type ResolvedSteps,
+  adAccountTokenRow,
 } from '@canvas/db';
 import { isGraphApiError } from '@canvas/meta-graph';
 import {
@@ -118,7 +119,7 @@ async function stepAccount(
     return {
       adAccountId: account.id,
       metaAccountId: account.metaAccountId,
-      token: deps.cipher.decrypt(account.tokenCiphertext),
+      token: deps.cipher.decrypt(account.tokenCiphertext, adAccountTokenRow(account)),
     };
   problems.push(
     step.adAccountId

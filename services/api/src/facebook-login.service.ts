@@ -1,12 +1,15 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  adAccountTokenRow,
   claimStartedLogin,
+  facebookLoginTokenRow,
   finishLogin,
   findAdAccountByMetaId,
   findDefaultAdAccount,
   insertAdAccount,
   insertFacebookLogin,
   markLoginConnected,
+  purgeExpiredLoginTokens,
   setDefaultAdAccount,
   updateAdAccountToken,
   type AdAccount,
@@ -15,13 +18,16 @@ import {
 import { isGraphApiError } from '@canvas/meta-graph';
 import { checkConnection, type ConnectionCheck } from './ad-account.service.js';
 import type { ApiDeps, FacebookLoginSettings } from './deps.js';
+import { hashSecret, secretMatches } from './facebook-login-cookie.js';
 import { apiError } from './problem.js';
 
 /** How long a started login waits for the callback, and an authorized one for the designer's pick. */
 export const loginLifetimeMs = 30 * 60_000;
+/** How often the API process drops the tokens of authorized logins left unconnected past their expiry. */
+export const loginTokenPurgeIntervalMs = 60_000;
 const scopes = 'ads_management,ads_read';
 
-const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+const secret = () => randomBytes(32).toString('base64url');
 
 export function loginSettings(deps: ApiDeps): FacebookLoginSettings {
   if (!deps.facebookLogin)
@@ -32,17 +38,26 @@ export function loginSettings(deps: ApiDeps): FacebookLoginSettings {
   return deps.facebookLogin;
 }
 
-/** A new login: the dialog URL to send the designer to, carrying a fresh state that only its hash is kept of. */
+/** Drops the tokens of authorized logins nobody connected in time (each login call and a timer run it). */
+export const purgeLoginTokens = (deps: ApiDeps): Promise<number> => purgeExpiredLoginTokens(deps.db, deps.now());
+
+/**
+ * A new login: the dialog URL carrying a fresh state, and a binding secret for the starting browser's
+ * cookie; only the hashes of both are kept.
+ */
 export async function startLogin(deps: ApiDeps, workspaceId: string, startedBy: string) {
   const settings = loginSettings(deps);
-  const state = randomBytes(32).toString('base64url');
+  await purgeLoginTokens(deps);
+  const state = secret();
+  const binding = secret();
   const id = randomUUID();
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + loginLifetimeMs);
   await insertFacebookLogin(deps.db, {
     id,
     workspaceId,
-    stateHash: hashState(state),
+    stateHash: hashSecret(state),
+    bindingHash: hashSecret(binding),
     redirectUri: settings.redirectUri,
     startedBy,
     now,
@@ -54,25 +69,34 @@ export async function startLogin(deps: ApiDeps, workspaceId: string, startedBy: 
   url.searchParams.set('state', state);
   url.searchParams.set('scope', scopes);
   url.searchParams.set('response_type', 'code');
-  return { id, authorizationUrl: url.toString(), expiresAt };
+  return { id, authorizationUrl: url.toString(), expiresAt, binding };
 }
 
 export type CallbackOutcome =
   | { kind: 'unknown_state' }
+  | { kind: 'not_bound'; login: FacebookLogin }
   | { kind: 'finished'; login: FacebookLogin; status: 'authorized' | 'denied' | 'failed'; accounts: number };
 
 /**
- * The redirect back from Meta: the state is taken once (a replay finds nothing), the code is
- * exchanged for a long-lived token kept encrypted, and the ad accounts it reaches are listed.
+ * The redirect back from Meta: the state is taken once (a replay finds nothing); only in the browser
+ * that started the login (its binding cookie) is the code exchanged for a long-lived token, kept
+ * encrypted, and the ad accounts it reaches listed. Anywhere else the login ends and Meta's code is left unused.
  */
 export async function finishCallback(
   deps: ApiDeps,
   query: { state?: string | undefined; code?: string | undefined; error?: string | undefined },
+  binding: string | undefined,
 ): Promise<CallbackOutcome> {
   const settings = loginSettings(deps);
+  await purgeLoginTokens(deps);
   if (!query.state) return { kind: 'unknown_state' };
-  const login = await claimStartedLogin(deps.db, hashState(query.state), deps.now());
+  const login = await claimStartedLogin(deps.db, hashSecret(query.state), deps.now());
   if (!login) return { kind: 'unknown_state' };
+  if (!secretMatches(binding, login.bindingHash)) {
+    const failure = 'finished in a browser that did not start it; nothing was exchanged or connected';
+    await finishLogin(deps.db, login.id, { status: 'failed', failure }, deps.now());
+    return { kind: 'not_bound', login };
+  }
   if (query.error || !query.code) {
     const failure = query.error === 'access_denied' ? 'the person declined on Facebook' : 'Meta sent no code';
     await finishLogin(deps.db, login.id, { status: 'denied', failure }, deps.now());
@@ -88,7 +112,7 @@ export async function finishCallback(
       login.id,
       {
         status: 'authorized',
-        tokenCiphertext: deps.cipher.encrypt(long.accessToken),
+        tokenCiphertext: deps.cipher.encrypt(long.accessToken, facebookLoginTokenRow(login)),
         tokenExpiresAt: long.expiresIn === undefined ? null : new Date(now.getTime() + long.expiresIn * 1000),
         accounts: accounts.map((a) => ({ id: a.id, name: a.name })),
       },
@@ -137,7 +161,7 @@ export async function connectPicked(
     notOffered.push({ code: 'not_picked', path: '/body/defaultAdAccountId', message: 'pick it in adAccountIds too' });
   if (notOffered.length > 0) throw apiError('AD_ACCOUNT_NOT_OFFERED', `${notOffered.length} problem(s)`, notOffered);
 
-  const token = deps.cipher.decrypt(login.tokenCiphertext);
+  const token = deps.cipher.decrypt(login.tokenCiphertext, facebookLoginTokenRow(login));
   const checks: { id: string; check: ConnectionCheck }[] = [];
   for (const id of new Set(ids)) checks.push({ id, check: await checkConnection(deps.directory, token, id) });
   const connected = await deps.db.transaction().execute(async (tx) => {
@@ -146,8 +170,12 @@ export async function connectPicked(
     const accounts: AdAccount[] = [];
     for (const { id, check } of checks) {
       const existing = await findAdAccountByMetaId(tx, caller.workspaceId, id);
+      const accountId = existing?.id ?? randomUUID();
       const change = {
-        tokenCiphertext: deps.cipher.encrypt(token),
+        tokenCiphertext: deps.cipher.encrypt(
+          token,
+          adAccountTokenRow({ workspaceId: caller.workspaceId, id: accountId }),
+        ),
         status: check.status,
         statusReason: check.reason,
         name: check.name,
@@ -158,7 +186,7 @@ export async function connectPicked(
         ? await updateAdAccountToken(tx, caller.workspaceId, existing.id, change)
         : await insertAdAccount(tx, {
             ...change,
-            id: randomUUID(),
+            id: accountId,
             workspaceId: caller.workspaceId,
             metaAccountId: id,
             isDefault: false,

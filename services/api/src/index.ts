@@ -5,3 +5,4 @@ export type { ApiDeps } from './deps.js';
 export { createWorkspaceWithKey } from './workspace-bootstrap.js';
 export { estimateReach } from './segment-estimate.js';
 export { canvasAccountProblems, type AccountProblem } from './canvas-account-problems.js';
+export { resealUnboundTokens } from './token-reseal.js';

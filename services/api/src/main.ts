@@ -7,12 +7,17 @@ import {
   createTokenCipher,
   handleShutdown,
   loadConfig,
+  refusePublishedTokenKey,
   wantsPrettyLogs,
 } from '@canvas/runtime';
 import { buildApi } from './app.js';
 import { apiConfigSchema } from './config.js';
+import type { ApiDeps } from './deps.js';
+import { loginTokenPurgeIntervalMs, purgeLoginTokens } from './facebook-login.service.js';
+import { resealUnboundTokens } from './token-reseal.js';
 
 const config = loadConfig(apiConfigSchema, process.env);
+refusePublishedTokenKey(config);
 const logger = createLogger({
   name: 'api',
   level: config.LOG_LEVEL,
@@ -30,10 +35,14 @@ const graph = createGraphClient({
   appId: config.META_APP_ID,
   appSecret: config.META_APP_SECRET,
 });
-const app = await buildApi({
+const cipher = createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS);
+// tokens written before they were bound to their row: bound now, once, before anything reads them
+const resealed = await resealUnboundTokens(db, cipher);
+if (resealed > 0) logger.info({ resealed }, 'access tokens sealed again, bound to their row');
+const deps = {
   db,
   directory: graph,
-  cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS),
+  cipher,
   logger,
   registry: createMetricsRegistry('api'),
   now: () => new Date(),
@@ -50,12 +59,18 @@ const app = await buildApi({
         }
       : undefined,
   erasure: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW, suppressionMs: config.ERASURE_SUPPRESSION },
-});
+} satisfies ApiDeps;
+const app = await buildApi(deps);
+// an authorized login nobody connects loses its token at expiry even if no login call comes
+const purge = setInterval(() => {
+  purgeLoginTokens(deps).catch((error: unknown) => logger.error({ err: error }, 'Facebook Login token purge failed'));
+}, loginTokenPurgeIntervalMs);
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 logger.info({ url: address, docs: `${address}/docs` }, 'designer API listening');
 handleShutdown({
   logger,
   closers: [
+    { name: 'login purge', close: async () => clearInterval(purge) },
     { name: 'http', close: () => app.close() },
     { name: 'graph', close: () => graph.close() },
     { name: 'postgres', close: () => db.destroy() },

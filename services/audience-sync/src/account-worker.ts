@@ -23,6 +23,7 @@ import {
   type DueEntry,
   type EntryError,
   type EntryGroup,
+  adAccountTokenRow,
 } from '@canvas/db';
 import { invalidEntriesMetric } from '@canvas/canvas';
 import {
@@ -165,7 +166,7 @@ export class AccountWorker {
       const checkedAt = connection.tokenCheckedAt?.getTime() ?? 0;
       if (now.getTime() - checkedAt < tokenCheckIntervalMs) continue;
       if ((this.tokenCheckRetryAt.get(connection.id) ?? 0) > now.getTime()) continue;
-      const token = this.deps.cipher.decrypt(connection.tokenCiphertext);
+      const token = this.deps.cipher.decrypt(connection.tokenCiphertext, adAccountTokenRow(connection));
       let check: { valid: boolean; expiresAt: Date | null; reason: string };
       try {
         const info = await this.deps.limiter.schedule(() => tokens.debugToken(token));
@@ -242,7 +243,7 @@ export class AccountWorker {
     if (!connection) return;
     const ids = page.map((e) => e.id);
     const payload = { schema: group.schema as MatchKey[], data: page.map((e) => e.values) };
-    const token = deps.cipher.decrypt(connection.tokenCiphertext);
+    const token = deps.cipher.decrypt(connection.tokenCiphertext, adAccountTokenRow(connection));
     const call = () =>
       deps.limiter.schedule(() =>
         group.action === 'add'

@@ -6,6 +6,7 @@ import {
   createTokenCipher,
   handleShutdown,
   loadConfig,
+  refusePublishedTokenKey,
   startOpsServer,
   wantsPrettyLogs,
 } from '@canvas/runtime';
@@ -13,6 +14,7 @@ import { syncConfigSchema } from './config.js';
 import { createAudienceSync } from './sync.js';
 
 const config = loadConfig(syncConfigSchema, process.env);
+refusePublishedTokenKey(config);
 const logger = createLogger({
   name: 'audience-sync',
   level: config.LOG_LEVEL,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addCounters } from '@canvas/db';
+import { adAccountTokenRow, addCounters } from '@canvas/db';
 import { createTokenCipher } from '@canvas/runtime';
 import { abandonedCartCanvas, startApiHarness, type ApiHarness } from '@canvas/test-support';
 
@@ -58,7 +58,12 @@ describe('ad-account connections', () => {
       .executeTakeFirstOrThrow();
     expect(row.token_ciphertext.toString('utf8')).not.toContain(token);
     expect(row.token_ciphertext.toString('latin1')).not.toContain(token);
-    expect(createTokenCipher(h.encryptionKey).decrypt(row.token_ciphertext)).toBe(token);
+    expect(
+      createTokenCipher(h.encryptionKey).decrypt(
+        row.token_ciphertext,
+        adAccountTokenRow({ workspaceId: h.workspaceId, id: view.id }),
+      ),
+    ).toBe(token);
     const again = await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'AD_ACCOUNT_EXISTS' });

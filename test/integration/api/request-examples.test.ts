@@ -93,9 +93,13 @@ describe('request examples in the OpenAPI document', () => {
     expect((await h.call('PATCH', '/v1/workspace', example('PATCH', '/v1/workspace'))).statusCode).toBe(200);
 
     // a Facebook Login that reaches both example accounts, played through the sandbox's dialog
-    const login = (await h.call('POST', '/v1/facebook-login')).json<{ id: string; authorizationUrl: string }>();
+    const started = await h.call('POST', '/v1/facebook-login');
+    const login = started.json<{ id: string; authorizationUrl: string }>();
+    // the browser that started the login comes back with its binding cookie
+    const cookie = String(started.headers['set-cookie']).split(';')[0] ?? '';
     const back = new URL((await fetch(login.authorizationUrl, { redirect: 'manual' })).headers.get('location') ?? '');
-    expect((await h.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` })).statusCode).toBe(200);
+    const callback = await h.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie } });
+    expect(callback.statusCode).toBe(200);
     const connect = example('POST', '/v1/facebook-login/{id}/connect');
     expect((await h.call('POST', `/v1/facebook-login/${login.id}/connect`, connect)).statusCode).toBe(200);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { canvasAccountProblems } from '@canvas/api';
 import { readStoredDefinition } from '@canvas/canvas';
-import { entriesForUser, findCanvasVersion, pendingStats, updateAdAccountToken } from '@canvas/db';
+import { entriesForUser, findCanvasVersion, pendingStats, updateAdAccountToken, adAccountTokenRow } from '@canvas/db';
 import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
 
 describe('audience sync under faults', () => {
@@ -68,7 +68,10 @@ describe('audience sync under faults', () => {
     // what PUT /v1/ad-accounts/{id}/token does
     const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
     await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
-      tokenCiphertext: h.cipher.encrypt(fresh),
+      tokenCiphertext: h.cipher.encrypt(
+        fresh,
+        adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
+      ),
       status: 'connected',
       statusReason: null,
       name: 'x',
@@ -100,7 +103,10 @@ describe('audience sync under faults', () => {
     const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
     const reconnectedAt = new Date();
     await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
-      tokenCiphertext: h.cipher.encrypt(fresh),
+      tokenCiphertext: h.cipher.encrypt(
+        fresh,
+        adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
+      ),
       status: 'connected',
       statusReason: null,
       name: 'x',

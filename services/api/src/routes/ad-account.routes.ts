@@ -14,6 +14,7 @@ import {
   listAdAccounts,
   setDefaultAdAccount,
   updateAdAccountToken,
+  adAccountTokenRow,
 } from '@canvas/db';
 import { checkConnection } from '../ad-account.service.js';
 import { AdAccountView, adAccountView as view } from '../ad-account-view.js';
@@ -76,7 +77,7 @@ export const adAccountRoutes =
             status: check.status,
             statusReason: check.reason,
             tokenExpiresAt: check.tokenExpiresAt,
-            tokenCiphertext: deps.cipher.encrypt(request.body.accessToken),
+            tokenCiphertext: deps.cipher.encrypt(request.body.accessToken, adAccountTokenRow({ workspaceId, id })),
             isDefault: false,
             addedBy: label,
             now: deps.now(),
@@ -140,7 +141,7 @@ export const adAccountRoutes =
         if (!account) throw notFound(`ad account ${request.params.id}`);
         const check = await checkConnection(deps.directory, request.body.accessToken, account.metaAccountId);
         const updated = await updateAdAccountToken(deps.db, workspaceId, account.id, {
-          tokenCiphertext: deps.cipher.encrypt(request.body.accessToken),
+          tokenCiphertext: deps.cipher.encrypt(request.body.accessToken, adAccountTokenRow(account)),
           status: check.status,
           statusReason: check.reason,
           name: check.name,
@@ -239,7 +240,7 @@ export const adAccountRoutes =
       async (request) => {
         const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
         if (!account) throw notFound(`ad account ${request.params.id}`);
-        const token = deps.cipher.decrypt(account.tokenCiphertext);
+        const token = deps.cipher.decrypt(account.tokenCiphertext, adAccountTokenRow(account));
         const page = metaPage(request.query);
         const { data } = await deps.directory.listCustomAudiences(token, account.metaAccountId, page);
         return {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findAdAccount } from '@canvas/db';
+import { findAdAccount, adAccountTokenRow } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 import { IdParams, MetaNextCursor, MetaPageQuery, metaPage, problems } from '../schemas.js';
@@ -40,7 +40,7 @@ export const adSetRoutes =
       async (request) => {
         const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
         if (!account) throw notFound(`ad account ${request.params.id}`);
-        const token = deps.cipher.decrypt(account.tokenCiphertext);
+        const token = deps.cipher.decrypt(account.tokenCiphertext, adAccountTokenRow(account));
         const page = metaPage(request.query);
         const { data } = await deps.directory.listAdSets(token, account.metaAccountId, page);
         return {

@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { findFacebookLogin, listAdAccounts } from '@canvas/db';
 import { AdAccountView, adAccountView } from '../ad-account-view.js';
 import type { ApiDeps } from '../deps.js';
-import { connectPicked, finishCallback, startLogin } from '../facebook-login.service.js';
+import { bindingCookie, clearBindingCookie, readBindingCookie, setBindingCookie } from '../facebook-login-cookie.js';
+import {
+  connectPicked,
+  finishCallback,
+  loginLifetimeMs,
+  loginSettings,
+  purgeLoginTokens,
+  startLogin,
+} from '../facebook-login.service.js';
 import { apiError, notFound } from '../problem.js';
 import { requestExamples } from '../request-examples.js';
 import { IdParams, IsoDate, iso, problems } from '../schemas.js';
@@ -23,6 +31,8 @@ const LoginView = z.object({
     .describe('Every ad account the token reaches (Meta: /me/adaccounts)'),
 });
 
+const loginLifetimeSeconds = loginLifetimeMs / 1000;
+
 const callbackPage = (title: string, text: string) =>
   `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
 
@@ -40,16 +50,25 @@ export const facebookLoginRoutes =
         schema: {
           tags: ['ad accounts'],
           summary: 'Start connecting ad accounts with Facebook Login',
-          description:
-            'Answers the Facebook dialog URL to open in the browser (scope ads_management). Meta redirects back to the callback; then GET this login for the ad accounts it reaches and POST …/connect with those to connect.',
+          description: [
+            'Answers the Facebook dialog URL to open in the browser (scope ads_management) and sets an HttpOnly',
+            "cookie that binds the login to this browser: the callback exchanges Meta's code only when the same",
+            'browser comes back with it, so a link opened anywhere else connects nothing. Start it from the console',
+            '(same origin), or from a client that carries the cookie into the browser that opens the URL. Then GET',
+            'this login for the ad accounts it reaches and POST …/connect with those to connect.',
+          ].join(' '),
           response: {
-            201: z.object({ id: z.uuid(), authorizationUrl: z.string(), expiresAt: IsoDate }),
+            201: z
+              .object({ id: z.uuid(), authorizationUrl: z.string(), expiresAt: IsoDate })
+              .describe('With Set-Cookie: canvas-facebook-login (__Host-canvas-facebook-login over https), HttpOnly'),
             ...problems(409),
           },
         },
       },
       async (request, reply) => {
-        const started = await startLogin(deps, request.caller.workspaceId, request.caller.label);
+        const { binding, ...started } = await startLogin(deps, request.caller.workspaceId, request.caller.label);
+        const cookie = bindingCookie(loginSettings(deps).redirectUri);
+        void reply.header('set-cookie', setBindingCookie(cookie, binding, loginLifetimeSeconds));
         return reply.code(201).send({ ...started, expiresAt: started.expiresAt.toISOString() });
       },
     );
@@ -65,6 +84,7 @@ export const facebookLoginRoutes =
         },
       },
       async (request) => {
+        await purgeLoginTokens(deps);
         const login = await findFacebookLogin(deps.db, request.caller.workspaceId, request.params.id);
         if (!login) throw notFound(`Facebook Login ${request.params.id}`);
         const connected = new Set((await listAdAccounts(deps.db, login.workspaceId)).map((a) => a.metaAccountId));
@@ -103,6 +123,7 @@ export const facebookLoginRoutes =
         },
       },
       async (request) => {
+        await purgeLoginTokens(deps);
         const login = await findFacebookLogin(deps.db, request.caller.workspaceId, request.params.id);
         if (!login) throw notFound(`Facebook Login ${request.params.id}`);
         const accounts = await connectPicked(deps, login, request.caller, request.body);
@@ -111,7 +132,10 @@ export const facebookLoginRoutes =
     );
   };
 
-/** The redirect URI registered in the Meta app; the browser arrives without an API key, the state is its proof. */
+/**
+ * The redirect URI registered in the Meta app; the browser arrives without an API key: the state names
+ * the login, the binding cookie proves this is the browser that started it.
+ */
 export const facebookLoginCallback =
   (deps: ApiDeps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -121,6 +145,10 @@ export const facebookLoginCallback =
         schema: {
           tags: ['ad accounts'],
           summary: 'Where Meta sends the browser back (not called by scripts)',
+          description: [
+            'Needs the binding cookie set by POST /v1/facebook-login in the same browser; without it the login ends',
+            "as failed, Meta's code is not exchanged and nothing can be connected (403 FACEBOOK_LOGIN_NOT_BOUND).",
+          ].join(' '),
           security: [],
           querystring: z
             .object({
@@ -142,20 +170,34 @@ export const facebookLoginCallback =
               .describe(
                 'For a browser (Accept: text/html) a short page instead, or a redirect to FACEBOOK_LOGIN_RETURN_URL',
               ),
-            ...problems(409),
+            ...problems(403, 409),
           },
         },
       },
       async (request, reply) => {
-        const outcome = await finishCallback(deps, request.query);
+        const cookie = bindingCookie(loginSettings(deps).redirectUri);
+        const outcome = await finishCallback(deps, request.query, readBindingCookie(cookie, request.headers.cookie));
         // a browser gets a page; anything else the API's usual JSON
         const browser = (request.headers.accept ?? '').includes('text/html');
+        if (outcome.kind === 'not_bound') {
+          deps.logger.warn(
+            { facebookLogin: outcome.login.id },
+            'Facebook Login came back in a browser that did not start it',
+          );
+          const detail =
+            'This login was started in another browser, so nothing was connected. ' +
+            'Whoever sent you this link cannot use your Facebook account through it.';
+          if (!browser) throw apiError('FACEBOOK_LOGIN_NOT_BOUND', detail);
+          return sendPage(reply, 403, callbackPage('This login was started elsewhere', detail));
+        }
         if (outcome.kind === 'unknown_state') {
           const detail =
             'This login link was used already, has expired, or was not started here. Start again from the console or POST /v1/facebook-login.';
           if (!browser) throw apiError('FACEBOOK_LOGIN_STATE_INVALID', detail);
           return sendPage(reply, 400, callbackPage('This login link is not valid', detail));
         }
+        // the binding has served: this browser's cookie names no login any more
+        void reply.header('set-cookie', clearBindingCookie(cookie));
         deps.logger.info(
           { facebookLogin: outcome.login.id, status: outcome.status, adAccounts: outcome.accounts },
           'Facebook Login came back',

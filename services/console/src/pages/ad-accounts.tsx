@@ -47,6 +47,7 @@ export function AdAccounts() {
   };
   const facebookLogin = () =>
     void attempt(async () => {
+      // the answer also sets the HttpOnly cookie that binds the login to this browser (same origin)
       const login = await api<{ authorizationUrl: string }>('POST', '/v1/facebook-login');
       location.assign(login.authorizationUrl);
     });
