@@ -1,5 +1,5 @@
 import type { Tx } from './connection.js';
-import type { PartitionRef } from './partition-attempt.repository.js';
+import { clearPartitionAttempts, type PartitionRef } from './partition-attempt.repository.js';
 import { lockPartitionOffset, storePartitionOffset } from './consumer-offset.repository.js';
 
 export interface OffsetSkip {
@@ -33,11 +33,6 @@ export async function skipPartitionOffset(tx: Tx, at: PartitionRef, skip: Offset
       skipped_at: skip.now,
     })
     .execute();
-  await tx
-    .deleteFrom('partition_attempts')
-    .where('consumer_group', '=', at.group)
-    .where('topic', '=', at.topic)
-    .where('partition', '=', at.partition)
-    .execute();
+  await clearPartitionAttempts(tx, at);
   return { ok: true };
 }

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import { headerValues } from './headers.js';
-import type { BatchConsumer, BatchHandler, ConsumerEvents, GroupMembership, InboundMessage } from './types.js';
+import { toInboundMessage } from './inbound-message.js';
+import type { BatchConsumer, BatchHandler, ConsumerEvents, GroupMembership } from './types.js';
 
 export interface ConsumerSettings {
   groupId: string;
@@ -71,15 +71,7 @@ export function createBatchConsumer(kafka: Kafka, settings: ConsumerSettings): B
           const isRunning = () => payload.isRunning();
           const isStale = () => payload.isStale();
           if (!isRunning() || isStale() || batch.messages.length === 0) return;
-          const messages: InboundMessage[] = batch.messages.map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ?? null,
-            value: m.value ?? null,
-            headers: headerValues(m.headers),
-            timestamp: m.timestamp,
-          }));
+          const messages = batch.messages.map((m) => toInboundMessage(batch.topic, batch.partition, m));
           const next = await handler({
             topic: batch.topic,
             partition: batch.partition,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { headerValues } from './headers.js';
+import { toInboundMessage } from './inbound-message.js';
 import type { InboundMessage } from './types.js';
 
 /**
@@ -28,15 +28,7 @@ export async function readMessageAt(
           if (BigInt(batch.firstOffset() ?? '0') > BigInt(at.offset)) resolve(undefined);
           const m = batch.messages.find((message) => message.offset === at.offset);
           if (!m) return;
-          resolve({
-            topic: at.topic,
-            partition: at.partition,
-            offset: m.offset,
-            key: m.key ?? null,
-            value: m.value ?? null,
-            headers: headerValues(m.headers),
-            timestamp: m.timestamp,
-          });
+          resolve(toInboundMessage(at.topic, at.partition, m));
         },
       });
     });
