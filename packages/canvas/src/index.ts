@@ -1,4 +1,5 @@
 export { matchKeys, identifierKeys, isMatchKey, type MatchKey } from './model/match-keys.js';
+export { bareAdAccountId, actAdAccountId } from './model/ad-account-id.js';
 export { Duration, durationMs } from './model/duration.js';
 export {
   UserCondition,
