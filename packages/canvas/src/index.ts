@@ -120,3 +120,6 @@ export { candidateFilter, historyNeeded, type CandidateFilter } from './segment/
 export { tallyReach, emptyReach, scaleReach, type Reach, type ScaledReach } from './segment/reach.js';
 export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.schema.js';
 export { nextRunAfter, dueRun } from './schedule/next-run.js';
+export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry-errors.js';
+export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
+export { CanvasError, errorCode, hasCode } from './errors.js';

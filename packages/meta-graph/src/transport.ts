@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Pool } from 'undici';
+import { errorCode } from '@canvas/canvas';
 import { classifyGraphError, GraphApiError, type GraphErrorBody } from './errors.js';
 import { bareAdAccountId } from './ids.js';
 import { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
@@ -93,7 +94,7 @@ export function createTransport(options: TransportOptions): Transport {
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = errorCode(error);
       // a request that cannot even be written (e.g. a token with characters a header cannot hold) is no outage
       if (code === 'UND_ERR_INVALID_ARG' || error instanceof TypeError)
         throw new GraphApiError(

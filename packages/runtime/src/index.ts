@@ -24,7 +24,7 @@ export {
 } from './metrics.js';
 export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type OpsServer } from './health.js';
 export { handleShutdown, type Closer } from './shutdown.js';
-export { CanvasError, hasCode } from './errors.js';
+export { CanvasError, errorCode, hasCode } from './errors.js';
 export { sleep } from './sleep.js';
 export { seededRandom } from './seeded-random.js';
 export { logProcessWarnings } from './process-warnings.js';

@@ -272,7 +272,7 @@ export class AccountWorker {
         await addCounters(tx, await markSynced(tx, deps.metaAccountId, synced, now), now, deps.shard);
         await clearMissingAudience(tx, group.audienceId);
         for (const reason of new Set(refused.map((r) => r.reason))) {
-          const error = { code: 'META_INVALID_ENTRY', message: reason, at: now.toISOString() };
+          const error: EntryError = { code: 'META_INVALID_ENTRY', message: reason, at: now.toISOString() };
           const refusedForIt = refused.filter((r) => r.reason === reason).map((r) => r.id);
           const moved = await markRefused(tx, deps.metaAccountId, refusedForIt, error, now);
           await addCounters(tx, moved, now, deps.shard);

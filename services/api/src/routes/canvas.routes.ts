@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CanvasDefinition, nextRunAfter, validateCanvas } from '@canvas/canvas';
+import { CanvasDefinition, canvasStatuses, nextRunAfter, validateCanvas } from '@canvas/canvas';
 import {
   findCanvas,
   findCanvasVersion,
@@ -25,7 +25,7 @@ import { apiError, conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, VersionNumber, iso, problems } from '../schemas.js';
 
 const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
-const Status = z.enum(['draft', 'running', 'paused', 'archived']);
+const Status = z.enum(canvasStatuses);
 const AudienceView = z.object({
   stepId: z.string(),
   adAccountId: z.string(),
