@@ -26,6 +26,7 @@ export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type
 export { handleShutdown, type Closer } from './shutdown.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { sleep } from './sleep.js';
+export { pollingLoop, type PollingLoopOptions } from './polling-loop.js';
 export { seededRandom } from './seeded-random.js';
 export { logProcessWarnings } from './process-warnings.js';
 export { createTokenCipher, type TokenCipher } from './token-cipher.js';
