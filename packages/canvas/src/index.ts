@@ -1,4 +1,5 @@
 export { matchKeys, identifierKeys, isMatchKey, type MatchKey } from './model/match-keys.js';
+export { bareAdAccountId, actAdAccountId } from './model/ad-account-id.js';
 export { Duration, durationMs } from './model/duration.js';
 export {
   UserCondition,
@@ -121,3 +122,6 @@ export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.sch
 export { nextRunAfter, dueRun } from './schedule/next-run.js';
 export { compositeKey, eventNameKey, journeyKey, keyParts, messageKey, userKey } from './keys/keys.js';
 export { jsonDepth, valueDepth, maxJsonDepth } from './text/json-depth.js';
+export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry-errors.js';
+export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
+export { CanvasError, errorCode, hasCode } from './errors.js';

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { liveCanvasStatuses } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { AdAccountRow } from './schema.js';
 
@@ -252,7 +253,7 @@ export async function liveCanvasesUsingAdAccount(
     )
     .select('c.name')
     .where('c.workspace_id', '=', workspaceId)
-    .where('c.status', 'in', ['running', 'paused'])
+    .where('c.status', 'in', liveCanvasStatuses)
     .where(
       sql<boolean>`jsonb_path_exists(v.resolved, '$.*.adAccountId ? (@ == $id)', jsonb_build_object('id', ${adAccountId}::text))`,
     )

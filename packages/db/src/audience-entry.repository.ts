@@ -1,4 +1,4 @@
-import type { AudienceStatus, EntryOrigin } from '@canvas/canvas';
+import type { AudienceStatus, EntryErrorCode, EntryOrigin } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { AudienceEntriesTable } from './schema.js';
 import type { Selectable } from 'kysely';
@@ -7,7 +7,7 @@ export type AudienceEntryStatus = AudienceStatus;
 
 /** The last error Meta gave for an entry, kept to answer "why isn't this user in my audience?". */
 export interface EntryError {
-  code: string;
+  code: EntryErrorCode;
   classification?: string;
   message: string;
   metaCode?: number | null;

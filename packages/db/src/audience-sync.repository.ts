@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type NotNull, type RawBuilder, type UpdateObject } from 'kysely';
-import { compositeKey, statusMetric, type AudienceStatus, type EntryOrigin } from '@canvas/canvas';
+import { compositeKey, statusMetric, type AudienceStatus, type EntryErrorCode, type EntryOrigin } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { Database } from './schema.js';
 import type { EntryError } from './audience-entry.repository.js';
@@ -208,7 +208,7 @@ export async function notePendingReason(
 }
 
 /** Why the sync gave up on an entry (alias `e`), keeping what Meta last said of it. */
-const gaveUp = (code: string, message: RawBuilder<string>, now: Date) => sql`jsonb_build_object(
+const gaveUp = (code: EntryErrorCode, message: RawBuilder<string>, now: Date) => sql`jsonb_build_object(
   'code', ${code}::text, 'message', ${message}, 'lastCode', e.last_error->>'code',
   'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode', 'fbtraceId', e.last_error->'fbtraceId',
   'classification', e.last_error->>'classification', 'at', ${now.toISOString()}::text)`;

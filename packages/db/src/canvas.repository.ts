@@ -1,8 +1,8 @@
-import { toStoredDefinition, type CanvasDefinition } from '@canvas/canvas';
+import { liveCanvasStatuses, toStoredDefinition, type CanvasDefinition, type CanvasStatus } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import type { CanvasRow } from './schema.js';
 
-export type CanvasStatus = 'draft' | 'running' | 'paused' | 'archived';
+export type { CanvasStatus };
 export type VersionState = 'draft' | 'live' | 'superseded';
 
 export interface CanvasRecord {
@@ -313,7 +313,7 @@ export async function liveCanvasVersions(db: Executor): Promise<LiveCanvasVersio
       join.onRef('v.canvas_id', '=', 'c.id').onRef('v.version', '=', 'c.live_version'),
     )
     .select(['c.id', 'c.workspace_id', 'c.status', 'v.version', 'v.definition', 'v.resolved', 'v.launched_at'])
-    .where('c.status', 'in', ['running', 'paused'])
+    .where('c.status', 'in', liveCanvasStatuses)
     .execute();
   return rows.map((r) => ({
     canvasId: r.id,
@@ -376,6 +376,6 @@ export async function canvasEntrants(db: Executor, canvasId: string): Promise<nu
 
 /** Ids of running and paused canvases, in every workspace (for metrics). */
 export async function liveCanvasIds(db: Executor): Promise<string[]> {
-  const rows = await db.selectFrom('canvases').select('id').where('status', 'in', ['running', 'paused']).execute();
+  const rows = await db.selectFrom('canvases').select('id').where('status', 'in', liveCanvasStatuses).execute();
   return rows.map((r) => r.id);
 }

@@ -1,4 +1,4 @@
-import type { AudienceStatus, EntryOrigin, JourneyStatus, StepMetric } from '@canvas/canvas';
+import type { AudienceStatus, CanvasStatus, EntryOrigin, JourneyStatus, StepMetric } from '@canvas/canvas';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Kysely's view of the tables in migrations/. Rows never leave this package. */
@@ -76,7 +76,7 @@ export interface CanvasesTable {
   id: string;
   workspace_id: string;
   name: string;
-  status: 'draft' | 'running' | 'paused' | 'archived';
+  status: CanvasStatus;
   live_version: number | null;
   latest_version: number;
   created_at: CreatedAt;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AudienceStatus } from '@canvas/canvas';
+import type { AudienceStatus, EntryErrorCode } from '@canvas/canvas';
 import { removalCounters } from './audience-removal.repository.js';
 import type { Executor, Tx } from './connection.js';
 import type { CounterDelta } from './counter.repository.js';
@@ -56,6 +56,9 @@ export async function audienceMembersAmong(
   return new Set(rows.map((r) => r.user_id));
 }
 
+// the code a removal gets when its add never reached Meta
+const neverAdded: EntryErrorCode = 'NEVER_ADDED';
+
 /**
  * Takes users who stopped qualifying out of the following steps' audiences: each membership
  * becomes a removal hand-off with the hashed values of the add it undoes (Pending; Not synced
@@ -81,7 +84,7 @@ export async function handOffRemovals(
       a.step_id, a.user_id, a.entry_seq, a.schema, a.row_values,
       CASE WHEN a.meta_account_id IS NULL THEN 'errored' WHEN a.status IN ('not_synced', 'errored') THEN 'not_synced' ELSE 'pending' END,
       ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${deadline}::timestamptz,
-      CASE WHEN a.status IN ('not_synced', 'errored') THEN jsonb_build_object('code', 'NEVER_ADDED',
+      CASE WHEN a.status IN ('not_synced', 'errored') THEN jsonb_build_object('code', ${neverAdded}::text,
         'message', 'the add never reached Meta; there is nothing to remove', 'at', ${now.toISOString()}::text) END,
       'segment_exit'
     FROM leaving l JOIN audience_entries a ON a.canvas_id = l.canvas_id AND a.step_id = l.step_id

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { SegmentCondition, SegmentDefinition } from '@canvas/canvas';
+import { liveCanvasStatuses, type CanvasStatus, type SegmentCondition, type SegmentDefinition } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { Selectable } from 'kysely';
 import type { SegmentsTable } from './schema.js';
@@ -130,11 +130,11 @@ export async function canvasesUsingSegment(
   db: Executor,
   workspaceId: string,
   segmentId: string,
-): Promise<{ id: string; name: string; status: string }[]> {
-  const rows = await sql<{ id: string; name: string; status: string }>`
+): Promise<{ id: string; name: string; status: CanvasStatus }[]> {
+  const rows = await sql<{ id: string; name: string; status: CanvasStatus }>`
     SELECT c.id, c.name, c.status FROM canvases c
     JOIN canvas_versions v ON v.canvas_id = c.id AND v.version = c.live_version
-    WHERE c.workspace_id = ${workspaceId} AND c.status IN ('running', 'paused')
+    WHERE c.workspace_id = ${workspaceId} AND c.status = ANY(${[...liveCanvasStatuses]}::text[])
       AND ${segmentId} IN (v.definition #>> '{entry,segment,segmentId}', v.definition #>> '{entry,inSegment}')
     ORDER BY c.name`.execute(db);
   return rows.rows;

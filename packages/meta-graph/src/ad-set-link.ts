@@ -1,4 +1,10 @@
-import type { AdSet, AdSetCalls, Targeting } from './ad-sets.js';
+import type { AdSet, Targeting } from './ad-sets.js';
+
+/** The two ad set calls a link makes. */
+export interface AdSetTargetingApi {
+  getAdSet: (token: string, adSetId: string) => Promise<{ data: AdSet }>;
+  updateAdSetTargeting: (token: string, adSetId: string, targeting: Targeting) => Promise<unknown>;
+}
 
 /** The targeting with the audience among its custom audiences, everything else kept; undefined when already there. */
 export function targetingWithAudience(
@@ -20,7 +26,7 @@ export type LinkOutcome = { linked: true; alreadyThere: boolean } | { linked: fa
  * just before writing and start over if the ad set changed meanwhile (Meta has no conditional write).
  */
 export async function linkAudienceToAdSet(
-  graph: Pick<AdSetCalls, 'getAdSet' | 'updateAdSetTargeting'>,
+  graph: AdSetTargetingApi,
   token: string,
   adSetId: string,
   audience: { id: string; name?: string },

@@ -1,4 +1,6 @@
-import type { GraphCall, GraphResult } from './client.js';
+import { actAdAccountId, bareAdAccountId } from './ids.js';
+import { readPage, type PageRequest } from './paging.js';
+import type { GraphCall, GraphResult } from './transport.js';
 
 /** An ad set as the link needs it: its targeting is the whole spec Meta replaces on every write. */
 export interface AdSet {
@@ -16,52 +18,50 @@ export type Targeting = Record<string, unknown> & {
   excluded_custom_audiences?: { id: string; name?: string }[];
 };
 
+/** Ad set reads and the targeting write. */
+export interface AdSetCalls {
+  listAdSets: (
+    token: string,
+    adAccountId: string,
+    page?: PageRequest,
+  ) => Promise<GraphResult<{ adSets: AdSet[]; after?: string }>>;
+  getAdSet: (token: string, adSetId: string) => Promise<GraphResult<AdSet>>;
+  /** Replaces the ad set's whole targeting spec, as Meta's update does. */
+  updateAdSetTargeting: (token: string, adSetId: string, targeting: Targeting) => Promise<GraphResult<unknown>>;
+}
+
 const adSetFields = 'id,name,account_id,effective_status,targeting,updated_time';
-const actId = (adAccountId: string) => `act_${adAccountId.replace(/^act_/, '')}`;
 
 const toAdSet = (raw: Record<string, unknown>): AdSet => ({
   id: String(raw.id),
   name: typeof raw.name === 'string' ? raw.name : String(raw.id),
-  accountId: (typeof raw.account_id === 'string' || typeof raw.account_id === 'number'
-    ? String(raw.account_id)
-    : ''
-  ).replace(/^act_/, ''),
+  accountId: bareAdAccountId(
+    typeof raw.account_id === 'string' || typeof raw.account_id === 'number' ? String(raw.account_id) : '',
+  ),
   ...(typeof raw.effective_status === 'string' ? { status: raw.effective_status } : {}),
   targeting: (raw.targeting ?? {}) as Targeting,
   updatedTime: typeof raw.updated_time === 'string' ? raw.updated_time : '',
 });
 
 /** Ad set reads and the targeting write, on the client's transport. */
-export function adSetCalls(call: GraphCall) {
+export function adSetCalls(call: GraphCall): AdSetCalls {
   return {
-    async listAdSets(
-      token: string,
-      adAccountId: string,
-      page: { limit?: number; after?: string } = {},
-    ): Promise<GraphResult<{ adSets: AdSet[]; after?: string }>> {
-      const query: Record<string, string> = { fields: adSetFields, limit: String(page.limit ?? 100) };
-      if (page.after) query.after = page.after;
-      const result = await call<{
-        data?: Record<string, unknown>[];
-        paging?: { cursors?: { after?: string }; next?: string };
-      }>('GET', `${actId(adAccountId)}/adsets`, token, { query });
-      const after = result.data.paging?.next ? result.data.paging.cursors?.after : undefined;
-      return {
-        usage: result.usage,
-        data: { adSets: (result.data.data ?? []).map(toAdSet), ...(after ? { after } : {}) },
-      };
+    async listAdSets(token, adAccountId, page = {}) {
+      const result = await readPage(call, `${actAdAccountId(adAccountId)}/adsets`, token, {
+        fields: adSetFields,
+        page,
+      });
+      const { rows, after } = result.data;
+      return { usage: result.usage, data: { adSets: rows.map(toAdSet), ...(after ? { after } : {}) } };
     },
 
-    async getAdSet(token: string, adSetId: string): Promise<GraphResult<AdSet>> {
+    async getAdSet(token, adSetId) {
       const result = await call<Record<string, unknown>>('GET', adSetId, token, { query: { fields: adSetFields } });
       return { usage: result.usage, data: toAdSet(result.data) };
     },
 
-    /** Replaces the ad set's whole targeting spec, as Meta's update does. */
-    async updateAdSetTargeting(token: string, adSetId: string, targeting: Targeting): Promise<GraphResult<unknown>> {
+    async updateAdSetTargeting(token, adSetId, targeting) {
       return call('POST', adSetId, token, { body: { targeting } });
     },
   };
 }
-
-export type AdSetCalls = ReturnType<typeof adSetCalls>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { classifyGraphError, type ErrorClass } from './errors.js';
+import { entryErrorCodes } from '@canvas/canvas';
+import { classifyGraphError, errorClasses, GraphApiError, isGraphApiError, type ErrorClass } from './errors.js';
 import { parseUsageHeaders } from './usage-headers.js';
 
 describe('classifyGraphError', () => {
@@ -69,5 +70,14 @@ describe('parseUsageHeaders', () => {
     ).toEqual({ percent: 100, regainAccessMs: 45_000, tier: undefined });
     expect(parseUsageHeaders({ 'x-business-use-case-usage': 'not json' }, '1234')).toBeUndefined();
     expect(parseUsageHeaders({}, '1234')).toBeUndefined();
+  });
+});
+
+describe('GraphApiError', () => {
+  it.each(errorClasses)('carries a catalogued entry error code and retryability for %s', (classification) => {
+    const error = new GraphApiError(classification, 'refused');
+    expect(entryErrorCodes).toContain(error.code);
+    expect(isGraphApiError(error)).toBe(true);
+    expect(error.retryable).toBe(classification === 'throttled' || classification === 'transient');
   });
 });

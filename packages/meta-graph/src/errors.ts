@@ -1,3 +1,5 @@
+import { CanvasError, errorCode } from '@canvas/canvas';
+
 /** What the caller should do about a failed Graph API call. */
 export const errorClasses = [
   'throttled',
@@ -27,8 +29,8 @@ export interface GraphErrorBody {
  * A failed Graph API call with a stable `code` (`META_<CLASS>`), Meta's own code and subcode,
  * the trace id to quote to Meta, and how long to wait before the next call when throttled.
  */
-export class GraphApiError extends Error {
-  readonly code: `META_${Uppercase<ErrorClass>}`;
+export class GraphApiError extends CanvasError {
+  declare readonly code: `META_${Uppercase<ErrorClass>}`;
   constructor(
     readonly classification: ErrorClass,
     message: string,
@@ -42,13 +44,11 @@ export class GraphApiError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(`META_${classification.toUpperCase() as Uppercase<ErrorClass>}`, message, {
+      retryable: classification === 'throttled' || classification === 'transient',
+      ...(details.cause === undefined ? {} : { cause: details.cause }),
+    });
     this.name = 'GraphApiError';
-    this.code = `META_${classification.toUpperCase() as Uppercase<ErrorClass>}`;
-  }
-
-  get retryable(): boolean {
-    return this.classification === 'throttled' || this.classification === 'transient';
   }
 
   /** A JSON-safe summary for storage and API answers. */
@@ -69,9 +69,8 @@ export function isGraphApiError(error: unknown): error is GraphApiError {
   return (
     typeof error === 'object' &&
     error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    (error as { code: string }).code.startsWith('META_') &&
-    'classification' in error
+    'classification' in error &&
+    (errorCode(error)?.startsWith('META_') ?? false)
   );
 }
 

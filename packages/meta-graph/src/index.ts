@@ -13,18 +13,13 @@ export {
 export { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
 export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './payload.js';
 export { defaultGraphVersion, oldestServedVersion, parseVersion } from './versions.js';
-export {
-  createGraphClient,
-  type GraphClient,
-  type GraphClientOptions,
-  type GraphResult,
-  type TokenInfo,
-  type AdAccountInfo,
-  type CustomAudience,
-  type UsersResult,
-  type UploadSession,
-  type NewCustomAudience,
-} from './client.js';
+export { createGraphClient, type GraphClient, type GraphClientOptions } from './client.js';
+export { type GraphResult, type GraphCall } from './transport.js';
+export { actAdAccountId, bareAdAccountId } from './ids.js';
+export { type PageRequest } from './paging.js';
+export { type TokenInfo, type AdAccountInfo } from './tokens.js';
+export { type CustomAudience, type NewCustomAudience } from './custom-audiences.js';
+export { type UsersResult, type UploadSession } from './users.js';
 export { invalidRows, type InvalidRow } from './invalid-samples.js';
 export { withTransientRetry, type TransientRetryOptions } from './retry.js';
 export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';
@@ -32,5 +27,10 @@ export { customAudienceQuota } from './quota.js';
 export type { AdAccountDirectory, AudienceUploader } from './port.js';
 export { graphApiSettings } from './config.js';
 export { type AdSet, type Targeting, type AdSetCalls } from './ad-sets.js';
-export { linkAudienceToAdSet, targetingWithAudience, type LinkOutcome } from './ad-set-link.js';
-export { type AppCredentials, type IssuedToken, type ReachableAdAccount } from './facebook-login.js';
+export { linkAudienceToAdSet, targetingWithAudience, type LinkOutcome, type AdSetTargetingApi } from './ad-set-link.js';
+export {
+  type AppCredentials,
+  type IssuedToken,
+  type ReachableAdAccount,
+  type FacebookLoginCalls,
+} from './facebook-login.js';

@@ -1,26 +1,23 @@
-import type {
-  AdAccountInfo,
-  CustomAudience,
-  GraphResult,
-  NewCustomAudience,
-  TokenInfo,
-  UsersResult,
-} from './client.js';
+import type { AdSet, Targeting } from './ad-sets.js';
+import type { CustomAudience, NewCustomAudience } from './custom-audiences.js';
+import type { AppCredentials, IssuedToken, ReachableAdAccount } from './facebook-login.js';
+import type { PageRequest } from './paging.js';
 import type { UsersPayload } from './payload.js';
-import type { AdSetCalls } from './ad-sets.js';
-import type { facebookLoginCalls } from './facebook-login.js';
+import type { AdAccountInfo, TokenInfo } from './tokens.js';
+import type { GraphResult } from './transport.js';
+import type { UsersResult } from './users.js';
 
 /**
  * What the designer API needs from Meta. The Graph client satisfies it; unit tests may use a
  * fake of this port, integration tests use the sandbox.
  */
-export interface AdAccountDirectory extends AdSetCalls, ReturnType<typeof facebookLoginCalls> {
+export interface AdAccountDirectory {
   debugToken: (token: string) => Promise<TokenInfo>;
   getAdAccount: (token: string, adAccountId: string) => Promise<GraphResult<AdAccountInfo>>;
   listCustomAudiences: (
     token: string,
     adAccountId: string,
-    page?: { limit?: number; after?: string },
+    page?: PageRequest,
   ) => Promise<GraphResult<{ audiences: CustomAudience[]; after?: string }>>;
   createCustomAudience: (
     token: string,
@@ -28,6 +25,16 @@ export interface AdAccountDirectory extends AdSetCalls, ReturnType<typeof facebo
     audience: NewCustomAudience,
   ) => Promise<GraphResult<{ id: string }>>;
   getCustomAudience: (token: string, audienceId: string, adAccountId?: string) => Promise<GraphResult<CustomAudience>>;
+  listAdSets: (
+    token: string,
+    adAccountId: string,
+    page?: PageRequest,
+  ) => Promise<GraphResult<{ adSets: AdSet[]; after?: string }>>;
+  getAdSet: (token: string, adSetId: string) => Promise<GraphResult<AdSet>>;
+  updateAdSetTargeting: (token: string, adSetId: string, targeting: Targeting) => Promise<GraphResult<unknown>>;
+  exchangeCode: (app: AppCredentials, code: string, redirectUri: string) => Promise<IssuedToken>;
+  longLivedToken: (app: AppCredentials, shortLived: string) => Promise<IssuedToken>;
+  reachableAdAccounts: (token: string) => Promise<ReachableAdAccount[]>;
 }
 
 /** What the audience sync needs from Meta. */

@@ -1,27 +1,2 @@
-/**
- * The base of every error the project raises on purpose: a stable code to compare,
- * an HTTP status where one applies, and whether trying again may help.
- */
-export class CanvasError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly options: { status?: number; retryable?: boolean; cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'CanvasError';
-  }
-
-  get status(): number | undefined {
-    return this.options.status;
-  }
-
-  get retryable(): boolean {
-    return this.options.retryable ?? false;
-  }
-}
-
-/** True when the value carries the given stable error code. */
-export function hasCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}
+// one error base for the whole project, defined where every package can reach it
+export { CanvasError, errorCode, hasCode } from '@canvas/canvas';

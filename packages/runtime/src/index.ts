@@ -25,8 +25,9 @@ export {
 } from './metrics.js';
 export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type OpsServer } from './health.js';
 export { handleShutdown, type Closer } from './shutdown.js';
-export { CanvasError, hasCode } from './errors.js';
+export { CanvasError, errorCode, hasCode } from './errors.js';
 export { sleep } from './sleep.js';
+export { pollingLoop, type PollingLoopOptions } from './polling-loop.js';
 export { seededRandom } from './seeded-random.js';
 export { logProcessWarnings } from './process-warnings.js';
 export { createTokenCipher, type TokenCipher, type TokenRow } from './token-cipher.js';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { errorCode } from './errors.js';
 
 /**
  * Node's process warnings as log lines instead of raw stderr text. kafkajs 2.2.4 schedules a
@@ -9,6 +10,6 @@ export function logProcessWarnings(logger: Logger, ignore: readonly string[] = [
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
     if (ignore.includes(warning.name)) return;
-    logger.warn({ warning: warning.name, code: (warning as { code?: string }).code }, warning.message);
+    logger.warn({ warning: warning.name, code: errorCode(warning) }, warning.message);
   });
 }

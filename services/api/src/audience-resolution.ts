@@ -8,7 +8,7 @@ import {
   type ResolvedSteps,
   adAccountTokenRow,
 } from '@canvas/db';
-import { isGraphApiError } from '@canvas/meta-graph';
+import { isGraphApiError, bareAdAccountId } from '@canvas/meta-graph';
 import {
   accountAudiences,
   audienceLimitProblem,
@@ -113,7 +113,7 @@ async function stepAccount(
   problems: FieldProblem[],
 ): Promise<StepAccount | undefined> {
   const account = step.adAccountId
-    ? await findAdAccountByMetaId(deps.db, workspaceId, step.adAccountId.replace(/^act_/, ''))
+    ? await findAdAccountByMetaId(deps.db, workspaceId, bareAdAccountId(step.adAccountId))
     : await findDefaultAdAccount(deps.db, workspaceId);
   if (account)
     return {

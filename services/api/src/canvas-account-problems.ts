@@ -1,6 +1,7 @@
 import type { CanvasDefinition } from '@canvas/canvas';
 import { listAdAccounts, missingAmong, type AdAccount, type Db, type ResolvedSteps } from '@canvas/db';
 import { tokenWarning, tosUrl } from './ad-account.service.js';
+import { bareAdAccountId } from '@canvas/meta-graph';
 
 export interface AccountProblem {
   code:
@@ -48,7 +49,7 @@ export async function canvasAccountProblems(
     }
   for (const step of facebookSteps) {
     if (step.kind !== 'facebook_audience') continue;
-    const account = step.adAccountId ? byMetaId.get(step.adAccountId.replace(/^act_/, '')) : defaultAccount;
+    const account = step.adAccountId ? byMetaId.get(bareAdAccountId(step.adAccountId)) : defaultAccount;
     if (account) use(account.id, step.id);
     else if (step.adAccountId)
       problems.push({

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { CanvasError, errorCode } from '@canvas/canvas';
 import { isGraphApiError } from '@canvas/meta-graph';
 import type { Logger } from '@canvas/runtime';
 import { apiErrors, type ApiErrorCode } from './api-errors.js';
@@ -12,20 +13,23 @@ export interface FieldProblem {
 }
 
 /** An expected failure, answered as application/problem+json with a stable code from the catalogue. */
-export class ApiProblem extends Error {
-  readonly status: number;
+export class ApiProblem extends CanvasError {
+  declare readonly code: ApiErrorCode;
   readonly title: string;
 
   constructor(
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     readonly detail?: string,
     readonly errors?: readonly FieldProblem[],
     readonly headers?: Record<string, string>,
   ) {
-    super(detail ?? apiErrors[code].title);
+    super(code, detail ?? apiErrors[code].title, { status: apiErrors[code].status });
     this.name = 'ApiProblem';
-    this.status = apiErrors[code].status;
     this.title = apiErrors[code].title;
+  }
+
+  override get status(): number {
+    return apiErrors[this.code].status;
   }
 }
 
@@ -97,7 +101,6 @@ export function loggableError(error: unknown): Record<string, unknown> {
   if (typeof error !== 'object' || error === null) return { type: typeof error };
   const e = error as {
     name?: unknown;
-    code?: unknown;
     constraint?: unknown;
     table?: unknown;
     column?: unknown;
@@ -106,7 +109,7 @@ export function loggableError(error: unknown): Record<string, unknown> {
   };
   const fields = {
     type: e.name,
-    code: e.code,
+    code: errorCode(error),
     constraint: e.constraint,
     table: e.table,
     column: e.column,

@@ -38,7 +38,7 @@ export function createOwnership(options: OwnershipOptions) {
       await options
         .onLose(account)
         .catch((error: unknown) =>
-          options.logger.error({ err: error, metaAccountId: account }, 'stopping an account failed'),
+          options.logger.error({ err: error, adAccountId: account }, 'stopping an account failed'),
         );
     }
   }
@@ -55,7 +55,7 @@ export function createOwnership(options: OwnershipOptions) {
       );
       if (!rows[0]?.locked) continue;
       owned.add(account);
-      options.logger.info({ metaAccountId: account }, 'took ownership of ad account');
+      options.logger.info({ adAccountId: account }, 'took ownership of ad account');
       await options.onAcquire(account);
     }
   }

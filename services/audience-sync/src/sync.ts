@@ -96,7 +96,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
         tokenCheckIntervalMs: config.SYNC_TOKEN_CHECK_INTERVAL,
         cipher: deps.cipher,
         limiter,
-        logger: logger.child({ metaAccountId }),
+        logger: logger.child({ adAccountId: metaAccountId }),
         metrics,
         now,
         random,

@@ -23,7 +23,11 @@ export function handoffEntries(
     const row = matchRow(h.step.matchKeys, { userId: h.userId, traits: h.traits, advertisingId }, now.getUTCFullYear());
     const refused = h.step.action === 'add' && adsOptedOut(h.traits, h.context);
     const status = !target ? 'errored' : row.usable && !refused ? 'pending' : 'not_synced';
-    const reason = (code: string, message: string): EntryError => ({ code, message, at: now.toISOString() });
+    const reason = (code: EntryError['code'], message: string): EntryError => ({
+      code,
+      message,
+      at: now.toISOString(),
+    });
     counts.push({ canvasId: h.canvasId, version: h.version, stepId: h.step.id, metric: status, delta: 1 });
     entries.push({
       metaAccountId: target?.metaAccountId ?? null,

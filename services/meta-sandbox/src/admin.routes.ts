@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { FaultSpec } from './fault-injector.js';
 import type { SandboxState } from './state.js';
+import { bareAdAccountId } from '@canvas/meta-graph';
 
 const accountInput = z
   .object({
@@ -88,7 +89,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
   );
   app.get('/_sandbox/ad-accounts', async () => ({ data: [...state.accounts.values()] }));
   app.patch<{ Params: { id: string } }>('/_sandbox/ad-accounts/:id', async (request) => {
-    const account = state.accounts.get(request.params.id.replace(/^act_/, ''));
+    const account = state.accounts.get(bareAdAccountId(request.params.id));
     if (!account) throw Object.assign(new Error('no such ad account'), { statusCode: 404 });
     Object.assign(
       account,
@@ -97,7 +98,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     return account;
   });
   app.get<{ Params: { id: string } }>('/_sandbox/ad-accounts/:id/usage', async (request) => {
-    const id = request.params.id.replace(/^act_/, '');
+    const id = bareAdAccountId(request.params.id);
     return {
       ...state.quota.snapshot(id, state.quotaFor(id)),
       audiences: state.activeAudienceCount(id),
@@ -154,7 +155,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
 
   app.get<{ Querystring: { accountId?: string } }>('/_sandbox/audiences', async (request) => ({
     data: [...state.audiences.values()]
-      .filter((a) => !request.query.accountId || a.accountId === request.query.accountId.replace(/^act_/, ''))
+      .filter((a) => !request.query.accountId || a.accountId === bareAdAccountId(request.query.accountId))
       .map((a) => ({
         id: a.id,
         accountId: a.accountId,
@@ -189,7 +190,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     '/_sandbox/requests',
     async (request) => {
       const since = request.query.since ? Date.parse(request.query.since) : 0;
-      const accountId = request.query.accountId?.replace(/^act_/, '');
+      const accountId = request.query.accountId === undefined ? undefined : bareAdAccountId(request.query.accountId);
       return {
         data: state.requests
           .filter(

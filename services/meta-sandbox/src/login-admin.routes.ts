@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { adSetView } from './ad-set-store.js';
 import type { SandboxState } from './state.js';
+import { bareAdAccountId } from '@canvas/meta-graph';
 
 const loginPersonInput = z
   .object({
@@ -44,7 +45,7 @@ export function registerLoginAdminRoutes(app: FastifyInstance, state: SandboxSta
           ? state.loginPerson.adAccounts
           : input.adAccounts === '*'
             ? '*'
-            : input.adAccounts.map((a) => a.replace(/^act_/, '')),
+            : input.adAccounts.map(bareAdAccountId),
       declines: input.declines ?? false,
     };
     return state.loginPerson;

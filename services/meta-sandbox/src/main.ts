@@ -2,6 +2,7 @@ import { createLogger, logProcessWarnings, handleShutdown, loadConfig, wantsPret
 import { startSandbox } from './app.js';
 import { sandboxConfigSchema } from './config.js';
 import { persistState } from './state-file.js';
+import { bareAdAccountId } from '@canvas/meta-graph';
 
 const config = loadConfig(sandboxConfigSchema, process.env);
 const logger = createLogger({
@@ -26,7 +27,7 @@ for (const pair of config.SANDBOX_SEED_ACCOUNTS.split(',').filter(Boolean)) {
   const [accountId, token] = pair.split(':');
   if (!accountId || !token || sandbox.state.tokens.has(token)) continue;
   sandbox.state.createAccount({ id: accountId, name: `Demo account ${accountId}` });
-  sandbox.state.createToken({ token, adAccounts: [accountId.replace(/^act_/, '')] });
+  sandbox.state.createToken({ token, adAccounts: [bareAdAccountId(accountId)] });
 }
 logger.info(
   { url: sandbox.url, admin: config.SANDBOX_ADMIN, timeScale: config.SANDBOX_TIME_SCALE },

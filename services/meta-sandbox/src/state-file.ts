@@ -1,4 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { errorCode } from '@canvas/runtime';
 import type { SandboxAudience } from './audience-store.js';
 import type { SandboxAccount, SandboxState, SandboxToken } from './state.js';
 
@@ -59,7 +60,7 @@ export async function persistState(
     restore(state, JSON.parse(await readFile(path, 'utf8')) as StoredState);
     restored = true;
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    if (errorCode(error) !== 'ENOENT') throw error;
   }
   let last = JSON.stringify(snapshot(state));
   let writing = Promise.resolve();

@@ -12,6 +12,7 @@ import {
   type LoginPerson,
   type SandboxApp,
 } from './login-state.js';
+import { bareAdAccountId } from '@canvas/meta-graph';
 
 export interface SandboxAccount {
   id: string;
@@ -90,7 +91,7 @@ export class SandboxState {
     name?: string | undefined;
     tosAccepted?: boolean | undefined;
   }): SandboxAccount {
-    const id = (input.id ?? numericId(15)).replace(/^act_/, '');
+    const id = bareAdAccountId(input.id ?? numericId(15));
     const account = { id, name: input.name ?? `Sandbox account ${id}`, tosAccepted: input.tosAccepted ?? true };
     this.accounts.set(id, account);
     return account;
@@ -109,9 +110,7 @@ export class SandboxState {
       token: input.token ?? `EAAB${randomBytes(24).toString('base64url')}`,
       status: input.status ?? 'valid',
       adAccounts:
-        input.adAccounts === '*' || input.adAccounts === undefined
-          ? '*'
-          : input.adAccounts.map((a) => a.replace(/^act_/, '')),
+        input.adAccounts === '*' || input.adAccounts === undefined ? '*' : input.adAccounts.map(bareAdAccountId),
       scopes: input.scopes ?? ['ads_management', 'ads_read'],
       userId: input.userId ?? numericId(15),
       type: input.type ?? 'SYSTEM_USER',
@@ -129,7 +128,7 @@ export class SandboxState {
     const id = `120${numericId(15)}`;
     const adSet: SandboxAdSet = {
       id,
-      accountId: input.accountId.replace(/^act_/, ''),
+      accountId: bareAdAccountId(input.accountId),
       name: input.name ?? `Ad set ${id}`,
       status: 'ACTIVE',
       targeting: input.targeting ?? { geo_locations: { countries: ['US'] } },

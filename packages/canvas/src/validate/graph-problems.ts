@@ -1,5 +1,6 @@
 import type { CanvasDefinition } from '../model/canvas.schema.js';
 import { identifierKeys } from '../model/match-keys.js';
+import { bareAdAccountId } from '../model/ad-account-id.js';
 import type { FacebookAudienceStep, Step } from '../model/step.schema.js';
 import { assertNever } from '../assert-never.js';
 import type { Problem } from './problem.js';
@@ -140,7 +141,8 @@ export function graphProblems(canvas: CanvasDefinition): Problem[] {
   return problems;
 }
 
-const accountOf = (step: FacebookAudienceStep) => step.adAccountId?.replace(/^act_/, '');
+const accountOf = (step: FacebookAudienceStep) =>
+  step.adAccountId === undefined ? undefined : bareAdAccountId(step.adAccountId);
 
 /** A step using another step's audience must name a Facebook step that creates or names one, on the same account. */
 function audienceReferenceProblems(

@@ -16,6 +16,7 @@ import {
   updateAdAccountToken,
   adAccountTokenRow,
 } from '@canvas/db';
+import { bareAdAccountId } from '@canvas/meta-graph';
 import { checkConnection } from '../ad-account.service.js';
 import { AdAccountView, adAccountView as view } from '../ad-account-view.js';
 import type { ApiDeps } from '../deps.js';
@@ -31,8 +32,6 @@ const AccessToken = z
   .max(2000)
   .regex(/^[\x21-\x7e]+$/, 'an access token is printable ASCII without spaces')
   .describe('A Meta access token with ads_management; stored encrypted, never returned');
-
-const bare = (id: string) => id.replace(/^act_/, '');
 
 // counter rows the API writes, apart from the runner's and the sync's
 
@@ -57,7 +56,7 @@ export const adAccountRoutes =
       },
       async (request, reply) => {
         const { workspaceId, label } = request.caller;
-        const metaAccountId = bare(request.body.adAccountId);
+        const metaAccountId = bareAdAccountId(request.body.adAccountId);
         if (await findAdAccountByMetaId(deps.db, workspaceId, metaAccountId)) {
           throw conflict(
             'AD_ACCOUNT_EXISTS',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CanvasDefinition, nextRunAfter, validateCanvas } from '@canvas/canvas';
+import { CanvasDefinition, validateCanvas, type CanvasStatus } from '@canvas/canvas';
 import {
   findCanvas,
   findCanvasVersion,
@@ -9,85 +9,18 @@ import {
   lockCanvas,
   listCanvases,
   listCanvasVersions,
-  listSegmentRuns,
   saveDraft,
   transitionCanvas,
-  type CanvasRecord,
-  type CanvasStatus,
 } from '@canvas/db';
 import { launchCanvas } from '../canvas-launch.js';
-import { canvasAccountProblems } from '../canvas-account-problems.js';
-import { audienceViews, createDraftAudiences } from '../draft-audiences.js';
+import { createDraftAudiences } from '../draft-audiences.js';
 import type { ApiDeps } from '../deps.js';
 import { definitionOf } from '../stored-definition.js';
-import { requestExamples } from '../request-examples.js';
 import { apiError, conflict, notFound } from '../problem.js';
-import { IdParams, IsoDate, VersionNumber, iso, problems } from '../schemas.js';
-
-const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
-const Status = z.enum(['draft', 'running', 'paused', 'archived']);
-const AudienceView = z.object({
-  stepId: z.string(),
-  adAccountId: z.string(),
-  audienceId: z.string(),
-  audienceName: z.string().nullable(),
-  created: z.boolean().describe('This canvas created the audience'),
-  fromStep: z.string().nullable().describe('The step whose audience this step uses'),
-  linkedAdSets: z.array(z.string()).describe('Ad sets whose targeting includes the audience'),
-});
-const AccountProblemView = z.object({
-  code: z.enum([
-    'ad_account_disconnected',
-    'tos_not_accepted',
-    'token_expires_soon',
-    'audience_deleted',
-    'ad_account_missing',
-  ]),
-  adAccountId: z.string(),
-  steps: z.array(z.string()),
-  audienceId: z.string().nullable(),
-  message: z.string(),
-  hint: z.string().describe('What to do about it'),
-});
-const CanvasView = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  status: Status,
-  liveVersion: z.number().int().nullable().describe('The version new entrants get'),
-  latestVersion: z.number().int(),
-  hasUnlaunchedChanges: z.boolean(),
-  definition: CanvasDefinition.describe('The newest version'),
-  audiences: z
-    .array(AudienceView)
-    .describe(
-      "The newest version's Facebook steps that have their Meta audience: created at launch or with POST …/audiences",
-    ),
-  accountProblems: z
-    .array(AccountProblemView)
-    .describe(
-      'What stops (or will stop) the Facebook steps: ad accounts and audiences the sync or the token check found unusable',
-    ),
-  createdAt: IsoDate,
-  updatedAt: IsoDate,
-});
-const RunView = z.object({
-  scheduledAt: IsoDate,
-  version: z.number().int(),
-  status: z.enum(['pending', 'running', 'finished']),
-  startedAt: IsoDate.nullable(),
-  finishedAt: IsoDate.nullable(),
-  candidates: z.number().int().nullable().describe('Profiles the SQL narrowing kept'),
-  evaluated: z.number().int(),
-  members: z.number().int().describe('Candidates the segment matched'),
-  entered: z.number().int().describe('Members who entered (re-entry rules, cap and control group applied)'),
-  removed: z.number().int().describe('Users taken out of a following audience because they stopped qualifying'),
-});
-const VersionView = z.object({
-  version: z.number().int(),
-  state: z.enum(['draft', 'live', 'superseded']),
-  createdAt: IsoDate,
-  launchedAt: IsoDate.nullable(),
-});
+import { IdParams, VersionNumber, iso, problems } from '../schemas.js';
+import { canvasRunRoutes } from './canvas-run.routes.js';
+import { canvasView } from './canvas-view.js';
+import { AudienceView, CanvasBody, CanvasStatusSchema, CanvasView, VersionView } from './canvas.schemas.js';
 
 // canvases are checked by validateCanvas, which reports graph problems as well as shape problems
 const skipSchemaValidation = () => (data: unknown) => ({ value: data });
@@ -104,36 +37,7 @@ function invalidCanvas(input: unknown) {
   return result.canvas;
 }
 
-async function view(deps: ApiDeps, canvas: CanvasRecord) {
-  const latest = await findCanvasVersion(deps.db, canvas.id, canvas.latestVersion);
-  const live =
-    canvas.liveVersion === null || canvas.liveVersion === canvas.latestVersion
-      ? undefined
-      : await findCanvasVersion(deps.db, canvas.id, canvas.liveVersion);
-  const definition = definitionOf(latest?.definition, { canvasId: canvas.id, version: canvas.latestVersion });
-  const resolved = latest?.resolved ?? {};
-  return {
-    id: canvas.id,
-    name: canvas.name,
-    status: canvas.status,
-    liveVersion: canvas.liveVersion,
-    latestVersion: canvas.latestVersion,
-    hasUnlaunchedChanges: canvas.liveVersion !== canvas.latestVersion,
-    definition,
-    audiences: audienceViews(resolved),
-    accountProblems: await canvasAccountProblems(
-      deps.db,
-      canvas.workspaceId,
-      definition,
-      [resolved, ...(live ? [live.resolved] : [])],
-      deps.now(),
-    ),
-    createdAt: canvas.createdAt.toISOString(),
-    updatedAt: canvas.updatedAt.toISOString(),
-  };
-}
-
-/** Canvas lifecycle: drafts, versions, launch, pause, resume, archive. */
+/** Canvas lifecycle: drafts, versions, launch, pause, resume, archive; runs in canvas-run.routes.ts. */
 export const canvasRoutes =
   (deps: ApiDeps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -148,7 +52,7 @@ export const canvasRoutes =
           to,
           deps.now(),
         );
-        if (changed) return view(deps, changed);
+        if (changed) return canvasView(deps, changed);
         const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
         if (!canvas) throw notFound(`canvas ${request.params.id}`);
         throw conflict('CANVAS_STATE_CONFLICT', `a ${canvas.status} canvas cannot be ${verb}`);
@@ -202,7 +106,7 @@ export const canvasRoutes =
             now: deps.now(),
           }),
         );
-        return reply.code(201).send(await view(deps, canvas));
+        return reply.code(201).send(await canvasView(deps, canvas));
       },
     );
 
@@ -214,7 +118,7 @@ export const canvasRoutes =
           summary: 'List canvases, newest first',
           querystring: z
             .object({
-              status: Status.optional(),
+              status: CanvasStatusSchema.optional(),
               limit: z.coerce.number().int().min(1).max(100).default(20),
               cursor: z.uuid().optional(),
             })
@@ -265,7 +169,7 @@ export const canvasRoutes =
       async (request) => {
         const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
         if (!canvas) throw notFound(`canvas ${request.params.id}`);
-        return view(deps, canvas);
+        return canvasView(deps, canvas);
       },
     );
 
@@ -292,50 +196,7 @@ export const canvasRoutes =
           if (canvas.status === 'archived') throw conflict('CANVAS_ARCHIVED', 'an archived canvas cannot be edited');
           return saveDraft(tx, canvas, { name: definition.name, definition, now: deps.now() });
         });
-        return view(deps, updated);
-      },
-    );
-
-    app.get(
-      '/v1/canvases/:id/runs',
-      {
-        schema: {
-          tags: ['canvases'],
-          summary: "A segment-entry canvas's next run and its past runs, newest first",
-          params: IdParams,
-          response: {
-            200: z.object({ nextRunAt: IsoDate.nullable(), data: z.array(RunView) }),
-            ...problems(404),
-          },
-        },
-      },
-      async (request) => {
-        const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
-        if (!canvas) throw notFound(`canvas ${request.params.id}`);
-        const runs = await listSegmentRuns(deps.db, canvas.id, 100);
-        const live =
-          canvas.liveVersion === null ? undefined : await findCanvasVersion(deps.db, canvas.id, canvas.liveVersion);
-        const schedule =
-          live?.launchedAt && canvas.status !== 'archived'
-            ? definitionOf(live.definition, { canvasId: canvas.id, version: live.version }).entry.segment?.runs
-            : undefined;
-        const after = runs[0]?.scheduledAt ?? new Date((live?.launchedAt?.getTime() ?? 0) - 1);
-        const next = schedule && live?.launchedAt ? nextRunAfter(schedule, after, live.launchedAt) : null;
-        return {
-          nextRunAt: iso(next),
-          data: runs.map((r) => ({
-            scheduledAt: r.scheduledAt.toISOString(),
-            version: r.version,
-            status: r.status,
-            startedAt: iso(r.startedAt),
-            finishedAt: iso(r.finishedAt),
-            candidates: r.candidates,
-            evaluated: r.evaluated,
-            members: r.members,
-            entered: r.entered,
-            removed: r.removed,
-          })),
-        };
+        return canvasView(deps, updated);
       },
     );
 
@@ -351,7 +212,7 @@ export const canvasRoutes =
           response: { 200: CanvasView, ...problems(404, 409, 422, 502, 503) },
         },
       },
-      async (request) => view(deps, await launchCanvas(deps, request.caller.workspaceId, request.params.id)),
+      async (request) => canvasView(deps, await launchCanvas(deps, request.caller.workspaceId, request.params.id)),
     );
 
     app.post(
@@ -458,4 +319,6 @@ export const canvasRoutes =
         };
       },
     );
+
+    await app.register(canvasRunRoutes(deps));
   };
