@@ -22,7 +22,15 @@ export {
   Histogram,
   type MetricFactory,
 } from './metrics.js';
-export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type OpsServer } from './health.js';
+export {
+  runChecks,
+  startOpsServer,
+  type CheckFailureSink,
+  type CheckStatus,
+  type ReadinessCheck,
+  type HealthReport,
+  type OpsServer,
+} from './health.js';
 export { handleShutdown, type Closer } from './shutdown.js';
 export { CanvasError, hasCode } from './errors.js';
 export { sleep } from './sleep.js';

@@ -8,12 +8,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { pingDatabase } from '@canvas/db';
 import { runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
+import { registerCanvasGauge } from './canvas-metrics.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { apiReadiness, logCheckFailure } from './readiness.js';
 import { refuseUnstorableText } from './storable-input.js';
 import { apiError, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
@@ -77,13 +78,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const report = await runChecks([{ name: 'postgres', check: () => pingDatabase(deps.db) }]);
+    const report = await runChecks(apiReadiness(deps), undefined, logCheckFailure(deps.logger));
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
-  );
-  registerHttpMetrics(app, deps.registry, deps.db);
+  // /metrics is served by the ops listener (startApiOps): it shows every workspace's canvases
+  registerHttpMetrics(app, deps.registry);
+  registerCanvasGauge(deps.registry, deps.db, { maxAgeMs: deps.metricsMaxAgeMs ?? 15_000, now: deps.now });
   await registerConsole(app);
 
   await app.register(facebookLoginCallback(deps));

@@ -7,6 +7,11 @@ export const apiConfigSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(8080),
   API_BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  /** The ops listener: /healthz, /readyz and /metrics (every workspace's canvases), never public. */
+  OPS_HOST: z.string().default('127.0.0.1'),
+  OPS_PORT: port(9103),
+  /** How old the canvas counters on /metrics may be; one database read serves every scrape in it. */
+  METRICS_MAX_AGE: duration('15s'),
   SEGMENT_ESTIMATE_SAMPLE: positiveInt(50_000),
   /** How long the sync keeps trying an erasure's removals (as for any hand-off). */
   AUDIENCE_RETRY_WINDOW: duration('13h'),

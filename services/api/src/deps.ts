@@ -11,6 +11,8 @@ export interface ApiDeps {
   registry: Registry;
   now: () => Date;
   bodyLimitBytes?: number;
+  /** How old the canvas counters on /metrics may be: one read serves every scrape in that time. */
+  metricsMaxAgeMs?: number;
   /** Profiles a segment estimate samples; workspaces up to twice this are counted exactly. */
   estimateSampleSize?: number;
   /** Facebook Login, when the Meta app is configured: app credentials, the dialog, the callback. */

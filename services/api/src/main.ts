@@ -10,6 +10,7 @@ import {
   wantsPrettyLogs,
 } from '@canvas/runtime';
 import { buildApi } from './app.js';
+import { startApiOps } from './ops.js';
 import { apiConfigSchema } from './config.js';
 
 const config = loadConfig(apiConfigSchema, process.env);
@@ -24,6 +25,7 @@ const db = createDatabase({
   maxConnections: config.DATABASE_POOL_SIZE,
   applicationName: 'canvas-api',
 });
+const registry = createMetricsRegistry('api');
 const graph = createGraphClient({
   baseUrl: config.META_GRAPH_URL,
   version: config.META_GRAPH_VERSION,
@@ -35,9 +37,10 @@ const app = await buildApi({
   directory: graph,
   cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_PREVIOUS_KEYS),
   logger,
-  registry: createMetricsRegistry('api'),
+  registry,
   now: () => new Date(),
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
+  metricsMaxAgeMs: config.METRICS_MAX_AGE,
   estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,
   facebookLogin:
     config.META_APP_ID && config.META_APP_SECRET && config.FACEBOOK_LOGIN_REDIRECT_URI
@@ -53,10 +56,13 @@ const app = await buildApi({
 });
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 logger.info({ url: address, docs: `${address}/docs` }, 'designer API listening');
+const ops = await startApiOps({ db, registry, logger }, { host: config.OPS_HOST, port: config.OPS_PORT });
+logger.info({ url: ops.url }, 'health and metrics endpoints listening');
 handleShutdown({
   logger,
   closers: [
     { name: 'http', close: () => app.close() },
+    { name: 'ops', close: ops.close },
     { name: 'graph', close: () => graph.close() },
     { name: 'postgres', close: () => db.destroy() },
   ],
