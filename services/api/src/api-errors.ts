@@ -6,6 +6,7 @@ export const apiErrors = {
   VALIDATION_FAILED: { status: 400, title: 'Request is invalid' },
   INVALID_JSON: { status: 400, title: 'Bad Request' },
   BAD_REQUEST: { status: 400, title: 'Bad Request' },
+  BODY_TOO_DEEP: { status: 400, title: 'Request body nests too deep' },
   FACEBOOK_LOGIN_STATE_INVALID: { status: 400, title: 'Facebook Login link not valid' },
   UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   NOT_FOUND: { status: 404, title: 'Not Found' },

@@ -10,6 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
+import { refuseDeepBody } from './body-depth.js';
 import { registerCanvasGauge } from './canvas-metrics.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
@@ -49,6 +50,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler(deps.logger));
+  // depth first: the text check and the validators walk bodies recursively
+  app.addHook('preValidation', refuseDeepBody);
   app.addHook('preValidation', refuseUnstorableText);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, apiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
