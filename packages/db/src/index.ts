@@ -18,6 +18,7 @@ export {
   setAudienceNamePrefix,
   listWorkspaceIds,
   type Workspace,
+  lockWorkspace,
 } from './workspace.repository.js';
 export {
   insertApiKey,

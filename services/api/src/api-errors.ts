@@ -9,6 +9,7 @@ export const apiErrors = {
   BODY_TOO_DEEP: { status: 400, title: 'Request body nests too deep' },
   FACEBOOK_LOGIN_STATE_INVALID: { status: 400, title: 'Facebook Login link not valid' },
   UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  API_KEY_OLDER: { status: 403, title: 'Forbidden' },
   NOT_FOUND: { status: 404, title: 'Not Found' },
   LAST_API_KEY: { status: 409, title: 'Conflict' },
   AD_ACCOUNT_EXISTS: { status: 409, title: 'Conflict' },
