@@ -37,7 +37,10 @@ export const facebookLoginRedirectUri = 'http://127.0.0.1:8080/v1/facebook-login
 
 /** The designer API over a fresh database and an in-process Graph API sandbox. */
 export async function startApiHarness(
-  options: Pick<ApiDeps, 'estimateSampleSize' | 'metricsMaxAgeMs'> & { facebookLogin?: boolean } = {},
+  options: Pick<
+    ApiDeps,
+    'estimateSampleSize' | 'metricsMaxAgeMs' | 'estimateTimeoutMs' | 'expensiveWork' | 'segmentBudget'
+  > & { facebookLogin?: boolean } = {},
 ): Promise<ApiHarness> {
   const { facebookLogin, ...apiOptions } = options;
   const database = await createTestDatabase();

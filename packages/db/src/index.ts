@@ -205,3 +205,4 @@ export {
   missingAmong,
   type MissingAudience,
 } from './missing-audience.repository.js';
+export { limitStatementTime, isStatementTimeout } from './statement-timeout.js';

@@ -24,6 +24,8 @@ export const apiErrors = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large' },
   URI_TOO_LONG: { status: 414, title: 'URI Too Long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
+  ESTIMATE_TOO_COSTLY: { status: 422, title: 'Estimate too costly' },
+  WORKSPACE_BUSY: { status: 429, title: 'Too Many Requests' },
   CANVAS_INVALID: { status: 422, title: 'Canvas is invalid' },
   SEGMENT_INVALID: { status: 422, title: 'Segment is invalid' },
   LAUNCH_PREFLIGHT_FAILED: { status: 422, title: 'Canvas cannot be launched' },
@@ -37,6 +39,7 @@ export const apiErrors = {
   CANVAS_UNREADABLE: { status: 500, title: 'Stored canvas cannot be read' },
   META_REJECTED: { status: 502, title: 'Meta refused the call' },
   META_UNAVAILABLE: { status: 503, title: 'Meta is not answering' },
+  EXPENSIVE_WORK_BUSY: { status: 503, title: 'Service Unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ApiErrorCode = keyof typeof apiErrors;

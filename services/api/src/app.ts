@@ -14,6 +14,7 @@ import { refuseDeepBody } from './body-depth.js';
 import { registerCanvasGauge } from './canvas-metrics.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
+import { createExpensiveWork, defaultExpensiveWorkLimits } from './expensive-work.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { apiReadiness, logCheckFailure } from './readiness.js';
 import { refuseUnstorableText } from './storable-input.js';
@@ -89,6 +90,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerCanvasGauge(deps.registry, deps.db, { maxAgeMs: deps.metricsMaxAgeMs ?? 15_000, now: deps.now });
   await registerConsole(app);
 
+  // one limiter for every expensive operation, so together they never take the whole pool
+  const expensive = createExpensiveWork(deps.expensiveWork ?? defaultExpensiveWorkLimits);
   await app.register(facebookLoginCallback(deps));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(deps.db));
@@ -97,9 +100,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(adSetRoutes(deps));
     await v1.register(facebookLoginRoutes(deps));
     await v1.register(canvasRoutes(deps));
-    await v1.register(segmentRoutes(deps));
+    await v1.register(segmentRoutes(deps, expensive));
     await v1.register(analyticsRoutes(deps));
-    await v1.register(erasureRoutes(deps));
+    await v1.register(erasureRoutes(deps, expensive));
   });
   return app;
 }

@@ -42,6 +42,9 @@ const app = await buildApi({
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
   metricsMaxAgeMs: config.METRICS_MAX_AGE,
   estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,
+  estimateTimeoutMs: config.ESTIMATE_TIMEOUT,
+  expensiveWork: { perWorkspace: config.EXPENSIVE_PER_WORKSPACE, total: config.EXPENSIVE_TOTAL, retryAfterSeconds: 5 },
+  segmentBudget: { conditions: config.SEGMENT_MAX_CONDITIONS, values: config.SEGMENT_MAX_VALUES },
   facebookLogin:
     config.META_APP_ID && config.META_APP_SECRET && config.FACEBOOK_LOGIN_REDIRECT_URI
       ? {
