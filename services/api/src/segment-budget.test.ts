@@ -15,7 +15,7 @@ const behaviour = (where: number): SegmentCondition => ({
 const budget = { conditions: 3, values: 4 };
 
 describe('segmentOverBudget', () => {
-  it.each([
+  it.each<[string, SegmentCondition, string | undefined]>([
     ['within budget', { all: [profile(), profile(['a', 'b', 'c', 'd'])] }, undefined],
     [
       'one condition too many',
@@ -24,7 +24,7 @@ describe('segmentOverBudget', () => {
     ],
     ['property tests in a behaviour count', { all: [behaviour(3)] }, '/c/all/0/behaviour/where/2'],
     ['values across conditions add up', { all: [profile(['a', 'b']), profile(['c', 'd', 'e'])] }, '/c/all/1/profile'],
-  ] as const)('%s', (_name, conditions, path) => {
-    expect(segmentOverBudget(conditions as SegmentCondition, budget, '/c')?.path).toBe(path);
+  ])('%s', (_name, conditions, path) => {
+    expect(segmentOverBudget(conditions, budget, '/c')?.path).toBe(path);
   });
 });
