@@ -20,12 +20,12 @@ import {
 } from '@canvas/db';
 import { apiError } from './problem.js';
 
-/** Candidates evaluated per page: bounded memory whatever the workspace's size. */
-const pageSize = 5000;
+/** Candidates per page: bounded memory, and a page of history parses in a few milliseconds of the event loop. */
+const pageSize = 1000;
 /** Runs of adjacent users a sample is made of. */
 const sampleClusters = 64;
 /** Candidates evaluated between two turns of the event loop, so other requests are served meanwhile. */
-const evaluationChunk = 500;
+const evaluationChunk = 250;
 
 export interface EstimateOptions {
   /** Count every profile, however many (slower); otherwise large workspaces are sampled. */
