@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint format test up down dev demo demo-segments sandbox bench bench-segments bench-history clean
+.PHONY: help env toolchain install build lint format test up down dev demo demo-segments sandbox bench bench-segments bench-history bench-isolation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench-segments: install ## only the segment estimate and run (BENCH_SEGMENT_USER
 
 bench-history: install ## only what behaviour history costs the engine, in alternating pairs, and the write ceiling
 	@pnpm run bench:history
+
+bench-isolation: install ## one workspace's ten exact estimates against another's canvas list (BENCH_ISOLATION_USERS, default 300,000)
+	@pnpm run bench:isolation
 
 clean: ## remove build output (keeps the toolchain and the broker data)
 	@rm -rf packages/*/dist services/*/dist bench/dist

@@ -27,7 +27,9 @@ export interface BenchContext {
 /** Kafka and PostgreSQL for the benchmarks, found or started the way the tests do it. */
 export async function benchContext(): Promise<BenchContext> {
   const infrastructure = await provideInfrastructure(process.env);
-  process.env.TEST_DATABASE_TEMPLATE_URL = await prepareTemplate(infrastructure.databaseUrl, 'canvas_bench');
+  // BENCH_DATABASE_TEMPLATE: two checkouts benchmarking at once keep apart (preparing drops the template's copies)
+  const template = process.env.BENCH_DATABASE_TEMPLATE ?? 'canvas_bench';
+  process.env.TEST_DATABASE_TEMPLATE_URL = await prepareTemplate(infrastructure.databaseUrl, template);
   const kafka = createKafka({ brokers: infrastructure.kafkaBrokers, clientId: 'bench' });
   const producer = await createProducer(kafka);
   const admin = await createAdmin(kafka);

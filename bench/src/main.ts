@@ -13,6 +13,7 @@ import { runnerPeakRss } from './memory.ts';
 import { figure, repeat, round, type Figure } from './stats.ts';
 import { historyCost } from './history-cost.ts';
 import { quotaUse, syncPeakRss, syncThroughput } from './sync.ts';
+import { isolationFigures } from './isolation.ts';
 import { segmentFigures } from './segments.ts';
 import { benchEvents, seedBenchCanvases } from './workload.ts';
 
@@ -31,6 +32,7 @@ const size = {
   memoryLimitMs: full ? 240_000 : 60_000,
   growthRows: full ? [100_000, 10_000_000] : [10_000, 100_000],
   segmentUsers: full ? 1_000_000 : 50_000,
+  isolationUsers: full ? 300_000 : 30_000,
 };
 ctx.log(`scale ${ctx.scale}, ${ctx.repeats} run(s) per figure; ${ctx.infrastructure.description.join('; ')}`);
 const results: Record<string, Figure | Record<string, unknown>> = {};
@@ -66,7 +68,7 @@ async function engine(canvases: number, topic: string, workspaceId: string, tota
 }
 
 // 1. ceilings, on a longer topic of the same events
-ctx.log('1/7 ceilings');
+ctx.log('1/8 ceilings');
 const ceiling = await workloadTopic(100, 2, 'ceiling', size.ceilingEvents);
 results.brokerCeiling = await repeat(ctx.repeats, async () =>
   brokerCeiling(ctx.brokers, ceiling.topic, size.ceilingEvents),
@@ -77,7 +79,7 @@ results.clientCeiling = await repeat(ctx.repeats, async () =>
 const hundred = await workloadTopic(100, 3);
 
 // 2. engine throughput
-ctx.log('2/7 engine throughput');
+ctx.log('2/8 engine throughput');
 const one = await workloadTopic(1, 3);
 const thousand = await workloadTopic(1000, 3);
 results.engine1 = await engine(1, one.topic, one.workspaceId, size.events);
@@ -90,7 +92,7 @@ results.engine1000 = await engine(1000, thousand.topic, thousand.workspaceId, si
 results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.naiveEvents, 1);
 
 // 3. latency at half the measured maximum
-ctx.log('3/7 latency');
+ctx.log('3/8 latency');
 const halfLoad = Math.round(results.engine100.median / 2);
 const latencyRuns: LatencyResult[] = [];
 for (let i = 0; i < ctx.repeats; i += 1) latencyRuns.push(await latency(ctx, halfLoad, size.latencySeconds));
@@ -100,7 +102,7 @@ results.latencyRunnerP99 = figure(latencyRuns.map((r) => r.runnerP99));
 results.latencySyncP99 = figure(latencyRuns.map((r) => r.syncP99));
 
 // 4. audience sync
-ctx.log('4/7 audience sync');
+ctx.log('4/8 audience sync');
 const syncRuns: { usersPerSecond: number; meanBatch: number }[] = [];
 for (let i = 0; i < ctx.repeats; i += 1) syncRuns.push(await syncThroughput(size.syncUsers));
 results.syncUsersPerSecond = figure(syncRuns.map((r) => r.usersPerSecond));
@@ -112,7 +114,7 @@ results.quotaMinWindowUse = figure(quotaRuns.map((r) => r.minUse * 100));
 results.quotaMaxWindowUse = figure(quotaRuns.map((r) => r.maxUse * 100));
 
 // 5. memory under backlogs
-ctx.log('5/7 memory');
+ctx.log('5/8 memory');
 // with Node's default heap sizing, and with the heap limit deploy/k8s sets under its 512 Mi limit
 const heapLimit = deployedHeapLimit;
 const runnerMemory = await runnerPeakRss(ctx, size.memoryEvents, size.memoryLimitMs);
@@ -144,7 +146,7 @@ results.syncPeakRssCappedMb = memoryFigure(
 );
 
 // 6. growth: per-event cost with 10^5 and 10^7 journey-state rows
-ctx.log('6/7 growth');
+ctx.log('6/8 growth');
 for (const rows of size.growthRows) {
   const database = await ctx.newDatabase();
   const workload = await workloadTopic(100, 5, `g${rows}`);
@@ -166,12 +168,16 @@ for (const rows of size.growthRows) {
   await database.drop();
 }
 // 7. segments: estimate and a full run over users with ten history events each
-ctx.log('7/7 segments');
+ctx.log('7/8 segments');
 const segments = await segmentFigures(ctx, size.segmentUsers, size.segmentUsers * 10);
 results.segmentEstimateSeconds = figure(segments.estimateSeconds);
 results.segmentExactSeconds = figure([segments.exactSeconds]);
 results.segmentRunSeconds = { ...figure([segments.run.seconds]), entered: segments.run.entered };
 results.segmentRunPeakRssMb = figure([segments.run.peakRssMb]);
+// 8. isolation: another workspace's requests while one runs ten exact estimates
+ctx.log('8/8 isolation');
+const isolation = await isolationFigures(ctx, size.isolationUsers, size.isolationUsers * 10, 40);
+results.isolationOtherWorkspaceP99Ms = { ...figure([isolation.loaded.p99]), ...isolation };
 await ctx.close();
 
 // the report
@@ -228,6 +234,13 @@ const checks = [
     300,
   ),
   peakRss('segmentRunPeakRssMb', `runner peak RSS during the segment run (${heapLimit}, as deployed)`),
+  bound(
+    "another workspace's canvas list p99 ≤ 100 ms while one runs ten exact estimates",
+    f('isolationOtherWorkspaceP99Ms').median,
+    1,
+    'max',
+    100,
+  ),
   {
     target: 'cost with 1,000 canvases ≤ 1.3 × with 1',
     value: ratio(f('engine1').median, f('engine1000').median),
@@ -262,6 +275,7 @@ const labels: Record<string, string> = {
   segmentExactSeconds: `segment exact count (?exact=true), s (${segments.exactMembers} members)`,
   segmentRunSeconds: `segment run over every user (all active in 60 days), s (${segments.run.entered} entered and handed to the sync)`,
   segmentRunPeakRssMb: `runner peak RSS during the segment run (${heapLimit}, as deployed), MB`,
+  isolationOtherWorkspaceP99Ms: "another workspace's GET /v1/canvases p99 during ten exact estimates, ms",
   ...Object.fromEntries(growthKeys.map((k, i) => [k, `per-event cost with ${size.growthRows[i]} journey rows, µs`])),
 };
 const lines = ['| figure | median | min | max |', '| --- | ---: | ---: | ---: |'];

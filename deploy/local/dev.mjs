@@ -44,6 +44,7 @@ const dev = {
   SANDBOX_TOKEN: saved.SANDBOX_TOKEN ?? `EAAB${randomBytes(18).toString('base64url')}`,
   API_URL: 'http://127.0.0.1:8080',
   SANDBOX_URL: 'http://127.0.0.1:8090',
+  API_OPS_URL: 'http://127.0.0.1:9103',
   RUNNER_OPS_URL: 'http://127.0.0.1:9101',
   SYNC_OPS_URL: 'http://127.0.0.1:9102',
   API_KEY: saved.API_KEY ?? '',
@@ -232,7 +233,7 @@ try {
     `  API                       ${dev.API_URL}        docs: ${dev.API_URL}/docs   OpenAPI: ${dev.API_URL}/openapi.json`,
   );
   say(
-    `  metrics                   ${dev.API_URL}/metrics   ${dev.RUNNER_OPS_URL}/metrics   ${dev.SYNC_OPS_URL}/metrics`,
+    `  metrics                   ${dev.API_OPS_URL}/metrics   ${dev.RUNNER_OPS_URL}/metrics   ${dev.SYNC_OPS_URL}/metrics`,
   );
   say(`  Graph API sandbox         ${dev.SANDBOX_URL}/_sandbox/audiences   (ad account act_${dev.SANDBOX_ACCOUNT})`);
   say(`  events topic              canvas.user-events on ${dev.KAFKA_BROKERS} (dead letters: canvas.user-events.dlq)`);

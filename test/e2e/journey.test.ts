@@ -132,7 +132,7 @@ describe('a user journey, end to end', () => {
     expect(sandboxAudiences.data).toEqual([
       expect.objectContaining({ name: 'Abandoned_Cart_30_Days', memberCount: 20 }),
     ]);
-    const metricsText = await (await fetch(`${system.api.url}/metrics`)).text();
+    const metricsText = await (await fetch(`${system.api.opsUrl}/metrics`)).text();
     expect(metricsText).toContain(
       `canvas_step_users{canvas_id="${canvas.body.id}",version="1",step_id="fb",metric="synced",service="api"} 20`,
     );

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApi, createWorkspaceWithKey } from '@canvas/api';
+import { buildApi, createWorkspaceWithKey, type ApiDeps } from '@canvas/api';
 import { createGraphClient, type GraphClient } from '@canvas/meta-graph';
 import { startSandbox, type RunningSandbox } from '@canvas/meta-sandbox';
-import { createLogger, createMetricsRegistry, createTokenCipher } from '@canvas/runtime';
+import { createLogger, createMetricsRegistry, createTokenCipher, type Logger, type Registry } from '@canvas/runtime';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface ApiHarness {
@@ -11,6 +11,9 @@ export interface ApiHarness {
   database: TestDatabase;
   sandbox: RunningSandbox;
   graph: GraphClient;
+  /** The API's metrics, served on its ops listener (startApiOps), not on the public port. */
+  registry: Registry;
+  logger: Logger;
   workspaceId: string;
   apiKey: string;
   encryptionKey: string;
@@ -34,7 +37,10 @@ export const facebookLoginRedirectUri = 'http://127.0.0.1:8080/v1/facebook-login
 
 /** The designer API over a fresh database and an in-process Graph API sandbox. */
 export async function startApiHarness(
-  options: { estimateSampleSize?: number; facebookLogin?: boolean } = {},
+  options: Pick<
+    ApiDeps,
+    'estimateSampleSize' | 'metricsMaxAgeMs' | 'estimateTimeoutMs' | 'expensiveWork' | 'segmentBudget'
+  > & { facebookLogin?: boolean } = {},
 ): Promise<ApiHarness> {
   const { facebookLogin, ...apiOptions } = options;
   const database = await createTestDatabase();
@@ -42,16 +48,18 @@ export async function startApiHarness(
   const graph = createGraphClient({ baseUrl: sandbox.url });
   const encryptionKey = randomBytes(32).toString('base64');
   const logs: string[] = [];
+  const registry = createMetricsRegistry('api');
+  const logger = createLogger({
+    name: 'api-test',
+    level: 'warn',
+    destination: { write: (line: string) => void logs.push(line) },
+  });
   const app = await buildApi({
     db: database.db,
     directory: graph,
     cipher: createTokenCipher(encryptionKey),
-    logger: createLogger({
-      name: 'api-test',
-      level: 'warn',
-      destination: { write: (line: string) => void logs.push(line) },
-    }),
-    registry: createMetricsRegistry('api'),
+    logger,
+    registry,
     now: () => new Date(),
     ...(facebookLogin
       ? {
@@ -71,6 +79,8 @@ export async function startApiHarness(
     database,
     sandbox,
     graph,
+    registry,
+    logger,
     workspaceId,
     apiKey,
     encryptionKey,

@@ -9,7 +9,7 @@ const cli = fileURLToPath(new URL('../../services/cli/dist/main.js', import.meta
 
 export interface RunningSystem {
   sandbox: RunningProcess & { url: string };
-  api: RunningProcess & { url: string };
+  api: RunningProcess & { url: string; opsUrl: string };
   runner: RunningProcess & { opsUrl: string };
   sync: RunningProcess & { opsUrl: string };
   adAccountId: string;
@@ -75,6 +75,7 @@ export async function startSystem(options: {
   const apiProcess = startNode([main('api')], {
     ...withGraph,
     API_PORT: String(apiPort),
+    OPS_PORT: '0',
     ...(options.facebookLogin
       ? {
           META_APP_ID: '1000000000000001',
@@ -97,15 +98,16 @@ export async function startSystem(options: {
     OPS_PORT: '0',
     SYNC_OWNERSHIP_INTERVAL: '1s',
   });
-  const [apiUrl, runnerOps, syncOps] = await Promise.all([
+  const [apiUrl, apiOps, runnerOps, syncOps] = await Promise.all([
     logged(apiProcess, 'designer API listening', 'url'),
+    logged(apiProcess, 'health and metrics endpoints listening', 'url'),
     logged(runnerProcess, 'health and metrics endpoints listening', 'url'),
     logged(syncProcess, 'health and metrics endpoints listening', 'url'),
   ]);
   await logged(runnerProcess, 'journey runner started', 'msg');
   const system: RunningSystem = {
     sandbox: Object.assign(sandboxProcess, { url: sandboxUrl }),
-    api: Object.assign(apiProcess, { url: apiUrl }),
+    api: Object.assign(apiProcess, { url: apiUrl, opsUrl: apiOps }),
     runner: Object.assign(runnerProcess, { opsUrl: runnerOps }),
     sync: Object.assign(syncProcess, { opsUrl: syncOps }),
     adAccountId,

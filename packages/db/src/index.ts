@@ -18,6 +18,7 @@ export {
   setAudienceNamePrefix,
   listWorkspaceIds,
   type Workspace,
+  lockWorkspace,
 } from './workspace.repository.js';
 export {
   insertApiKey,
@@ -206,3 +207,4 @@ export { skipPartitionOffset, type OffsetSkip, type OffsetSkipResult } from './o
 export { failureKind, sqlStateOf, type FailureKind } from './failure-kind.js';
 export { adAccountTokenRow, facebookLoginTokenRow, type SealedTokenRow } from './token-row.js';
 export { tokensInFormat, replaceSealedToken, type StoredToken } from './sealed-token.repository.js';
+export { limitStatementTime, isStatementTimeout } from './statement-timeout.js';

@@ -49,3 +49,12 @@ export async function listWorkspaceIds(db: Executor): Promise<string[]> {
   const rows = await db.selectFrom('workspaces').select('id').execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * Locks the workspace's row until the transaction ends: work that counts and then changes the
+ * workspace's keys (or anything else it must see whole) runs one at a time.
+ */
+export async function lockWorkspace(db: Executor, id: string): Promise<boolean> {
+  const row = await db.selectFrom('workspaces').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+  return row !== undefined;
+}

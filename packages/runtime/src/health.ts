@@ -8,27 +8,40 @@ export interface ReadinessCheck {
   check: () => Promise<boolean>;
 }
 
+/** A check's stable outcome: never an error's text, which can name hosts, users or values. */
+export type CheckStatus = 'ok' | 'not_ready' | 'timeout' | 'failed';
+
 export interface HealthReport {
   status: 'ok' | 'unavailable';
-  /** 'ok', or why the check failed. */
-  checks: Record<string, string>;
+  checks: Record<string, CheckStatus>;
 }
 
+/** Where a failed check's error goes (a log), since the report only says `failed`. */
+export type CheckFailureSink = (name: string, error: unknown) => void;
+
+const timedOut = new Error('timed out');
+
 /** Runs every check with a timeout and reports each one by name. */
-export async function runChecks(checks: readonly ReadinessCheck[], timeoutMs = 2000): Promise<HealthReport> {
+export async function runChecks(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = 2000,
+  onFailure?: CheckFailureSink,
+): Promise<HealthReport> {
   const entries = await Promise.all(
-    checks.map(async ({ name, check }): Promise<[string, string]> => {
+    checks.map(async ({ name, check }): Promise<[string, CheckStatus]> => {
       let timer: NodeJS.Timeout | undefined;
       try {
         const ok = await Promise.race([
           check(),
           new Promise<boolean>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+            timer = setTimeout(() => reject(timedOut), timeoutMs);
           }),
         ]);
-        return [name, ok ? 'ok' : 'not ready'];
+        return [name, ok ? 'ok' : 'not_ready'];
       } catch (error) {
-        return [name, error instanceof Error ? error.message : String(error)];
+        if (error === timedOut) return [name, 'timeout'];
+        onFailure?.(name, error);
+        return [name, 'failed'];
       } finally {
         clearTimeout(timer);
       }
@@ -53,6 +66,8 @@ export async function startOpsServer(options: {
   port: number;
   registry: Registry;
   readiness: readonly ReadinessCheck[];
+  /** Where failed readiness checks are logged. */
+  onCheckFailure?: CheckFailureSink;
   /** Extra endpoints answered with JSON, e.g. for debugging. */
   routes?: Record<string, () => Promise<unknown>>;
 }): Promise<OpsServer> {
@@ -65,7 +80,7 @@ export async function startOpsServer(options: {
     const handle = async () => {
       if (path === '/healthz') return send(200, 'application/json', JSON.stringify({ status: 'ok' }));
       if (path === '/readyz') {
-        const report = await runChecks(options.readiness);
+        const report = await runChecks(options.readiness, undefined, options.onCheckFailure);
         return send(report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report));
       }
       if (path === '/metrics') return send(200, options.registry.contentType, await options.registry.metrics());
@@ -73,7 +88,10 @@ export async function startOpsServer(options: {
       if (route) return send(200, 'application/json', JSON.stringify(await route()));
       return send(404, 'application/json', JSON.stringify({ status: 404, title: 'Not Found' }));
     };
-    handle().catch((error: unknown) => send(500, 'text/plain', error instanceof Error ? error.message : 'error'));
+    // the error's text stays in the process: it can name hosts, users or values
+    handle().catch(() =>
+      send(500, 'application/json', JSON.stringify({ status: 500, title: 'Internal Server Error' })),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

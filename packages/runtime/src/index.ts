@@ -23,7 +23,15 @@ export {
   Histogram,
   type MetricFactory,
 } from './metrics.js';
-export { runChecks, startOpsServer, type ReadinessCheck, type HealthReport, type OpsServer } from './health.js';
+export {
+  runChecks,
+  startOpsServer,
+  type CheckFailureSink,
+  type CheckStatus,
+  type ReadinessCheck,
+  type HealthReport,
+  type OpsServer,
+} from './health.js';
 export { handleShutdown, type Closer } from './shutdown.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { sleep } from './sleep.js';

@@ -8,12 +8,15 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { pingDatabase } from '@canvas/db';
 import { runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
+import { refuseDeepBody } from './body-depth.js';
+import { registerCanvasGauge } from './canvas-metrics.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
+import { createExpensiveWork, defaultExpensiveWorkLimits } from './expensive-work.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { apiReadiness, logCheckFailure } from './readiness.js';
 import { refuseUnstorableText } from './storable-input.js';
 import { apiError, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
@@ -48,6 +51,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler(deps.logger));
+  // depth first: the text check and the validators walk bodies recursively
+  app.addHook('preValidation', refuseDeepBody);
   app.addHook('preValidation', refuseUnstorableText);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, apiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
@@ -77,15 +82,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const report = await runChecks([{ name: 'postgres', check: () => pingDatabase(deps.db) }]);
+    const report = await runChecks(apiReadiness(deps), undefined, logCheckFailure(deps.logger));
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
-  );
-  registerHttpMetrics(app, deps.registry, deps.db);
+  // /metrics is served by the ops listener (startApiOps): it shows every workspace's canvases
+  registerHttpMetrics(app, deps.registry);
+  registerCanvasGauge(deps.registry, deps.db, { maxAgeMs: deps.metricsMaxAgeMs ?? 15_000, now: deps.now });
   await registerConsole(app);
 
+  // one limiter for every expensive operation, so together they never take the whole pool
+  const expensive = createExpensiveWork(deps.expensiveWork ?? defaultExpensiveWorkLimits);
   await app.register(facebookLoginCallback(deps));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(deps.db));
@@ -94,9 +100,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(adSetRoutes(deps));
     await v1.register(facebookLoginRoutes(deps));
     await v1.register(canvasRoutes(deps));
-    await v1.register(segmentRoutes(deps));
+    await v1.register(segmentRoutes(deps, expensive));
     await v1.register(analyticsRoutes(deps));
-    await v1.register(erasureRoutes(deps));
+    await v1.register(erasureRoutes(deps, expensive));
   });
   return app;
 }

@@ -1,6 +1,8 @@
 import type { Db } from '@canvas/db';
 import type { AdAccountDirectory } from '@canvas/meta-graph';
 import type { Logger, Registry, TokenCipher } from '@canvas/runtime';
+import type { ExpensiveWorkLimits } from './expensive-work.js';
+import type { SegmentBudget } from './segment-budget.js';
 
 /** Everything the API needs, built by main.ts (or a test) and handed in. */
 export interface ApiDeps {
@@ -11,8 +13,16 @@ export interface ApiDeps {
   registry: Registry;
   now: () => Date;
   bodyLimitBytes?: number;
+  /** How old the canvas counters on /metrics may be: one read serves every scrape in that time. */
+  metricsMaxAgeMs?: number;
   /** Profiles a segment estimate samples; workspaces up to twice this are counted exactly. */
   estimateSampleSize?: number;
+  /** How long an estimate (and any one statement of it) may run before it answers ESTIMATE_TOO_COSTLY. */
+  estimateTimeoutMs?: number;
+  /** Expensive operations (estimates, bulk erasures) at once: per workspace and in all. */
+  expensiveWork?: ExpensiveWorkLimits;
+  /** Conditions and listed values one segment may hold. */
+  segmentBudget?: SegmentBudget;
   /** Facebook Login, when the Meta app is configured: app credentials, the dialog, the callback. */
   facebookLogin?: FacebookLoginSettings | undefined;
   /** Erasures: how long their removals are retried, and how long an erased user's events are skipped. */

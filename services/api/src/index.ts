@@ -1,4 +1,5 @@
 export { buildApi } from './app.js';
+export { startApiOps } from './ops.js';
 export { apiConfigSchema, type ApiConfig } from './config.js';
 export { generateApiKey, hashApiKey } from './api-key.js';
 export type { ApiDeps } from './deps.js';

@@ -11,6 +11,7 @@ import {
   wantsPrettyLogs,
 } from '@canvas/runtime';
 import { buildApi } from './app.js';
+import { startApiOps } from './ops.js';
 import { apiConfigSchema } from './config.js';
 import type { ApiDeps } from './deps.js';
 import { loginTokenPurgeIntervalMs, purgeLoginTokens } from './facebook-login.service.js';
@@ -29,6 +30,7 @@ const db = createDatabase({
   maxConnections: config.DATABASE_POOL_SIZE,
   applicationName: 'canvas-api',
 });
+const registry = createMetricsRegistry('api');
 const graph = createGraphClient({
   baseUrl: config.META_GRAPH_URL,
   version: config.META_GRAPH_VERSION,
@@ -44,10 +46,14 @@ const deps = {
   directory: graph,
   cipher,
   logger,
-  registry: createMetricsRegistry('api'),
+  registry,
   now: () => new Date(),
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
+  metricsMaxAgeMs: config.METRICS_MAX_AGE,
   estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,
+  estimateTimeoutMs: config.ESTIMATE_TIMEOUT,
+  expensiveWork: { perWorkspace: config.EXPENSIVE_PER_WORKSPACE, total: config.EXPENSIVE_TOTAL, retryAfterSeconds: 5 },
+  segmentBudget: { conditions: config.SEGMENT_MAX_CONDITIONS, values: config.SEGMENT_MAX_VALUES },
   facebookLogin:
     config.META_APP_ID && config.META_APP_SECRET && config.FACEBOOK_LOGIN_REDIRECT_URI
       ? {
@@ -67,11 +73,14 @@ const purge = setInterval(() => {
 }, loginTokenPurgeIntervalMs);
 const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
 logger.info({ url: address, docs: `${address}/docs` }, 'designer API listening');
+const ops = await startApiOps({ db, registry, logger }, { host: config.OPS_HOST, port: config.OPS_PORT });
+logger.info({ url: ops.url }, 'health and metrics endpoints listening');
 handleShutdown({
   logger,
   closers: [
     { name: 'login purge', close: async () => clearInterval(purge) },
     { name: 'http', close: () => app.close() },
+    { name: 'ops', close: ops.close },
     { name: 'graph', close: () => graph.close() },
     { name: 'postgres', close: () => db.destroy() },
   ],

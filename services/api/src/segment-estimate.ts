@@ -8,18 +8,32 @@ import {
   type ScaledReach,
   type SegmentCondition,
 } from '@canvas/canvas';
-import { profileCount, scanCandidates, scanSample, type Db, type SampleSize } from '@canvas/db';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import {
+  isStatementTimeout,
+  limitStatementTime,
+  profileCount,
+  scanCandidates,
+  scanSample,
+  type Db,
+  type SampleSize,
+} from '@canvas/db';
+import { apiError } from './problem.js';
 
-/** Candidates evaluated per page: bounded memory whatever the workspace's size. */
-const pageSize = 5000;
+/** Candidates per page: bounded memory, and a page of history parses in a few milliseconds of the event loop. */
+const pageSize = 1000;
 /** Runs of adjacent users a sample is made of. */
 const sampleClusters = 64;
+/** Candidates evaluated between two turns of the event loop, so other requests are served meanwhile. */
+const evaluationChunk = 250;
 
 export interface EstimateOptions {
   /** Count every profile, however many (slower); otherwise large workspaces are sampled. */
   exact?: boolean;
   /** Profiles a sampled estimate looks at; workspaces up to twice this size are counted exactly. */
   sampleSize?: number;
+  /** How long the whole estimate, and any one statement of it, may run. */
+  timeoutMs?: number;
 }
 
 /** Members, matchable and by key, exact or scaled from a sample, with what was looked at. */
@@ -46,10 +60,20 @@ export async function estimateReach(
   options: EstimateOptions = {},
 ): Promise<Estimate> {
   const sampleSize = options.sampleSize ?? 50_000;
-  return db
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const deadline = performance.now() + timeoutMs;
+  const tooCostly = () =>
+    apiError(
+      'ESTIMATE_TOO_COSTLY',
+      options.exact
+        ? `the exact count took longer than ${timeoutMs} ms; ask for the sampled estimate (without exact=true)`
+        : `the estimate took longer than ${timeoutMs} ms; narrow the segment (fewer or more selective conditions)`,
+    );
+  const run = db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (tx) => {
+      await limitStatementTime(tx, timeoutMs);
       const reach = emptyReach(keys);
       const needs = historyNeeded(conditions, now);
       const total = options.exact ? 0 : await profileCount(tx, workspaceId);
@@ -58,7 +82,12 @@ export async function estimateReach(
       const pages = sampled
         ? scanSample(tx, workspaceId, needs, sampleSize, sampleClusters, sizes)
         : scanCandidates(tx, workspaceId, candidateFilter(conditions, now), needs, pageSize);
-      for await (const page of pages) tallyReach(reach, conditions, page, now, keys);
+      for await (const page of pages)
+        for (let i = 0; i < page.length; i += evaluationChunk) {
+          tallyReach(reach, conditions, page.slice(i, i + evaluationChunk), now, keys);
+          await yieldToEventLoop();
+          if (performance.now() > deadline) throw tooCostly();
+        }
       // a "sample" of every profile is the exact count
       if (!sampled) return { ...scaleReach(reach, 1, 1), exact: true, evaluated: reach.evaluated, sample: null };
       return {
@@ -68,4 +97,7 @@ export async function estimateReach(
         sample: sizes,
       };
     });
+  return run.catch((error: unknown) => {
+    throw isStatementTimeout(error) ? tooCostly() : error;
+  });
 }

@@ -105,7 +105,7 @@ describe('analytics', () => {
       totals: { entered: 0 },
     });
 
-    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await h.registry.metrics();
     expect(metrics).toContain(
       `canvas_step_users{canvas_id="${canvasId}",version="1",step_id="fb",metric="synced",service="api"} 2`,
     );

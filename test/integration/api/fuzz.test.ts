@@ -242,6 +242,39 @@ describe('hostile input to every operation', () => {
     expect(h.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
   });
 
+  it('answers every body of every operation nested 50,000 deep, whole or at any one field, with 400 BODY_TOO_DEEP', async () => {
+    const levels = 50_000;
+    // written as text: JSON.stringify of such a value would itself overflow the stack
+    const deep = [
+      '['.repeat(levels) + ']'.repeat(levels),
+      '{"a":'.repeat(levels) + '1' + '}'.repeat(levels),
+      '[{"a":'.repeat(levels / 2) + 'null' + '}]'.repeat(levels / 2),
+    ];
+    const placeholder = `${marker}-deep`;
+    const failures: string[] = [];
+    for (const endpoint of endpoints) {
+      const path = endpoint.path.replace(/\{[^}]+\}/g, ids[1]!);
+      const embedded = endpoint.hasBody
+        ? pathsOf(endpoint.example).map((at) => JSON.stringify(replaceAt(endpoint.example, at, placeholder)))
+        : [];
+      for (const body of [
+        ...deep,
+        ...embedded.flatMap((text) => deep.map((d) => text.replace(`"${placeholder}"`, d))),
+      ]) {
+        const response = await h.app.inject({
+          method: endpoint.method,
+          url: path,
+          headers: { authorization: `Bearer ${h.apiKey}`, 'content-type': 'application/json' },
+          payload: body,
+        });
+        if (response.statusCode >= 500 || (endpoint.hasBody && response.statusCode !== 400))
+          failures.push(`${endpoint.method} ${endpoint.path} ${body.slice(0, 80)} → ${response.statusCode}`);
+        else if (endpoint.hasBody) expect(response.json()).toMatchObject({ code: 'BODY_TOO_DEEP' });
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it.each([
     [
       'a NUL in a canvas name',

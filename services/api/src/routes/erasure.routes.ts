@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addCounters, counterShards, findErasure, startErasure, type Erasure } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
+import type { ExpensiveWork } from '../expensive-work.js';
 import { notFound } from '../problem.js';
 import { requestExamples } from '../request-examples.js';
 import { IdParams, IsoDate, iso, problems } from '../schemas.js';
@@ -56,7 +57,7 @@ const view = (e: Erasure) => ({
 
 /** Erasure of users (GDPR art. 17, CCPA delete): from every Meta audience, and from this service. */
 export const erasureRoutes =
-  (deps: ApiDeps): FastifyPluginAsyncZod =>
+  (deps: ApiDeps, expensive: ExpensiveWork): FastifyPluginAsyncZod =>
   async (app) => {
     const settings = deps.erasure ?? { retryWindowMs: 13 * 3_600_000, suppressionMs: 30 * 86_400_000 };
     const erase = async (workspaceId: string, userId: string, requestedBy: string) =>
@@ -102,14 +103,18 @@ export const erasureRoutes =
           summary: 'Erase many users',
           description: 'The bulk form of POST /v1/users/{userId}/erasure: one erasure per user, in the order given.',
           body: ErasuresBody,
-          response: { 202: z.object({ data: z.array(ErasureView) }), ...problems() },
+          response: { 202: z.object({ data: z.array(ErasureView) }), ...problems(429, 503) },
         },
       },
       async (request, reply) => {
         const { workspaceId, label } = request.caller;
-        const data = [];
-        for (const userId of new Set(request.body.userIds))
-          data.push(view((await erase(workspaceId, userId, label)).erasure));
+        // up to 1,000 transactions: one bulk erasure at a time per workspace's share
+        const data = await expensive(workspaceId, async () => {
+          const erased = [];
+          for (const userId of new Set(request.body.userIds))
+            erased.push(view((await erase(workspaceId, userId, label)).erasure));
+          return erased;
+        });
         return reply.code(202).send({ data });
       },
     );

@@ -15,6 +15,8 @@ import type { ApiDeps } from '../deps.js';
 import { apiError, conflict, notFound } from '../problem.js';
 import { requestExamples } from '../request-examples.js';
 import { IdParams, IsoDate, problems } from '../schemas.js';
+import type { ExpensiveWork } from '../expensive-work.js';
+import { defaultSegmentBudget, segmentOverBudget, type SegmentBudget } from '../segment-budget.js';
 import { estimateReach } from '../segment-estimate.js';
 
 const SegmentBody = SegmentDefinition.meta({ examples: [requestExamples.segment] });
@@ -75,15 +77,12 @@ const skipSchemaValidation = () => (data: unknown) => ({ value: data });
 const bodyUnchecked = (route: { httpPart?: string }) =>
   route.httpPart === 'body' ? skipSchemaValidation() : validatorCompiler(route as never);
 
-function validSegment(input: unknown) {
+/** The segment's problems, its budget included, with pointers into the body. */
+function segmentProblems(input: unknown, budget: SegmentBudget) {
   const result = validateSegment(input);
-  if (!result.ok)
-    throw apiError(
-      'SEGMENT_INVALID',
-      `${result.problems.length} problem(s)`,
-      result.problems.map((p) => ({ ...p, path: `/body${p.path}` })),
-    );
-  return result.segment;
+  if (!result.ok) return { problems: result.problems.map((p) => ({ ...p, path: `/body${p.path}` })) };
+  const over = segmentOverBudget(result.segment.conditions, budget, '/body/conditions');
+  return over ? { problems: [over] } : { segment: result.segment };
 }
 
 const view = (s: SegmentRecord) => ({
@@ -97,8 +96,14 @@ const view = (s: SegmentRecord) => ({
 
 /** Segments: saved conditions over profiles and behaviour history, validated and estimated. */
 export const segmentRoutes =
-  (deps: ApiDeps): FastifyPluginAsyncZod =>
+  (deps: ApiDeps, expensive: ExpensiveWork): FastifyPluginAsyncZod =>
   async (app) => {
+    const budget = deps.segmentBudget ?? defaultSegmentBudget;
+    const validSegment = (input: unknown) => {
+      const checked = segmentProblems(input, budget);
+      if (checked.segment) return checked.segment;
+      throw apiError('SEGMENT_INVALID', `${checked.problems.length} problem(s)`, checked.problems);
+    };
     const estimate = async (
       workspaceId: string,
       conditions: SegmentDefinition['conditions'],
@@ -107,10 +112,16 @@ export const segmentRoutes =
     ) => {
       const started = Date.now();
       const now = deps.now();
-      const reach = await estimateReach(deps.db, workspaceId, conditions, keys, now, {
-        exact,
-        ...(deps.estimateSampleSize ? { sampleSize: deps.estimateSampleSize } : {}),
-      });
+      const over = segmentOverBudget(conditions, budget, '/conditions');
+      // a segment saved before the budget existed is refused as it would be today
+      if (over) throw apiError('SEGMENT_INVALID', 'the saved segment is over the budget; edit it', [over]);
+      const reach = await expensive(workspaceId, () =>
+        estimateReach(deps.db, workspaceId, conditions, keys, now, {
+          exact,
+          ...(deps.estimateSampleSize ? { sampleSize: deps.estimateSampleSize } : {}),
+          ...(deps.estimateTimeoutMs ? { timeoutMs: deps.estimateTimeoutMs } : {}),
+        }),
+      );
       return {
         members: reach.members,
         membersRange: reach.membersRange,
@@ -136,11 +147,8 @@ export const segmentRoutes =
         validatorCompiler: skipSchemaValidation,
       },
       async (request) => {
-        const result = validateSegment(request.body);
-        return {
-          valid: result.ok,
-          problems: result.ok ? [] : result.problems.map((p) => ({ ...p, path: `/body${p.path}` })),
-        };
+        const { problems } = segmentProblems(request.body, budget);
+        return { valid: !problems, problems: problems ?? [] };
       },
     );
 
@@ -153,7 +161,7 @@ export const segmentRoutes =
           description: "The same count as a saved segment's estimate, for a segment being edited.",
           querystring: EstimateQuery,
           body: SegmentBody,
-          response: { 200: EstimateView, ...problems(422) },
+          response: { 200: EstimateView, ...problems(422, 429, 503) },
         },
         validatorCompiler: bodyUnchecked,
       },
@@ -286,7 +294,7 @@ export const segmentRoutes =
           params: IdParams,
           querystring: EstimateQuery,
           body: EstimateBody,
-          response: { 200: EstimateView, ...problems(404) },
+          response: { 200: EstimateView, ...problems(404, 422, 429, 503) },
         },
       },
       async (request) => {

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  countActiveKeys,
   findWorkspace,
   insertApiKey,
   listApiKeys,
+  lockWorkspace,
   revokeApiKey,
   setAudienceNamePrefix,
   type ApiKey,
@@ -14,7 +14,8 @@ import {
 import { generateApiKey } from '../api-key.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
-import { conflict, notFound } from '../problem.js';
+import { decideRevocation } from '../api-key-revocation.js';
+import { apiError, conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, iso, problems } from '../schemas.js';
 
 const ApiKeyView = z.object({
@@ -150,19 +151,27 @@ export const workspaceRoutes =
       {
         schema: {
           tags: ['workspace'],
-          summary: 'Revoke an API key',
+          summary: "Revoke an API key: the caller's own, or one created after it",
+          description:
+            'A key revokes itself and keys created after it, so the oldest live key can revoke every other; the last live key cannot be revoked.',
           params: IdParams,
-          response: { 200: ApiKeyView, ...problems(404, 409) },
+          response: { 200: ApiKeyView, ...problems(403, 404, 409) },
         },
       },
       async (request) => {
-        const { workspaceId } = request.caller;
+        const { workspaceId, keyId } = request.caller;
         return deps.db.transaction().execute(async (tx) => {
-          const active = await countActiveKeys(tx, workspaceId);
+          // one revocation per workspace at a time: two at once could otherwise both count two live keys
+          await lockWorkspace(tx, workspaceId);
+          const decision = decideRevocation(await listApiKeys(tx, workspaceId), keyId, request.params.id);
+          if (decision === 'caller_revoked') throw apiError('UNAUTHORIZED', 'this API key has been revoked');
+          if (decision === 'not_found') throw notFound(`API key ${request.params.id}`);
+          if (decision === 'older_key')
+            throw apiError('API_KEY_OLDER', 'a key revokes itself and keys created after it; use an older key');
+          if (decision === 'last_key')
+            throw conflict('LAST_API_KEY', 'this is the last active key of the workspace; create another one first');
           const revoked = await revokeApiKey(tx, workspaceId, request.params.id, deps.now());
           if (!revoked) throw notFound(`API key ${request.params.id}`);
-          if (active <= 1)
-            throw conflict('LAST_API_KEY', 'this is the last active key of the workspace; create another one first');
           return view(revoked);
         });
       },
