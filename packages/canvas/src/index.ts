@@ -125,3 +125,4 @@ export { jsonDepth, valueDepth, maxJsonDepth } from './text/json-depth.js';
 export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry-errors.js';
 export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
+export { handoffOutcome, type HandoffFacts, type HandoffOutcome } from './engine/handoff-outcome.js';

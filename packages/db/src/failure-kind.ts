@@ -1,3 +1,5 @@
+import { errorCode } from '@canvas/canvas';
+
 /**
  * Whether a failure while applying messages is about the world (try again later) or about the
  * messages (find the one at fault and dead-letter it). When in doubt it is the messages': the
@@ -24,19 +26,19 @@ const transientPoolMessages = [/connection terminated/i, /timeout exceeded when 
 
 /** The SQLSTATE of a PostgreSQL error, if it is one. */
 export function sqlStateOf(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  const code = errorCode(error);
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 export function failureKind(error: unknown): FailureKind {
   if (typeof error !== 'object' || error === null) return 'message';
-  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  const code = errorCode(error);
   // before SQLSTATEs: EPIPE has their shape
-  if (typeof code === 'string' && transientNetworkCodes.has(code)) return 'transient';
+  if (code !== undefined && transientNetworkCodes.has(code)) return 'transient';
   const state = sqlStateOf(error);
   if (state) return transientClasses.has(state.slice(0, 2)) ? 'transient' : 'message';
   // the broker's client: a dead-letter or offset write that could not reach Kafka
-  if (typeof name === 'string' && name.startsWith('KafkaJS')) return 'transient';
-  if (typeof message === 'string' && transientPoolMessages.some((m) => m.test(message))) return 'transient';
+  if (error instanceof Error && error.name.startsWith('KafkaJS')) return 'transient';
+  if (error instanceof Error && transientPoolMessages.some((m) => m.test(error.message))) return 'transient';
   return 'message';
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { hasCode } from '@canvas/canvas';
 import type { Tx } from './connection.js';
 
 /** Cancels any statement of this transaction that runs longer than `ms` (SET LOCAL: ends with it). */
@@ -8,5 +9,5 @@ export async function limitStatementTime(tx: Tx, ms: number): Promise<void> {
 
 /** PostgreSQL cancelled the statement: `statement_timeout` (SQLSTATE 57014, query_canceled). */
 export function isStatementTimeout(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
+  return hasCode(error, '57014');
 }

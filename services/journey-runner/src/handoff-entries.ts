@@ -1,13 +1,9 @@
-import { adsOptedOut, deviceAdvertisingId, type Handoff } from '@canvas/canvas';
-import type { CounterDelta, EntryError, NewAudienceEntry } from '@canvas/db';
+import { adsOptedOut, deviceAdvertisingId, handoffOutcome, type Handoff } from '@canvas/canvas';
+import type { CounterDelta, NewAudienceEntry } from '@canvas/db';
 import { matchRow } from '@canvas/meta-graph';
 import type { CanvasIndex } from './canvas-index.js';
 
-/**
- * Turns Facebook-step hand-offs into durable audience entries with hashed match values: a
- * user who opted out of ads (an add) or without any usable identifier is Not synced at once;
- * each entry is Pending otherwise.
- */
+/** Turns Facebook-step hand-offs into durable audience entries with hashed match values; the engine decides each status. */
 export function handoffEntries(
   handoffs: readonly Handoff[],
   index: CanvasIndex,
@@ -21,12 +17,12 @@ export function handoffEntries(
     const target = index.resolved(h.canvasId, h.version)?.[h.step.id];
     const advertisingId = deviceAdvertisingId(h.context);
     const row = matchRow(h.step.matchKeys, { userId: h.userId, traits: h.traits, advertisingId }, now.getUTCFullYear());
-    const refused = h.step.action === 'add' && adsOptedOut(h.traits, h.context);
-    const status = !target ? 'errored' : row.usable && !refused ? 'pending' : 'not_synced';
-    const reason = (code: EntryError['code'], message: string): EntryError => ({
-      code,
-      message,
-      at: now.toISOString(),
+    const { status, reason, keepValues } = handoffOutcome({
+      audienceResolved: target !== undefined,
+      usable: row.usable,
+      action: h.step.action,
+      optedOut: adsOptedOut(h.traits, h.context),
+      matchKeys: h.step.matchKeys,
     });
     counts.push({ canvasId: h.canvasId, version: h.version, stepId: h.step.id, metric: status, delta: 1 });
     entries.push({
@@ -41,18 +37,11 @@ export function handoffEntries(
       userId: h.userId,
       entrySeq: h.entrySeq,
       schema: [...h.step.matchKeys],
-      // nothing of an opted-out user is kept for Meta
-      values: refused ? [] : row.values,
+      values: keepValues ? row.values : [],
       status,
       enteredAt: now,
       deadlineAt: target ? new Date(now.getTime() + retryWindowMs) : now,
-      lastError: !target
-        ? reason('AUDIENCE_UNRESOLVED', 'the canvas version has no audience for this step')
-        : refused
-          ? reason('CONSENT', 'the user opted out of ads and data sharing; nothing was sent to Meta')
-          : status === 'not_synced'
-            ? reason('NO_MATCH_KEYS', `no usable value for any identifier among ${h.step.matchKeys.join(', ')}`)
-            : null,
+      lastError: reason ? { ...reason, at: now.toISOString() } : null,
     });
   }
   return { entries, counts };
