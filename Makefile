@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint format test up down dev demo demo-segments sandbox bench bench-segments bench-history bench-isolation clean
+.PHONY: help env toolchain install build lint format test test-cluster up down dev demo demo-segments sandbox bench bench-segments bench-history bench-isolation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ format: install ## reformat the code with prettier
 test: install ## unit, integration, end-to-end and browser tests; starts and stops Kafka itself
 	@bash deploy/local/chromium.sh
 	@pnpm run test
+
+test-cluster: install ## a three-node Kafka cluster: one broker SIGKILLed mid-run, nothing lost or doubled (about 2 min)
+	@pnpm run test:cluster
 
 up: install ## start Kafka and PostgreSQL and apply migrations (left running)
 	@pnpm run infra:up

@@ -60,6 +60,14 @@ export default {
     },
     {
       ...common,
+      // a three-node Kafka cluster of its own; `make test-cluster`, apart from `make test`
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/cluster-setup.ts',
+      globalTeardown: '<rootDir>/test/support/cluster-teardown.ts',
+    },
+    {
+      ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -5,13 +5,29 @@ import type { Admin } from './types.js';
 export async function createAdmin(kafka: Kafka): Promise<Admin> {
   const admin = kafka.admin();
   await admin.connect();
+
+  async function waitForLeaders(topic: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        if (metadata && metadata.partitions.length > 0 && metadata.partitions.every((p) => p.leader >= 0)) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${topic} has partitions without a leader`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   return {
     async ensureTopic(topic, partitions, config = {}) {
       const existing = await admin.listTopics();
       if (existing.includes(topic)) return false;
       try {
-        return await admin.createTopics({
-          waitForLeaders: true,
+        const created = await admin.createTopics({
+          // a cluster answers "does not host this topic-partition" while leaders are elected: poll instead
+          waitForLeaders: false,
           topics: [
             {
               topic,
@@ -21,6 +37,8 @@ export async function createAdmin(kafka: Kafka): Promise<Admin> {
             },
           ],
         });
+        await waitForLeaders(topic);
+        return created;
       } catch (error) {
         // another process created it between the list and the create
         if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return false;
