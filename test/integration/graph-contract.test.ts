@@ -10,6 +10,7 @@ import {
   type MatchKey,
 } from '@canvas/meta-graph';
 import { startSandbox, type RunningSandbox } from '@canvas/meta-sandbox';
+import { waitFor } from '@canvas/test-support';
 
 const hashedRow = (i: number) => [sha256Hex(`user${i}@example.com`), sha256Hex(`1650555${String(i).padStart(4, '0')}`)];
 const schema: MatchKey[] = ['EMAIL', 'PHONE'];
@@ -188,7 +189,9 @@ describe('Graph API client against the sandbox', () => {
         });
         expect(error.details.fbtraceId).toMatch(/^A/);
       }
-      await expect(client.addUsers(token, id, { schema, data: [hashedRow(9)] })).resolves.toBeDefined();
+      await expect(client.addUsers(token, id, { schema, data: [hashedRow(9)] })).resolves.toMatchObject({
+        data: { audienceId: id, numReceived: 1, numInvalidEntries: 0 },
+      });
     });
 
     it('reports an expired or revoked token as token_invalid', async () => {
@@ -244,7 +247,9 @@ describe('Graph API client against the sandbox', () => {
       expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe(
         'transient',
       );
-      await expect(client.addUsers(token, id, { schema, data: [hashedRow(1)] })).resolves.toBeDefined();
+      await expect(client.addUsers(token, id, { schema, data: [hashedRow(1)] })).resolves.toMatchObject({
+        data: { audienceId: id, numReceived: 1, numInvalidEntries: 0 },
+      });
     });
 
     it('reports missing permissions, unknown audiences and invalid requests', async () => {
@@ -356,8 +361,18 @@ describe('sandbox quota under scaled time', () => {
     expect(waitMs).toBeLessThanOrEqual(5000);
     expect(Date.now() - started).toBeLessThan(5000);
 
-    await new Promise((resolve) => setTimeout(resolve, waitMs + 50));
-    await expect(client.getCustomAudience(token, audienceId, accountId)).resolves.toBeDefined();
+    // the announced wait covers what the sandbox's meter still holds the account back
+    const held = sandbox.state.quota.snapshot(accountId, 90);
+    expect(held.calls).toBe(90);
+    expect(waitMs).toBeGreaterThanOrEqual(sandbox.state.clock.toRealMs(held.resetInMs) - 5);
+    await waitFor(() => sandbox.state.quota.snapshot(accountId, 90).calls < 90, {
+      what: 'the oldest call to leave the window',
+      timeoutMs: waitMs + 1000,
+      intervalMs: 20,
+    });
+    await expect(client.getCustomAudience(token, audienceId, accountId)).resolves.toMatchObject({
+      data: { id: audienceId, name: 'q' },
+    });
 
     // a second and third audience raise the quota by 40 each, up to the cap of 150
     sandbox.state.quota.reset();
