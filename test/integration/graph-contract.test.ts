@@ -188,7 +188,9 @@ describe('Graph API client against the sandbox', () => {
         });
         expect(error.details.fbtraceId).toMatch(/^A/);
       }
-      await expect(client.addUsers(token, id, { schema, data: [hashedRow(9)] })).resolves.toBeDefined();
+      await expect(client.addUsers(token, id, { schema, data: [hashedRow(9)] })).resolves.toMatchObject({
+        data: { audienceId: id, numReceived: 1, numInvalidEntries: 0 },
+      });
     });
 
     it('reports an expired or revoked token as token_invalid', async () => {
@@ -244,7 +246,9 @@ describe('Graph API client against the sandbox', () => {
       expect((await failure(client.addUsers(token, id, { schema, data: [hashedRow(1)] }))).classification).toBe(
         'transient',
       );
-      await expect(client.addUsers(token, id, { schema, data: [hashedRow(1)] })).resolves.toBeDefined();
+      await expect(client.addUsers(token, id, { schema, data: [hashedRow(1)] })).resolves.toMatchObject({
+        data: { audienceId: id, numReceived: 1, numInvalidEntries: 0 },
+      });
     });
 
     it('reports missing permissions, unknown audiences and invalid requests', async () => {
@@ -318,6 +322,8 @@ describe('Graph API client against the sandbox', () => {
 describe('sandbox quota under scaled time', () => {
   let sandbox: RunningSandbox;
   let client: GraphClient;
+  // the real time the sandbox scales: the test moves it on rather than wait for the window
+  let realOffsetMs = 0;
 
   beforeAll(async () => {
     // one real second is 12 sandbox minutes: Meta's hour passes in 5 seconds
@@ -325,6 +331,7 @@ describe('sandbox quota under scaled time', () => {
       admin: true,
       timeScale: 720,
       settings: { quotaBase: 50, quotaPerAudience: 40, quotaCap: 150 },
+      realNow: () => Date.now() + realOffsetMs,
     });
     client = createGraphClient({ baseUrl: sandbox.url });
   });
@@ -356,8 +363,16 @@ describe('sandbox quota under scaled time', () => {
     expect(waitMs).toBeLessThanOrEqual(5000);
     expect(Date.now() - started).toBeLessThan(5000);
 
-    await new Promise((resolve) => setTimeout(resolve, waitMs + 50));
-    await expect(client.getCustomAudience(token, audienceId, accountId)).resolves.toBeDefined();
+    // the announced wait covers what the sandbox's meter still holds the account back
+    const held = sandbox.state.quota.snapshot(accountId, 90);
+    expect(held.calls).toBe(90);
+    expect(waitMs).toBeGreaterThanOrEqual(sandbox.state.clock.toRealMs(held.resetInMs) - 5);
+    // waiting what the answer said, on the time the sandbox scales
+    realOffsetMs += waitMs + 50;
+    expect(sandbox.state.quota.snapshot(accountId, 90).calls).toBeLessThan(90);
+    await expect(client.getCustomAudience(token, audienceId, accountId)).resolves.toMatchObject({
+      data: { id: audienceId, name: 'q' },
+    });
 
     // a second and third audience raise the quota by 40 each, up to the cap of 150
     sandbox.state.quota.reset();

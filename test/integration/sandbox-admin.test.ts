@@ -40,7 +40,9 @@ describe('the sandbox admin API', () => {
       .token;
     await expect(client.getAdAccount(expired, '42')).rejects.toMatchObject({ classification: 'token_invalid' });
     expect((await admin('PATCH', `/tokens/${expired}`, { status: 'valid' })).status).toBe(200);
-    await expect(client.getAdAccount(expired, '42')).resolves.toBeDefined();
+    await expect(client.getAdAccount(expired, '42')).resolves.toMatchObject({
+      data: { id: '42', name: 'Admin test', customAudienceTosAccepted: true },
+    });
     expect((await admin('PATCH', '/ad-accounts/42', { tosAccepted: false })).body).toMatchObject({
       tosAccepted: false,
     });

@@ -23,9 +23,10 @@ async function adminQuery(serverUrl: string, text: string): Promise<pg.QueryResu
 
 /** Rebuilds a migrated template database, dropping the databases earlier runs copied from it. */
 export async function prepareTemplate(serverUrl: string, templateName = testTemplate): Promise<string> {
+  // copies only: another checkout's template may begin with this one's name (canvas_test_tests)
   const { rows } = await adminQuery(
     serverUrl,
-    `SELECT datname FROM pg_database WHERE starts_with(datname, '${templateName}_') OR datname = '${templateName}'`,
+    `SELECT datname FROM pg_database WHERE datname ~ '^${templateName}_[0-9a-f]{12}$' OR datname = '${templateName}'`,
   );
   for (const row of rows as { datname: string }[]) {
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);

@@ -22,10 +22,12 @@ export interface RunnerTestBed {
   workspaceId: string;
   /** The runner's environment for this bed, with a fresh consumer group unless one is given. */
   env: (overrides?: Record<string, string>) => Record<string, string>;
-  /** Produces messages with the workspace header (unless they carry headers of their own). */
-  produce: (messages: readonly OutboundMessage[]) => Promise<void>;
-  /** Messages a consumer group has applied, from the offsets stored with the effects. */
-  processed: (group: string) => Promise<number>;
+  /** Produces messages with the workspace header (unless they carry headers of their own), 1,000 a request unless told. */
+  produce: (messages: readonly OutboundMessage[], options?: { perRequest?: number }) => Promise<void>;
+  /** Messages a consumer group has applied, from the offsets stored with the effects (in the bed's database unless another is given). */
+  processed: (group: string, database?: TestDatabase) => Promise<number>;
+  /** Another database with the same workspace, for a second run to compare with; dropped on close. */
+  addDatabase: () => Promise<TestDatabase>;
   /** Reads the dead-letter topic until `count` letters arrived. */
   readDeadLetters: (count: number) => Promise<InboundMessage[]>;
   close: () => Promise<void>;
@@ -38,6 +40,7 @@ export async function createRunnerTestBed(partitions: number, dlqPartitions = 1)
   await admin.ensureTopic(dlq, dlqPartitions);
   const workspaceId = randomUUID();
   await seedWorkspace(database.db, workspaceId);
+  const extraDatabases: TestDatabase[] = [];
   return {
     database,
     topic,
@@ -52,16 +55,22 @@ export async function createRunnerTestBed(partitions: number, dlqPartitions = 1)
       DATABASE_URL: database.url,
       ...overrides,
     }),
-    async produce(messages) {
+    async produce(messages, { perRequest = 1000 } = {}) {
       const producer = await createProducer(testKafka());
       const headed = messages.map((m) => ({ ...m, headers: m.headers ?? { 'workspace-id': workspaceId } }));
-      for (let i = 0; i < headed.length; i += 1000) await producer.send(topic, headed.slice(i, i + 1000));
+      for (let i = 0; i < headed.length; i += perRequest) await producer.send(topic, headed.slice(i, i + perRequest));
       await producer.disconnect();
     },
-    async processed(group) {
+    async processed(group, from = database) {
       const row = await sql<{ n: string | null }>`
-        SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(database.db);
+        SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(from.db);
       return Number(row.rows[0]?.n ?? 0);
+    },
+    async addDatabase() {
+      const extra = await createTestDatabase();
+      extraDatabases.push(extra);
+      await seedWorkspace(extra.db, workspaceId);
+      return extra;
     },
     async readDeadLetters(count) {
       const letters: InboundMessage[] = [];
@@ -79,7 +88,7 @@ export async function createRunnerTestBed(partitions: number, dlqPartitions = 1)
       await admin.deleteTopic(topic).catch(() => undefined);
       await admin.deleteTopic(dlq).catch(() => undefined);
       await admin.disconnect();
-      await database.drop();
+      await Promise.all([database, ...extraDatabases].map((d) => d.drop()));
     },
   };
 }

@@ -1,9 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { addCounters, insertAdAccount, insertAudienceEntries, type Db, adAccountTokenRow } from '@canvas/db';
+import {
+  addCounters,
+  adAccountTokenRow,
+  insertAdAccount,
+  insertAudienceEntries,
+  pendingStats,
+  type Db,
+} from '@canvas/db';
 import { createAudienceSync, syncConfigSchema, type AudienceSync } from '@canvas/audience-sync';
 import { matchRow, type MatchKey } from '@canvas/meta-graph';
 import { startSandbox, type RunningSandbox, type SandboxSettings } from '@canvas/meta-sandbox';
-import { createLogger, createMetricsRegistry, createTokenCipher, type TokenCipher } from '@canvas/runtime';
+import {
+  createLogger,
+  createMetricsRegistry,
+  createTokenCipher,
+  type Registry,
+  type TokenCipher,
+} from '@canvas/runtime';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { seedLaunchedCanvas, seedWorkspace } from './seed.ts';
 import { waitFor } from './wait.ts';
@@ -34,8 +47,13 @@ export interface SyncHarness {
     users: readonly { userId: string; traits: Record<string, unknown> }[],
     options?: { retryWindowMs?: number; action?: 'add' | 'remove'; matchKeys?: MatchKey[] },
   ) => Promise<void>;
-  /** Starts an in-process sync with test settings. */
-  startSync: (env?: Record<string, string>) => AudienceSync;
+  /** Starts an in-process sync with test settings, on the given clock if any. */
+  startSync: (env?: Record<string, string>, options?: { now?: () => Date }) => AudienceSync;
+  /**
+   * Waits until a sync round begun at `at` or later (on the sync's clock) has finished for the
+   * account: its report then shows the oldest pending user at least that old. Needs pending users.
+   */
+  roundAfter: (account: SyncAccount, at: Date) => Promise<void>;
   /** A sync held to `quota` calls per `windowMs`, 100 users a request, then waits until nothing is pending. */
   drainUnderQuota: (quota: number, windowMs: number, timeoutMs: number) => Promise<void>;
   syncEnv: (env?: Record<string, string>) => Record<string, string>;
@@ -56,6 +74,7 @@ export async function startSyncHarness(
   const workspaceId = randomUUID();
   await seedWorkspace(database.db, workspaceId);
   const syncs: AudienceSync[] = [];
+  const registries: Registry[] = [];
 
   const syncEnv = (env: Record<string, string> = {}) => ({
     DATABASE_URL: database.url,
@@ -181,18 +200,36 @@ export async function startSyncHarness(
         );
       });
     },
-    startSync(env = {}) {
+    startSync(env = {}, syncOptions = {}) {
       const config = syncConfigSchema.parse(syncEnv(env));
+      const registry = createMetricsRegistry('audience-sync');
       const sync = createAudienceSync({
         config,
         db: database.db,
         cipher,
         logger: createLogger({ name: 'sync-test', level: 'silent' }),
-        registry: createMetricsRegistry('audience-sync'),
+        registry,
+        ...(syncOptions.now ? { now: syncOptions.now } : {}),
       });
       syncs.push(sync);
+      registries.push(registry);
       sync.start();
       return sync;
+    },
+    async roundAfter(account, at) {
+      const { oldestEnteredAt } = await pendingStats(database.db, account.metaAccountId);
+      if (!oldestEnteredAt) throw new Error(`no pending users on ${account.metaAccountId} to see a round by`);
+      const age = (at.getTime() - oldestEnteredAt.getTime()) / 1000;
+      await waitFor(
+        async () => {
+          for (const registry of registries) {
+            const gauge = await registry.getSingleMetric('canvas_sync_oldest_pending_seconds')?.get();
+            if (gauge?.values.some((v) => v.labels.ad_account === account.metaAccountId && v.value >= age)) return true;
+          }
+          return false;
+        },
+        { what: `a sync round from ${at.toISOString()}`, intervalMs: 20 },
+      );
     },
     async drainUnderQuota(quota, windowMs, timeoutMs) {
       harness.startSync({

@@ -11,6 +11,8 @@ export interface SandboxOptions {
   settings?: Partial<SandboxSettings>;
   timeScale?: number;
   seed?: number;
+  /** The real time the sandbox clock scales (default `Date.now`); a test moves it on instead of waiting. */
+  realNow?: () => number;
 }
 
 /** Builds the emulator without listening; tests call `app.listen` or `app.inject`. */
@@ -19,6 +21,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.realNow ? { realNow: options.realNow } : {}),
   });
   const app = Fastify({
     bodyLimit: 64 * 1024 * 1024,

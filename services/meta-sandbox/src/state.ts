@@ -78,10 +78,12 @@ export class SandboxState {
    */
   readonly refusedValues = new Set<string>();
 
-  constructor(options: { settings?: Partial<SandboxSettings>; timeScale?: number; seed?: number } = {}) {
+  constructor(
+    options: { settings?: Partial<SandboxSettings>; timeScale?: number; seed?: number; realNow?: () => number } = {},
+  ) {
     this.settings = { ...defaultSettings, ...options.settings };
     this.initialSettings = { ...this.settings };
-    this.clock = new ScaledClock(options.timeScale ?? 1);
+    this.clock = new ScaledClock(options.timeScale ?? 1, options.realNow);
     this.quota = new QuotaMeter(this.clock);
     this.faults = new FaultInjector(options.seed ?? 42);
   }

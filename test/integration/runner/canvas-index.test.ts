@@ -3,42 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { transitionCanvas } from '@canvas/db';
 import { createRunner, runnerConfigSchema, type Runner } from '@canvas/journey-runner';
 import { createLogger, createMetricsRegistry, runChecks } from '@canvas/runtime';
-import type { Admin } from '@canvas/kafka';
-import {
-  createTestDatabase,
-  createTestTopic,
-  seedLaunchedCanvas,
-  seedWorkspace,
-  testBrokers,
-  uniqueName,
-  waitFor,
-  type TestDatabase,
-} from '@canvas/test-support';
+import { createRunnerTestBed, seedLaunchedCanvas, waitFor, type RunnerTestBed } from '@canvas/test-support';
 
 describe('the runner canvas index', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let admin: Admin;
+  let bed: RunnerTestBed;
   let runner: Runner;
-  const workspaceId = randomUUID();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('index', 1));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    await seedWorkspace(database.db, workspaceId);
-    const config = runnerConfigSchema.parse({
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: uniqueName('index'),
-      DATABASE_URL: database.url,
-      CANVAS_REFRESH_INTERVAL: '1h',
-      LOG_LEVEL: 'silent',
-    });
+    bed = await createRunnerTestBed(1);
+    const config = runnerConfigSchema.parse(bed.env({ CANVAS_REFRESH_INTERVAL: '1h', LOG_LEVEL: 'silent' }));
     runner = await createRunner({
       config,
-      db: database.db,
+      db: bed.database.db,
       logger: createLogger({ name: 'index-test', level: 'silent' }),
       registry: createMetricsRegistry('journey-runner'),
     });
@@ -46,10 +22,8 @@ describe('the runner canvas index', () => {
   });
 
   afterAll(async () => {
-    await runner.stop();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
+    await runner?.stop();
+    await bed.close();
   });
 
   it('is ready, and picks up a launch and a pause from PostgreSQL notifications, without waiting for the periodic refresh', async () => {
@@ -59,6 +33,7 @@ describe('the runner canvas index', () => {
       status: 'ok',
       checks: { postgres: 'ok', kafka: 'ok', 'consumer-group': 'ok', 'canvas-index': 'ok' },
     });
+    const { database, workspaceId } = bed;
     expect(runner.index.triggered(workspaceId, 'signed_up')).toEqual([]);
     const canvasId = randomUUID();
     await seedLaunchedCanvas(database.db, {

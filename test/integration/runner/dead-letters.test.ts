@@ -1,33 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { deadLetterHeaders, type OutboundMessage } from '@canvas/kafka';
 import {
-  createProducer,
-  deadLetterHeaders,
-  type Admin,
-  type InboundMessage,
-  type OutboundMessage,
-} from '@canvas/kafka';
-import { createBatchConsumer } from '@canvas/kafka';
-import {
-  createTestDatabase,
-  createTestTopic,
+  createRunnerTestBed,
   readMetric,
   seedLaunchedCanvas,
-  seedWorkspace,
   startRunnerProcess,
-  stopAllProcesses,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitForLog,
-  type TestDatabase,
+  type RunnerTestBed,
 } from '@canvas/test-support';
 
-const workspaceId = randomUUID();
-
 /** Ten kinds of broken messages, a hundred of each. */
-function malformed(i: number): { kind: string; message: OutboundMessage } {
+function malformed(i: number, workspaceId: string): { kind: string; message: OutboundMessage } {
   const user = `u${i}`;
   const headers = { 'workspace-id': workspaceId };
   const good = { type: 'track', messageId: `bad-${i}`, userId: user, event: 'viewed' };
@@ -40,7 +25,7 @@ function malformed(i: number): { kind: string; message: OutboundMessage } {
     ['too_large', { key: user, value: JSON.stringify({ ...good, properties: { blob: 'x'.repeat(70_000) } }), headers }],
     ['invalid_timestamp', { key: user, value: JSON.stringify({ ...good, timestamp: 'last tuesday' }), headers }],
     ['missing_event_name', { key: user, value: JSON.stringify({ ...good, event: undefined }), headers }],
-    ['missing_workspace', { key: user, value: JSON.stringify(good) }],
+    ['missing_workspace', { key: user, value: JSON.stringify(good), headers: {} }],
     ['unknown_workspace', { key: user, value: JSON.stringify(good), headers: { 'workspace-id': randomUUID() } }],
   ];
   const [kind, message] = kinds[i % kinds.length]!;
@@ -48,19 +33,14 @@ function malformed(i: number): { kind: string; message: OutboundMessage } {
 }
 
 describe('malformed input', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let admin: Admin;
+  let bed: RunnerTestBed;
   const canvasId = randomUUID();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('events', 3));
-    await admin.ensureTopic(`${topic}.dlq`, 3);
-    await seedWorkspace(database.db, workspaceId);
-    await seedLaunchedCanvas(database.db, {
+    bed = await createRunnerTestBed(3, 3);
+    await seedLaunchedCanvas(bed.database.db, {
       id: canvasId,
-      workspaceId,
+      workspaceId: bed.workspaceId,
       definition: {
         name: 'viewers',
         entry: { trigger: { event: 'viewed' } },
@@ -70,44 +50,30 @@ describe('malformed input', () => {
     });
   });
 
-  afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.deleteTopic(`${topic}.dlq`).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
-  });
+  afterAll(async () => bed.close());
 
   it('dead-letters 1,000 malformed messages of 10 kinds with their reason, and applies the good ones around them', async () => {
-    const producer = await createProducer(testKafka());
     const messages: OutboundMessage[] = [];
     const expected = new Map<string, number>();
     for (let i = 0; i < 1000; i += 1) {
-      const { kind, message } = malformed(i);
+      const { kind, message } = malformed(i, bed.workspaceId);
       expected.set(kind, (expected.get(kind) ?? 0) + 1);
       messages.push(message);
       messages.push({
         key: `ok${i}`,
         value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: `ok${i}`, event: 'viewed' }),
-        headers: { 'workspace-id': workspaceId },
       });
     }
-    for (let i = 0; i < messages.length; i += 200) await producer.send(topic, messages.slice(i, i + 200));
-    await producer.disconnect();
+    // small requests: a hundred of the messages are 70 KB each
+    await bed.produce(messages, { perRequest: 200 });
 
-    const runner = startRunnerProcess({
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: uniqueName('runner'),
-      DATABASE_URL: database.url,
-    });
+    const runner = startRunnerProcess(bed.env());
     await waitForLog(runner, 'journey runner started');
     await waitFor(
       async () =>
         Number(
           (
-            await database.db
+            await bed.database.db
               .selectFrom('journeys')
               .select((eb) => eb.fn.countAll<string>().as('n'))
               .executeTakeFirstOrThrow()
@@ -116,17 +82,7 @@ describe('malformed input', () => {
       { what: 'the 1,000 good events', timeoutMs: 120_000 },
     );
 
-    const letters: InboundMessage[] = [];
-    const reader = createBatchConsumer(testKafka('dlq-reader'), {
-      groupId: uniqueName('dlq'),
-      topics: [`${topic}.dlq`],
-    });
-    await reader.run(async (batch) => {
-      letters.push(...batch.messages);
-      return (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
-    });
-    await waitFor(() => letters.length >= 1000, { what: '1,000 dead letters', timeoutMs: 60_000 });
-    await reader.stop();
+    const letters = await bed.readDeadLetters(1000);
 
     const byReason = new Map<string, number>();
     for (const letter of letters)
@@ -136,7 +92,7 @@ describe('malformed input', () => {
       );
     expect(Object.fromEntries(byReason)).toEqual(Object.fromEntries(expected));
     for (const letter of letters) {
-      expect(letter.headers[deadLetterHeaders.sourceTopic]).toBe(topic);
+      expect(letter.headers[deadLetterHeaders.sourceTopic]).toBe(bed.topic);
       expect(letter.headers[deadLetterHeaders.detail]?.length).toBeGreaterThan(0);
       expect(letter.headers[deadLetterHeaders.detail]).not.toContain('xxxxxxxxxx');
     }

@@ -1,39 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findJourney, readCounters, transitionCanvas } from '@canvas/db';
-import { createProducer, type Admin, type Producer } from '@canvas/kafka';
 import {
-  createTestDatabase,
-  createTestTopic,
+  createRunnerTestBed,
+  readMetric,
   seedLaunchedCanvas,
-  seedWorkspace,
   startRunnerProcess,
-  stopAllProcesses,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitForLog,
-  type TestDatabase,
+  type RunnerTestBed,
 } from '@canvas/test-support';
 
 describe('a durable delay', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let admin: Admin;
-  let producer: Producer;
-  const workspaceId = randomUUID();
+  let bed: RunnerTestBed;
   const canvasId = randomUUID();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('events', 2));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    producer = await createProducer(testKafka());
-    await seedWorkspace(database.db, workspaceId);
-    await seedLaunchedCanvas(database.db, {
+    bed = await createRunnerTestBed(2);
+    await seedLaunchedCanvas(bed.database.db, {
       id: canvasId,
-      workspaceId,
+      workspaceId: bed.workspaceId,
       audience: { adAccountId: randomUUID(), metaAccountId: '1001', audienceId: '238001' },
       definition: {
         name: 'two seconds',
@@ -47,34 +33,21 @@ describe('a durable delay', () => {
     });
   });
 
-  afterAll(async () => {
-    await stopAllProcesses();
-    await producer.disconnect();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
-  });
+  afterAll(async () => bed.close());
 
   it('survives a runner killed during it, and fires exactly once after the restart', async () => {
-    const env = {
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: uniqueName('runner'),
-      DATABASE_URL: database.url,
-    };
+    const { database, workspaceId } = bed;
+    const env = bed.env();
     const first = startRunnerProcess(env);
     await waitForLog(first, 'journey runner started');
-    await producer.send(topic, [
+    await bed.produce([
       {
         key: 'u1',
         value: JSON.stringify({ type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'U1@example.com' } }),
-        headers: { 'workspace-id': workspaceId },
       },
       {
         key: 'u1',
         value: JSON.stringify({ type: 'track', messageId: 't1', userId: 'u1', event: 'added_to_cart' }),
-        headers: { 'workspace-id': workspaceId },
       },
     ]);
     await waitFor(async () => (await findJourney(database.db, workspaceId, 'u1', canvasId))?.status === 'waiting', {
@@ -84,7 +57,7 @@ describe('a durable delay', () => {
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
 
     // the delay comes due while no runner is alive
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, timer.due_at.getTime() - Date.now()) + 500));
+    await waitFor(() => Date.now() > timer.due_at.getTime(), { what: 'the delay to come due', intervalMs: 20 });
     const second = startRunnerProcess(env);
     await waitFor(async () => (await findJourney(database.db, workspaceId, 'u1', canvasId))?.status === 'completed', {
       what: 'the delay to fire',
@@ -112,12 +85,27 @@ describe('a durable delay', () => {
     await second.stop('SIGTERM');
     const third = startRunnerProcess(env);
     await waitForLog(third, 'journey runner started');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await waitForLog(third, 'consuming: joined the consumer group');
+    // both partitions' lag comes from the offsets stored with the effects: at 0, there is nothing to replay
+    const thirdOps = await third.opsUrl();
+    await waitFor(
+      async () => {
+        const metrics = await (await fetch(`${thirdOps}/metrics`)).text();
+        return ['0', '1'].every((p) =>
+          metrics.includes(`canvas_runner_consumer_lag{topic="${bed.topic}",partition="${p}"`),
+        );
+      },
+      { what: 'the lag of both partitions' },
+    );
+    expect(await readMetric(thirdOps, 'canvas_runner_consumer_lag')).toBe(0);
+    expect(await readMetric(thirdOps, 'canvas_runner_events_total')).toBe(0);
+    expect(await readMetric(thirdOps, 'canvas_runner_timers_fired_total')).toBe(0);
     expect(await database.db.selectFrom('audience_entries').select('id').execute()).toHaveLength(1);
     expect(await third.stop('SIGTERM')).toBe(0);
   });
 
   it('cancels, and counts, a journey whose canvas is archived while the user waits', async () => {
+    const { database, workspaceId } = bed;
     const archivedId = randomUUID();
     await seedLaunchedCanvas(database.db, {
       id: archivedId,
@@ -129,20 +117,9 @@ describe('a durable delay', () => {
         steps: [{ id: 'wait', kind: 'delay', duration: '1s', next: null }],
       },
     });
-    const env = {
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: uniqueName('runner'),
-      DATABASE_URL: database.url,
-    };
-    const runner = startRunnerProcess(env);
-    await producer.send(topic, [
-      {
-        key: 'u2',
-        value: JSON.stringify({ type: 'track', messageId: 'b1', userId: 'u2', event: 'browsed' }),
-        headers: { 'workspace-id': workspaceId },
-      },
+    const runner = startRunnerProcess(bed.env());
+    await bed.produce([
+      { key: 'u2', value: JSON.stringify({ type: 'track', messageId: 'b1', userId: 'u2', event: 'browsed' }) },
     ]);
     await waitFor(async () => (await findJourney(database.db, workspaceId, 'u2', archivedId))?.status === 'waiting', {
       what: 'the user waiting',

@@ -1,40 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { createProducer, type Admin } from '@canvas/kafka';
 import type { Db } from '@canvas/db';
 import {
-  createTestDatabase,
-  createTestTopic,
+  createRunnerTestBed,
   prng,
   seedLaunchedCanvas,
-  seedWorkspace,
   startRunnerProcess,
-  stopAllProcesses,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitForLog,
   workloadCanvases,
   workloadMessages,
+  type RunnerTestBed,
   type ServiceProcess,
   type TestDatabase,
 } from '@canvas/test-support';
 
-const workspaceId = randomUUID();
 const canvases = workloadCanvases().map((definition, i) => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
   definition,
 }));
 const capped = canvases.find((c) => c.definition.name === 'capped')!.id;
-
-async function processed(db: Db, group: string): Promise<number> {
-  const row = await sql<{
-    n: string | null;
-  }>`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = ${group}`.execute(db);
-  return Number(row.rows[0]?.n ?? 0);
-}
 
 /** Everything a run leaves behind, minus processing timestamps. */
 async function snapshot(db: Db) {
@@ -62,50 +48,36 @@ async function snapshot(db: Db) {
 }
 
 describe('50,000 events through 20 canvases', () => {
+  let bed: RunnerTestBed;
+  // the bed's database takes the uninterrupted run, a second one the killed run
   let steady: TestDatabase;
   let killed: TestDatabase;
-  let topic: string;
-  let admin: Admin;
   let total = 0;
 
   beforeAll(async () => {
-    [steady, killed] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    ({ topic, admin } = await createTestTopic('events', 6));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
+    bed = await createRunnerTestBed(6);
+    steady = bed.database;
+    killed = await bed.addDatabase();
     for (const database of [steady, killed]) {
-      await seedWorkspace(database.db, workspaceId);
       for (const canvas of canvases) {
         await seedLaunchedCanvas(database.db, {
           id: canvas.id,
-          workspaceId,
+          workspaceId: bed.workspaceId,
           definition: canvas.definition,
           audience: { adAccountId: randomUUID(), metaAccountId: '4242', audienceId: '238000001' },
         });
       }
     }
-    const messages = workloadMessages({ workspaceId, users: 5000, eventsPerUser: 10, seed: 7 });
+    const messages = workloadMessages({ workspaceId: bed.workspaceId, users: 5000, eventsPerUser: 10, seed: 7 });
     total = messages.length;
-    const producer = await createProducer(testKafka('workload'));
-    for (let i = 0; i < messages.length; i += 2000) await producer.send(topic, messages.slice(i, i + 2000));
-    await producer.disconnect();
+    await bed.produce(messages, { perRequest: 2000 });
   });
 
-  afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await Promise.all([steady.drop(), killed.drop()]);
-  });
+  afterAll(async () => bed.close());
 
   it('ends identical whether the runner ran through or was SIGKILLed three times', async () => {
-    const base = { KAFKA_BROKERS: testBrokers().join(','), EVENTS_TOPIC: topic, DEAD_LETTER_TOPIC: `${topic}.dlq` };
-    const steadyEnv = { ...base, CONSUMER_GROUP: uniqueName('steady'), DATABASE_URL: steady.url };
-    const killedEnv = {
-      ...base,
-      CONSUMER_GROUP: uniqueName('killed'),
-      DATABASE_URL: killed.url,
-      BATCH_MAX_MESSAGES: '200',
-    };
+    const steadyEnv = bed.env();
+    const killedEnv = bed.env({ DATABASE_URL: killed.url, BATCH_MAX_MESSAGES: '200' });
 
     const uninterrupted = startRunnerProcess(steadyEnv);
     let victim: ServiceProcess = startRunnerProcess(killedEnv);
@@ -113,22 +85,22 @@ describe('50,000 events through 20 canvases', () => {
     const moments = [0.1 + random() * 0.2, 0.4 + random() * 0.2, 0.7 + random() * 0.2];
     const kills: number[] = [];
     for (const moment of moments) {
-      await waitFor(async () => (await processed(killed.db, killedEnv.CONSUMER_GROUP)) >= moment * total, {
+      await waitFor(async () => (await bed.processed(killedEnv.CONSUMER_GROUP!, killed)) >= moment * total, {
         what: `${Math.round(moment * 100)} % processed`,
         timeoutMs: 240_000,
         intervalMs: 50,
       });
       expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
-      kills.push(await processed(killed.db, killedEnv.CONSUMER_GROUP));
+      kills.push(await bed.processed(killedEnv.CONSUMER_GROUP!, killed));
       victim = startRunnerProcess(killedEnv);
     }
     expect(kills.every((n) => n > 0 && n < total)).toBe(true);
 
     for (const [database, group] of [
-      [steady, steadyEnv.CONSUMER_GROUP],
-      [killed, killedEnv.CONSUMER_GROUP],
+      [steady, steadyEnv.CONSUMER_GROUP!],
+      [killed, killedEnv.CONSUMER_GROUP!],
     ] as const) {
-      await waitFor(async () => (await processed(database.db, group)) === total, {
+      await waitFor(async () => (await bed.processed(group, database)) === total, {
         what: `all ${total} messages in ${group}`,
         timeoutMs: 300_000,
         intervalMs: 250,

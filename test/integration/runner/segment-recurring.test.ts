@@ -24,9 +24,13 @@ describe('a recurring segment run with a following audience', () => {
   let bed: RunnerTestBed;
   let runner: Runner;
   const seededAt = new Date();
-  // the runner's clock: real time moved forward to the schedule's runs
+  // the runner's clock: real time moved forward to the schedule's runs, counting how often it is read
   let offsetMs = 0;
-  const clock = () => new Date(Date.now() + offsetMs);
+  let reads = 0;
+  const clock = () => {
+    reads += 1;
+    return new Date(Date.now() + offsetMs);
+  };
 
   beforeAll(async () => {
     bed = await createRunnerTestBed(2);
@@ -73,7 +77,8 @@ describe('a recurring segment run with a following audience', () => {
     const firstRun = nextRunAfter(runs, new Date(), new Date())!;
     const secondRun = new Date(firstRun.getTime() + dayMs);
 
-    const env = bed.env({ SEGMENT_RUN_POLL_INTERVAL: '100ms', LOG_LEVEL: 'silent' });
+    // no delays in this canvas: an idle timer loop leaves the clock to the segment-run loop
+    const env = bed.env({ SEGMENT_RUN_POLL_INTERVAL: '100ms', TIMER_POLL_INTERVAL: '1h', LOG_LEVEL: 'silent' });
     runner = await createRunner({
       config: runnerConfigSchema.parse(env),
       db,
@@ -95,8 +100,10 @@ describe('a recurring segment run with a following audience', () => {
           ORDER BY user_id`.execute(db)
       ).rows.map((r) => r.user_id);
 
-    // nothing is due before the first local run time
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // nothing is due before the first local run time, over several polls (each reads the clock twice)
+    const readsBefore = reads;
+    await waitFor(() => reads >= readsBefore + 6, { what: 'several polls before the first run', intervalMs: 10 });
+    expect(clock().getTime()).toBeLessThan(firstRun.getTime());
     expect(await segmentRuns()).toEqual([]);
 
     // day one: the clock reaches the run; every member enters and is handed to the audience

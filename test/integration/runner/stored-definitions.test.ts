@@ -3,24 +3,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { findJourney, type Db } from '@canvas/db';
-import { createProducer, type Admin } from '@canvas/kafka';
 import {
-  createTestDatabase,
-  createTestTopic,
+  createRunnerTestBed,
   readMetric,
   seedLaunchedCanvas,
-  seedWorkspace,
   startRunnerProcess,
-  stopAllProcesses,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitForLog,
-  type TestDatabase,
+  type RunnerTestBed,
 } from '@canvas/test-support';
 
-const workspaceId = randomUUID();
 const oldFormat = JSON.parse(
   readFileSync(new URL('../../fixtures/stored-canvases/v0.1-abandoned-cart.json', import.meta.url), 'utf8'),
 ) as {
@@ -35,17 +27,13 @@ async function storeRaw(db: Db, canvasId: string, document: unknown): Promise<vo
 }
 
 describe('stored canvas definitions', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let admin: Admin;
+  let bed: RunnerTestBed;
   const oldId = randomUUID();
   const brokenId = randomUUID();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('events', 2));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    await seedWorkspace(database.db, workspaceId);
+    bed = await createRunnerTestBed(2);
+    const { database, workspaceId } = bed;
     const audience = { adAccountId: randomUUID(), metaAccountId: '4242', audienceId: '238000042' };
     await seedLaunchedCanvas(database.db, { id: oldId, workspaceId, definition: oldFormat as never, audience });
     await storeRaw(database.db, oldId, oldFormat);
@@ -67,34 +55,20 @@ describe('stored canvas definitions', () => {
     });
   });
 
-  afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.deleteTopic(`${topic}.dlq`).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
-  });
+  afterAll(async () => bed.close());
 
   it('runs a canvas stored in the 0.1 format, and leaves out an unreadable one without stalling', async () => {
-    const runner = startRunnerProcess({
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: uniqueName('runner'),
-      DATABASE_URL: database.url,
-    });
+    const { database, workspaceId } = bed;
+    const runner = startRunnerProcess(bed.env());
     await waitForLog(runner, 'journey runner started');
     const opsUrl = await runner.opsUrl();
     expect(await readMetric(opsUrl, 'canvas_runner_unreadable_definitions_total')).toBe(1);
     expect(runner.output()).toContain(`"canvasId":"${brokenId}"`);
 
-    const producer = await createProducer(testKafka());
-    const headers = { 'workspace-id': workspaceId };
-    await producer.send(topic, [
+    await bed.produce([
       {
         key: 'u1',
         value: JSON.stringify({ type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'u1@example.com' } }),
-        headers,
       },
       {
         key: 'u1',
@@ -105,10 +79,8 @@ describe('stored canvas definitions', () => {
           event: 'added_to_cart',
           properties: { total: 25 },
         }),
-        headers,
       },
     ]);
-    await producer.disconnect();
     // the old-format canvas moves the user through its one-second delay to the Facebook step
     await waitFor(async () => (await findJourney(database.db, workspaceId, 'u1', oldId))?.status === 'completed', {
       what: 'the old-format journey',

@@ -2,25 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { canvasEntrants, readCounters } from '@canvas/db';
-import { createProducer, type Admin } from '@canvas/kafka';
 import {
-  createTestDatabase,
-  createTestTopic,
+  createRunnerTestBed,
   readMetric,
   seedLaunchedCanvas,
-  seedWorkspace,
   startRunnerProcess,
-  stopAllProcesses,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitForLog,
+  type RunnerTestBed,
   type ServiceProcess,
-  type TestDatabase,
 } from '@canvas/test-support';
 
-const workspaceId = randomUUID();
 const cappedId = randomUUID();
 const openId = randomUUID();
 
@@ -36,15 +28,11 @@ function lastAssignment(process: ServiceProcess, topic: string): number[] {
 }
 
 describe('two runners in one consumer group', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let admin: Admin;
+  let bed: RunnerTestBed;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    ({ topic, admin } = await createTestTopic('events', 6));
-    await admin.ensureTopic(`${topic}.dlq`, 1);
-    await seedWorkspace(database.db, workspaceId);
+    bed = await createRunnerTestBed(6);
+    const { database, workspaceId } = bed;
     await seedLaunchedCanvas(database.db, {
       id: cappedId,
       workspaceId,
@@ -67,22 +55,11 @@ describe('two runners in one consumer group', () => {
     });
   });
 
-  afterAll(async () => {
-    await stopAllProcesses();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    await admin.disconnect();
-    await database.drop();
-  });
+  afterAll(async () => bed.close());
 
   it('share the partitions and keep every count exact, the target cap included', async () => {
-    const env = {
-      KAFKA_BROKERS: testBrokers().join(','),
-      EVENTS_TOPIC: topic,
-      DEAD_LETTER_TOPIC: `${topic}.dlq`,
-      CONSUMER_GROUP: uniqueName('pair'),
-      DATABASE_URL: database.url,
-      BATCH_MAX_MESSAGES: '50',
-    };
+    const { database, topic } = bed;
+    const env = bed.env({ BATCH_MAX_MESSAGES: '50' });
     const one = startRunnerProcess(env);
     const two = startRunnerProcess(env);
     await Promise.all([waitForLog(one, 'journey runner started'), waitForLog(two, 'journey runner started')]);
@@ -92,15 +69,12 @@ describe('two runners in one consumer group', () => {
     });
     expect([...lastAssignment(one, topic), ...lastAssignment(two, topic)].sort()).toEqual([0, 1, 2, 3, 4, 5]);
 
-    const producer = await createProducer(testKafka('pair-producer'));
     const users = 3000;
     const messages = Array.from({ length: users }, (_, i) => ({
       key: `u${i}`,
       value: JSON.stringify({ type: 'track', messageId: `m${i}`, userId: `u${i}`, event: 'signed_up' }),
-      headers: { 'workspace-id': workspaceId },
     }));
-    for (let i = 0; i < messages.length; i += 500) await producer.send(topic, messages.slice(i, i + 500));
-    await producer.disconnect();
+    await bed.produce(messages);
 
     await waitFor(
       async () =>

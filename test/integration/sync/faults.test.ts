@@ -4,6 +4,19 @@ import { readStoredDefinition } from '@canvas/canvas';
 import { entriesForUser, findCanvasVersion, pendingStats, updateAdAccountToken, adAccountTokenRow } from '@canvas/db';
 import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
 
+/** A sync's clock: real time, moved forward on demand; `advance` answers the new time. */
+function movableClock() {
+  let offsetMs = 0;
+  const now = () => new Date(Date.now() + offsetMs);
+  return {
+    now,
+    advance: (ms: number) => {
+      offsetMs += ms;
+      return now();
+    },
+  };
+}
+
 describe('audience sync under faults', () => {
   let h: SyncHarness;
   beforeEach(async () => {
@@ -25,6 +38,7 @@ describe('audience sync under faults', () => {
     h.startSync({ SYNC_MAX_USERS_PER_REQUEST: '200' });
     for (let wave = 0; wave < 5; wave += 1) {
       await h.enter(canvas, account, syntheticUsers(`f${wave}`, 1000));
+      // waves arrive 300 ms apart: a pace of arrivals, not a wait on the sync
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     await settled();
@@ -43,7 +57,8 @@ describe('audience sync under faults', () => {
   it('holds users pending while the token is revoked, marks the account disconnected, and resumes after reconnecting', async () => {
     const account = await h.connectAccount();
     const canvas = await h.canvasWithAudience(account);
-    h.startSync();
+    const clock = movableClock();
+    h.startSync({}, { now: clock.now });
     await h.enter(canvas, account, syntheticUsers('t1', 500));
     await waitFor(async () => (await stepTotals(h.database.db))[0]?.synced === 500, { what: 'the first 500' });
 
@@ -55,14 +70,15 @@ describe('audience sync under faults', () => {
         'disconnected',
       { what: 'the account to be disconnected' },
     );
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // a round a minute later, past every retry delay, still leaves them pending
+    await h.roundAfter(account, clock.advance(60_000));
     expect(await stepTotals(h.database.db)).toEqual([
       expect.objectContaining({ entered: 1200, synced: 500, pending: 700, errored: 0 }),
     ]);
     const held = await entriesForUser(h.database.db, canvas.canvasId, 'fb', 't2-0');
     expect(held[0]).toMatchObject({ status: 'pending', lastError: { code: 'META_TOKEN_INVALID', metaCode: 190 } });
     const requestsWhileHeld = h.sandbox.state.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await h.roundAfter(account, clock.advance(60_000));
     expect(h.sandbox.state.requests.length).toBe(requestsWhileHeld);
 
     // what PUT /v1/ad-accounts/{id}/token does
@@ -75,7 +91,7 @@ describe('audience sync under faults', () => {
       status: 'connected',
       statusReason: null,
       name: 'x',
-      now: new Date(),
+      now: clock.now(),
     });
     await settled();
     expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 1200 })]);
@@ -87,21 +103,22 @@ describe('audience sync under faults', () => {
   it('pauses the retry window while the account is disconnected: users held past it are synced after reconnecting', async () => {
     const account = await h.connectAccount();
     const canvas = await h.canvasWithAudience(account);
-    h.startSync();
+    const clock = movableClock();
+    h.startSync({}, { now: clock.now });
     h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
-    // a 3-second retry window, and a hold twice as long
+    // a 3-second retry window, and a hold of a minute on the sync's clock
     await h.enter(canvas, account, syntheticUsers('h', 300), { retryWindowMs: 3000 });
     await waitFor(async () => (await accountStatus()) === 'disconnected', { what: 'the account disconnected' });
-    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await h.roundAfter(account, clock.advance(60_000));
     expect(await stepTotals(h.database.db)).toEqual([
       expect.objectContaining({ entered: 300, synced: 0, pending: 300, errored: 0 }),
     ]);
     expect(await pendingStats(h.database.db, account.metaAccountId)).toMatchObject({ pending: 300, held: 300 });
     const heldEntry = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
-    expect(heldEntry.deadlineAt.getTime()).toBeLessThan(Date.now());
+    expect(heldEntry.deadlineAt.getTime()).toBeLessThan(clock.now().getTime());
 
     const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
-    const reconnectedAt = new Date();
+    const reconnectedAt = clock.now();
     await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
       tokenCiphertext: h.cipher.encrypt(
         fresh,
