@@ -79,7 +79,7 @@ describe('a three-node Kafka cluster losing a broker mid-run', () => {
   it('applies every event once across a SIGKILL of one broker and its restart, and the counters reconcile', async () => {
     const env = bed.env({ BATCH_MAX_MESSAGES: '500' });
     const group = env.CONSUMER_GROUP!;
-    startRunnerProcess(env);
+    const runner = startRunnerProcess(env);
     const headers = { 'workspace-id': bed.workspaceId };
     let killedAt = 0;
     let atKill = new Map<number, number>();
@@ -113,7 +113,14 @@ describe('a three-node Kafka cluster losing a broker mid-run', () => {
         return Number(row.rows[0]?.n) >= users;
       },
       { what: 'every event applied', timeoutMs: 180_000 },
-    );
+    ).catch(async (error: unknown) => {
+      const row = await sql<{ n: string }>`SELECT count(*) AS n FROM processed_messages`.execute(bed.database.db);
+      const offsets = [...(await storedOffsets(bed, group)).entries()];
+      const ends = await bed.admin.topicOffsets(bed.topic);
+      process.stderr.write(`applied ${row.rows[0]?.n}; stored ${JSON.stringify(offsets)}; ends ${JSON.stringify(ends)}\n`);
+      process.stderr.write(runner.output().slice(-6000));
+      throw error;
+    });
     const applied = await sql<{ n: string; distinct_ids: string }>`
       SELECT count(*) AS n, count(DISTINCT message_id) AS distinct_ids FROM processed_messages`.execute(
       bed.database.db,
