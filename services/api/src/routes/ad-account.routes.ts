@@ -46,7 +46,8 @@ export const adAccountRoutes =
           tags: ['ad accounts'],
           summary: 'Connect a Meta ad account',
           description:
-            'Checks the token and the account with Meta, then stores the token encrypted. The first account becomes the default.',
+            'Checks the token and the account with Meta, then stores the token encrypted. ' +
+            'The first account becomes the default.',
           body: z
             .object({ adAccountId: MetaAccountId, accessToken: AccessToken, makeDefault: z.boolean().optional() })
             .strict()

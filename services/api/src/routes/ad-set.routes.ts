@@ -16,7 +16,8 @@ export const adSetRoutes =
           tags: ['ad accounts'],
           summary: "The account's ad sets, from Meta",
           description:
-            "Name them in a Facebook step's adSetIds: at launch the step's audience is added to their custom-audience targeting, the rest of it kept.",
+            "Name them in a Facebook step's adSetIds: at launch the step's audience is added to their " +
+            'custom-audience targeting, the rest of it kept.',
           params: IdParams,
           querystring: MetaPageQuery,
           response: {
