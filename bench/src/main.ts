@@ -271,9 +271,14 @@ const labels: Record<string, string> = {
   runnerPeakRssCappedMb: `runner peak RSS with ${heapLimit}, MB`,
   syncPeakRssMb: `sync peak RSS, MB (${size.memoryUsers} pending users)`,
   syncPeakRssCappedMb: `sync peak RSS with ${heapLimit}, MB`,
-  segmentEstimateSeconds: `segment estimate (sampled, as the API answers), s (${size.segmentUsers} users, ${size.segmentUsers * 10} events; ${segments.members} members, 95 % ${segments.membersRange.low}–${segments.membersRange.high})`,
+  segmentEstimateSeconds:
+    'segment estimate (sampled, as the API answers), s ' +
+    `(${size.segmentUsers} users, ${size.segmentUsers * 10} events; ` +
+    `${segments.members} members, 95 % ${segments.membersRange.low}–${segments.membersRange.high})`,
   segmentExactSeconds: `segment exact count (?exact=true), s (${segments.exactMembers} members)`,
-  segmentRunSeconds: `segment run over every user (all active in 60 days), s (${segments.run.entered} entered and handed to the sync)`,
+  segmentRunSeconds:
+    'segment run over every user (all active in 60 days), s ' +
+    `(${segments.run.entered} entered and handed to the sync)`,
   segmentRunPeakRssMb: `runner peak RSS during the segment run (${heapLimit}, as deployed), MB`,
   isolationOtherWorkspaceP99Ms: "another workspace's GET /v1/canvases p99 during ten exact estimates, ms",
   ...Object.fromEntries(growthKeys.map((k, i) => [k, `per-event cost with ${size.growthRows[i]} journey rows, µs`])),
@@ -298,6 +303,8 @@ const stamp = date.slice(0, 19).replace(/:/g, '-');
 writeFileSync(`${directory}${stamp}.json`, `${JSON.stringify({ date, machine, results, checks }, null, 2)}\n`);
 writeFileSync(
   `${directory}${stamp}.md`,
-  `# Benchmark ${date}\n\n${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; scale ${ctx.scale}, ${ctx.repeats} run(s) per figure (median, min, max).\n\n${lines.join('\n')}\n`,
+  `# Benchmark ${date}\n\n` +
+    `${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; ` +
+    `scale ${ctx.scale}, ${ctx.repeats} run(s) per figure (median, min, max).\n\n${lines.join('\n')}\n`,
 );
 process.stdout.write(`${lines.join('\n')}\n\nwritten to bench/results/${stamp}.json and .md\n`);

@@ -20,7 +20,8 @@ const activeUsers = SegmentDefinition.parse({
 
 /**
  * `users` profiles and `events` history events over the last 45 days, written by bulk SQL (as the
- * runner would have kept them): ten events per user, all of one kind (30 % of users add to cart, 5 % buy, the rest view pages).
+ * runner would have kept them): ten events per user, all of one kind (30 % of users add to cart,
+ * 5 % buy, the rest view pages).
  */
 export async function seedSegmentHistory(db: Db, workspaceId: string, users: number, events: number): Promise<void> {
   await seedWorkspace(db, workspaceId);
@@ -28,7 +29,10 @@ export async function seedSegmentHistory(db: Db, workspaceId: string, users: num
   await sql`
     INSERT INTO user_profiles (workspace_id, user_id, traits, first_seen_at, last_seen_at)
     SELECT ${workspaceId}::uuid, 'u' || i,
-      jsonb_build_object('email', 'u' || i || '@example.com', 'country', (ARRAY['US', 'USA', 'United States', 'CA', 'DE'])[1 + i % 5])
+      jsonb_build_object(
+        'email', 'u' || i || '@example.com',
+        'country', (ARRAY['US', 'USA', 'United States', 'CA', 'DE'])[1 + i % 5]
+      )
         || CASE WHEN i % 10 = 0 THEN '{"email_subscribe": "unsubscribed"}'::jsonb ELSE '{}'::jsonb END,
       now() - interval '60 days', now()
     FROM generate_series(0, ${users - 1}) AS i`.execute(db);
@@ -43,7 +47,8 @@ export async function seedSegmentHistory(db: Db, workspaceId: string, users: num
   }
   await sql`
     INSERT INTO user_event_days (workspace_id, user_id, event, day, occurrences, first_at, last_at)
-    SELECT workspace_id, user_id, event, (occurred_at AT TIME ZONE 'UTC')::date, count(*), min(occurred_at), max(occurred_at)
+    SELECT workspace_id, user_id, event, (occurred_at AT TIME ZONE 'UTC')::date,
+      count(*), min(occurred_at), max(occurred_at)
     FROM user_events WHERE workspace_id = ${workspaceId} GROUP BY 1, 2, 3, 4`.execute(db);
   // a live database has been vacuumed as its history grew; after a bulk load the visibility map is
   // empty and every index-only scan would visit the heap
@@ -142,7 +147,8 @@ export async function segmentFigures(ctx: BenchContext, users: number, events: n
   for (let i = 0; i < ctx.repeats; i += 1) estimates.push(await segmentEstimate(database.db, workspaceId));
   const { members, range } = estimates[0]!;
   ctx.log(
-    `  estimate: ${estimates.map((e) => e.seconds.toFixed(2)).join(', ')} s, ${members} members (${range.low}–${range.high})`,
+    `  estimate: ${estimates.map((e) => e.seconds.toFixed(2)).join(', ')} s, ` +
+      `${members} members (${range.low}–${range.high})`,
   );
   const exact = await segmentEstimate(database.db, workspaceId, true);
   ctx.log(`  exact count: ${exact.seconds.toFixed(2)} s, ${exact.members} members`);

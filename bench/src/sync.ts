@@ -22,18 +22,23 @@ export async function seedPending(
   for (let from = 0; from < users; from += 100_000) {
     const to = Math.min(users, from + 100_000) - 1;
     await sql`
-      INSERT INTO audience_entries (meta_account_id, ad_account_id, workspace_id, audience_id, action, canvas_id, version, step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at)
-      SELECT ${account.metaAccountId}, ${account.adAccountId}::uuid, ${workspaceId}::uuid, ${canvas.audienceId}, 'add', ${canvas.canvasId}::uuid, 1, 'fb', ${prefix} || i, 1,
-        ARRAY['EMAIL','PHONE'], ARRAY[encode(sha256(convert_to(${prefix} || i || '@example.com', 'UTF8')), 'hex'), encode(sha256(convert_to((14150000000 + i)::text, 'UTF8')), 'hex')],
+      INSERT INTO audience_entries (meta_account_id, ad_account_id, workspace_id, audience_id, action, canvas_id,
+        version, step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at)
+      SELECT ${account.metaAccountId}, ${account.adAccountId}::uuid, ${workspaceId}::uuid, ${canvas.audienceId}, 'add',
+        ${canvas.canvasId}::uuid, 1, 'fb', ${prefix} || i, 1,
+        ARRAY['EMAIL','PHONE'],
+        ARRAY[
+          encode(sha256(convert_to(${prefix} || i || '@example.com', 'UTF8')), 'hex'),
+          encode(sha256(convert_to((14150000000 + i)::text, 'UTF8')), 'hex')
+        ],
         'pending', now(), now(), now() + interval '13 hours'
       FROM generate_series(${from}::int, ${to}::int) AS i`.execute(db);
   }
   await sql`INSERT INTO step_counters (canvas_id, version, step_id, metric, bucket, shard, value) VALUES
     (${canvas.canvasId}::uuid, 1, 'fb', 'entered', date_trunc('hour', now()), 0, ${users}),
     (${canvas.canvasId}::uuid, 1, 'fb', 'pending', date_trunc('hour', now()), 0, ${users})
-    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard) DO UPDATE SET value = step_counters.value + excluded.value`.execute(
-    db,
-  );
+    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard)
+    DO UPDATE SET value = step_counters.value + excluded.value`.execute(db);
 }
 
 /** Users per second delivered under a backlog, and the mean users per request. */

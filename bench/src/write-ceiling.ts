@@ -43,7 +43,8 @@ export async function databaseWriteCeiling(pool: Db, events: number, chunk = 200
       for (let from = 0; from < total; from += chunk) {
         await sql
           .raw(
-            `INSERT INTO ${twin} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM source_rows WHERE n > ${from} AND n <= ${from + chunk}`,
+            `INSERT INTO ${twin} (${columns.join(', ')}) SELECT ${columns.join(', ')} ` +
+              `FROM source_rows WHERE n > ${from} AND n <= ${from + chunk}`,
           )
           .execute(db);
       }

@@ -230,10 +230,12 @@ try {
   say(`  workspace id              ${dev.WORKSPACE_ID}   (producers put it in the "workspace-id" header)`);
   say(`  console                   ${dev.API_URL}/console/   (sign in with the API key above)`);
   say(
-    `  API                       ${dev.API_URL}        docs: ${dev.API_URL}/docs   OpenAPI: ${dev.API_URL}/openapi.json`,
+    `  API                       ${dev.API_URL}        docs: ${dev.API_URL}/docs   ` +
+      `OpenAPI: ${dev.API_URL}/openapi.json`,
   );
   say(
-    `  metrics                   ${dev.API_OPS_URL}/metrics   ${dev.RUNNER_OPS_URL}/metrics   ${dev.SYNC_OPS_URL}/metrics`,
+    `  metrics                   ${dev.API_OPS_URL}/metrics   ` +
+      `${dev.RUNNER_OPS_URL}/metrics   ${dev.SYNC_OPS_URL}/metrics`,
   );
   say(`  Graph API sandbox         ${dev.SANDBOX_URL}/_sandbox/audiences   (ad account act_${dev.SANDBOX_ACCOUNT})`);
   say(`  events topic              canvas.user-events on ${dev.KAFKA_BROKERS} (dead letters: canvas.user-events.dlq)`);

@@ -17,9 +17,9 @@ export async function seedBehaviour(db: Db, workspaceId: string, users: readonly
       await sql`
         INSERT INTO user_profiles (workspace_id, user_id, traits, first_seen_at, last_seen_at)
         SELECT ${workspaceId}::uuid, u, t, now() - interval '60 days', now()
-        FROM unnest(${slice.map((u) => u.userId)}::text[], ${slice.map((u) => JSON.stringify(u.traits))}::jsonb[]) AS x(u, t)`.execute(
-        tx,
-      );
+        FROM unnest(
+          ${slice.map((u) => u.userId)}::text[], ${slice.map((u) => JSON.stringify(u.traits))}::jsonb[]
+        ) AS x(u, t)`.execute(tx);
       const events: HistoryEvent[] = slice.flatMap((u) =>
         u.events.map((e) => ({
           workspaceId,

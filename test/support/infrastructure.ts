@@ -65,7 +65,9 @@ async function provideKafka(env: NodeJS.ProcessEnv): Promise<Provided<string[]>>
       });
     return {
       value: [`127.0.0.1:${port}`],
-      description: `Kafka from deploy/local/kafka.sh on 127.0.0.1:${port}${wasRunning ? ' (already running, left running)' : ''}`,
+      description:
+        `Kafka from deploy/local/kafka.sh on 127.0.0.1:${port}` +
+        (wasRunning ? ' (already running, left running)' : ''),
       stop: wasRunning ? nothing : async () => void (await run('bash', [script, 'stop'])),
     };
   }

@@ -55,9 +55,11 @@ export async function cartAbandonerIds(
     SELECT p.user_id FROM user_profiles p
     WHERE p.workspace_id = ${workspaceId}
       AND (SELECT count(*) FROM user_events e WHERE e.workspace_id = p.workspace_id AND e.user_id = p.user_id
-           AND e.event = 'added_to_cart' AND e.occurred_at BETWEEN ${since}::timestamptz AND ${now.toISOString()}::timestamptz) >= 2
+           AND e.event = 'added_to_cart'
+           AND e.occurred_at BETWEEN ${since}::timestamptz AND ${now.toISOString()}::timestamptz) >= 2
       AND NOT EXISTS (SELECT 1 FROM user_events e WHERE e.workspace_id = p.workspace_id AND e.user_id = p.user_id
-           AND e.event = 'purchased' AND e.occurred_at BETWEEN ${since}::timestamptz AND ${now.toISOString()}::timestamptz)
+           AND e.event = 'purchased'
+           AND e.occurred_at BETWEEN ${since}::timestamptz AND ${now.toISOString()}::timestamptz)
       AND lower(trim(coalesce(p.traits->>'country', p.traits#>>'{address,country}'))) IN ('us', 'usa', 'united states')
       AND coalesce(p.traits->>'email_subscribe', '') <> 'unsubscribed'
       ${reachable}

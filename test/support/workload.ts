@@ -132,7 +132,8 @@ export function workloadMessages(options: {
   const messages: OutboundMessage[] = [];
   const late: OutboundMessage[] = [];
   const headers = { 'workspace-id': options.workspaceId };
-  // one moment for every event, taken when the workload is made: inside the history's retention on any day the suite runs
+  // one moment for every event, taken when the workload is made:
+  // inside the history's retention on any day the suite runs
   const timestamp = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
   for (let round = 0; round < options.eventsPerUser; round += 1) {
     for (let u = 0; u < options.users; u += 1) {

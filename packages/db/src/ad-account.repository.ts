@@ -178,7 +178,11 @@ async function changeStatus(
         held_since = CASE WHEN ${status} = 'connected' THEN NULL ELSE coalesce(a.held_since, ${at}::timestamptz) END
         ${also.tokenCiphertext === undefined ? sql`` : sql`, token_ciphertext = ${also.tokenCiphertext}`}
         ${also.name === undefined ? sql`` : sql`, name = ${also.name}`}
-        ${also.token === undefined ? sql`` : sql`, token_expires_at = ${also.token.expiresAt}, token_checked_at = ${at}::timestamptz`}
+        ${
+          also.token === undefined
+            ? sql``
+            : sql`, token_expires_at = ${also.token.expiresAt}, token_checked_at = ${at}::timestamptz`
+        }
       FROM before b WHERE a.id = b.id
       RETURNING a.*, b.held_since AS was_held_since
     ), resumed AS (
@@ -255,7 +259,9 @@ export async function liveCanvasesUsingAdAccount(
     .where('c.workspace_id', '=', workspaceId)
     .where('c.status', 'in', liveCanvasStatuses)
     .where(
-      sql<boolean>`jsonb_path_exists(v.resolved, '$.*.adAccountId ? (@ == $id)', jsonb_build_object('id', ${adAccountId}::text))`,
+      sql<boolean>`jsonb_path_exists(
+        v.resolved, '$.*.adAccountId ? (@ == $id)', jsonb_build_object('id', ${adAccountId}::text)
+      )`,
     )
     .execute();
   return rows.map((r) => r.name);

@@ -34,8 +34,10 @@ export async function handOffRemovalsEverywhere(
   const deadline = new Date(now.getTime() + request.retryWindowMs);
   const rows = await sql<{ canvas_id: string; version: number; step_id: string }>`
     INSERT INTO audience_entries (meta_account_id, ad_account_id, workspace_id, audience_id, action, canvas_id, version,
-      step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at, origin, updated_at)
-    SELECT DISTINCT ON (user_id, meta_account_id, audience_id) meta_account_id, ad_account_id, workspace_id, audience_id,
+      step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at, origin,
+      updated_at)
+    SELECT DISTINCT ON (user_id, meta_account_id, audience_id)
+      meta_account_id, ad_account_id, workspace_id, audience_id,
       'remove', canvas_id, version, step_id, user_id, entry_seq, schema, row_values, 'pending', ${now}, ${now},
       ${deadline}, ${request.origin}, ${now}
     FROM audience_entries

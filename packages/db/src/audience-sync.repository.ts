@@ -23,7 +23,8 @@ export interface DueEntry {
 
 /** A removal waits while the add it undoes is still pending, so Meta never sees them out of order. */
 const notAheadOfItsAdd = sql<boolean>`(audience_entries.action = 'add' OR NOT EXISTS (
-  SELECT 1 FROM audience_entries a WHERE a.canvas_id = audience_entries.canvas_id AND a.step_id = audience_entries.step_id
+  SELECT 1 FROM audience_entries a
+  WHERE a.canvas_id = audience_entries.canvas_id AND a.step_id = audience_entries.step_id
     AND a.user_id = audience_entries.user_id AND a.entry_seq = audience_entries.entry_seq
     AND a.action = 'add' AND a.status = 'pending'))`;
 
@@ -210,7 +211,8 @@ export async function notePendingReason(
 /** Why the sync gave up on an entry (alias `e`), keeping what Meta last said of it. */
 const gaveUp = (code: EntryErrorCode, message: RawBuilder<string>, now: Date) => sql`jsonb_build_object(
   'code', ${code}::text, 'message', ${message}, 'lastCode', e.last_error->>'code',
-  'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode', 'fbtraceId', e.last_error->'fbtraceId',
+  'metaCode', e.last_error->'metaCode', 'metaSubcode', e.last_error->'metaSubcode',
+  'fbtraceId', e.last_error->'fbtraceId',
   'classification', e.last_error->>'classification', 'at', ${now.toISOString()}::text)`;
 
 /** A pending entry's connection is held (the sync cannot use it): its retry window does not run. */
@@ -236,7 +238,8 @@ export async function expireOverdue(
       )}
     WHERE e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
       SELECT meta_account_id, id FROM audience_entries
-      WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now} AND NOT ${heldConnection}
+      WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now}
+        AND NOT ${heldConnection}
       LIMIT ${limit})
     RETURNING e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
   return deltas(rows.rows, 'errored');

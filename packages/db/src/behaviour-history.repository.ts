@@ -54,7 +54,8 @@ export async function maintainHistoryPartitions(
       if (!names.has(`user_events_${suffix(day)}`)) {
         await sql
           .raw(
-            `CREATE TABLE user_events_${suffix(day)} PARTITION OF user_events FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`,
+            `CREATE TABLE user_events_${suffix(day)} PARTITION OF user_events ` +
+              `FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`,
           )
           .execute(tx);
         created += 1;
@@ -62,7 +63,8 @@ export async function maintainHistoryPartitions(
       if (!names.has(`user_event_days_${suffix(day)}`)) {
         await sql
           .raw(
-            `CREATE TABLE user_event_days_${suffix(day)} PARTITION OF user_event_days FOR VALUES FROM ('${isoDay(day)}') TO ('${isoDay(next)}') WITH (fillfactor = ${rollupFillFactor})`,
+            `CREATE TABLE user_event_days_${suffix(day)} PARTITION OF user_event_days ` +
+              `FOR VALUES FROM ('${isoDay(day)}') TO ('${isoDay(next)}') WITH (fillfactor = ${rollupFillFactor})`,
           )
           .execute(tx);
         created += 1;
@@ -91,7 +93,8 @@ export async function recordHistory(tx: Tx, events: readonly HistoryEvent[]): Pr
   await sql`
     INSERT INTO user_events (workspace_id, user_id, event, occurred_at, message_id, properties)
     SELECT * FROM unnest(
-      ${events.map((e) => e.workspaceId)}::uuid[], ${events.map((e) => e.userId)}::text[], ${events.map((e) => e.event)}::text[],
+      ${events.map((e) => e.workspaceId)}::uuid[], ${events.map((e) => e.userId)}::text[],
+      ${events.map((e) => e.event)}::text[],
       ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[], ${events.map((e) => e.messageId)}::text[],
       ${events.map((e) => JSON.stringify(e.properties))}::jsonb[])`.execute(tx);
   // one row per (user, event, day); rows in key order so concurrent batches never deadlock
@@ -111,7 +114,8 @@ export async function recordHistory(tx: Tx, events: readonly HistoryEvent[]): Pr
   await sql`
     INSERT INTO user_event_days (workspace_id, user_id, event, day, occurrences, first_at, last_at)
     SELECT * FROM unnest(
-      ${rows.map((r) => r.e.workspaceId)}::uuid[], ${rows.map((r) => r.e.userId)}::text[], ${rows.map((r) => r.e.event)}::text[],
+      ${rows.map((r) => r.e.workspaceId)}::uuid[], ${rows.map((r) => r.e.userId)}::text[],
+      ${rows.map((r) => r.e.event)}::text[],
       ${rows.map((r) => r.day)}::date[], ${rows.map((r) => r.count)}::int[],
       ${rows.map((r) => r.first.toISOString())}::timestamptz[], ${rows.map((r) => r.last.toISOString())}::timestamptz[])
     ON CONFLICT (workspace_id, user_id, event, day) DO UPDATE SET

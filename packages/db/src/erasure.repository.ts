@@ -81,10 +81,10 @@ export async function startErasure(
     })
     .execute();
   await sql`
-    INSERT INTO suppressed_users (workspace_id, user_hash, until) VALUES (${workspaceId}, ${hash}, ${request.suppressUntil})
-    ON CONFLICT (workspace_id, user_hash) DO UPDATE SET until = greatest(suppressed_users.until, excluded.until)`.execute(
-    tx,
-  );
+    INSERT INTO suppressed_users (workspace_id, user_hash, until)
+    VALUES (${workspaceId}, ${hash}, ${request.suppressUntil})
+    ON CONFLICT (workspace_id, user_hash)
+    DO UPDATE SET until = greatest(suppressed_users.until, excluded.until)`.execute(tx);
   // from here the user's hand-offs are known by the hash only
   await sql`UPDATE audience_entries SET user_id = ${hash}
     WHERE workspace_id = ${workspaceId} AND user_id = ${userId}`.execute(tx);
@@ -140,9 +140,8 @@ export async function advanceErasures(db: Executor, now: Date, limit = 100): Pro
       FROM erasures x, audience_entries e
       WHERE x.id = r.erasure_id AND x.status = 'removing' AND r.status = 'pending'
         AND e.meta_account_id = r.meta_account_id AND e.canvas_id = r.canvas_id AND e.step_id = r.step_id
-        AND e.user_id = x.user_hash AND e.entry_seq = r.entry_seq AND e.action = 'remove' AND e.status = ${from}`.execute(
-      db,
-    );
+        AND e.user_id = x.user_hash AND e.entry_seq = r.entry_seq
+        AND e.action = 'remove' AND e.status = ${from}`.execute(db);
   }
   const done = await sql<{ id: string }>`
     SELECT x.id FROM erasures x

@@ -29,9 +29,8 @@ export async function loadJourneys(tx: Executor, users: readonly UserRef[]): Pro
     converted_at: Date | null;
   }>`
     SELECT j.* FROM journeys j
-    JOIN unnest(${users.map((x) => x.workspaceId)}::uuid[], ${users.map((x) => x.userId)}::text[]) AS k(w, u) ON j.workspace_id = k.w AND j.user_id = k.u`.execute(
-    tx,
-  );
+    JOIN unnest(${users.map((x) => x.workspaceId)}::uuid[], ${users.map((x) => x.userId)}::text[]) AS k(w, u)
+      ON j.workspace_id = k.w AND j.user_id = k.u`.execute(tx);
   return rows.rows.map((r) => ({
     workspaceId: r.workspace_id,
     userId: r.user_id,

@@ -8,9 +8,8 @@ try {
   const { applied } = await migrate(url);
   const where = new URL(url);
   where.password = '';
-  process.stderr.write(
-    `[migrate] ${where.host}${where.pathname}: ${created ? 'created; ' : ''}${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`,
-  );
+  const outcome = applied.length ? `applied ${applied.join(', ')}` : 'up to date';
+  process.stderr.write(`[migrate] ${where.host}${where.pathname}: ${created ? 'created; ' : ''}${outcome}\n`);
 } catch (error) {
   process.stderr.write(`[migrate] ${(error as Error).message}\n`);
   process.exitCode = 1;

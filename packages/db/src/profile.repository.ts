@@ -31,11 +31,14 @@ export async function lockProfiles(tx: Tx, users: readonly (UserRef & { seenAt: 
   const sorted = sortUsers(users);
   await sql`
     INSERT INTO user_profiles (workspace_id, user_id, first_seen_at, last_seen_at)
-    SELECT w, u, s, s FROM unnest(${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[], ${sorted.map((x) => x.seenAt.toISOString())}::timestamptz[]) AS k(w, u, s)
+    SELECT w, u, s, s FROM unnest(
+      ${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[],
+      ${sorted.map((x) => x.seenAt.toISOString())}::timestamptz[]) AS k(w, u, s)
     ON CONFLICT DO NOTHING`.execute(tx);
   const rows = await sql<ProfileRow>`
     SELECT p.* FROM user_profiles p
-    JOIN unnest(${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[]) AS k(w, u) ON p.workspace_id = k.w AND p.user_id = k.u
+    JOIN unnest(${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[]) AS k(w, u)
+      ON p.workspace_id = k.w AND p.user_id = k.u
     ORDER BY p.workspace_id, p.user_id
     FOR UPDATE OF p`.execute(tx);
   return rows.rows.map(toProfile);
@@ -47,7 +50,8 @@ export async function lockProfilesSkipLocked(tx: Tx, users: readonly UserRef[]):
   const sorted = sortUsers(users);
   const rows = await sql<ProfileRow>`
     SELECT p.* FROM user_profiles p
-    JOIN unnest(${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[]) AS k(w, u) ON p.workspace_id = k.w AND p.user_id = k.u
+    JOIN unnest(${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[]) AS k(w, u)
+      ON p.workspace_id = k.w AND p.user_id = k.u
     ORDER BY p.workspace_id, p.user_id
     FOR UPDATE OF p SKIP LOCKED`.execute(tx);
   return rows.rows.map(toProfile);

@@ -79,10 +79,12 @@ export async function handOffRemovals(
         AND m.user_id = ANY(${[...leaving.userIds]}::text[])
       RETURNING m.canvas_id, m.step_id, m.user_id, m.entry_seq)
     INSERT INTO audience_entries (meta_account_id, ad_account_id, workspace_id, audience_id, action, canvas_id, version,
-      step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at, last_error, origin)
+      step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at, last_error,
+      origin)
     SELECT a.meta_account_id, a.ad_account_id, a.workspace_id, a.audience_id, 'remove', a.canvas_id, a.version,
       a.step_id, a.user_id, a.entry_seq, a.schema, a.row_values,
-      CASE WHEN a.meta_account_id IS NULL THEN 'errored' WHEN a.status IN ('not_synced', 'errored') THEN 'not_synced' ELSE 'pending' END,
+      CASE WHEN a.meta_account_id IS NULL THEN 'errored'
+        WHEN a.status IN ('not_synced', 'errored') THEN 'not_synced' ELSE 'pending' END,
       ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${deadline}::timestamptz,
       CASE WHEN a.status IN ('not_synced', 'errored') THEN jsonb_build_object('code', ${neverAdded}::text,
         'message', 'the add never reached Meta; there is nothing to remove', 'at', ${now.toISOString()}::text) END,

@@ -72,7 +72,8 @@ export async function claimOpenRun(tx: Tx, now: Date): Promise<ClaimedRun | unde
   const rows = await sql<RunRow & { workspace_id: string; canvas_status: string }>`
     SELECT r.*, c.workspace_id, c.status AS canvas_status FROM segment_runs r
     JOIN canvases c ON c.id = r.canvas_id
-    WHERE r.status <> 'finished' AND r.scheduled_at <= ${now.toISOString()}::timestamptz AND c.status IN ('running', 'archived')
+    WHERE r.status <> 'finished' AND r.scheduled_at <= ${now.toISOString()}::timestamptz
+      AND c.status IN ('running', 'archived')
     ORDER BY r.scheduled_at LIMIT 1
     FOR UPDATE OF r SKIP LOCKED`.execute(tx);
   const row = rows.rows[0];

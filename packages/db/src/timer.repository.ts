@@ -14,7 +14,9 @@ export async function applyTimerChanges(tx: Executor, changes: readonly TimerCha
   const sets = changes.filter((c): c is TimerChange & { timer: NonNullable<TimerChange['timer']> } => c.timer !== null);
   if (deletes.length > 0) {
     await sql`
-      DELETE FROM timers t USING unnest(${deletes.map((d) => d.workspaceId)}::uuid[], ${deletes.map((d) => d.userId)}::text[], ${deletes.map((d) => d.canvasId)}::uuid[]) AS k(w, u, c)
+      DELETE FROM timers t USING unnest(
+        ${deletes.map((d) => d.workspaceId)}::uuid[], ${deletes.map((d) => d.userId)}::text[],
+        ${deletes.map((d) => d.canvasId)}::uuid[]) AS k(w, u, c)
       WHERE t.workspace_id = k.w AND t.user_id = k.u AND t.canvas_id = k.c`.execute(tx);
   }
   for (let i = 0; i < sets.length; i += 1000) {

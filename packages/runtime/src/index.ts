@@ -38,4 +38,11 @@ export { sleep } from './sleep.js';
 export { pollingLoop, type PollingLoopOptions } from './polling-loop.js';
 export { seededRandom } from './seeded-random.js';
 export { logProcessWarnings } from './process-warnings.js';
+export {
+  createServiceLogger,
+  runService,
+  type ServiceLogSettings,
+  type ServiceOpsSettings,
+  type StartedService,
+} from './service.js';
 export { createTokenCipher, type TokenCipher, type TokenRow } from './token-cipher.js';

@@ -18,7 +18,8 @@ export const AdAccountView = z.object({
     .nullable()
     .describe('expires_soon within 7 days of tokenExpiresAt: reconnect with a new token before then'),
   heldSince: IsoDate.nullable().describe(
-    'Since when the sync cannot use this connection: its users wait Pending, their retry window paused. Null while connected',
+    'Since when the sync cannot use this connection: its users wait Pending, their retry window paused. ' +
+      'Null while connected',
   ),
   addedAt: IsoDate,
   addedBy: z.string().describe('Label of the API key that connected it'),

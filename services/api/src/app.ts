@@ -65,7 +65,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'Canvas journey engine — designer API',
         version: '1.0.0',
         description:
-          'Build canvases (journeys), connect Meta ad accounts, launch, pause, edit, and read per-step analytics. Errors are application/problem+json with a stable `code`.',
+          'Build canvases (journeys), connect Meta ad accounts, launch, pause, edit, and read per-step analytics. ' +
+          'Errors are application/problem+json with a stable `code`.',
       },
       servers: [{ url: '/' }],
       components: {

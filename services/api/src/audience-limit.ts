@@ -34,11 +34,16 @@ export async function accountAudiences(
 
 export const audienceLimitProblem = (metaAccountId: string, count: number) => ({
   problem: 'audience_limit_reached',
-  message: `act_${metaAccountId} already has ${count} customer-file custom audiences, Meta's limit is ${customerFileAudienceLimit}: delete unneeded ones in Audience Manager, or use an existing audience by id`,
+  message:
+    `act_${metaAccountId} already has ${count} customer-file custom audiences, ` +
+    `Meta's limit is ${customerFileAudienceLimit}: delete unneeded ones in Audience Manager, ` +
+    'or use an existing audience by id',
 });
 
 export const audienceNameProblem = (metaAccountId: string, name: string) => ({
   problem: 'audience_name_taken',
   at: '/create/name',
-  message: `act_${metaAccountId} already has an audience named "${name}": choose another name, or use that audience by id`,
+  message:
+    `act_${metaAccountId} already has an audience named "${name}": ` +
+    'choose another name, or use that audience by id',
 });

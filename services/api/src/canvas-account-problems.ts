@@ -15,7 +15,8 @@ export interface AccountProblem {
 }
 
 const reconnectHint = (a: AdAccount) =>
-  `reconnect: PUT /v1/ad-accounts/${a.id}/token with a new token, or sign in again with Facebook Login (POST /v1/facebook-login); waiting users are sent once it is back`;
+  `reconnect: PUT /v1/ad-accounts/${a.id}/token with a new token, ` +
+  'or sign in again with Facebook Login (POST /v1/facebook-login); waiting users are sent once it is back';
 
 /**
  * Current problems of the ad accounts and audiences a canvas's Facebook steps use, read from what
@@ -70,7 +71,8 @@ export async function canvasAccountProblems(
       problems.push({
         ...base,
         code: 'ad_account_disconnected',
-        message: `Meta no longer accepts this account's token${account.statusReason ? ` (${account.statusReason})` : ''}`,
+        message:
+          "Meta no longer accepts this account's token" + (account.statusReason ? ` (${account.statusReason})` : ''),
         hint: reconnectHint(account),
       });
     else if (account.status === 'tos_not_accepted')

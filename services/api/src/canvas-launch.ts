@@ -61,7 +61,8 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
   if (linkProblems.length > 0) {
     throw apiError(
       'AD_SET_LINK_FAILED',
-      `${linkProblems.length} ad set(s) not linked; the canvas was not launched. Links made are listed in the canvas's audiences and kept; launching again retries the rest`,
+      `${linkProblems.length} ad set(s) not linked; the canvas was not launched. ` +
+        "Links made are listed in the canvas's audiences and kept; launching again retries the rest",
       linkProblems,
     );
   }

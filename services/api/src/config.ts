@@ -27,10 +27,16 @@ export const apiConfigSchema = z
     AUDIENCE_RETRY_WINDOW: duration('13h'),
     /** How long the runner skips an erased user's events (those already in Kafka, and any sent later). */
     ERASURE_SUPPRESSION: duration('30d'),
-    /** Facebook Login: where Meta's dialog lives, and the callback registered in the Meta app (Valid OAuth Redirect URIs). */
+    /**
+     * Facebook Login: where Meta's dialog lives, and the callback registered in the Meta app
+     * (Valid OAuth Redirect URIs).
+     */
     FACEBOOK_LOGIN_DIALOG_URL: z.string().url().default('https://www.facebook.com'),
     FACEBOOK_LOGIN_REDIRECT_URI: z.string().url().optional(),
-    /** Where the callback sends the browser afterwards, with ?facebookLogin=<id>; unset: a short page says what to do next. */
+    /**
+     * Where the callback sends the browser afterwards, with ?facebookLogin=<id>; unset: a short page
+     * says what to do next.
+     */
     FACEBOOK_LOGIN_RETURN_URL: z.string().url().optional(),
     DATABASE_URL: z.string().url().default(defaultDatabaseUrl),
     DATABASE_POOL_SIZE: positiveInt(10),

@@ -33,7 +33,8 @@ export function loginSettings(deps: ApiDeps): FacebookLoginSettings {
   if (!deps.facebookLogin)
     throw apiError(
       'FACEBOOK_LOGIN_NOT_CONFIGURED',
-      'set META_APP_ID, META_APP_SECRET and FACEBOOK_LOGIN_REDIRECT_URI to use Facebook Login; or connect with a token (POST /v1/ad-accounts)',
+      'set META_APP_ID, META_APP_SECRET and FACEBOOK_LOGIN_REDIRECT_URI to use Facebook Login; ' +
+        'or connect with a token (POST /v1/ad-accounts)',
     );
   return deps.facebookLogin;
 }

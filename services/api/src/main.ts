@@ -1,14 +1,12 @@
 import { createDatabase } from '@canvas/db';
 import { createGraphClient } from '@canvas/meta-graph';
 import {
-  createLogger,
-  logProcessWarnings,
+  createServiceLogger,
   createMetricsRegistry,
   createTokenCipher,
   handleShutdown,
   loadConfig,
   refusePublishedTokenKey,
-  wantsPrettyLogs,
 } from '@canvas/runtime';
 import { buildApi } from './app.js';
 import { startApiOps } from './ops.js';
@@ -19,12 +17,7 @@ import { resealUnboundTokens } from './token-reseal.js';
 
 const config = loadConfig(apiConfigSchema, process.env);
 refusePublishedTokenKey(config);
-const logger = createLogger({
-  name: 'api',
-  level: config.LOG_LEVEL,
-  pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY),
-});
-logProcessWarnings(logger);
+const logger = createServiceLogger('api', config);
 const db = createDatabase({
   url: config.DATABASE_URL,
   maxConnections: config.DATABASE_POOL_SIZE,

@@ -1,26 +1,19 @@
 import { createDatabase } from '@canvas/db';
 import {
-  createLogger,
-  logProcessWarnings,
+  createServiceLogger,
   createMetricsRegistry,
   createTokenCipher,
   handleShutdown,
   loadConfig,
   refusePublishedTokenKey,
   startOpsServer,
-  wantsPrettyLogs,
 } from '@canvas/runtime';
 import { syncConfigSchema } from './config.js';
 import { createAudienceSync } from './sync.js';
 
 const config = loadConfig(syncConfigSchema, process.env);
 refusePublishedTokenKey(config);
-const logger = createLogger({
-  name: 'audience-sync',
-  level: config.LOG_LEVEL,
-  pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY),
-});
-logProcessWarnings(logger);
+const logger = createServiceLogger('audience-sync', config);
 const db = createDatabase({
   url: config.DATABASE_URL,
   maxConnections: config.DATABASE_POOL_SIZE,

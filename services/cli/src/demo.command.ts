@@ -195,7 +195,8 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   }
   await producer.disconnect();
   out(
-    `sent ${users} shoppers (${buyers.size} of them also purchased, ${Math.floor((users + 1) / 10)} without e-mail or phone)`,
+    `sent ${users} shoppers (${buyers.size} of them also purchased, ` +
+      `${Math.floor((users + 1) / 10)} without e-mail or phone)`,
   );
 
   interface Analytics {
@@ -228,12 +229,18 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   out('step                          entered  proceeded  exited   synced  not synced  pending  errored');
   for (const st of analytics.steps) {
     const fb = st.facebook;
-    out(
-      `${(st.name ?? st.stepId).padEnd(28)} ${String(st.entered).padStart(8)} ${String(st.proceeded).padStart(10)} ${String(st.exited).padStart(7)}${fb ? `${String(fb.synced).padStart(9)}${String(fb.notSynced).padStart(12)}${String(fb.pending).padStart(9)}${String(fb.errored).padStart(9)}` : ''}`,
-    );
+    const counts =
+      `${(st.name ?? st.stepId).padEnd(28)} ${String(st.entered).padStart(8)} ` +
+      `${String(st.proceeded).padStart(10)} ${String(st.exited).padStart(7)}`;
+    const sync = fb
+      ? `${String(fb.synced).padStart(9)}${String(fb.notSynced).padStart(12)}` +
+        `${String(fb.pending).padStart(9)}${String(fb.errored).padStart(9)}`
+      : '';
+    out(counts + sync);
   }
   out(
-    `canvas totals: entered ${analytics.totals.entered}, exited ${analytics.totals.exited}, converted ${analytics.totals.converted}`,
+    `canvas totals: entered ${analytics.totals.entered}, exited ${analytics.totals.exited}, ` +
+      `converted ${analytics.totals.converted}`,
   );
   const audiences = (await (await fetch(`${s.sandboxUrl}/_sandbox/audiences`)).json()) as {
     data: { id: string; name: string; memberCount: number }[];
@@ -241,9 +248,11 @@ export async function demoCommand(args: readonly string[], env: NodeJS.ProcessEn
   const latest = audiences.data.filter((a) => a.name.endsWith(audienceName)).pop();
   const synced = analytics.steps.find((st) => st.stepId === 'fb')?.facebook?.synced ?? 0;
   out(
-    `sandbox audience "${latest?.name ?? '?'}" (${latest?.id ?? '?'}) holds ${latest?.memberCount ?? 0} people; analytics says ${synced} synced${latest?.memberCount === synced ? ' ✓' : ''}`,
+    `sandbox audience "${latest?.name ?? '?'}" (${latest?.id ?? '?'}) holds ${latest?.memberCount ?? 0} people; ` +
+      `analytics says ${synced} synced${latest?.memberCount === synced ? ' ✓' : ''}`,
   );
   out(
-    `inspect it: ${s.sandboxUrl}/_sandbox/audiences/${latest?.id ?? ''}   analytics: ${s.apiUrl}/v1/canvases/${canvas.id}/analytics`,
+    `inspect it: ${s.sandboxUrl}/_sandbox/audiences/${latest?.id ?? ''}   ` +
+      `analytics: ${s.apiUrl}/v1/canvases/${canvas.id}/analytics`,
   );
 }

@@ -4,7 +4,8 @@ const usage = `usage: pnpm --silent cli <command>
   normalize                      JSON lines {"key","raw","country"?} on stdin → {"key","raw","normalized","value"}
   workspace create --name NAME   create a workspace and its first API key; prints {"workspaceId","apiKey"}
   demo [--users N] [--rate R]    while make dev runs: launch the example canvas and send events
-  demo-segments [--users N]      while make dev runs: a past-behaviour segment, its estimate, an audience that follows it
+  demo-segments [--users N]      while make dev runs: a past-behaviour segment, its estimate,
+                                 an audience that follows it
   produce [--workspace ID]       JSON events on stdin, one per line, to the user-events topic
   offsets [skip …]               each partition's stored offset, lag and failing message; skip one by hand
 `;

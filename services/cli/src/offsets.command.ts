@@ -109,9 +109,8 @@ async function skip(db: Db, s: Settings, args: readonly string[], env: NodeJS.Pr
     );
   if (!result.ok)
     throw new Error(`partition ${partition} moved on to ${result.storedOffset} meanwhile; nothing skipped`);
-  out.write(
-    `${JSON.stringify({ partition, skipped: offset.toString(), deadLettered, storedOffset: (offset + 1n).toString() })}\n`,
-  );
+  const skipped = { partition, skipped: offset.toString(), deadLettered, storedOffset: (offset + 1n).toString() };
+  out.write(`${JSON.stringify(skipped)}\n`);
 }
 
 /** `pnpm --silent cli offsets …`: where each partition stands, and skipping a message by hand. */

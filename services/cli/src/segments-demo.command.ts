@@ -106,7 +106,8 @@ export async function segmentsDemoCommand(args: readonly string[], env: NodeJS.P
     { matchKeys: ['EMAIL', 'PHONE'] },
   );
   out(
-    `segment ${segment.id}: ${reach.members} members now, ${reach.matchableOnFacebook} matchable on Facebook (${JSON.stringify(reach.byKey)})`,
+    `segment ${segment.id}: ${reach.members} members now, ` +
+      `${reach.matchableOnFacebook} matchable on Facebook (${JSON.stringify(reach.byKey)})`,
   );
 
   // 3. a canvas whose audience follows the segment, run twice

@@ -1,8 +1,23 @@
 import type { BatchState, Plan } from '@canvas/canvas';
-import { loadJourneys, lockEntryCounts, type StoredProfile, type Tx } from '@canvas/db';
+import { loadJourneys, lockEntryCounts, type Db, type StoredProfile, type Tx } from '@canvas/db';
+import type { Logger } from '@canvas/runtime';
 import { batchState } from './batch-state.js';
+import type { CanvasIndex } from './canvas-index.js';
 import type { RunnerMetrics } from './runner-metrics.js';
 import { writePlan, type WriteContext, type WriteSummary } from './write-plan.js';
+
+/** What a polling loop that loads, plans and writes (timers, segment runs) is built from. */
+export interface PlanningLoopDeps {
+  db: Db;
+  index: CanvasIndex;
+  logger: Logger;
+  metrics: RunnerMetrics;
+  now: () => Date;
+  pollIntervalMs: number;
+  retryWindowMs: number;
+  /** Counter shard of this loop, so concurrent writers never share a counter row. */
+  shard: number;
+}
 
 export interface PlanInput {
   /** The users this transaction moves, their profiles already locked by the caller. */

@@ -17,6 +17,7 @@ import type { RunnerConfig } from './config.js';
 import { createEventBatchHandler } from './event-batch.js';
 import { historyDaysAhead } from './history-window.js';
 import { createLagSampler } from './lag-sampler.js';
+import type { PlanningLoopDeps } from './load-plan-write.js';
 import { runnerMetrics } from './runner-metrics.js';
 import { createSegmentRunLoop } from './segment-run-loop.js';
 import { createTimerLoop } from './timer-loop.js';
@@ -110,29 +111,26 @@ export async function createRunner(deps: RunnerDeps): Promise<Runner> {
     if (created + dropped > 0) logger.info({ created, dropped, retentionDays }, 'behaviour history partitions updated');
   };
 
-  const timers = createTimerLoop({
+  const loopDeps = (component: string, pollIntervalMs: number, shard: number): PlanningLoopDeps => ({
     db,
     index,
-    logger: logger.child({ component: 'timers' }),
+    logger: logger.child({ component }),
     metrics,
     now,
-    pollIntervalMs: config.TIMER_POLL_INTERVAL,
-    batchSize: config.TIMER_BATCH_SIZE,
+    pollIntervalMs,
     retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
+    shard,
+  });
+
+  const timers = createTimerLoop({
     // timer transactions get counter rows of their own, apart from every partition's
-    shard: counterShards.timerLoop(randomInt(1_000_000)),
+    ...loopDeps('timers', config.TIMER_POLL_INTERVAL, counterShards.timerLoop(randomInt(1_000_000))),
+    batchSize: config.TIMER_BATCH_SIZE,
   });
 
   const segmentRuns = createSegmentRunLoop({
-    db,
-    index,
-    logger: logger.child({ component: 'segment-runs' }),
-    metrics,
-    now,
-    pollIntervalMs: config.SEGMENT_RUN_POLL_INTERVAL,
+    ...loopDeps('segment-runs', config.SEGMENT_RUN_POLL_INTERVAL, counterShards.segmentRunLoop(randomInt(1_000_000))),
     sliceSize: config.SEGMENT_RUN_SLICE,
-    retryWindowMs: config.AUDIENCE_RETRY_WINDOW,
-    shard: counterShards.segmentRunLoop(randomInt(1_000_000)),
   });
 
   return {

@@ -21,26 +21,14 @@ import {
   materialiseRun,
   scheduleSegmentRun,
   type ClaimedRun,
-  type Db,
   type Tx,
 } from '@canvas/db';
-import type { Logger } from '@canvas/runtime';
 import { pollingLoop } from './polling-loop.js';
-import type { CanvasIndex } from './canvas-index.js';
-import type { RunnerMetrics } from './runner-metrics.js';
-import { countPlanned, loadPlanWrite } from './load-plan-write.js';
+import { countPlanned, loadPlanWrite, type PlanningLoopDeps } from './load-plan-write.js';
 
-export interface SegmentRunLoopDeps {
-  db: Db;
-  index: CanvasIndex;
-  logger: Logger;
-  metrics: RunnerMetrics;
-  now: () => Date;
-  pollIntervalMs: number;
+export interface SegmentRunLoopDeps extends PlanningLoopDeps {
   /** Candidates per transaction. */
   sliceSize: number;
-  retryWindowMs: number;
-  shard: number;
 }
 
 type Step = 'idle' | 'scheduled' | 'sliced';

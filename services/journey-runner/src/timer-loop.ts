@@ -1,21 +1,10 @@
 import { userKey, planTimers, type DueTimer } from '@canvas/canvas';
-import { claimDueTimers, dueTimerStats, lockProfilesSkipLocked, type Db } from '@canvas/db';
-import type { Logger } from '@canvas/runtime';
+import { claimDueTimers, dueTimerStats, lockProfilesSkipLocked } from '@canvas/db';
 import { pollingLoop } from './polling-loop.js';
-import type { CanvasIndex } from './canvas-index.js';
-import type { RunnerMetrics } from './runner-metrics.js';
-import { countPlanned, loadPlanWrite } from './load-plan-write.js';
+import { countPlanned, loadPlanWrite, type PlanningLoopDeps } from './load-plan-write.js';
 
-export interface TimerLoopDeps {
-  db: Db;
-  index: CanvasIndex;
-  logger: Logger;
-  metrics: RunnerMetrics;
-  now: () => Date;
-  pollIntervalMs: number;
+export interface TimerLoopDeps extends PlanningLoopDeps {
   batchSize: number;
-  retryWindowMs: number;
-  shard: number;
 }
 
 /**

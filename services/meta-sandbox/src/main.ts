@@ -1,16 +1,11 @@
-import { createLogger, logProcessWarnings, handleShutdown, loadConfig, wantsPrettyLogs } from '@canvas/runtime';
+import { createServiceLogger, handleShutdown, loadConfig } from '@canvas/runtime';
 import { startSandbox } from './app.js';
 import { sandboxConfigSchema } from './config.js';
 import { persistState } from './state-file.js';
 import { bareAdAccountId } from '@canvas/meta-graph';
 
 const config = loadConfig(sandboxConfigSchema, process.env);
-const logger = createLogger({
-  name: 'meta-sandbox',
-  level: config.LOG_LEVEL,
-  pretty: wantsPrettyLogs(config.LOG_FORMAT, process.stdout.isTTY),
-});
-logProcessWarnings(logger);
+const logger = createServiceLogger('meta-sandbox', config);
 
 const sandbox = await startSandbox({
   host: config.SANDBOX_HOST,

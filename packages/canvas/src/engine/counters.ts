@@ -26,7 +26,10 @@ export type AudienceStatus = (typeof audienceStatuses)[number];
 export const entryOrigins = ['step', 'segment_exit', 'erasure', 'consent'] as const;
 export type EntryOrigin = (typeof entryOrigins)[number];
 
-/** Removals of members who stopped qualifying or were erased: how many, and where each stands, counted apart from adds. */
+/**
+ * Removals of members who stopped qualifying or were erased: how many, and where each stands,
+ * counted apart from adds.
+ */
 export const removalMetrics = [
   'removed',
   'removed_pending',

@@ -47,7 +47,7 @@ describe('parseEvent', () => {
     });
   });
 
-  it('reads an identify call, takes the workspace from the body when there is no header, and Kafka time when there is no timestamp', () => {
+  it('reads an identify call, the workspace from the body without a header, Kafka time without a timestamp', () => {
     const result = parseEvent(
       message(
         { type: 'identify', messageId: 'm2', userId: 'u1', traits: { firstName: 'Ann' }, workspaceId: ws },
@@ -100,7 +100,8 @@ describe('parseEvent', () => {
   });
 
   it('dead-letters nesting past the documented depth as too_deep, before anything recursive reads it', () => {
-    const deep = `{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    const nested = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const deep = `{"type":"track","messageId":"m","userId":"u1","event":"e","properties":{"a":${nested}}}`;
     expect(parseEvent(message(deep), 65_536)).toEqual({
       ok: false,
       reason: 'too_deep',

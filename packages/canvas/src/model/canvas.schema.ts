@@ -18,7 +18,8 @@ export const Entry = z
       .uuid()
       .optional()
       .describe(
-        'With a trigger: only members of this segment enter, judged at the triggering event on the profile and the behaviour history kept then (that event included).',
+        'With a trigger: only members of this segment enter, judged at the triggering event ' +
+          'on the profile and the behaviour history kept then (that event included).',
       ),
     filters: z.array(UserCondition).max(50).default([]).describe('User-property filters; all must hold.'),
     schedule: z

@@ -26,8 +26,15 @@ export type ConditionValue = z.infer<typeof ConditionValue>;
  * User-property fields, after CleverTap's "Filter by User Properties": custom attributes
  * (`traits.<name>`), demographics, geography, reachability and app fields.
  */
-export const userFieldPattern =
-  /^(traits\.[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*|age|gender|country|region|city|hasEmail|hasPhone|app\.(name|version|build)|os\.(name|version)|device\.(type|model|manufacturer)|daysSinceFirstSeen)$/;
+const userFields = [
+  String.raw`traits\.[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*`,
+  'age|gender|country|region|city|hasEmail|hasPhone',
+  String.raw`app\.(name|version|build)`,
+  String.raw`os\.(name|version)`,
+  String.raw`device\.(type|model|manufacturer)`,
+  'daysSinceFirstSeen',
+];
+export const userFieldPattern = new RegExp(`^(${userFields.join('|')})$`);
 
 export const UserCondition = z
   .object({
@@ -35,7 +42,8 @@ export const UserCondition = z
       .string()
       .regex(
         userFieldPattern,
-        'a user field: traits.<name>, age, gender, country, region, city, hasEmail, hasPhone, app.version, os.name, device.type, …',
+        'a user field: traits.<name>, age, gender, country, region, city, hasEmail, hasPhone, ' +
+          'app.version, os.name, device.type, …',
       ),
     op: Operator,
     value: ConditionValue.optional(),

@@ -79,7 +79,8 @@ export const AudienceRef = z.union([
   z
     .object({
       fromStep: StepId.describe(
-        'Another Facebook step of this canvas whose audience this step uses, e.g. remove after purchase what an earlier step added',
+        'Another Facebook step of this canvas whose audience this step uses, ' +
+          'e.g. remove after purchase what an earlier step added',
       ),
     })
     .strict(),
@@ -100,7 +101,8 @@ export const FacebookAudienceStep = z
       .boolean()
       .default(false)
       .describe(
-        "Keep the audience equal to the canvas's segment: each run adds new members and removes those who no longer qualify (segment-entry canvases, action add)",
+        "Keep the audience equal to the canvas's segment: each run adds new members and removes those " +
+          'who no longer qualify (segment-entry canvases, action add)',
       ),
     matchKeys: z.array(z.enum(matchKeys)).min(1).max(matchKeys.length),
     adSetIds: z

@@ -22,7 +22,8 @@ import { AdAccountView, adAccountView as view } from '../ad-account-view.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
 import { conflict, notFound } from '../problem.js';
-import { IdParams, MetaNextCursor, MetaPageQuery, metaPage, problems } from '../schemas.js';
+import { IdParams, problems } from '../schemas.js';
+import { metaListingSchema, openMetaListing } from '../meta-listing.js';
 
 export const MetaAccountId = z.string().regex(/^(act_)?\d{1,30}$/, 'a Meta ad account id such as act_1234567890');
 // Meta's tokens are printable ASCII; anything else could not even be sent in a header
@@ -46,7 +47,8 @@ export const adAccountRoutes =
           tags: ['ad accounts'],
           summary: 'Connect a Meta ad account',
           description:
-            'Checks the token and the account with Meta, then stores the token encrypted. The first account becomes the default.',
+            'Checks the token and the account with Meta, then stores the token encrypted. ' +
+            'The first account becomes the default.',
           body: z
             .object({ adAccountId: MetaAccountId, accessToken: AccessToken, makeDefault: z.boolean().optional() })
             .strict()
@@ -218,30 +220,19 @@ export const adAccountRoutes =
         schema: {
           tags: ['ad accounts'],
           summary: "The account's custom audiences, from Meta",
-          params: IdParams,
-          querystring: MetaPageQuery,
-          response: {
-            200: z.object({
-              data: z.array(
-                z.object({
-                  id: z.string(),
-                  name: z.string().nullable(),
-                  approximateCount: z.number().int().nullable(),
-                  deliveryStatus: z.number().int().nullable(),
-                }),
-              ),
-              next: MetaNextCursor,
+          ...metaListingSchema(
+            z.object({
+              id: z.string(),
+              name: z.string().nullable(),
+              approximateCount: z.number().int().nullable(),
+              deliveryStatus: z.number().int().nullable(),
             }),
-            ...problems(404, 502, 503),
-          },
+          ),
         },
       },
       async (request) => {
-        const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
-        if (!account) throw notFound(`ad account ${request.params.id}`);
-        const token = deps.cipher.decrypt(account.tokenCiphertext, adAccountTokenRow(account));
-        const page = metaPage(request.query);
-        const { data } = await deps.directory.listCustomAudiences(token, account.metaAccountId, page);
+        const listing = await openMetaListing(deps, request.caller.workspaceId, request.params.id, request.query);
+        const { data } = await deps.directory.listCustomAudiences(listing.token, listing.metaAccountId, listing.page);
         return {
           data: data.audiences.map((a) => ({
             id: a.id,

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findAdAccount, adAccountTokenRow } from '@canvas/db';
 import type { ApiDeps } from '../deps.js';
-import { notFound } from '../problem.js';
-import { IdParams, MetaNextCursor, MetaPageQuery, metaPage, problems } from '../schemas.js';
+import { metaListingSchema, openMetaListing } from '../meta-listing.js';
 
 /** The ad sets of a connected account, to pick which a Facebook step links its audience to. */
 export const adSetRoutes =
@@ -16,33 +14,23 @@ export const adSetRoutes =
           tags: ['ad accounts'],
           summary: "The account's ad sets, from Meta",
           description:
-            "Name them in a Facebook step's adSetIds: at launch the step's audience is added to their custom-audience targeting, the rest of it kept.",
-          params: IdParams,
-          querystring: MetaPageQuery,
-          response: {
-            200: z.object({
-              data: z.array(
-                z.object({
-                  id: z.string(),
-                  name: z.string(),
-                  status: z.string().nullable(),
-                  customAudiences: z
-                    .array(z.object({ id: z.string(), name: z.string().nullable() }))
-                    .describe('Custom audiences its targeting includes now'),
-                }),
-              ),
-              next: MetaNextCursor,
+            "Name them in a Facebook step's adSetIds: at launch the step's audience is added to their " +
+            'custom-audience targeting, the rest of it kept.',
+          ...metaListingSchema(
+            z.object({
+              id: z.string(),
+              name: z.string(),
+              status: z.string().nullable(),
+              customAudiences: z
+                .array(z.object({ id: z.string(), name: z.string().nullable() }))
+                .describe('Custom audiences its targeting includes now'),
             }),
-            ...problems(404, 502, 503),
-          },
+          ),
         },
       },
       async (request) => {
-        const account = await findAdAccount(deps.db, request.caller.workspaceId, request.params.id);
-        if (!account) throw notFound(`ad account ${request.params.id}`);
-        const token = deps.cipher.decrypt(account.tokenCiphertext, adAccountTokenRow(account));
-        const page = metaPage(request.query);
-        const { data } = await deps.directory.listAdSets(token, account.metaAccountId, page);
+        const listing = await openMetaListing(deps, request.caller.workspaceId, request.params.id, request.query);
+        const { data } = await deps.directory.listAdSets(listing.token, listing.metaAccountId, listing.page);
         return {
           data: data.adSets.map((a) => ({
             id: a.id,

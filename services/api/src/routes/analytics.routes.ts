@@ -26,12 +26,15 @@ const FacebookNumbers = z.object({
     .number()
     .int()
     .describe(
-      "Rows Meta reported invalid in requests it accepted (num_invalid_entries), adds and removals. Users Meta's samples name are Not synced (META_INVALID_ENTRY); the rest of them are counted Synced, since Meta does not say which they are",
+      'Rows Meta reported invalid in requests it accepted (num_invalid_entries), adds and removals. ' +
+        "Users Meta's samples name are Not synced (META_INVALID_ENTRY); the rest of them are counted Synced, " +
+        'since Meta does not say which they are',
     ),
   removals: z
     .object({ removed: z.number().int(), ...StatusNumbers })
     .describe(
-      'For an audience that follows its segment: users taken out because they stopped qualifying; removed = synced + notSynced + pending + errored',
+      'For an audience that follows its segment: users taken out because they stopped qualifying; ' +
+        'removed = synced + notSynced + pending + errored',
     ),
 });
 const StepNumbers = z.object({
@@ -111,7 +114,8 @@ export const analyticsRoutes =
           tags: ['analytics'],
           summary: 'Per-step numbers',
           description:
-            'Counts of users per step. With from/to, the changes within that range (hourly buckets); "pending" is always the current level.',
+            'Counts of users per step. With from/to, the changes within that range (hourly buckets); ' +
+            '"pending" is always the current level.',
           params: z.object({ id: z.uuid() }).strict(),
           querystring: z
             .object({
@@ -200,7 +204,8 @@ export const analyticsRoutes =
           tags: ['analytics'],
           summary: "Why isn't this user in my audience?",
           description:
-            'The sync status of one user at a Facebook Audience step: each entry, attempts, the last error from Meta and when it was sent.',
+            'The sync status of one user at a Facebook Audience step: each entry, attempts, ' +
+            'the last error from Meta and when it was sent.',
           params: z
             .object({
               id: z.uuid(),

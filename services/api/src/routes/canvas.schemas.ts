@@ -44,7 +44,8 @@ export const CanvasView = z.object({
   accountProblems: z
     .array(AccountProblemView)
     .describe(
-      'What stops (or will stop) the Facebook steps: ad accounts and audiences the sync or the token check found unusable',
+      'What stops (or will stop) the Facebook steps: ' +
+        'ad accounts and audiences the sync or the token check found unusable',
     ),
   createdAt: IsoDate,
   updatedAt: IsoDate,

@@ -83,7 +83,11 @@ export const erasureRoutes =
           tags: ['privacy'],
           summary: 'Erase a user',
           description:
-            'Removes the user from every Meta audience this workspace added them to (through the audience sync: same quota, batching and retries) and deletes their profile, behaviour history, journeys, timers and pending hand-offs. Their events are skipped for ERASURE_SUPPRESSION (30 days). Asking again while one is under way answers with it (200).',
+            'Removes the user from every Meta audience this workspace added them to ' +
+            '(through the audience sync: same quota, batching and retries) and deletes their profile, ' +
+            'behaviour history, journeys, timers and pending hand-offs. ' +
+            'Their events are skipped for ERASURE_SUPPRESSION (30 days). ' +
+            'Asking again while one is under way answers with it (200).',
           params: z.object({ userId: UserId }).strict(),
           response: { 200: ErasureView, 202: ErasureView, ...problems() },
         },

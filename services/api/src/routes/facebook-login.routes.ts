@@ -34,7 +34,8 @@ const LoginView = z.object({
 const loginLifetimeSeconds = loginLifetimeMs / 1000;
 
 const callbackPage = (title: string, text: string) =>
-  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
+  `<body><h1>${title}</h1><p>${text}</p></body></html>`;
 
 // a page is a string, which fastify sends as it is; the route's JSON schema is for the other answer
 const sendPage = (reply: FastifyReply, status: number, html: string) =>
@@ -110,7 +111,8 @@ export const facebookLoginRoutes =
           tags: ['ad accounts'],
           summary: 'Connect the picked ad accounts with the login’s token',
           description:
-            'Each account is checked with Meta (terms accepted or not), then all are connected in one step; accounts already connected get the new token. The login is then used up.',
+            'Each account is checked with Meta (terms accepted or not), then all are connected in one step; ' +
+            'accounts already connected get the new token. The login is then used up.',
           params: IdParams,
           body: z
             .object({
@@ -192,7 +194,8 @@ export const facebookLoginCallback =
         }
         if (outcome.kind === 'unknown_state') {
           const detail =
-            'This login link was used already, has expired, or was not started here. Start again from the console or POST /v1/facebook-login.';
+            'This login link was used already, has expired, or was not started here. ' +
+            'Start again from the console or POST /v1/facebook-login.';
           if (!browser) throw apiError('FACEBOOK_LOGIN_STATE_INVALID', detail);
           return sendPage(reply, 400, callbackPage('This login link is not valid', detail));
         }
@@ -210,7 +213,9 @@ export const facebookLoginCallback =
         }
         const text =
           outcome.status === 'authorized'
-            ? `Facebook Login finished: ${outcome.accounts} ad account(s) reachable. Pick the ones to connect: GET /v1/facebook-login/${outcome.login.id}, then POST /v1/facebook-login/${outcome.login.id}/connect.`
+            ? `Facebook Login finished: ${outcome.accounts} ad account(s) reachable. ` +
+              `Pick the ones to connect: GET /v1/facebook-login/${outcome.login.id}, ` +
+              `then POST /v1/facebook-login/${outcome.login.id}/connect.`
             : `Facebook Login ${outcome.status}. GET /v1/facebook-login/${outcome.login.id} says why.`;
         if (!browser) return { id: outcome.login.id, status: outcome.status, adAccounts: outcome.accounts };
         return sendPage(reply, 200, callbackPage('Facebook Login', text));

@@ -290,7 +290,8 @@ export const segmentRoutes =
           tags: ['segments'],
           summary: 'Estimate reach: members now, and of them how many Meta could match, by key',
           description:
-            'Workspaces with more than 100,000 profiles are estimated on a systematic sample of about 50,000 (exact: false, with a 95 % interval); ?exact=true counts every profile.',
+            'Workspaces with more than 100,000 profiles are estimated on a systematic sample of about 50,000 ' +
+            '(exact: false, with a 95 % interval); ?exact=true counts every profile.',
           params: IdParams,
           querystring: EstimateQuery,
           body: EstimateBody,
