@@ -12,7 +12,16 @@ export {
 } from './errors.js';
 export { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
 export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './payload.js';
-export { defaultGraphVersion, oldestServedVersion, parseVersion } from './versions.js';
+export {
+  defaultGraphVersion,
+  marketingApiVersions,
+  newestServedVersion,
+  parseVersion,
+  versionLifetime,
+  type MarketingApiVersion,
+  type VersionLifetime,
+  type VersionState,
+} from './versions.js';
 export {
   createGraphClient,
   type GraphClient,

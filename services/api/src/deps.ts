@@ -10,6 +10,8 @@ export interface ApiDeps {
   logger: Logger;
   registry: Registry;
   now: () => Date;
+  /** The Marketing API version the services call (META_GRAPH_VERSION); defaults to the tested one. */
+  graphVersion?: string;
   bodyLimitBytes?: number;
   /** Profiles a segment estimate samples; workspaces up to twice this are counted exactly. */
   estimateSampleSize?: number;

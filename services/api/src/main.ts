@@ -46,6 +46,7 @@ const deps = {
   logger,
   registry: createMetricsRegistry('api'),
   now: () => new Date(),
+  graphVersion: config.META_GRAPH_VERSION,
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
   estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,
   facebookLogin:

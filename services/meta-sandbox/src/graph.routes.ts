@@ -1,10 +1,10 @@
-import { parseVersion } from '@canvas/meta-graph';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addMembers, checkRows, removeMembers, type SandboxAudience } from './audience-store.js';
 import { errors, graphError, type GraphFailure } from './graph-errors.js';
 import type { SandboxState, SandboxToken } from './state.js';
 import { isFailure, parseUsersRequest } from './users-request.js';
 import { adSetRoutes, listAdSets } from './ad-set.routes.js';
+import { versionRefusal } from './version-gate.js';
 import { exchangeToken, reachableAccounts, registerLoginDialog } from './login.routes.js';
 
 type Params = Record<string, unknown>;
@@ -318,10 +318,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         };
       }
     } else {
-      const parsedVersion = parseVersion(version);
-      const minVersion = parseVersion(state.settings.minVersion) ?? 0;
-      if (parsedVersion === undefined) answer = errors.unknownPath();
-      else if (parsedVersion < minVersion) answer = errors.deprecatedVersion(state.settings.latestVersion);
+      const refusal = versionRefusal(version, state.settings.minVersion, new Date(state.clock.now()));
+      if (refusal) answer = refusal;
       else if (node === 'debug_token' && !edge && method === 'GET') answer = debugToken(params, request);
       else if (node === 'oauth' && edge === 'access_token' && method === 'GET') answer = exchangeToken(state, params);
       else {

@@ -1,8 +1,7 @@
 /** What can be tuned in a running sandbox (PUT /_sandbox/config). */
 export interface SandboxSettings {
-  /** Oldest Graph API version still served for Marketing API calls. */
+  /** A floor on top of Meta's calendar (which the sandbox clock applies); v0.0 adds none. */
   minVersion: string;
-  latestVersion: string;
   /** Removals are refused while an audience holds fewer members than this (Meta: 200/1870047). */
   minRemovalSize: number;
   /** delivery_status is 300 (too small) below this many members. */
@@ -18,8 +17,7 @@ export interface SandboxSettings {
 }
 
 export const defaultSettings: SandboxSettings = {
-  minVersion: 'v24.0',
-  latestVersion: 'v25.0',
+  minVersion: 'v0.0',
   minRemovalSize: 100,
   minDeliverySize: 100,
   quotaBase: 190_000,
