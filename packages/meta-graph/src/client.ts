@@ -55,6 +55,8 @@ export interface CustomAudience {
   approximateCountUpperBound?: number;
   deliveryStatus?: { code: number; description?: string };
   operationStatus?: { code: number; description?: string };
+  /** Meta's is_eligible_for_sac_campaigns: usable in housing, employment and financial campaigns. */
+  sacEligible?: boolean;
 }
 
 export interface UsersResult {
@@ -92,7 +94,8 @@ export type GraphCall = <T>(
 ) => Promise<GraphResult<T>>;
 
 const audienceFields =
-  'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,operation_status';
+  'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,operation_status' +
+  ',is_eligible_for_sac_campaigns';
 
 const actId = (adAccountId: string) => `act_${adAccountId.replace(/^act_/, '')}`;
 const bareId = (adAccountId: string) => adAccountId.replace(/^act_/, '');
@@ -237,6 +240,9 @@ export function createGraphClient(options: GraphClientOptions) {
       : {}),
     ...(raw.delivery_status ? { deliveryStatus: raw.delivery_status as { code: number } } : {}),
     ...(raw.operation_status ? { operationStatus: raw.operation_status as { code: number } } : {}),
+    ...(typeof raw.is_eligible_for_sac_campaigns === 'boolean'
+      ? { sacEligible: raw.is_eligible_for_sac_campaigns }
+      : {}),
   });
 
   return {

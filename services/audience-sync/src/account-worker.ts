@@ -11,7 +11,9 @@ import {
   markErrored,
   markRefused,
   markSynced,
+  clearAudienceHealth,
   clearMissingAudience,
+  noteAudienceHealth,
   noteMissingAudience,
   notePendingReason,
   pendingStats,
@@ -37,6 +39,7 @@ import {
   type MatchKey,
 } from '@canvas/meta-graph';
 import { sleep, type Logger, type TokenCipher } from '@canvas/runtime';
+import { audienceHealthWatch } from './audience-health.js';
 import { failureAction, type RetryPolicy } from './failure-policy.js';
 import type { SyncMetrics } from './sync-metrics.js';
 
@@ -89,8 +92,11 @@ export class AccountWorker {
   /** Connection id → when a failed token check may be tried again. */
   private readonly tokenCheckRetryAt = new Map<string, number>();
   private reportedThrottleMs = 0;
+  private readonly readHealth: ReturnType<typeof audienceHealthWatch>;
 
-  constructor(private readonly deps: AccountWorkerDeps) {}
+  constructor(private readonly deps: AccountWorkerDeps) {
+    this.readHealth = audienceHealthWatch({ ...deps, intervalMs: deps.tokenCheckIntervalMs });
+  }
 
   private get label() {
     return { ad_account: this.deps.metaAccountId };
@@ -272,6 +278,7 @@ export class AccountWorker {
       await deps.db.transaction().execute(async (tx) => {
         await addCounters(tx, await markSynced(tx, deps.metaAccountId, synced, now), now, deps.shard);
         await clearMissingAudience(tx, group.audienceId);
+        await clearAudienceHealth(tx, group.audienceId, 'flagged');
         for (const reason of new Set(refused.map((r) => r.reason))) {
           const error = { code: 'META_INVALID_ENTRY', message: reason, at: now.toISOString() };
           const refusedForIt = refused.filter((r) => r.reason === reason).map((r) => r.id);
@@ -296,6 +303,7 @@ export class AccountWorker {
       deps.metrics.invalidEntries.inc(this.label, result.data.numInvalidEntries);
       deps.metrics.batchUsers.observe(ids.length);
       await this.savePacing(now, {});
+      await this.readHealth(token, group.audienceId);
     } catch (error) {
       // a request never sent because the worker is stopping leaves its users pending
       if (this.controller.signal.aborted && !isGraphApiError(error)) return;
@@ -392,6 +400,14 @@ export class AccountWorker {
           if (error.classification === 'audience_missing')
             await noteMissingAudience(tx, {
               audienceId: group.audienceId,
+              metaAccountId: deps.metaAccountId,
+              message: error.message,
+              detectedAt: now,
+            });
+          if (error.classification === 'audience_flagged')
+            await noteAudienceHealth(tx, {
+              audienceId: group.audienceId,
+              problem: 'flagged',
               metaAccountId: deps.metaAccountId,
               message: error.message,
               detectedAt: now,

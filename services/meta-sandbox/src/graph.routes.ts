@@ -72,7 +72,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
           count < state.settings.minDeliverySize
             ? { code: 300, description: 'This audience is too small to use.' }
             : { code: 200, description: 'This audience is ready for use.' },
-        operation_status: { code: 200, description: 'Normal' },
+        operation_status: audience.flagged
+          ? { code: 471, description: 'This audience has been flagged and cannot be used in new campaigns.' }
+          : { code: 200, description: 'Normal' },
+        is_eligible_for_sac_campaigns: audience.sacEligible ?? true,
         time_created: Math.floor(audience.createdAt / 1000),
         time_updated: Math.floor(audience.updatedAt / 1000),
       },
@@ -190,6 +193,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       }
       if (edge !== 'users' || (method !== 'POST' && method !== 'DELETE')) return errors.unknownPath();
       if (!account?.tosAccepted) return errors.tosNotAccepted();
+      if (audience.flagged) return errors.audienceFlagged();
       const parsed = parseUsersRequest(params, state.settings.maxRowsPerRequest);
       const action = method === 'DELETE' ? 'remove' : 'add';
       if (isFailure(parsed)) return parsed;

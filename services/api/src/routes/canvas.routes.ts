@@ -23,6 +23,7 @@ import { definitionOf } from '../stored-definition.js';
 import { requestExamples } from '../request-examples.js';
 import { apiError, conflict, notFound } from '../problem.js';
 import { IdParams, IsoDate, VersionNumber, iso, problems } from '../schemas.js';
+import { audienceHealthCodes } from '../audience-health-problems.js';
 
 const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 const Status = z.enum(['draft', 'running', 'paused', 'archived']);
@@ -42,6 +43,7 @@ const AccountProblemView = z.object({
     'token_expires_soon',
     'audience_deleted',
     'ad_account_missing',
+    ...audienceHealthCodes,
   ]),
   adAccountId: z.string(),
   steps: z.array(z.string()),
