@@ -4,6 +4,7 @@ import { classifyGraphError, GraphApiError, type GraphErrorBody } from './errors
 import { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
 import { maxUsersPerRequest, type UsersPayload } from './payload.js';
 import { defaultGraphVersion } from './versions.js';
+import { wireRow } from './limited-data-use.js';
 import { adSetCalls } from './ad-sets.js';
 import { facebookLoginCalls } from './facebook-login.js';
 
@@ -199,7 +200,7 @@ export function createGraphClient(options: GraphClientOptions) {
     if (payload.data.length > maxUsersPerRequest)
       throw new RangeError(`at most ${maxUsersPerRequest} users per request`);
     return {
-      payload: { schema: payload.schema, data: payload.data, is_raw: true },
+      payload: { schema: payload.schema, data: payload.data.map((row) => wireRow(payload.schema, row)), is_raw: true },
       ...(session
         ? {
             session: {

@@ -11,6 +11,16 @@ export {
   type GraphErrorBody,
 } from './errors.js';
 export { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
+export {
+  asksLimitedDataUse,
+  dataProcessingColumns,
+  isDataProcessingColumn,
+  limitedDataUseCells,
+  limitedDataUseSignals,
+  withLimitedDataUse,
+  type DataProcessingColumn,
+  type PayloadColumn,
+} from './limited-data-use.js';
 export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './payload.js';
 export {
   defaultGraphVersion,

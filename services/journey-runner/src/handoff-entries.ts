@@ -1,6 +1,6 @@
 import { adsOptedOut, deviceAdvertisingId, type Handoff } from '@canvas/canvas';
 import type { CounterDelta, EntryError, NewAudienceEntry } from '@canvas/db';
-import { matchRow } from '@canvas/meta-graph';
+import { matchRow, withLimitedDataUse } from '@canvas/meta-graph';
 import type { CanvasIndex } from './canvas-index.js';
 
 /**
@@ -21,6 +21,8 @@ export function handoffEntries(
     const target = index.resolved(h.canvasId, h.version)?.[h.step.id];
     const advertisingId = deviceAdvertisingId(h.context);
     const row = matchRow(h.step.matchKeys, { userId: h.userId, traits: h.traits, advertisingId }, now.getUTCFullYear());
+    // users whose consent asks for Limited Data Use carry Meta's data-processing columns
+    const sent = withLimitedDataUse(h.step.matchKeys, row.values, h.traits);
     const refused = h.step.action === 'add' && adsOptedOut(h.traits, h.context);
     const status = !target ? 'errored' : row.usable && !refused ? 'pending' : 'not_synced';
     const reason = (code: string, message: string): EntryError => ({ code, message, at: now.toISOString() });
@@ -36,9 +38,9 @@ export function handoffEntries(
       stepId: h.step.id,
       userId: h.userId,
       entrySeq: h.entrySeq,
-      schema: [...h.step.matchKeys],
+      schema: sent.schema,
       // nothing of an opted-out user is kept for Meta
-      values: refused ? [] : row.values,
+      values: refused ? [] : sent.values,
       status,
       enteredAt: now,
       deadlineAt: target ? new Date(now.getTime() + retryWindowMs) : now,
