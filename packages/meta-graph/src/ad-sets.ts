@@ -18,6 +18,8 @@ export type Targeting = Record<string, unknown> & {
 
 const adSetFields = 'id,name,account_id,effective_status,targeting,updated_time';
 const actId = (adAccountId: string) => `act_${adAccountId.replace(/^act_/, '')}`;
+// ad set calls spend the ads_management quota, not the custom_audience one
+const adsUsage = { usageAccountId: '*', usageType: 'ads_management' } as const;
 
 const toAdSet = (raw: Record<string, unknown>): AdSet => ({
   id: String(raw.id),
@@ -44,7 +46,7 @@ export function adSetCalls(call: GraphCall) {
       const result = await call<{
         data?: Record<string, unknown>[];
         paging?: { cursors?: { after?: string }; next?: string };
-      }>('GET', `${actId(adAccountId)}/adsets`, token, { query });
+      }>('GET', `${actId(adAccountId)}/adsets`, token, { query, ...adsUsage });
       const after = result.data.paging?.next ? result.data.paging.cursors?.after : undefined;
       return {
         usage: result.usage,
@@ -53,13 +55,13 @@ export function adSetCalls(call: GraphCall) {
     },
 
     async getAdSet(token: string, adSetId: string): Promise<GraphResult<AdSet>> {
-      const result = await call<Record<string, unknown>>('GET', adSetId, token, { query: { fields: adSetFields } });
+      const result = await call<Record<string, unknown>>('GET', adSetId, token, { query: { fields: adSetFields }, ...adsUsage });
       return { usage: result.usage, data: toAdSet(result.data) };
     },
 
     /** Replaces the ad set's whole targeting spec, as Meta's update does. */
     async updateAdSetTargeting(token: string, adSetId: string, targeting: Targeting): Promise<GraphResult<unknown>> {
-      return call('POST', adSetId, token, { body: { targeting } });
+      return call('POST', adSetId, token, { body: { targeting }, ...adsUsage });
     },
   };
 }

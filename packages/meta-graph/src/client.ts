@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Pool } from 'undici';
 import { classifyGraphError, GraphApiError, type GraphErrorBody } from './errors.js';
-import { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
+import { parseUsageHeaders, type AccountUsage, type UseCaseType } from './usage-headers.js';
 import { maxUsersPerRequest, type UsersPayload } from './payload.js';
 import { defaultGraphVersion } from './versions.js';
 import { wireRow } from './limited-data-use.js';
@@ -85,6 +85,8 @@ export interface GraphCallParams {
   query?: Record<string, string>;
   body?: Record<string, unknown>;
   usageAccountId?: string | undefined;
+  /** Which quota the call spends (custom_audience unless said); its usage header entry is read. */
+  usageType?: UseCaseType | undefined;
 }
 
 export type GraphCall = <T>(
@@ -161,7 +163,9 @@ export function createGraphClient(options: GraphClientOptions) {
       throw new GraphApiError('transient', `network error: ${code ?? (error as Error).message}`, { cause: error });
     }
     const headers = response.headers as Record<string, string | string[] | undefined>;
-    const usage = params.usageAccountId ? parseUsageHeaders(headers, bareId(params.usageAccountId)) : undefined;
+    const usage = params.usageAccountId
+      ? parseUsageHeaders(headers, bareId(params.usageAccountId), params.usageType)
+      : undefined;
     let text: string;
     try {
       text = await response.body.text();

@@ -10,7 +10,8 @@ export {
   type ErrorClass,
   type GraphErrorBody,
 } from './errors.js';
-export { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
+export { parseUsageHeaders, type AccountUsage, type UseCaseType } from './usage-headers.js';
+export { pacedAdSetCalls, type AdSetPacingOptions } from './ad-set-pacing.js';
 export {
   asksLimitedDataUse,
   dataProcessingColumns,

@@ -58,6 +58,7 @@ const settingsInput = z
     quotaPerAudience: z.number().int().min(0).optional(),
     quotaCap: z.number().int().positive().optional(),
     maxAudiencesPerAccount: z.number().int().positive().optional(),
+    adsManagementQuota: z.number().int().positive().optional(),
   })
   .strict();
 

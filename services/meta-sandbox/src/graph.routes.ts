@@ -5,6 +5,7 @@ import type { SandboxState, SandboxToken } from './state.js';
 import { isFailure, parseUsersRequest } from './users-request.js';
 import { adSetRoutes, listAdSets } from './ad-set.routes.js';
 import { versionRefusal } from './version-gate.js';
+import { adsManagementMetered } from './ads-management-quota.js';
 import { exchangeToken, reachableAccounts, registerLoginDialog } from './login.routes.js';
 
 type Params = Record<string, unknown>;
@@ -108,7 +109,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         ),
       };
     }
-    if (edge === 'adsets' && method === 'GET') return listAdSets(state, accountId, params);
+    if (edge === 'adsets' && method === 'GET')
+      return adsManagementMetered(state, accountId, () => listAdSets(state, accountId, params));
     if (edge !== 'customaudiences') return errors.unknownPath();
     return metered(accountId, () => {
       if (method === 'GET') {
@@ -331,7 +333,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         if (isFailure(auth)) answer = auth;
         else if (node === 'me' && edge === 'adaccounts' && method === 'GET')
           answer = reachableAccounts(state, auth, params);
-        else if (state.adSets.has(node) && !edge) answer = adSetRoutes(state, method, node, params, auth);
+        else if (state.adSets.has(node) && !edge)
+          answer = adsManagementMetered(state, state.adSets.get(node)!.accountId, () =>
+            adSetRoutes(state, method, node, params, auth),
+          );
         else if (node.startsWith('act_')) answer = accountRoutes(method, node.slice(4), edge, params, auth);
         else if (/^\d+$/.test(node)) answer = audienceRoutes(method, node, edge, params, auth, request);
         else answer = errors.unknownPath();

@@ -11,6 +11,8 @@ export interface SandboxSettings {
   quotaPerAudience: number;
   quotaCap: number;
   maxAudiencesPerAccount: number;
+  /** ads_management calls (ad sets) per rolling hour; Meta: 100,000 + 40 × active ads (no ads here). */
+  adsManagementQuota: number;
   maxRowsPerRequest: number;
   /** How many requests the log keeps. */
   requestLogSize: number;
@@ -24,6 +26,7 @@ export const defaultSettings: SandboxSettings = {
   quotaPerAudience: 40,
   quotaCap: 700_000,
   maxAudiencesPerAccount: 500,
+  adsManagementQuota: 100_000,
   maxRowsPerRequest: 10_000,
   requestLogSize: 200_000,
 };
