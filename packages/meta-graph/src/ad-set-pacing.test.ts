@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import type { AdSet, AdSetCalls } from './ad-sets.js';
 import { pacedAdSetCalls } from './ad-set-pacing.js';
 import { GraphApiError } from './errors.js';

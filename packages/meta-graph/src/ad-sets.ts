@@ -55,7 +55,10 @@ export function adSetCalls(call: GraphCall) {
     },
 
     async getAdSet(token: string, adSetId: string): Promise<GraphResult<AdSet>> {
-      const result = await call<Record<string, unknown>>('GET', adSetId, token, { query: { fields: adSetFields }, ...adsUsage });
+      const result = await call<Record<string, unknown>>('GET', adSetId, token, {
+        query: { fields: adSetFields },
+        ...adsUsage,
+      });
       return { usage: result.usage, data: toAdSet(result.data) };
     },
 

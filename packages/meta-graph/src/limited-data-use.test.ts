@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { limitedDataUseCells, wireRow, withLimitedDataUse } from './limited-data-use.js';
 
 describe('Limited Data Use on customer-list uploads', () => {

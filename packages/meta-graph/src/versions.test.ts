@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { defaultGraphVersion, newestServedVersion, versionLifetime } from './versions.js';
 
 describe('the Marketing API version calendar', () => {

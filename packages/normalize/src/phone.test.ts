@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { normalizePhone } from './phone.js';
 
 describe('phone numbers stored with their country code but without "+"', () => {

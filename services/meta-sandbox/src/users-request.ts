@@ -48,7 +48,7 @@ export function parseUsersRequest(params: Record<string, unknown>, maxRows: numb
   const session = parseMaybeJson(params.session) as { session_id?: unknown } | undefined;
   const rawId = session && typeof session === 'object' ? session.session_id : undefined;
   const sessionId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
-  const text = (cell: unknown) => (Array.isArray(cell) ? cell.join(',') : String(cell as string | number));
+  const text = (cell: unknown) => (Array.isArray(cell) ? cell.join(',') : String(cell));
   return { schema: keys, data: data.map((row) => row.map(text)), sessionId };
 }
 

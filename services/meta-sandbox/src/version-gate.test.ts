@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { versionRefusal } from './version-gate.js';
 
 describe("the sandbox's version gate", () => {
