@@ -93,6 +93,7 @@ export class AccountWorker {
   private readonly tokenCheckRetryAt = new Map<string, number>();
   private reportedThrottleMs = 0;
   private readonly readHealth: ReturnType<typeof audienceHealthWatch>;
+  private readonly healthReads = new Set<Promise<void>>();
 
   constructor(private readonly deps: AccountWorkerDeps) {
     this.readHealth = audienceHealthWatch({ ...deps, intervalMs: deps.tokenCheckIntervalMs });
@@ -112,6 +113,7 @@ export class AccountWorker {
     await this.deps.limiter.stop();
     await this.loop;
     await Promise.allSettled([...this.busy.values()]);
+    await Promise.allSettled([...this.healthReads]);
   }
 
   private async run(): Promise<void> {
@@ -303,7 +305,9 @@ export class AccountWorker {
       deps.metrics.invalidEntries.inc(this.label, result.data.numInvalidEntries);
       deps.metrics.batchUsers.observe(ids.length);
       await this.savePacing(now, {});
-      await this.readHealth(token, group.audienceId);
+      // off the upload path: a health read never delays the next batch
+      const read = this.readHealth(token, group.audienceId).finally(() => this.healthReads.delete(read));
+      this.healthReads.add(read);
     } catch (error) {
       // a request never sent because the worker is stopping leaves its users pending
       if (this.controller.signal.aborted && !isGraphApiError(error)) return;
