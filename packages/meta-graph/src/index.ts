@@ -25,6 +25,7 @@ export {
 export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './payload.js';
 export {
   defaultGraphVersion,
+  graphVersionDaysLeftMetric,
   marketingApiVersions,
   newestServedVersion,
   parseVersion,

@@ -73,3 +73,6 @@ export function newestServedVersion(now: Date): string {
     marketingApiVersions.find((v) => versionLifetime(v.version, now).state === 'served')?.version ?? defaultGraphVersion
   );
 }
+
+/** The gauge both services export: days until Meta expires the version in use. */
+export const graphVersionDaysLeftMetric = 'canvas_graph_api_version_days_left';

@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { pingDatabase } from '@canvas/db';
+import { defaultGraphVersion } from '@canvas/meta-graph';
 import { runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
 import { registerConsole } from './console.js';
@@ -24,6 +25,7 @@ import { erasureRoutes } from './routes/erasure.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
 import { segmentRoutes } from './routes/segment.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
+import { registerGraphVersionMetric } from './graph-version-metric.js';
 
 /** The designer API, built from its dependencies without listening (tests use `app.inject`). */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -84,6 +86,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
   );
   registerHttpMetrics(app, deps.registry, deps.db);
+  registerGraphVersionMetric(deps.registry, deps.graphVersion ?? defaultGraphVersion, deps.now);
   await registerConsole(app);
 
   await app.register(facebookLoginCallback(deps));
