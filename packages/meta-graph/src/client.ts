@@ -97,8 +97,8 @@ export type GraphCall = <T>(
 ) => Promise<GraphResult<T>>;
 
 const audienceFields =
-  'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,operation_status' +
-  ',is_eligible_for_sac_campaigns';
+  'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,' +
+  'operation_status,is_eligible_for_sac_campaigns';
 
 const actId = (adAccountId: string) => `act_${adAccountId.replace(/^act_/, '')}`;
 const bareId = (adAccountId: string) => adAccountId.replace(/^act_/, '');

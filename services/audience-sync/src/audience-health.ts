@@ -31,12 +31,13 @@ export function audienceHealthWatch(deps: AudienceHealthDeps) {
     try {
       const { data } = await deps.limiter.schedule(() => read(token, audienceId, deps.metaAccountId));
       const base = { audienceId, metaAccountId: deps.metaAccountId, detectedAt: at };
+      const said = data.operationStatus?.description;
       await deps.db.transaction().execute(async (tx) => {
         if (data.operationStatus?.code === flaggedOperationStatus)
           await noteAudienceHealth(tx, {
             ...base,
             problem: 'flagged',
-            message: `operation_status 471${data.operationStatus.description ? `: ${data.operationStatus.description}` : ''}`,
+            message: `operation_status 471${said ? `: ${said}` : ''}`,
           });
         else if (data.operationStatus) await clearAudienceHealth(tx, audienceId, 'flagged');
         if (data.sacEligible === false)
