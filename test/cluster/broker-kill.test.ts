@@ -117,7 +117,9 @@ describe('a three-node Kafka cluster losing a broker mid-run', () => {
       const row = await sql<{ n: string }>`SELECT count(*) AS n FROM processed_messages`.execute(bed.database.db);
       const offsets = [...(await storedOffsets(bed, group)).entries()];
       const ends = await bed.admin.topicOffsets(bed.topic);
-      process.stderr.write(`applied ${row.rows[0]?.n}; stored ${JSON.stringify(offsets)}; ends ${JSON.stringify(ends)}\n`);
+      process.stderr.write(
+        `applied ${row.rows[0]?.n}; stored ${JSON.stringify(offsets)}; ends ${JSON.stringify(ends)}\n`,
+      );
       process.stderr.write(runner.output().slice(-6000));
       throw error;
     });

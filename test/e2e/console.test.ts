@@ -109,6 +109,10 @@ describe('the web console in a real Chromium, against the running system', () =>
 
     // ad accounts: connect with a token checked by Meta (the sandbox)
     await page.getByRole('link', { name: 'Ad accounts' }).click();
+    // the Marketing API version in use and the days Meta keeps serving it
+    await expect(page.getByTestId('graph-api-version').textContent()).resolves.toMatch(
+      /Marketing API v25\.0: expires 2027-02-23 \(\d+ days left\)/,
+    );
     await page.getByLabel('Ad account id').fill(`act_${system.adAccountId}`);
     await page.getByLabel(/Access token/).fill(system.adAccountToken);
     await page.getByRole('button', { name: 'Connect', exact: true }).click();

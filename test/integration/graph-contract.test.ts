@@ -164,6 +164,14 @@ describe('Graph API client against the sandbox', () => {
       await old.close();
     });
 
+    it("serves only the versions Meta serves on the sandbox's clock: v24.0 expired 2026-11-10, v27.0 out", async () => {
+      const at = (version: string) =>
+        request(`${sandbox.url}/${version}/act_${accountId}?access_token=${token}`).then((r) => r.body.json());
+      expect(await at('v24.0')).toMatchObject({ error: { code: 2635, message: expect.stringContaining('v27.0') } });
+      expect(await at('v27.0')).not.toHaveProperty('error');
+      expect(await at('v25.0')).not.toHaveProperty('error');
+    });
+
     it('refuses more than 500 customer-file audiences per ad account', async () => {
       sandbox.state.settings.maxAudiencesPerAccount = 2;
       await newAudience('one');

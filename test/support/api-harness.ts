@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApi, createWorkspaceWithKey, type ApiDeps } from '@canvas/api';
-import { createGraphClient, type GraphClient } from '@canvas/meta-graph';
+import { createGraphClient, pacedAdSetCalls, type GraphClient } from '@canvas/meta-graph';
 import { startSandbox, type RunningSandbox } from '@canvas/meta-sandbox';
 import { createLogger, createMetricsRegistry, createTokenCipher, type Logger, type Registry } from '@canvas/runtime';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -56,7 +56,7 @@ export async function startApiHarness(
   });
   const app = await buildApi({
     db: database.db,
-    directory: graph,
+    directory: { ...graph, ...pacedAdSetCalls(graph) },
     cipher: createTokenCipher(encryptionKey),
     logger,
     registry,

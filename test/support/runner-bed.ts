@@ -22,9 +22,9 @@ export interface RunnerTestBed {
   workspaceId: string;
   /** The runner's environment for this bed, with a fresh consumer group unless one is given. */
   env: (overrides?: Record<string, string>) => Record<string, string>;
-  /** Produces messages with the workspace header (unless they carry headers of their own), 1,000 a request unless told. */
+  /** Produces messages with the workspace header (unless they carry their own), 1,000 a request unless told. */
   produce: (messages: readonly OutboundMessage[], options?: { perRequest?: number }) => Promise<void>;
-  /** Messages a consumer group has applied, from the offsets stored with the effects (in the bed's database unless another is given). */
+  /** Messages a group has applied, from the offsets stored with the effects (the bed's database unless given). */
   processed: (group: string, database?: TestDatabase) => Promise<number>;
   /** Another database with the same workspace, for a second run to compare with; dropped on close. */
   addDatabase: () => Promise<TestDatabase>;

@@ -8,7 +8,7 @@ import {
   type Db,
 } from '@canvas/db';
 import { createAudienceSync, syncConfigSchema, type AudienceSync } from '@canvas/audience-sync';
-import { matchRow, type MatchKey } from '@canvas/meta-graph';
+import { matchRow, withLimitedDataUse, type MatchKey } from '@canvas/meta-graph';
 import { startSandbox, type RunningSandbox, type SandboxSettings } from '@canvas/meta-sandbox';
 import {
   createLogger,
@@ -161,6 +161,8 @@ export async function startSyncHarness(
       await database.db.transaction().execute(async (tx) => {
         const entries = users.map((u) => {
           const row = matchRow(schema, { userId: u.userId, traits: u.traits }, now.getUTCFullYear());
+          // as the runner's hand-off does
+          const sent = withLimitedDataUse(schema, row.values, u.traits);
           return {
             metaAccountId: account.metaAccountId,
             adAccountId: account.adAccountId,
@@ -172,8 +174,8 @@ export async function startSyncHarness(
             stepId: 'fb',
             userId: u.userId,
             entrySeq: 1,
-            schema: [...schema],
-            values: row.values,
+            schema: sent.schema,
+            values: sent.values,
             status: row.usable ? ('pending' as const) : ('not_synced' as const),
             enteredAt: now,
             deadlineAt: new Date(now.getTime() + (enterOptions.retryWindowMs ?? 13 * 3_600_000)),

@@ -197,6 +197,14 @@ export {
   type MissingAudience,
 } from './missing-audience.repository.js';
 export {
+  noteAudienceHealth,
+  clearAudienceHealth,
+  audienceHealthAmong,
+  audienceHealthProblems,
+  type AudienceHealth,
+  type AudienceHealthProblem,
+} from './audience-health.repository.js';
+export {
   countPartitionAttempt,
   clearPartitionAttempts,
   listPartitionAttempts,

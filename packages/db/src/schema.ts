@@ -8,6 +8,7 @@ export interface Database {
   ad_accounts: AdAccountsTable;
   facebook_logins: FacebookLoginsTable;
   missing_audiences: MissingAudiencesTable;
+  audience_health: AudienceHealthTable;
   canvases: CanvasesTable;
   canvas_versions: CanvasVersionsTable;
   canvas_entry_counts: CanvasEntryCountsTable;
@@ -326,6 +327,14 @@ export interface FacebookLoginsTable {
 
 export interface MissingAudiencesTable {
   audience_id: string;
+  meta_account_id: string;
+  message: string;
+  detected_at: Date;
+}
+
+export interface AudienceHealthTable {
+  audience_id: string;
+  problem: 'flagged' | 'not_sac_eligible';
   meta_account_id: string;
   message: string;
   detected_at: Date;

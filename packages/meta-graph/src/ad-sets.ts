@@ -31,6 +31,8 @@ export interface AdSetCalls {
 }
 
 const adSetFields = 'id,name,account_id,effective_status,targeting,updated_time';
+// ad set calls spend the ads_management quota, not the custom_audience one
+const adsUsage = { usageAccountId: '*', usageType: 'ads_management' } as const;
 
 const toAdSet = (raw: Record<string, unknown>): AdSet => ({
   id: String(raw.id),
@@ -50,18 +52,22 @@ export function adSetCalls(call: GraphCall): AdSetCalls {
       const result = await readPage(call, `${actAdAccountId(adAccountId)}/adsets`, token, {
         fields: adSetFields,
         page,
+        ...adsUsage,
       });
       const { rows, after } = result.data;
       return { usage: result.usage, data: { adSets: rows.map(toAdSet), ...(after ? { after } : {}) } };
     },
 
     async getAdSet(token, adSetId) {
-      const result = await call<Record<string, unknown>>('GET', adSetId, token, { query: { fields: adSetFields } });
+      const result = await call<Record<string, unknown>>('GET', adSetId, token, {
+        query: { fields: adSetFields },
+        ...adsUsage,
+      });
       return { usage: result.usage, data: toAdSet(result.data) };
     },
 
     async updateAdSetTargeting(token, adSetId, targeting) {
-      return call('POST', adSetId, token, { body: { targeting } });
+      return call('POST', adSetId, token, { body: { targeting }, ...adsUsage });
     },
   };
 }

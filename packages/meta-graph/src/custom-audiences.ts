@@ -12,6 +12,8 @@ export interface CustomAudience {
   approximateCountUpperBound?: number;
   deliveryStatus?: { code: number; description?: string };
   operationStatus?: { code: number; description?: string };
+  /** Meta's is_eligible_for_sac_campaigns: usable in housing, employment and financial campaigns. */
+  sacEligible?: boolean;
 }
 
 export interface NewCustomAudience {
@@ -21,7 +23,8 @@ export interface NewCustomAudience {
 }
 
 const audienceFields =
-  'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,operation_status';
+  'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,' +
+  'operation_status,is_eligible_for_sac_campaigns';
 
 const toAudience = (raw: Record<string, unknown>): CustomAudience => ({
   id: String(raw.id),
@@ -36,6 +39,7 @@ const toAudience = (raw: Record<string, unknown>): CustomAudience => ({
     : {}),
   ...(raw.delivery_status ? { deliveryStatus: raw.delivery_status as { code: number } } : {}),
   ...(raw.operation_status ? { operationStatus: raw.operation_status as { code: number } } : {}),
+  ...(typeof raw.is_eligible_for_sac_campaigns === 'boolean' ? { sacEligible: raw.is_eligible_for_sac_campaigns } : {}),
 });
 
 /** Customer-file custom audiences of an ad account: list, create, read, rename, delete. */

@@ -4,7 +4,9 @@ import { classifyGraphError, errorClasses, GraphApiError, isGraphApiError, type 
 import { parseUsageHeaders } from './usage-headers.js';
 
 describe('classifyGraphError', () => {
-  it.each<[string, { code?: number; error_subcode?: number; is_transient?: boolean }, number, ErrorClass]>([
+  it.each<
+    [string, { code?: number; error_subcode?: number; is_transient?: boolean; message?: string }, number, ErrorClass]
+  >([
     ['custom-audience BUC limit, sent as HTTP 400', { code: 80003, error_subcode: 2446079 }, 400, 'throttled'],
     ['ads-management BUC limit', { code: 80004 }, 400, 'throttled'],
     ['ad-account API-level limit', { code: 17, error_subcode: 2446079 }, 400, 'throttled'],
@@ -19,6 +21,19 @@ describe('classifyGraphError', () => {
     ['audience too small to remove', { code: 200, error_subcode: 1870047 }, 400, 'audience_too_small'],
     ['audience deleted or not visible', { code: 100, error_subcode: 33 }, 400, 'audience_missing'],
     ['audience deleted (code)', { code: 1487366 }, 400, 'audience_missing'],
+    ['flagged audience refuses edits', { code: 100, error_subcode: 1713230 }, 400, 'audience_flagged'],
+    [
+      'users edge of a fresh audience not visible yet',
+      { code: 803, message: '(#803) Some of the aliases you requested do not exist: users' },
+      400,
+      'transient',
+    ],
+    [
+      'other unknown alias',
+      { code: 803, message: '(#803) Some of the aliases you requested do not exist: foo' },
+      400,
+      'invalid_request',
+    ],
     ['unknown error', { code: 1 }, 500, 'transient'],
     ['unknown error with 10k+ rows', { code: 1, error_subcode: 99 }, 400, 'transient'],
     ['service error', { code: 2 }, 503, 'transient'],

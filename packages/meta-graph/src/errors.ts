@@ -8,6 +8,7 @@ export const errorClasses = [
   'tos_not_accepted',
   'permission',
   'audience_missing',
+  'audience_flagged',
   'audience_too_small',
   'invalid_request',
 ] as const;
@@ -92,6 +93,10 @@ export function classifyGraphError(body: GraphErrorBody, httpStatus: number): Er
   if ((sub !== undefined && tosSubcodes.has(sub)) || tosCodes.has(code)) return 'tos_not_accepted';
   if (code === 200 && sub === 1870047) return 'audience_too_small';
   if ((code === 100 && sub === 33) || code === 1487366 || sub === 1487366) return 'audience_missing';
+  // a flagged audience (operation_status 471) refuses membership edits until the advertiser resolves it
+  if (code === 100 && sub === 1713230) return 'audience_flagged';
+  // "(#803) … do not exist: users" right after create: the new audience's edge is not visible yet
+  if (code === 803 && /do not exist: users/.test(body.message ?? '')) return 'transient';
   if (body.is_transient === true || code === 1 || code === 2 || code < 0 || code === 368) return 'transient';
   if (code === 10 || code === 270 || code === 294 || (code >= 200 && code <= 299) || code === 2654 || code === 1487301)
     return 'permission';

@@ -10,9 +10,30 @@ export {
   type ErrorClass,
   type GraphErrorBody,
 } from './errors.js';
-export { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
+export { parseUsageHeaders, type AccountUsage, type UseCaseType } from './usage-headers.js';
+export { pacedAdSetCalls, type AdSetPacingOptions } from './ad-set-pacing.js';
+export {
+  asksLimitedDataUse,
+  dataProcessingColumns,
+  isDataProcessingColumn,
+  limitedDataUseCells,
+  limitedDataUseSignals,
+  withLimitedDataUse,
+  type DataProcessingColumn,
+  type PayloadColumn,
+} from './limited-data-use.js';
 export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './payload.js';
-export { defaultGraphVersion, oldestServedVersion, parseVersion } from './versions.js';
+export {
+  defaultGraphVersion,
+  graphVersionDaysLeftMetric,
+  marketingApiVersions,
+  newestServedVersion,
+  parseVersion,
+  versionLifetime,
+  type MarketingApiVersion,
+  type VersionLifetime,
+  type VersionState,
+} from './versions.js';
 export { createGraphClient, type GraphClient, type GraphClientOptions } from './client.js';
 export { type GraphResult, type GraphCall } from './transport.js';
 export { actAdAccountId, bareAdAccountId } from './ids.js';

@@ -1,3 +1,4 @@
+import type { UseCaseType } from './usage-headers.js';
 import type { GraphCall, GraphResult } from './transport.js';
 
 /** Where a list read starts: Meta's `after` cursor and a page size. */
@@ -22,11 +23,15 @@ export async function readPage<Row = Record<string, unknown>>(
   call: GraphCall,
   path: string,
   token: string,
-  request: { fields: string; page?: PageRequest; usageAccountId?: string | undefined },
+  request: { fields: string; page?: PageRequest; usageAccountId?: string | undefined; usageType?: UseCaseType },
 ): Promise<GraphResult<RawPage<Row>>> {
   const query: Record<string, string> = { fields: request.fields, limit: String(request.page?.limit ?? 100) };
   if (request.page?.after) query.after = request.page.after;
-  const result = await call<Listing<Row>>('GET', path, token, { query, usageAccountId: request.usageAccountId });
+  const result = await call<Listing<Row>>('GET', path, token, {
+    query,
+    usageAccountId: request.usageAccountId,
+    usageType: request.usageType,
+  });
   const after = result.data.paging?.next ? result.data.paging.cursors?.after : undefined;
   return { usage: result.usage, data: { rows: result.data.data ?? [], ...(after ? { after } : {}) } };
 }

@@ -1,10 +1,11 @@
 import type { MatchKey } from './match-keys.js';
+import type { PayloadColumn } from './limited-data-use.js';
 
 /** Meta accepts at most this many users per `/users` request. */
 export const maxUsersPerRequest = 10_000;
 
 export interface UsersPayload {
-  schema: MatchKey[];
+  schema: PayloadColumn[];
   data: string[][];
 }
 

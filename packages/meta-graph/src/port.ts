@@ -51,4 +51,6 @@ export interface AudienceUploader {
     payload: UsersPayload,
     context?: { adAccountId?: string },
   ) => Promise<GraphResult<UsersResult>>;
+  /** Reads operation_status and SAC eligibility; without it the sync records only what writes answer. */
+  getCustomAudience?: (token: string, audienceId: string, adAccountId?: string) => Promise<GraphResult<CustomAudience>>;
 }

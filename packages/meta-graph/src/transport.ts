@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { errorCode } from '@canvas/canvas';
 import { classifyGraphError, GraphApiError, type GraphErrorBody } from './errors.js';
 import { bareAdAccountId } from './ids.js';
-import { parseUsageHeaders, type AccountUsage } from './usage-headers.js';
+import { parseUsageHeaders, type AccountUsage, type UseCaseType } from './usage-headers.js';
 import { defaultGraphVersion } from './versions.js';
 
 export interface TransportOptions {
@@ -30,6 +30,8 @@ export interface GraphCallParams {
   query?: Record<string, string>;
   body?: Record<string, unknown>;
   usageAccountId?: string | undefined;
+  /** Which quota the call spends (custom_audience unless said); its usage header entry is read. */
+  usageType?: UseCaseType | undefined;
 }
 
 /** One Graph call; an empty token sends none (the OAuth code exchange authenticates with the app secret). */
@@ -106,7 +108,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
     const headers = response.headers as Record<string, string | string[] | undefined>;
     const usage = params.usageAccountId
-      ? parseUsageHeaders(headers, bareAdAccountId(params.usageAccountId))
+      ? parseUsageHeaders(headers, bareAdAccountId(params.usageAccountId), params.usageType)
       : undefined;
     let text: string;
     try {

@@ -1,4 +1,7 @@
-/** Meta's own view of how much of the ad account's custom-audience quota is used. */
+/** The business use cases whose quotas this product spends: audiences, and ad sets. */
+export type UseCaseType = 'custom_audience' | 'ads_management';
+
+/** Meta's own view of how much of one of the ad account's quotas is used. */
 export interface AccountUsage {
   /** Highest of call count, CPU time and total time, in percent of the allowance. */
   percent: number;
@@ -34,6 +37,8 @@ const finite = (value: unknown): number => (typeof value === 'number' && Number.
 export function parseUsageHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   adAccountId: string,
+  /** The business use case whose quota the call counts against; "*" as adAccountId reads any account. */
+  type: UseCaseType = 'custom_audience',
 ): AccountUsage | undefined {
   const get = (name: string) => {
     const value = headers[name] ?? headers[name.toLowerCase()];
@@ -47,9 +52,12 @@ export function parseUsageHeaders(
   const buc = parseJson(get('x-business-use-case-usage'));
   if (buc && typeof buc === 'object') {
     const byAccount = buc as Record<string, BucEntry[] | undefined>;
-    const entries = byAccount[adAccountId] ?? byAccount[`act_${adAccountId}`] ?? [];
+    const entries =
+      adAccountId === '*'
+        ? Object.values(byAccount).flatMap((e) => e ?? [])
+        : (byAccount[adAccountId] ?? byAccount[`act_${adAccountId}`] ?? []);
     for (const entry of entries) {
-      if (entry.type !== undefined && entry.type !== 'custom_audience') continue;
+      if (entry.type !== undefined && entry.type !== type) continue;
       found = true;
       percent = Math.max(percent, finite(entry.call_count), finite(entry.total_cputime), finite(entry.total_time));
       regainAccessMs = Math.max(regainAccessMs, finite(entry.estimated_time_to_regain_access) * 60_000);

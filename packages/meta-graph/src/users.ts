@@ -1,3 +1,4 @@
+import { wireRow } from './limited-data-use.js';
 import { maxUsersPerRequest, type UsersPayload } from './payload.js';
 import type { GraphCall, GraphResult } from './transport.js';
 
@@ -33,7 +34,7 @@ interface RawUsersResult {
 function usersBody(payload: UsersPayload, session?: UploadSession) {
   if (payload.data.length > maxUsersPerRequest) throw new RangeError(`at most ${maxUsersPerRequest} users per request`);
   return {
-    payload: { schema: payload.schema, data: payload.data, is_raw: true },
+    payload: { schema: payload.schema, data: payload.data.map((row) => wireRow(payload.schema, row)), is_raw: true },
     ...(session
       ? {
           session: {

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { phoneWithoutPlus } from './phone-without-plus.js';
 
 // E.164 allows at most 15 digits; fewer than 8 with a country code is no phone number anywhere
 const plausibleDigits = (digits: string) => digits.length >= 8 && digits.length <= 15;
@@ -20,6 +21,8 @@ export function normalizePhone(raw: string, defaultCountry?: string): string | n
     defaultCountry && /^[A-Za-z]{2}$/.test(defaultCountry) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
   const parsed = parsePhoneNumberFromString(text, region ? { defaultCountry: region } : {});
   if (parsed?.isPossible()) return parsed.number.slice(1);
+  const withoutPlus = phoneWithoutPlus(text);
+  if (withoutPlus) return withoutPlus;
   if (parsed) {
     const digits = `${parsed.countryCallingCode}${parsed.nationalNumber}`;
     if (plausibleDigits(digits)) return digits;

@@ -1,11 +1,24 @@
 import type { CanvasDefinition } from '@canvas/canvas';
-import { listAdAccounts, missingAmong, type AdAccount, type Db, type ResolvedSteps } from '@canvas/db';
+import {
+  audienceHealthAmong,
+  listAdAccounts,
+  missingAmong,
+  type AdAccount,
+  type Db,
+  type ResolvedSteps,
+} from '@canvas/db';
 import { tokenWarning, tosUrl } from './ad-account.service.js';
 import { bareAdAccountId } from '@canvas/meta-graph';
+import { audienceHealthProblem, type AudienceHealthCode } from './audience-health-problems.js';
 
 export interface AccountProblem {
   code:
-    'ad_account_disconnected' | 'tos_not_accepted' | 'token_expires_soon' | 'audience_deleted' | 'ad_account_missing';
+    | 'ad_account_disconnected'
+    | 'tos_not_accepted'
+    | 'token_expires_soon'
+    | 'audience_deleted'
+    | 'ad_account_missing'
+    | AudienceHealthCode;
   adAccountId: string;
   /** The Facebook steps it stops (or will stop). */
   steps: string[];
@@ -101,6 +114,12 @@ export async function canvasAccountProblems(
       message: `Meta says audience ${missing.audienceId} no longer exists (${missing.message})`,
       hint: 'edit the steps to create a new audience or name an existing one, then launch the new version',
     });
+  }
+  for (const health of await audienceHealthAmong(db, [...audiences.keys()])) {
+    const entry = audiences.get(health.audienceId);
+    const account = entry && byId.get(entry.accountId);
+    const steps = [...(entry?.steps ?? [])].sort();
+    problems.push(audienceHealthProblem(health, `act_${account?.metaAccountId ?? health.metaAccountId}`, steps));
   }
   return problems;
 }

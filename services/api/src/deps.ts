@@ -12,6 +12,8 @@ export interface ApiDeps {
   logger: Logger;
   registry: Registry;
   now: () => Date;
+  /** The Marketing API version the services call (META_GRAPH_VERSION); defaults to the tested one. */
+  graphVersion?: string;
   bodyLimitBytes?: number;
   /** How old the canvas counters on /metrics may be: one read serves every scrape in that time. */
   metricsMaxAgeMs?: number;

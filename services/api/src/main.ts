@@ -1,5 +1,5 @@
 import { createDatabase } from '@canvas/db';
-import { createGraphClient } from '@canvas/meta-graph';
+import { createGraphClient, pacedAdSetCalls } from '@canvas/meta-graph';
 import {
   createServiceLogger,
   createMetricsRegistry,
@@ -36,11 +36,13 @@ const resealed = await resealUnboundTokens(db, cipher);
 if (resealed > 0) logger.info({ resealed }, 'access tokens sealed again, bound to their row');
 const deps = {
   db,
-  directory: graph,
+  // ad set calls paced by their own (ads_management) quota
+  directory: { ...graph, ...pacedAdSetCalls(graph) },
   cipher,
   logger,
   registry,
   now: () => new Date(),
+  graphVersion: config.META_GRAPH_VERSION,
   bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
   metricsMaxAgeMs: config.METRICS_MAX_AGE,
   estimateSampleSize: config.SEGMENT_ESTIMATE_SAMPLE,

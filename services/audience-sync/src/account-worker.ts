@@ -25,6 +25,7 @@ import {
 } from '@canvas/meta-graph';
 import { pollingLoop, sleep, type Logger, type TokenCipher } from '@canvas/runtime';
 import type { RetryPolicy } from './failure-policy.js';
+import { audienceHealthWatch } from './audience-health.js';
 import { recordFailure, recordSuccess, type OutcomeDeps } from './record-outcome.js';
 import type { SyncMetrics } from './sync-metrics.js';
 import { tokenCheck } from './token-check.js';
@@ -68,8 +69,11 @@ export class AccountWorker {
   private readonly loop: ReturnType<typeof pollingLoop>;
   private readonly checkTokens: ReturnType<typeof tokenCheck>;
   private readonly outcome: OutcomeDeps;
+  private readonly readHealth: ReturnType<typeof audienceHealthWatch>;
+  private readonly healthReads = new Set<Promise<void>>();
 
   constructor(private readonly deps: AccountWorkerDeps) {
+    this.readHealth = audienceHealthWatch({ ...deps, intervalMs: deps.tokenCheckIntervalMs });
     this.loop = pollingLoop(
       'sync round',
       async () => {
@@ -101,6 +105,7 @@ export class AccountWorker {
     await this.deps.limiter.stop();
     await looping;
     await Promise.allSettled([...this.busy.values()]);
+    await Promise.allSettled([...this.healthReads]);
   }
 
   /** One batch window: refresh connections, start draining every idle due group, then expire. */
@@ -209,6 +214,9 @@ export class AccountWorker {
       }
       await recordSuccess(this.outcome, group, page, result.data, now);
       await this.savePacing(now, {});
+      // off the upload path: a health read never delays the next batch
+      const read = this.readHealth(token, group.audienceId).finally(() => this.healthReads.delete(read));
+      this.healthReads.add(read);
     } catch (error) {
       // a request never sent because the worker is stopping leaves its users pending
       if (this.controller.signal.aborted && !isGraphApiError(error)) return;

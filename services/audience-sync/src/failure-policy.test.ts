@@ -18,6 +18,7 @@ describe('failureAction', () => {
     ['terms not accepted', 'tos_not_accepted', {}, { kind: 'hold_connection', status: 'tos_not_accepted' }],
     ['audience too small', 'audience_too_small', {}, { kind: 'retry_later', atMs: 4_600_000, countAttempt: true }],
     ['audience deleted', 'audience_missing', {}, { kind: 'error_now' }],
+    ['audience flagged by Meta (100/1713230)', 'audience_flagged', {}, { kind: 'error_now' }],
     ['permission', 'permission', {}, { kind: 'error_now' }],
     ['invalid request', 'invalid_request', {}, { kind: 'error_now' }],
   ] as const)('%s', (_name, classification, extra, expected) => {

@@ -24,7 +24,7 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
  * Decided by the error class, never by HTTP status:
  * throttles wait as Meta asks and cost no attempt; transient failures back off; a broken
  * token or unaccepted terms hold the connection's users Pending until it is reconnected;
- * a too-small audience holds a removal; everything else is permanent.
+ * a too-small audience holds a removal; everything else (a flagged audience too) is permanent.
  */
 export function failureAction(
   classification: ErrorClass,
@@ -55,6 +55,7 @@ export function failureAction(
     case 'audience_too_small':
       return { kind: 'retry_later', atMs: context.nowMs + context.policy.tooSmallRetryMs, countAttempt: true };
     case 'audience_missing':
+    case 'audience_flagged':
     case 'permission':
     case 'invalid_request':
       return { kind: 'error_now' };

@@ -5,7 +5,9 @@ import {
   markErrored,
   markRefused,
   markSynced,
+  clearAudienceHealth,
   clearMissingAudience,
+  noteAudienceHealth,
   noteMissingAudience,
   notePendingReason,
   setAdAccountStatus,
@@ -62,6 +64,7 @@ export async function recordSuccess(
   await deps.db.transaction().execute(async (tx) => {
     await addCounters(tx, await markSynced(tx, deps.metaAccountId, synced, now), now, deps.shard);
     await clearMissingAudience(tx, group.audienceId);
+    await clearAudienceHealth(tx, group.audienceId, 'flagged');
     for (const reason of new Set(refused.map((r) => r.reason))) {
       const error: EntryError = { code: 'META_INVALID_ENTRY', message: reason, at: now.toISOString() };
       const refusedForIt = refused.filter((r) => r.reason === reason).map((r) => r.id);
@@ -178,6 +181,14 @@ export async function recordFailure(
         if (error.classification === 'audience_missing')
           await noteMissingAudience(tx, {
             audienceId: group.audienceId,
+            metaAccountId: deps.metaAccountId,
+            message: error.message,
+            detectedAt: now,
+          });
+        if (error.classification === 'audience_flagged')
+          await noteAudienceHealth(tx, {
+            audienceId: group.audienceId,
+            problem: 'flagged',
             metaAccountId: deps.metaAccountId,
             message: error.message,
             detectedAt: now,

@@ -21,6 +21,7 @@ import type { SyncConfig } from './config.js';
 import { createErasureFinisher } from './erasure-finisher.js';
 import { createOwnership } from './ownership.js';
 import { syncMetrics } from './sync-metrics.js';
+import { graphVersionMetric } from './version-metric.js';
 
 export interface SyncDeps {
   config: SyncConfig;
@@ -51,6 +52,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const metrics = syncMetrics(deps.registry);
+  graphVersionMetric(deps.registry, config.META_GRAPH_VERSION, now);
   const graph =
     deps.uploader ??
     createGraphClient({

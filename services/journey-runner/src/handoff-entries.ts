@@ -1,6 +1,6 @@
 import { adsOptedOut, deviceAdvertisingId, handoffOutcome, type Handoff } from '@canvas/canvas';
 import type { CounterDelta, NewAudienceEntry } from '@canvas/db';
-import { matchRow } from '@canvas/meta-graph';
+import { matchRow, withLimitedDataUse } from '@canvas/meta-graph';
 import type { CanvasIndex } from './canvas-index.js';
 
 /** Turns Facebook-step hand-offs into durable audience entries with hashed match values; the engine decides each status. */
@@ -17,6 +17,8 @@ export function handoffEntries(
     const target = index.resolved(h.canvasId, h.version)?.[h.step.id];
     const advertisingId = deviceAdvertisingId(h.context);
     const row = matchRow(h.step.matchKeys, { userId: h.userId, traits: h.traits, advertisingId }, now.getUTCFullYear());
+    // users whose consent asks for Limited Data Use carry Meta's data-processing columns
+    const sent = withLimitedDataUse(h.step.matchKeys, row.values, h.traits);
     const { status, reason, keepValues } = handoffOutcome({
       audienceResolved: target !== undefined,
       usable: row.usable,
@@ -36,8 +38,8 @@ export function handoffEntries(
       stepId: h.step.id,
       userId: h.userId,
       entrySeq: h.entrySeq,
-      schema: [...h.step.matchKeys],
-      values: keepValues ? row.values : [],
+      schema: sent.schema,
+      values: keepValues ? sent.values : [],
       status,
       enteredAt: now,
       deadlineAt: target ? new Date(now.getTime() + retryWindowMs) : now,

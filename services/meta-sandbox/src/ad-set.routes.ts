@@ -11,7 +11,7 @@ const fieldsOf = (params: Params) =>
 const pick = (view: Record<string, unknown>, fields: Set<string>) =>
   Object.fromEntries(Object.entries(view).filter(([key]) => key === 'id' || fields.has(key)));
 
-/** GET /act_{id}/adsets. Ad set calls count against the ads-management budget, which the sandbox does not meter. */
+/** GET /act_{id}/adsets. Ad set calls count against the ads_management budget (ads-management-quota.ts). */
 export function listAdSets(state: SandboxState, accountId: string, params: Params): Answer {
   const all = [...state.adSets.values()].filter((a) => a.accountId === accountId);
   const limit = Math.min(500, Math.max(1, Number(params.limit ?? 25) || 25));

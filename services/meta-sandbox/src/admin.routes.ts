@@ -45,6 +45,7 @@ const faultInput = z
   })
   .strict();
 const refusedInput = z.object({ values: z.array(z.string().min(1)).max(100_000) }).strict();
+const healthInput = z.object({ flagged: z.boolean().optional(), sacEligible: z.boolean().optional() }).strict();
 const clockInput = z.object({ timeScale: z.number().positive().max(1_000_000) }).strict();
 const settingsInput = z
   .object({
@@ -58,6 +59,7 @@ const settingsInput = z
     quotaPerAudience: z.number().int().min(0).optional(),
     quotaCap: z.number().int().positive().optional(),
     maxAudiencesPerAccount: z.number().int().positive().optional(),
+    adsManagementQuota: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -176,6 +178,14 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
       createdAt: new Date(a.createdAt).toISOString(),
       updatedAt: new Date(a.updatedAt).toISOString(),
     };
+  });
+  // flags an audience as Meta does (operation_status 471) or marks it not eligible for SAC campaigns
+  app.put<{ Params: { id: string } }>('/_sandbox/audiences/:id/health', async (request) => {
+    const a = audienceOr404(request.params.id);
+    const input = parse(healthInput, request.body);
+    if (input.flagged !== undefined) a.flagged = input.flagged;
+    if (input.sacEligible !== undefined) a.sacEligible = input.sacEligible;
+    return { id: a.id, flagged: a.flagged ?? false, sacEligible: a.sacEligible ?? true };
   });
   app.get<{ Params: { id: string }; Querystring: { limit?: string; offset?: string } }>(
     '/_sandbox/audiences/:id/members',

@@ -18,6 +18,10 @@ export interface SandboxAudience {
   /** When each member was first added (real time), for latency measurements. */
   addedAt: Map<number, number>;
   sessions: Map<string, number>;
+  /** Set through the admin API: Meta's operation_status 471; membership edits then fail 100/1713230. */
+  flagged?: boolean;
+  /** is_eligible_for_sac_campaigns; true unless set through the admin API. */
+  sacEligible?: boolean;
 }
 
 export interface RowCheck {

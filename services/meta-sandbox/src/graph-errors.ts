@@ -76,6 +76,12 @@ export const errors = {
       2654,
       '(#2654) Failed to create custom audience: You have reached the maximum number of customer file custom audiences (500) for this ad account.',
     ),
+  // code and subcode as integrators report them; the wording is an emulator choice
+  audienceFlagged: () =>
+    graphError(100, '(#100) This custom audience has been flagged and its members cannot be changed.', {
+      subcode: 1713230,
+      type: 'OAuthException',
+    }),
   audienceTooSmall: () =>
     graphError(
       200,

@@ -1,10 +1,11 @@
-import { parseVersion } from '@canvas/meta-graph';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addMembers, checkRows, removeMembers, type SandboxAudience } from './audience-store.js';
 import { errors, graphError, type GraphFailure } from './graph-errors.js';
 import type { SandboxState, SandboxToken } from './state.js';
 import { isFailure, parseUsersRequest } from './users-request.js';
 import { adSetRoutes, listAdSets } from './ad-set.routes.js';
+import { versionRefusal } from './version-gate.js';
+import { adsManagementMetered } from './ads-management-quota.js';
 import { exchangeToken, reachableAccounts, registerLoginDialog } from './login.routes.js';
 
 type Params = Record<string, unknown>;
@@ -72,7 +73,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
           count < state.settings.minDeliverySize
             ? { code: 300, description: 'This audience is too small to use.' }
             : { code: 200, description: 'This audience is ready for use.' },
-        operation_status: { code: 200, description: 'Normal' },
+        operation_status: audience.flagged
+          ? { code: 471, description: 'This audience has been flagged and cannot be used in new campaigns.' }
+          : { code: 200, description: 'Normal' },
+        is_eligible_for_sac_campaigns: audience.sacEligible ?? true,
         time_created: Math.floor(audience.createdAt / 1000),
         time_updated: Math.floor(audience.updatedAt / 1000),
       },
@@ -105,7 +109,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         ),
       };
     }
-    if (edge === 'adsets' && method === 'GET') return listAdSets(state, accountId, params);
+    if (edge === 'adsets' && method === 'GET')
+      return adsManagementMetered(state, accountId, () => listAdSets(state, accountId, params));
     if (edge !== 'customaudiences') return errors.unknownPath();
     return metered(accountId, () => {
       if (method === 'GET') {
@@ -190,6 +195,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       }
       if (edge !== 'users' || (method !== 'POST' && method !== 'DELETE')) return errors.unknownPath();
       if (!account?.tosAccepted) return errors.tosNotAccepted();
+      if (audience.flagged) return errors.audienceFlagged();
       const parsed = parseUsersRequest(params, state.settings.maxRowsPerRequest);
       const action = method === 'DELETE' ? 'remove' : 'add';
       if (isFailure(parsed)) return parsed;
@@ -318,10 +324,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         };
       }
     } else {
-      const parsedVersion = parseVersion(version);
-      const minVersion = parseVersion(state.settings.minVersion) ?? 0;
-      if (parsedVersion === undefined) answer = errors.unknownPath();
-      else if (parsedVersion < minVersion) answer = errors.deprecatedVersion(state.settings.latestVersion);
+      const refusal = versionRefusal(version, state.settings.minVersion, new Date(state.clock.now()));
+      if (refusal) answer = refusal;
       else if (node === 'debug_token' && !edge && method === 'GET') answer = debugToken(params, request);
       else if (node === 'oauth' && edge === 'access_token' && method === 'GET') answer = exchangeToken(state, params);
       else {
@@ -329,7 +333,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         if (isFailure(auth)) answer = auth;
         else if (node === 'me' && edge === 'adaccounts' && method === 'GET')
           answer = reachableAccounts(state, auth, params);
-        else if (state.adSets.has(node) && !edge) answer = adSetRoutes(state, method, node, params, auth);
+        else if (state.adSets.has(node) && !edge)
+          answer = adsManagementMetered(state, state.adSets.get(node)!.accountId, () =>
+            adSetRoutes(state, method, node, params, auth),
+          );
         else if (node.startsWith('act_')) answer = accountRoutes(method, node.slice(4), edge, params, auth);
         else if (/^\d+$/.test(node)) answer = audienceRoutes(method, node, edge, params, auth, request);
         else answer = errors.unknownPath();

@@ -1,8 +1,7 @@
 /** What can be tuned in a running sandbox (PUT /_sandbox/config). */
 export interface SandboxSettings {
-  /** Oldest Graph API version still served for Marketing API calls. */
+  /** A floor on top of Meta's calendar (which the sandbox clock applies); v0.0 adds none. */
   minVersion: string;
-  latestVersion: string;
   /** Removals are refused while an audience holds fewer members than this (Meta: 200/1870047). */
   minRemovalSize: number;
   /** delivery_status is 300 (too small) below this many members. */
@@ -12,20 +11,22 @@ export interface SandboxSettings {
   quotaPerAudience: number;
   quotaCap: number;
   maxAudiencesPerAccount: number;
+  /** ads_management calls (ad sets) per rolling hour; Meta: 100,000 + 40 × active ads (no ads here). */
+  adsManagementQuota: number;
   maxRowsPerRequest: number;
   /** How many requests the log keeps. */
   requestLogSize: number;
 }
 
 export const defaultSettings: SandboxSettings = {
-  minVersion: 'v24.0',
-  latestVersion: 'v25.0',
+  minVersion: 'v0.0',
   minRemovalSize: 100,
   minDeliverySize: 100,
   quotaBase: 190_000,
   quotaPerAudience: 40,
   quotaCap: 700_000,
   maxAudiencesPerAccount: 500,
+  adsManagementQuota: 100_000,
   maxRowsPerRequest: 10_000,
   requestLogSize: 200_000,
 };

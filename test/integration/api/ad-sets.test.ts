@@ -190,4 +190,28 @@ describe('linking a Facebook step’s audience to ad sets, and audiences made be
     );
     expect(h.sandbox.state.audiences.size).toBe(count);
   });
+
+  it('paces ad set calls by their own ads_management quota and stops calling Meta while it is used up', async () => {
+    const other = h.sandboxAccount();
+    const connected = await h.call('POST', '/v1/ad-accounts', {
+      adAccountId: other.accountId,
+      accessToken: other.token,
+    });
+    const otherConnection = connected.json<{ id: string }>().id;
+    const quota = h.sandbox.state.settings.adsManagementQuota;
+    h.sandbox.state.settings.adsManagementQuota = 1;
+    try {
+      const list = () => h.call('GET', `/v1/ad-accounts/${otherConnection}/ad-sets`);
+      expect((await list()).statusCode).toBe(200);
+      const refused = await list();
+      expect([refused.statusCode, refused.json<{ code: string }>().code]).toEqual([503, 'META_UNAVAILABLE']);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
+      // the pacer refuses the next one itself: Meta saw two ad set calls, not three
+      expect((await list()).statusCode).toBe(503);
+      const calls = h.sandbox.state.requests.filter((r) => r.path.endsWith(`act_${other.accountId}/adsets`));
+      expect(calls.map((r) => r.metaCode ?? r.status)).toEqual([200, 80004]);
+    } finally {
+      h.sandbox.state.settings.adsManagementQuota = quota;
+    }
+  });
 });

@@ -23,6 +23,18 @@ describe('workspace and API keys', () => {
     expect(response.json()).toMatchObject({ id: h.workspaceId, name: 'Test workspace' });
   });
 
+  it("shows the Marketing API version in use with Meta's expiry date and the days left", async () => {
+    const { graphApi } = (await h.call('GET', '/v1/workspace')).json<{
+      graphApi: { version: string; expiresOn: string; daysLeft: number };
+    }>();
+    expect(graphApi).toMatchObject({ version: 'v25.0', expiresOn: '2027-02-23' });
+    expect(graphApi.daysLeft).toBeGreaterThanOrEqual(0);
+    const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(
+      new RegExp(`canvas_graph_api_version_days_left\\{version="v25.0",service="api"\\} ${graphApi.daysLeft}\\b`),
+    );
+  });
+
   it('creates keys shown once, lists them without the secret, and revokes them', async () => {
     const created = await h.call('POST', '/v1/api-keys', { label: 'ci' });
     expect(created.statusCode).toBe(201);

@@ -9,6 +9,7 @@ export const entryErrors = {
   META_TOS_NOT_ACCEPTED: 'the Custom Audience terms are not accepted; its users are held until they are',
   META_PERMISSION: 'the token may not write to the audience',
   META_AUDIENCE_MISSING: 'the audience was deleted at Meta',
+  META_AUDIENCE_FLAGGED: 'Meta flagged the audience and refuses membership edits until the advertiser resolves it',
   META_AUDIENCE_TOO_SMALL: 'Meta refused the audience as too small',
   META_INVALID_REQUEST: 'Meta refused the request',
   META_INVALID_ENTRY: "Meta accepted the request but named the user's row invalid",

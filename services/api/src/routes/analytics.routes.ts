@@ -13,6 +13,7 @@ import type { ApiDeps } from '../deps.js';
 import { definitionOf } from '../stored-definition.js';
 import { notFound } from '../problem.js';
 import { IsoDate, VersionNumber, iso, problems } from '../schemas.js';
+import { isDataProcessingColumn } from '@canvas/meta-graph';
 
 const StatusNumbers = {
   synced: z.number().int(),
@@ -233,8 +234,9 @@ export const analyticsRoutes =
             origin: e.origin,
             audienceId: e.audienceId,
             adAccountId: e.metaAccountId === null ? null : `act_${e.metaAccountId}`,
-            matchKeys: e.schema,
-            keysWithValues: e.schema.filter((_key, i) => (e.values[i] ?? '') !== ''),
+            // the Limited Data Use columns ride in the schema but are no match keys
+            matchKeys: e.schema.filter((key) => !isDataProcessingColumn(key)),
+            keysWithValues: e.schema.filter((key, i) => !isDataProcessingColumn(key) && (e.values[i] ?? '') !== ''),
             attempts: e.attempts,
             enteredAt: e.enteredAt.toISOString(),
             nextAttemptAt: e.status === 'pending' ? e.nextAttemptAt.toISOString() : null,

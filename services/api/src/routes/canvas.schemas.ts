@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CanvasDefinition, canvasStatuses } from '@canvas/canvas';
 import { requestExamples } from '../request-examples.js';
 import { IsoDate } from '../schemas.js';
+import { audienceHealthCodes } from '../audience-health-problems.js';
 
 export const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 export const CanvasStatusSchema = z.enum(canvasStatuses);
@@ -21,6 +22,7 @@ export const AccountProblemView = z.object({
     'token_expires_soon',
     'audience_deleted',
     'ad_account_missing',
+    ...audienceHealthCodes,
   ]),
   adAccountId: z.string(),
   steps: z.array(z.string()),

@@ -11,7 +11,9 @@ import {
   type ApiKey,
   type Workspace,
 } from '@canvas/db';
+import { defaultGraphVersion } from '@canvas/meta-graph';
 import { generateApiKey } from '../api-key.js';
+import { GraphApiVersionView, graphApiVersionView } from '../graph-version-view.js';
 import type { ApiDeps } from '../deps.js';
 import { requestExamples } from '../request-examples.js';
 import { decideRevocation } from '../api-key-revocation.js';
@@ -35,6 +37,7 @@ const WorkspaceView = z.object({
       'Put before the name of every audience this product creates (e.g. CA_), so they stand out in Ads Manager',
     ),
   createdAt: IsoDate,
+  graphApi: GraphApiVersionView,
 });
 const WorkspacePatch = z
   .object({
@@ -48,11 +51,12 @@ const WorkspacePatch = z
   })
   .strict()
   .meta({ examples: [requestExamples.workspaceSettings] });
-const workspaceView = (w: Workspace) => ({
+const workspaceView = (w: Workspace, deps: ApiDeps) => ({
   id: w.id,
   name: w.name,
   audienceNamePrefix: w.audienceNamePrefix,
   createdAt: w.createdAt.toISOString(),
+  graphApi: graphApiVersionView(deps.graphVersion ?? defaultGraphVersion, deps.now()),
 });
 
 const view = (key: ApiKey) => ({
@@ -79,7 +83,7 @@ export const workspaceRoutes =
       async (request) => {
         const workspace = await findWorkspace(deps.db, request.caller.workspaceId);
         if (!workspace) throw notFound('the workspace');
-        return workspaceView(workspace);
+        return workspaceView(workspace, deps);
       },
     );
 
@@ -101,7 +105,7 @@ export const workspaceRoutes =
           request.body.audienceNamePrefix,
         );
         if (!workspace) throw notFound('the workspace');
-        return workspaceView(workspace);
+        return workspaceView(workspace, deps);
       },
     );
 

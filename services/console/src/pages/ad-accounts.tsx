@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from '../api.js';
 import type { AdAccount } from '../types.js';
 import { FacebookLoginPicker } from './facebook-login-picker.js';
+import { GraphApiVersion } from './graph-api-version.js';
 import { Errors } from './sign-in.js';
 
 const statusText = (a: AdAccount) =>
@@ -55,6 +56,7 @@ export function AdAccounts() {
   return (
     <section aria-labelledby="accounts-title">
       <h1 id="accounts-title">Ad accounts</h1>
+      <GraphApiVersion />
       <Errors messages={errors} />
       {loginId ? (
         <FacebookLoginPicker
