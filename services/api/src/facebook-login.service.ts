@@ -15,7 +15,7 @@ import {
   type AdAccount,
   type FacebookLogin,
 } from '@canvas/db';
-import { isGraphApiError } from '@canvas/meta-graph';
+import { bareAdAccountId, isGraphApiError } from '@canvas/meta-graph';
 import { checkConnection, type ConnectionCheck } from './ad-account.service.js';
 import type { ApiDeps, FacebookLoginSettings } from './deps.js';
 import { hashSecret, secretMatches } from './facebook-login-cookie.js';
@@ -150,14 +150,14 @@ export async function connectPicked(
         ? 'this login was already used to connect accounts; start a new one'
         : `this login is ${login.expiresAt <= now ? 'expired' : login.status}; start a new one`,
     );
-  const ids = pick.adAccountIds.map((id) => id.replace(/^act_/, ''));
+  const ids = pick.adAccountIds.map(bareAdAccountId);
   const offered = new Set(login.reachableAccounts.map((a) => a.id));
   const notOffered = ids.flatMap((id, i) =>
     offered.has(id)
       ? []
       : [{ code: 'not_offered', path: `/body/adAccountIds/${i}`, message: `this login cannot reach act_${id}` }],
   );
-  const defaultId = pick.defaultAdAccountId?.replace(/^act_/, '');
+  const defaultId = pick.defaultAdAccountId === undefined ? undefined : bareAdAccountId(pick.defaultAdAccountId);
   if (defaultId !== undefined && !ids.includes(defaultId))
     notOffered.push({ code: 'not_picked', path: '/body/defaultAdAccountId', message: 'pick it in adAccountIds too' });
   if (notOffered.length > 0) throw apiError('AD_ACCOUNT_NOT_OFFERED', `${notOffered.length} problem(s)`, notOffered);
