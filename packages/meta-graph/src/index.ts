@@ -26,6 +26,7 @@ export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './pay
 export {
   defaultGraphVersion,
   graphVersionDaysLeftMetric,
+  graphVersionGauge,
   marketingApiVersions,
   newestServedVersion,
   parseVersion,

@@ -76,3 +76,13 @@ export function newestServedVersion(now: Date): string {
 
 /** The gauge both services export: days until Meta expires the version in use. */
 export const graphVersionDaysLeftMetric = 'canvas_graph_api_version_days_left';
+
+/** The gauge of days left on a version, as every service exports it (-1 while Meta has set no date). */
+export const graphVersionGauge = (version: string, now: () => Date) => ({
+  metric: {
+    name: graphVersionDaysLeftMetric,
+    help: 'Days until Meta expires the Marketing API version in use (-1 while Meta has set no date)',
+    labels: { version },
+  },
+  read: () => versionLifetime(version, now()).daysLeft ?? -1,
+});

@@ -16,6 +16,7 @@ export { createLogger, wantsPrettyLogs, redactedPaths, type Logger, type LoggerO
 export {
   createMetricsRegistry,
   metricFactory,
+  registerReadGauge,
   zeroSeries,
   Registry,
   Counter,

@@ -40,3 +40,20 @@ export function zeroSeries<L extends string>(
 ): void {
   for (const value of values) counter.inc({ ...fixed, [label]: value } as Partial<Record<L, string | number>>, 0);
 }
+
+/** A gauge whose one series is read fresh at every scrape, e.g. days left on a dated setting. */
+export function registerReadGauge(
+  registry: Registry,
+  metric: { name: string; help: string; labels: Record<string, string> },
+  read: () => number,
+): void {
+  new Gauge({
+    name: metric.name,
+    help: metric.help,
+    labelNames: Object.keys(metric.labels),
+    registers: [registry],
+    collect() {
+      this.set(metric.labels, read());
+    },
+  });
+}

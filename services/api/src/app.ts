@@ -8,8 +8,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { defaultGraphVersion } from '@canvas/meta-graph';
-import { runChecks } from '@canvas/runtime';
+import { defaultGraphVersion, graphVersionGauge } from '@canvas/meta-graph';
+import { registerReadGauge, runChecks } from '@canvas/runtime';
 import { authenticate } from './auth.js';
 import { refuseDeepBody } from './body-depth.js';
 import { registerCanvasGauge } from './canvas-metrics.js';
@@ -28,7 +28,6 @@ import { erasureRoutes } from './routes/erasure.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
 import { segmentRoutes } from './routes/segment.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
-import { registerGraphVersionMetric } from './graph-version-metric.js';
 
 /** The designer API, built from its dependencies without listening (tests use `app.inject`). */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -91,7 +90,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // /metrics is served by the ops listener (startApiOps): it shows every workspace's canvases
   registerHttpMetrics(app, deps.registry);
   registerCanvasGauge(deps.registry, deps.db, { maxAgeMs: deps.metricsMaxAgeMs ?? 15_000, now: deps.now });
-  registerGraphVersionMetric(deps.registry, deps.graphVersion ?? defaultGraphVersion, deps.now);
+  const versionGauge = graphVersionGauge(deps.graphVersion ?? defaultGraphVersion, deps.now);
+  registerReadGauge(deps.registry, versionGauge.metric, versionGauge.read);
   await registerConsole(app);
 
   // one limiter for every expensive operation, so together they never take the whole pool

@@ -9,7 +9,6 @@ import {
   pendingStats,
   savePacing,
   type AdAccountWithToken,
-  type Db,
   type DueEntry,
   type EntryGroup,
   adAccountTokenRow,
@@ -17,31 +16,19 @@ import {
 import {
   withTransientRetry,
   isGraphApiError,
-  type AccountLimiter,
-  type AdAccountDirectory,
   type AudienceUploader,
   type GraphApiError,
   type MatchKey,
 } from '@canvas/meta-graph';
-import { pollingLoop, sleep, type Logger, type TokenCipher } from '@canvas/runtime';
+import { pollingLoop, sleep } from '@canvas/runtime';
 import type { RetryPolicy } from './failure-policy.js';
 import { audienceHealthWatch } from './audience-health.js';
 import { recordFailure, recordSuccess, type OutcomeDeps } from './record-outcome.js';
-import type { SyncMetrics } from './sync-metrics.js';
-import { tokenCheck } from './token-check.js';
+import { tokenCheck, type TokenCheckDeps } from './token-check.js';
 
-export interface AccountWorkerDeps {
+export interface AccountWorkerDeps extends TokenCheckDeps {
   metaAccountId: string;
-  db: Db;
   uploader: AudienceUploader;
-  /** Checks tokens with Meta's debug_token; without it tokens are only judged by uploads. */
-  tokens?: Pick<AdAccountDirectory, 'debugToken'> | undefined;
-  /** How often each connected token is checked. */
-  tokenCheckIntervalMs: number;
-  cipher: TokenCipher;
-  limiter: AccountLimiter;
-  logger: Logger;
-  metrics: SyncMetrics;
   now: () => Date;
   random: () => number;
   batchWindowMs: number;

@@ -14,14 +14,14 @@ import {
   customAudienceQuota,
   type AdAccountDirectory,
   type AudienceUploader,
+  graphVersionGauge,
 } from '@canvas/meta-graph';
-import type { Logger, ReadinessCheck, Registry, TokenCipher } from '@canvas/runtime';
+import { registerReadGauge, type Logger, type ReadinessCheck, type Registry, type TokenCipher } from '@canvas/runtime';
 import { AccountWorker } from './account-worker.js';
 import type { SyncConfig } from './config.js';
 import { createErasureFinisher } from './erasure-finisher.js';
 import { createOwnership } from './ownership.js';
 import { syncMetrics } from './sync-metrics.js';
-import { graphVersionMetric } from './version-metric.js';
 
 export interface SyncDeps {
   config: SyncConfig;
@@ -52,7 +52,8 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const metrics = syncMetrics(deps.registry);
-  graphVersionMetric(deps.registry, config.META_GRAPH_VERSION, now);
+  const versionGauge = graphVersionGauge(config.META_GRAPH_VERSION, now);
+  registerReadGauge(deps.registry, versionGauge.metric, versionGauge.read);
   const graph =
     deps.uploader ??
     createGraphClient({
