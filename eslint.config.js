@@ -136,23 +136,6 @@ export default tseslint.config(
   {
     // prettier wraps code at 120 but not strings, templates or SQL; wrap those by hand
     files: ['**/*.{ts,tsx,js,mjs}'],
-    ignores: [
-      // still to wrap: these were being edited elsewhere when the rule came in
-      'packages/meta-graph/**',
-      'packages/normalize/**',
-      'services/meta-sandbox/**',
-      'services/console/**',
-      'services/audience-sync/**',
-      'services/api/src/main.ts',
-      'services/api/src/deps.ts',
-      'services/api/src/routes/workspace.routes.ts',
-      'services/api/src/routes/canvas.routes.ts',
-      'services/journey-runner/src/handoff-entries.ts',
-      'test/**',
-      '!test/support/**',
-      'test/support/sync-harness.ts',
-      'test/support/api-harness.ts',
-    ],
     rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] },
   },
   {

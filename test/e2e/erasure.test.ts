@@ -105,159 +105,163 @@ describe('erasing a user, end to end', () => {
       }
     ).members.map((m) => m.EXTERN_ID);
 
-  it('removes a user from three audiences on two ad accounts, keeps nothing of theirs, and skips their later events', async () => {
-    const { call, send, connectAccount } = newWorkspace('Erasure shop');
+  it(
+    'removes a user from three audiences on two ad accounts, keeps nothing of ' +
+      'theirs, and skips their later events',
+    async () => {
+      const { call, send, connectAccount } = newWorkspace('Erasure shop');
 
-    // two ad accounts, three audiences over two canvases
-    const second = '8800000001';
-    await sandbox('POST', '/_sandbox/ad-accounts', { id: second, name: 'Second account' });
-    await sandbox('POST', '/_sandbox/tokens', { token: 'EAAB-second-account-token', adAccounts: [second] });
-    expect(await connectAccount()).toBe(201);
-    expect(await connectAccount(second, 'EAAB-second-account-token')).toBe(201);
-    const fb = (id: string, name: string, next: string | null, adAccountId?: string) => ({
-      id,
-      kind: 'facebook_audience',
-      ...(adAccountId ? { adAccountId } : {}),
-      audience: { create: { name } },
-      matchKeys: ['EXTERN_ID', 'EMAIL', 'PHONE'],
-      next,
-    });
-    const signup = await call<{ id: string }>('POST', '/v1/canvases', {
-      name: 'New sign-ups',
-      entry: { trigger: { event: 'signed_up' } },
-      firstStep: 'fb1',
-      steps: [fb('fb1', 'Erasure_Signups', 'fb2'), fb('fb2', 'Erasure_Signups_Second', null, `act_${second}`)],
-    });
-    const buyers = await call<{ id: string }>('POST', '/v1/canvases', {
-      name: 'Buyers',
-      entry: { trigger: { event: 'purchased' } },
-      firstStep: 'fb',
-      steps: [fb('fb', 'Erasure_Buyers', null)],
-    });
-    for (const canvas of [signup, buyers]) {
-      expect(canvas.status).toBe(201);
-      expect((await call('POST', `/v1/canvases/${canvas.body.id}/launch`)).status).toBe(200);
-    }
-
-    await producer.send({
-      topic,
-      messages: shoppers.flatMap((u, i) => [
-        send(u, {
-          type: 'identify',
-          messageId: `${u}-identify`,
-          traits: { email: `${u}@shop.example`, phone: phoneOf(i), firstName: 'Robin', city: 'Lisbon' },
-        }),
-        send(u, { type: 'track', messageId: `${u}-signup`, event: 'signed_up' }),
-        send(u, { type: 'track', messageId: `${u}-buy`, event: 'purchased', properties: { total: 19 } }),
-      ]),
-    });
-    const analyticsOf = async (canvasId: string) =>
-      (await call<Analytics>('GET', `/v1/canvases/${canvasId}/analytics`)).body;
-    const facebookSteps = async () => [
-      ...(await analyticsOf(signup.body.id)).steps,
-      ...(await analyticsOf(buyers.body.id)).steps,
-    ];
-    await waitFor(
-      async () =>
-        (await facebookSteps()).every((s) => s.facebook?.synced === shoppers.length && s.facebook.pending === 0),
-      { what: 'everyone in three audiences', timeoutMs: 90_000, intervalMs: 500 },
-    );
-    const audiences = (await sandbox('GET', '/_sandbox/audiences')) as { data: { id: string; name: string }[] };
-    const ours = audiences.data.filter((a) => a.name.startsWith('Erasure_'));
-    expect(ours).toHaveLength(3);
-    for (const audience of ours) expect(await membersOf(audience.id)).toContain(shoppers[0]);
-    // the scan sees the user before: its silence afterwards means something
-    const erased = shoppers[0]!;
-    expect(await mentions(erased)).toEqual(expect.arrayContaining(['user_profiles.user_id', 'user_events.user_id']));
-    expect(await mentions('555-2000')).toEqual(['user_profiles.traits']);
-
-    // Meta throttles removals for a while; the erasure waits it out
-    await sandbox('POST', '/_sandbox/faults', {
-      kind: 'error',
-      code: 80003,
-      subcode: 2446079,
-      count: 4,
-      regainMinutes: 0.02,
-      match: { method: 'DELETE' },
-    });
-    const started = await call<ErasureView>('POST', `/v1/users/${erased}/erasure`);
-    expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({
-      status: 'removing',
-      deletedRows: expect.objectContaining({ user_profiles: 1 }),
-    });
-    expect(started.body.removals).toHaveLength(3);
-    const again = await call<ErasureView>('POST', `/v1/users/${erased}/erasure`);
-    expect(again).toMatchObject({ status: 200, body: { id: started.body.id } });
-    const bulk = await call<{ data: ErasureView[] }>('POST', '/v1/erasures', { userIds: [shoppers[1], shoppers[2]] });
-    expect(bulk.status).toBe(202);
-    expect(bulk.body.data).toHaveLength(2);
-
-    const completed = (await waitFor(
-      async () => {
-        const views = await Promise.all(
-          [started.body, ...bulk.body.data].map(
-            async (e) => (await call<ErasureView>('GET', `/v1/erasures/${e.id}`)).body,
-          ),
-        );
-        return views.every((v) => v.status === 'completed') ? views : undefined;
-      },
-      { what: 'the erasures completed', timeoutMs: 120_000, intervalMs: 500 },
-    )) as ErasureView[];
-    const throttled = ((await sandbox('GET', '/_sandbox/faults')) as { data: unknown[] }).data;
-    expect(throttled).toEqual([]);
-    for (const view of completed) {
-      expect(view.removals.map((r) => [r.adAccountId, r.status]).sort()).toEqual(
-        [
-          [`act_${second}`, 'confirmed'],
-          [`act_${system.adAccountId}`, 'confirmed'],
-          [`act_${system.adAccountId}`, 'confirmed'],
-        ].sort(),
-      );
-      for (const removal of view.removals) expect(Date.parse(removal.confirmedAt!)).toBeGreaterThan(0);
-    }
-
-    // Meta no longer has them; nothing here holds their id or their raw traits
-    for (const audience of ours) {
-      const members = await membersOf(audience.id);
-      expect(members).toHaveLength(shoppers.length - 3);
-      expect(members).not.toEqual(expect.arrayContaining([shoppers[0]]));
-    }
-    for (const i of [0, 1, 2]) {
-      expect(await mentions(shoppers[i]!)).toEqual([]);
-      expect(await mentions(`${shoppers[i]}@shop`)).toEqual([]);
-      expect(await mentions(`555-${2000 + i}`)).toEqual([]);
-    }
-
-    // the counters still reconcile: the removals are counted apart from the adds
-    for (const step of await facebookSteps()) {
-      expect(step.facebook).toMatchObject({
-        synced: shoppers.length,
-        pending: 0,
-        errored: 0,
-        removals: { removed: 3, synced: 3, notSynced: 0, pending: 0, errored: 0 },
+      // two ad accounts, three audiences over two canvases
+      const second = '8800000001';
+      await sandbox('POST', '/_sandbox/ad-accounts', { id: second, name: 'Second account' });
+      await sandbox('POST', '/_sandbox/tokens', { token: 'EAAB-second-account-token', adAccounts: [second] });
+      expect(await connectAccount()).toBe(201);
+      expect(await connectAccount(second, 'EAAB-second-account-token')).toBe(201);
+      const fb = (id: string, name: string, next: string | null, adAccountId?: string) => ({
+        id,
+        kind: 'facebook_audience',
+        ...(adAccountId ? { adAccountId } : {}),
+        audience: { create: { name } },
+        matchKeys: ['EXTERN_ID', 'EMAIL', 'PHONE'],
+        next,
       });
-      expect(step.entered).toBe(step.facebook!.synced + step.facebook!.notSynced);
-    }
+      const signup = await call<{ id: string }>('POST', '/v1/canvases', {
+        name: 'New sign-ups',
+        entry: { trigger: { event: 'signed_up' } },
+        firstStep: 'fb1',
+        steps: [fb('fb1', 'Erasure_Signups', 'fb2'), fb('fb2', 'Erasure_Signups_Second', null, `act_${second}`)],
+      });
+      const buyers = await call<{ id: string }>('POST', '/v1/canvases', {
+        name: 'Buyers',
+        entry: { trigger: { event: 'purchased' } },
+        firstStep: 'fb',
+        steps: [fb('fb', 'Erasure_Buyers', null)],
+      });
+      for (const canvas of [signup, buyers]) {
+        expect(canvas.status).toBe(201);
+        expect((await call('POST', `/v1/canvases/${canvas.body.id}/launch`)).status).toBe(200);
+      }
 
-    // events of an erased user that arrive later are skipped, not applied
-    const suppressedBefore = await readMetric(system.runner.opsUrl, 'canvas_runner_events_total', {
-      outcome: 'suppressed',
-    });
-    await producer.send({
-      topic,
-      messages: [
-        send(erased, { type: 'identify', messageId: `${erased}-late`, traits: { email: `${erased}@shop.example` } }),
-      ],
-    });
-    await waitFor(
-      async () =>
-        (await readMetric(system.runner.opsUrl, 'canvas_runner_events_total', { outcome: 'suppressed' })) ===
-        suppressedBefore + 1,
-      { what: 'the late event skipped' },
-    );
-    expect(await mentions(erased)).toEqual([]);
-  });
+      await producer.send({
+        topic,
+        messages: shoppers.flatMap((u, i) => [
+          send(u, {
+            type: 'identify',
+            messageId: `${u}-identify`,
+            traits: { email: `${u}@shop.example`, phone: phoneOf(i), firstName: 'Robin', city: 'Lisbon' },
+          }),
+          send(u, { type: 'track', messageId: `${u}-signup`, event: 'signed_up' }),
+          send(u, { type: 'track', messageId: `${u}-buy`, event: 'purchased', properties: { total: 19 } }),
+        ]),
+      });
+      const analyticsOf = async (canvasId: string) =>
+        (await call<Analytics>('GET', `/v1/canvases/${canvasId}/analytics`)).body;
+      const facebookSteps = async () => [
+        ...(await analyticsOf(signup.body.id)).steps,
+        ...(await analyticsOf(buyers.body.id)).steps,
+      ];
+      await waitFor(
+        async () =>
+          (await facebookSteps()).every((s) => s.facebook?.synced === shoppers.length && s.facebook.pending === 0),
+        { what: 'everyone in three audiences', timeoutMs: 90_000, intervalMs: 500 },
+      );
+      const audiences = (await sandbox('GET', '/_sandbox/audiences')) as { data: { id: string; name: string }[] };
+      const ours = audiences.data.filter((a) => a.name.startsWith('Erasure_'));
+      expect(ours).toHaveLength(3);
+      for (const audience of ours) expect(await membersOf(audience.id)).toContain(shoppers[0]);
+      // the scan sees the user before: its silence afterwards means something
+      const erased = shoppers[0]!;
+      expect(await mentions(erased)).toEqual(expect.arrayContaining(['user_profiles.user_id', 'user_events.user_id']));
+      expect(await mentions('555-2000')).toEqual(['user_profiles.traits']);
+
+      // Meta throttles removals for a while; the erasure waits it out
+      await sandbox('POST', '/_sandbox/faults', {
+        kind: 'error',
+        code: 80003,
+        subcode: 2446079,
+        count: 4,
+        regainMinutes: 0.02,
+        match: { method: 'DELETE' },
+      });
+      const started = await call<ErasureView>('POST', `/v1/users/${erased}/erasure`);
+      expect(started.status).toBe(202);
+      expect(started.body).toMatchObject({
+        status: 'removing',
+        deletedRows: expect.objectContaining({ user_profiles: 1 }),
+      });
+      expect(started.body.removals).toHaveLength(3);
+      const again = await call<ErasureView>('POST', `/v1/users/${erased}/erasure`);
+      expect(again).toMatchObject({ status: 200, body: { id: started.body.id } });
+      const bulk = await call<{ data: ErasureView[] }>('POST', '/v1/erasures', { userIds: [shoppers[1], shoppers[2]] });
+      expect(bulk.status).toBe(202);
+      expect(bulk.body.data).toHaveLength(2);
+
+      const completed = (await waitFor(
+        async () => {
+          const views = await Promise.all(
+            [started.body, ...bulk.body.data].map(
+              async (e) => (await call<ErasureView>('GET', `/v1/erasures/${e.id}`)).body,
+            ),
+          );
+          return views.every((v) => v.status === 'completed') ? views : undefined;
+        },
+        { what: 'the erasures completed', timeoutMs: 120_000, intervalMs: 500 },
+      )) as ErasureView[];
+      const throttled = ((await sandbox('GET', '/_sandbox/faults')) as { data: unknown[] }).data;
+      expect(throttled).toEqual([]);
+      for (const view of completed) {
+        expect(view.removals.map((r) => [r.adAccountId, r.status]).sort()).toEqual(
+          [
+            [`act_${second}`, 'confirmed'],
+            [`act_${system.adAccountId}`, 'confirmed'],
+            [`act_${system.adAccountId}`, 'confirmed'],
+          ].sort(),
+        );
+        for (const removal of view.removals) expect(Date.parse(removal.confirmedAt!)).toBeGreaterThan(0);
+      }
+
+      // Meta no longer has them; nothing here holds their id or their raw traits
+      for (const audience of ours) {
+        const members = await membersOf(audience.id);
+        expect(members).toHaveLength(shoppers.length - 3);
+        expect(members).not.toEqual(expect.arrayContaining([shoppers[0]]));
+      }
+      for (const i of [0, 1, 2]) {
+        expect(await mentions(shoppers[i]!)).toEqual([]);
+        expect(await mentions(`${shoppers[i]}@shop`)).toEqual([]);
+        expect(await mentions(`555-${2000 + i}`)).toEqual([]);
+      }
+
+      // the counters still reconcile: the removals are counted apart from the adds
+      for (const step of await facebookSteps()) {
+        expect(step.facebook).toMatchObject({
+          synced: shoppers.length,
+          pending: 0,
+          errored: 0,
+          removals: { removed: 3, synced: 3, notSynced: 0, pending: 0, errored: 0 },
+        });
+        expect(step.entered).toBe(step.facebook!.synced + step.facebook!.notSynced);
+      }
+
+      // events of an erased user that arrive later are skipped, not applied
+      const suppressedBefore = await readMetric(system.runner.opsUrl, 'canvas_runner_events_total', {
+        outcome: 'suppressed',
+      });
+      await producer.send({
+        topic,
+        messages: [
+          send(erased, { type: 'identify', messageId: `${erased}-late`, traits: { email: `${erased}@shop.example` } }),
+        ],
+      });
+      await waitFor(
+        async () =>
+          (await readMetric(system.runner.opsUrl, 'canvas_runner_events_total', { outcome: 'suppressed' })) ===
+          suppressedBefore + 1,
+        { what: 'the late event skipped' },
+      );
+      expect(await mentions(erased)).toEqual([]);
+    },
+  );
 
   it('never sends a user who opted out of ads, and removes one who opts out later', async () => {
     const { call, send, connectAccount } = newWorkspace('Consent shop');

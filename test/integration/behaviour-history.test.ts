@@ -28,83 +28,87 @@ describe('behaviour history storage', () => {
   });
   afterAll(async () => database.drop());
 
-  it('keeps daily partitions for the retention and days ahead, records events with a daily rollup, and drops whole old days', async () => {
-    expect(await maintainHistoryPartitions(database.db, at('2026-03-10T12:00:00Z'), 3, 2)).toEqual({
-      created: 12,
-      dropped: 0,
-    });
-    expect(await partitions()).toEqual(['07', '08', '09', '10', '11', '12'].map((d) => `user_events_202603${d}`));
-    // idempotent
-    expect(await maintainHistoryPartitions(database.db, at('2026-03-10T13:00:00Z'), 3, 2)).toEqual({
-      created: 0,
-      dropped: 0,
-    });
+  it(
+    'keeps daily partitions for the retention and days ahead, records events with a ' +
+      'daily rollup, and drops whole old days',
+    async () => {
+      expect(await maintainHistoryPartitions(database.db, at('2026-03-10T12:00:00Z'), 3, 2)).toEqual({
+        created: 12,
+        dropped: 0,
+      });
+      expect(await partitions()).toEqual(['07', '08', '09', '10', '11', '12'].map((d) => `user_events_202603${d}`));
+      // idempotent
+      expect(await maintainHistoryPartitions(database.db, at('2026-03-10T13:00:00Z'), 3, 2)).toEqual({
+        created: 0,
+        dropped: 0,
+      });
 
-    await database.db
-      .transaction()
-      .execute((tx) =>
-        recordHistory(tx, [
-          event('u1', 'added_to_cart', '2026-03-08T09:00:00Z', 'm1'),
-          event('u1', 'added_to_cart', '2026-03-08T17:00:00Z', 'm2'),
-          event('u1', 'added_to_cart', '2026-03-10T08:00:00Z', 'm3'),
-          event('u2', 'purchased', '2026-03-09T08:00:00Z', 'm4'),
-        ]),
-      );
-    await database.db
-      .transaction()
-      .execute((tx) => recordHistory(tx, [event('u1', 'added_to_cart', '2026-03-08T20:00:00Z', 'm5')]));
-    const days = await sql<{
-      user_id: string;
-      event: string;
-      day: string;
-      occurrences: number;
-      first_at: Date;
-      last_at: Date;
-    }>`
+      await database.db
+        .transaction()
+        .execute((tx) =>
+          recordHistory(tx, [
+            event('u1', 'added_to_cart', '2026-03-08T09:00:00Z', 'm1'),
+            event('u1', 'added_to_cart', '2026-03-08T17:00:00Z', 'm2'),
+            event('u1', 'added_to_cart', '2026-03-10T08:00:00Z', 'm3'),
+            event('u2', 'purchased', '2026-03-09T08:00:00Z', 'm4'),
+          ]),
+        );
+      await database.db
+        .transaction()
+        .execute((tx) => recordHistory(tx, [event('u1', 'added_to_cart', '2026-03-08T20:00:00Z', 'm5')]));
+      const days = await sql<{
+        user_id: string;
+        event: string;
+        day: string;
+        occurrences: number;
+        first_at: Date;
+        last_at: Date;
+      }>`
       SELECT user_id, event, day::text, occurrences, first_at, last_at FROM user_event_days ORDER BY 1, 2, 3`.execute(
-      database.db,
-    );
-    expect(days.rows).toEqual([
-      {
-        user_id: 'u1',
-        event: 'added_to_cart',
-        day: '2026-03-08',
-        occurrences: 3,
-        first_at: at('2026-03-08T09:00:00Z'),
-        last_at: at('2026-03-08T20:00:00Z'),
-      },
-      {
-        user_id: 'u1',
-        event: 'added_to_cart',
-        day: '2026-03-10',
-        occurrences: 1,
-        first_at: at('2026-03-10T08:00:00Z'),
-        last_at: at('2026-03-10T08:00:00Z'),
-      },
-      {
-        user_id: 'u2',
-        event: 'purchased',
-        day: '2026-03-09',
-        occurrences: 1,
-        first_at: at('2026-03-09T08:00:00Z'),
-        last_at: at('2026-03-09T08:00:00Z'),
-      },
-    ]);
-    const stored = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM user_events WHERE properties->>'total' = '30'`.execute(database.db);
-    expect(stored.rows[0]?.n).toBe(5);
+        database.db,
+      );
+      expect(days.rows).toEqual([
+        {
+          user_id: 'u1',
+          event: 'added_to_cart',
+          day: '2026-03-08',
+          occurrences: 3,
+          first_at: at('2026-03-08T09:00:00Z'),
+          last_at: at('2026-03-08T20:00:00Z'),
+        },
+        {
+          user_id: 'u1',
+          event: 'added_to_cart',
+          day: '2026-03-10',
+          occurrences: 1,
+          first_at: at('2026-03-10T08:00:00Z'),
+          last_at: at('2026-03-10T08:00:00Z'),
+        },
+        {
+          user_id: 'u2',
+          event: 'purchased',
+          day: '2026-03-09',
+          occurrences: 1,
+          first_at: at('2026-03-09T08:00:00Z'),
+          last_at: at('2026-03-09T08:00:00Z'),
+        },
+      ]);
+      const stored = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM user_events WHERE properties->>'total' = '30'`.execute(database.db);
+      expect(stored.rows[0]?.n).toBe(5);
 
-    // two days later: the 7th and 8th fall out of a 3-day retention, with their rows and rollups
-    expect(await maintainHistoryPartitions(database.db, at('2026-03-12T01:00:00Z'), 3, 2)).toEqual({
-      created: 4,
-      dropped: 4,
-    });
-    expect(await partitions()).toEqual(['09', '10', '11', '12', '13', '14'].map((d) => `user_events_202603${d}`));
-    const left = await sql<{ n: number; days: number }>`
+      // two days later: the 7th and 8th fall out of a 3-day retention, with their rows and rollups
+      expect(await maintainHistoryPartitions(database.db, at('2026-03-12T01:00:00Z'), 3, 2)).toEqual({
+        created: 4,
+        dropped: 4,
+      });
+      expect(await partitions()).toEqual(['09', '10', '11', '12', '13', '14'].map((d) => `user_events_202603${d}`));
+      const left = await sql<{ n: number; days: number }>`
       SELECT (SELECT count(*)::int FROM user_events) AS n, (SELECT count(*)::int FROM user_event_days) AS days`.execute(
-      database.db,
-    );
-    expect(left.rows[0]).toEqual({ n: 2, days: 2 });
-  });
+        database.db,
+      );
+      expect(left.rows[0]).toEqual({ n: 2, days: 2 });
+    },
+  );
 });

@@ -61,9 +61,8 @@ describe('the database layer', () => {
   it("checks journey and audience statuses against the engine's lists", async () => {
     const checks = await sql<{ table: string; definition: string }>`
       SELECT conrelid::regclass::text AS table, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-      WHERE contype = 'c' AND conrelid::regclass::text IN ('journeys', 'audience_entries') AND pg_get_constraintdef(oid) LIKE '%status = ANY%'`.execute(
-      database.db,
-    );
+      WHERE contype = 'c' AND conrelid::regclass::text IN ('journeys', 'audience_entries')
+        AND pg_get_constraintdef(oid) LIKE '%status = ANY%'`.execute(database.db);
     const values = (table: string) =>
       [...(checks.rows.find((c) => c.table === table)?.definition ?? '').matchAll(/'([a-z_]+)'::text/g)]
         .map((m) => m[1])

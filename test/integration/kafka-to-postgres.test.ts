@@ -26,9 +26,10 @@ describe('Kafka to PostgreSQL with offsets stored beside the effects', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await sql`CREATE TABLE probe_rows (id bigserial PRIMARY KEY, message_id text NOT NULL, partition int NOT NULL, kafka_offset bigint NOT NULL)`.execute(
-      database.db,
-    );
+    await sql`
+      CREATE TABLE probe_rows (
+        id bigserial PRIMARY KEY, message_id text NOT NULL, partition int NOT NULL, kafka_offset bigint NOT NULL
+      )`.execute(database.db);
     ({ topic, admin } = await createTestTopic('probe', 3));
     const producer = await createProducer(testKafka('probe-producer'));
     for (let start = 0; start < total; start += 1000) {

@@ -23,7 +23,8 @@ export function syncMetrics(registry: Registry) {
     pending: m.gauge('canvas_sync_pending_users', 'Users waiting to be synced, per Meta ad account', ['ad_account']),
     held: m.gauge(
       'canvas_sync_held_users',
-      'Pending users waiting on a disconnected connection or unaccepted terms (their retry window is paused), per Meta ad account',
+      'Pending users waiting on a disconnected connection or unaccepted terms (their ' +
+        'retry window is paused), per Meta ad account',
       ['ad_account'],
     ),
     oldestPending: m.gauge(
@@ -46,7 +47,8 @@ export function syncMetrics(registry: Registry) {
     owned: m.gauge('canvas_sync_owned_accounts', 'Meta ad accounts this replica owns'),
     tokenChecks: m.counter(
       'canvas_sync_token_checks_total',
-      "Checks of connected tokens with Meta's debug_token, by outcome: valid, invalid (the account is disconnected), failed",
+      "Checks of connected tokens with Meta's debug_token, by outcome: valid, invalid " +
+        '(the account is disconnected), failed',
       ['outcome'],
     ),
     erasuresCompleted: m.counter(

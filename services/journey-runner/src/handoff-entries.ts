@@ -3,7 +3,10 @@ import type { CounterDelta, NewAudienceEntry } from '@canvas/db';
 import { matchRow, withLimitedDataUse } from '@canvas/meta-graph';
 import type { CanvasIndex } from './canvas-index.js';
 
-/** Turns Facebook-step hand-offs into durable audience entries with hashed match values; the engine decides each status. */
+/**
+ * Turns Facebook-step hand-offs into durable audience entries with hashed match values;
+ * the engine decides each status.
+ */
 export function handoffEntries(
   handoffs: readonly Handoff[],
   index: CanvasIndex,

@@ -11,7 +11,9 @@ const meters = new WeakMap<SandboxState, QuotaMeter>();
 const exhausted = () =>
   graphError(
     80004,
-    '(#80004) There have been too many calls to this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#ads-management.',
+    '(#80004) There have been too many calls to this ad-account. Wait a bit and try ' +
+      'again. For more info, please refer to ' +
+      'https://developers.facebook.com/docs/graph-api/overview/rate-limiting#ads-management.',
     { subcode: 2446079 },
   );
 

@@ -55,13 +55,15 @@ export const errors = {
   objectMissing: (id: string, method: string) =>
     graphError(
       100,
-      `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, ` +
+        'cannot be loaded due to missing permissions, or does not support this operation.',
       { subcode: 33, type: 'GraphMethodException' },
     ),
   tosNotAccepted: () =>
     graphError(
       200,
-      '(#200) Custom Audience Terms Not Accepted: You need to accept the Custom Audience Terms before you can create or edit an audience.',
+      '(#200) Custom Audience Terms Not Accepted: You need to accept the Custom ' +
+        'Audience Terms before you can create or edit an audience.',
       {
         subcode: 1870034,
         userTitle: 'Custom Audience Terms Not Accepted',
@@ -74,7 +76,8 @@ export const errors = {
   audienceLimit: () =>
     graphError(
       2654,
-      '(#2654) Failed to create custom audience: You have reached the maximum number of customer file custom audiences (500) for this ad account.',
+      '(#2654) Failed to create custom audience: You have reached the maximum number ' +
+        'of customer file custom audiences (500) for this ad account.',
     ),
   // code and subcode as integrators report them; the wording is an emulator choice
   audienceFlagged: () =>
@@ -85,13 +88,16 @@ export const errors = {
   audienceTooSmall: () =>
     graphError(
       200,
-      '(#200) Audience Size too Low: You cannot remove users from this audience because it will result in a low audience size.',
+      '(#200) Audience Size too Low: You cannot remove users from this audience ' +
+        'because it will result in a low audience size.',
       { subcode: 1870047 },
     ),
   quotaExhausted: () =>
     graphError(
       80003,
-      '(#80003) There have been too many calls to this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#custom-audience.',
+      '(#80003) There have been too many calls to this ad-account. Wait a bit and try ' +
+        'again. For more info, please refer to ' +
+        'https://developers.facebook.com/docs/graph-api/overview/rate-limiting#custom-audience.',
       { subcode: 2446079 },
     ),
 };

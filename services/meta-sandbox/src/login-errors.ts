@@ -13,7 +13,8 @@ export const loginErrors = {
   redirectMismatch: () =>
     graphError(
       100,
-      'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request',
+      'Error validating verification code. Please make sure your redirect_uri is ' +
+        'identical to the one you used in the OAuth dialog request',
       { subcode: 36008 },
     ),
   notExchangeable: () =>

@@ -21,7 +21,8 @@ export function registerLoginDialog(app: FastifyInstance, state: SandboxState): 
         .code(400)
         .type('text/html')
         .send(
-          `<!DOCTYPE html><html><body><h1>Invalid App ID or redirect URI</h1><p>${escapeHtml(query.client_id ?? '')}</p></body></html>`,
+          '<!DOCTYPE html><html><body><h1>Invalid App ID or redirect URI</h1>' +
+            `<p>${escapeHtml(query.client_id ?? '')}</p></body></html>`,
         );
     }
     const back = new URL(redirectUri);

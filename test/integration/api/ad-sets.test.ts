@@ -59,50 +59,53 @@ describe('linking a Facebook step’s audience to ad sets, and audiences made be
   ];
   const targetingOf = (id: string) => h.sandbox.state.adSets.get(id)?.targeting;
 
-  it('adds the audience to each ad set, keeping the rest of its targeting, even when the ad set changes meanwhile', async () => {
-    const { data: buyers } = await h.graph.createCustomAudience(token, accountId, { name: 'Buyers' });
-    const original = {
-      geo_locations: { countries: ['US', 'CA'] },
-      age_min: 25,
-      custom_audiences: [{ id: buyers.id, name: 'Buyers' }],
-      flexible_spec: [{ interests: [{ id: '6003139266461', name: 'Shoes' }] }],
-    };
-    const calm = h.sandbox.state.createAdSet({ accountId, name: 'Retargeting', targeting: original });
-    const busy = h.sandbox.state.createAdSet({ accountId, name: 'Prospecting', targeting: { age_min: 18 } });
-    // another tool changes the second ad set between the link's read and its write (preflight reads it once before)
-    busy.pendingEdit = { afterReads: 2, targeting: { age_max: 45 } };
+  it(
+    'adds the audience to each ad set, keeping the rest of its targeting, even when ' + 'the ad set changes meanwhile',
+    async () => {
+      const { data: buyers } = await h.graph.createCustomAudience(token, accountId, { name: 'Buyers' });
+      const original = {
+        geo_locations: { countries: ['US', 'CA'] },
+        age_min: 25,
+        custom_audiences: [{ id: buyers.id, name: 'Buyers' }],
+        flexible_spec: [{ interests: [{ id: '6003139266461', name: 'Shoes' }] }],
+      };
+      const calm = h.sandbox.state.createAdSet({ accountId, name: 'Retargeting', targeting: original });
+      const busy = h.sandbox.state.createAdSet({ accountId, name: 'Prospecting', targeting: { age_min: 18 } });
+      // another tool changes the second ad set between the link's read and its write (preflight reads it once before)
+      busy.pendingEdit = { afterReads: 2, targeting: { age_max: 45 } };
 
-    const listed = await h.call('GET', `/v1/ad-accounts/${connectionId}/ad-sets`);
-    expect(listed.statusCode).toBe(200);
-    expect(listed.json<{ data: unknown[] }>().data).toEqual(
-      expect.arrayContaining([
-        { id: calm.id, name: 'Retargeting', status: 'ACTIVE', customAudiences: [{ id: buyers.id, name: 'Buyers' }] },
-        { id: busy.id, name: 'Prospecting', status: 'ACTIVE', customAudiences: [] },
-      ]),
-    );
+      const listed = await h.call('GET', `/v1/ad-accounts/${connectionId}/ad-sets`);
+      expect(listed.statusCode).toBe(200);
+      expect(listed.json<{ data: unknown[] }>().data).toEqual(
+        expect.arrayContaining([
+          { id: calm.id, name: 'Retargeting', status: 'ACTIVE', customAudiences: [{ id: buyers.id, name: 'Buyers' }] },
+          { id: busy.id, name: 'Prospecting', status: 'ACTIVE', customAudiences: [] },
+        ]),
+      );
 
-    const id = await canvas('linked', [addStep('Carts linked', [calm.id, busy.id])]);
-    const launched = await h.call('POST', `/v1/canvases/${id}/launch`);
-    expect(launched.statusCode).toBe(200);
-    const audience = launched.json<CanvasAnswer>().audiences[0]!;
-    expect(audience.linkedAdSets.sort()).toEqual([calm.id, busy.id].sort());
+      const id = await canvas('linked', [addStep('Carts linked', [calm.id, busy.id])]);
+      const launched = await h.call('POST', `/v1/canvases/${id}/launch`);
+      expect(launched.statusCode).toBe(200);
+      const audience = launched.json<CanvasAnswer>().audiences[0]!;
+      expect(audience.linkedAdSets.sort()).toEqual([calm.id, busy.id].sort());
 
-    expect(targetingOf(calm.id)).toEqual({
-      ...original,
-      custom_audiences: [
-        { id: buyers.id, name: 'Buyers' },
-        { id: audience.audienceId, name: 'Carts linked' },
-      ],
-    });
-    // the change made meanwhile survives: the link noticed it before writing, read and merged again
-    const reads = h.sandbox.state.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/${busy.id}`));
-    expect(reads).toHaveLength(5); // preflight, read + check that found the change, read + check
-    expect(targetingOf(busy.id)).toEqual({
-      age_min: 18,
-      age_max: 45,
-      custom_audiences: [{ id: audience.audienceId, name: 'Carts linked' }],
-    });
-  });
+      expect(targetingOf(calm.id)).toEqual({
+        ...original,
+        custom_audiences: [
+          { id: buyers.id, name: 'Buyers' },
+          { id: audience.audienceId, name: 'Carts linked' },
+        ],
+      });
+      // the change made meanwhile survives: the link noticed it before writing, read and merged again
+      const reads = h.sandbox.state.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/${busy.id}`));
+      expect(reads).toHaveLength(5); // preflight, read + check that found the change, read + check
+      expect(targetingOf(busy.id)).toEqual({
+        age_min: 18,
+        age_max: 45,
+        custom_audiences: [{ id: audience.audienceId, name: 'Carts linked' }],
+      });
+    },
+  );
 
   it('explains unusable ad sets at preflight and changes nothing at Meta', async () => {
     const other = h.sandboxAccount();
@@ -124,35 +127,38 @@ describe('linking a Facebook step’s audience to ad sets, and audiences made be
     expect(foreign.targeting).toEqual({ geo_locations: { countries: ['US'] } });
   });
 
-  it('stops the launch when Meta refuses a link, keeps the links made, and finishes them on the next launch', async () => {
-    const first = h.sandbox.state.createAdSet({ accountId, name: 'First' });
-    const second = h.sandbox.state.createAdSet({ accountId, name: 'Second' });
-    h.sandbox.state.faults.add({
-      kind: 'error',
-      code: 100,
-      message: '(#100) Invalid parameter',
-      count: 1,
-      match: { method: 'POST', pathContains: second.id },
-    });
-    const id = await canvas('half linked', [addStep('Carts half', [first.id, second.id])]);
-    const refused = await h.call('POST', `/v1/canvases/${id}/launch`);
-    expect(refused.statusCode).toBe(422);
-    expect(refused.json()).toMatchObject({
-      code: 'AD_SET_LINK_FAILED',
-      errors: [{ code: 'ad_set_link_failed', path: '/steps/0/adSetIds/1' }],
-    });
-    const draft = (await h.call('GET', `/v1/canvases/${id}`)).json<CanvasAnswer>();
-    expect(draft.status).toBe('draft');
-    expect(draft.audiences[0]?.linkedAdSets).toEqual([first.id]);
+  it(
+    'stops the launch when Meta refuses a link, keeps the links made, and finishes ' + 'them on the next launch',
+    async () => {
+      const first = h.sandbox.state.createAdSet({ accountId, name: 'First' });
+      const second = h.sandbox.state.createAdSet({ accountId, name: 'Second' });
+      h.sandbox.state.faults.add({
+        kind: 'error',
+        code: 100,
+        message: '(#100) Invalid parameter',
+        count: 1,
+        match: { method: 'POST', pathContains: second.id },
+      });
+      const id = await canvas('half linked', [addStep('Carts half', [first.id, second.id])]);
+      const refused = await h.call('POST', `/v1/canvases/${id}/launch`);
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({
+        code: 'AD_SET_LINK_FAILED',
+        errors: [{ code: 'ad_set_link_failed', path: '/steps/0/adSetIds/1' }],
+      });
+      const draft = (await h.call('GET', `/v1/canvases/${id}`)).json<CanvasAnswer>();
+      expect(draft.status).toBe('draft');
+      expect(draft.audiences[0]?.linkedAdSets).toEqual([first.id]);
 
-    const launched = await h.call('POST', `/v1/canvases/${id}/launch`);
-    expect(launched.statusCode).toBe(200);
-    const audienceId = draft.audiences[0]!.audienceId;
-    for (const adSet of [first, second])
-      expect(
-        (targetingOf(adSet.id)?.custom_audiences as { id: string }[]).filter((a) => a.id === audienceId),
-      ).toHaveLength(1);
-  });
+      const launched = await h.call('POST', `/v1/canvases/${id}/launch`);
+      expect(launched.statusCode).toBe(200);
+      const audienceId = draft.audiences[0]!.audienceId;
+      for (const adSet of [first, second])
+        expect(
+          (targetingOf(adSet.id)?.custom_audiences as { id: string }[]).filter((a) => a.id === audienceId),
+        ).toHaveLength(1);
+    },
+  );
 
   it('creates a draft’s audiences before launch, and a later step removes from the same audience', async () => {
     const id = await canvas('add then remove', roundTrip('1d'));

@@ -55,64 +55,68 @@ describe('analytics', () => {
     });
   });
 
-  it('sums the counters the runner and the sync write, per version and time range, and exposes them on /metrics', async () => {
-    const earlier = new Date('2026-01-01T10:30:00Z');
-    const now = new Date();
-    await addCounters(
-      h.database.db,
-      [
-        { canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 5 },
-        { canvasId, version: 1, stepId: 'wait', metric: 'entered', delta: 5 },
-        { canvasId, version: 1, stepId: 'fb', metric: 'entered', delta: 3 },
-        { canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: 3 },
-      ],
-      earlier,
-      0,
-    );
-    await addCounters(
-      h.database.db,
-      [
-        { canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: -2 },
-        { canvasId, version: 1, stepId: 'fb', metric: 'synced', delta: 2 },
-        { canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 1 },
-      ],
-      now,
-      7,
-    );
-    const all = (await h.call('GET', `/v1/canvases/${canvasId}/analytics`)).json<{
-      totals: { entered: number };
-      steps: { stepId: string; entered: number; facebook: unknown }[];
-    }>();
-    expect(all.totals.entered).toBe(6);
-    expect(all.steps.find((s) => s.stepId === 'fb')).toMatchObject({
-      entered: 3,
-      facebook: { synced: 2, notSynced: 0, pending: 1, errored: 0 },
-    });
+  it(
+    'sums the counters the runner and the sync write, per version and time range, ' + 'and exposes them on /metrics',
+    async () => {
+      const earlier = new Date('2026-01-01T10:30:00Z');
+      const now = new Date();
+      await addCounters(
+        h.database.db,
+        [
+          { canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 5 },
+          { canvasId, version: 1, stepId: 'wait', metric: 'entered', delta: 5 },
+          { canvasId, version: 1, stepId: 'fb', metric: 'entered', delta: 3 },
+          { canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: 3 },
+        ],
+        earlier,
+        0,
+      );
+      await addCounters(
+        h.database.db,
+        [
+          { canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: -2 },
+          { canvasId, version: 1, stepId: 'fb', metric: 'synced', delta: 2 },
+          { canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 1 },
+        ],
+        now,
+        7,
+      );
+      const all = (await h.call('GET', `/v1/canvases/${canvasId}/analytics`)).json<{
+        totals: { entered: number };
+        steps: { stepId: string; entered: number; facebook: unknown }[];
+      }>();
+      expect(all.totals.entered).toBe(6);
+      expect(all.steps.find((s) => s.stepId === 'fb')).toMatchObject({
+        entered: 3,
+        facebook: { synced: 2, notSynced: 0, pending: 1, errored: 0 },
+      });
 
-    const recent = (
-      await h.call(
-        'GET',
-        `/v1/canvases/${canvasId}/analytics?from=${encodeURIComponent(new Date(now.getTime() - 60_000).toISOString())}`,
-      )
-    ).json<{ totals: { entered: number }; steps: { stepId: string; entered: number; facebook: unknown }[] }>();
-    expect(recent.totals.entered).toBe(1);
-    expect(recent.steps.find((s) => s.stepId === 'fb')).toMatchObject({
-      entered: 0,
-      facebook: { synced: 2, pending: 1 },
-    });
-    expect((await h.call('GET', `/v1/canvases/${canvasId}/analytics?version=2`)).json()).toMatchObject({
-      version: 2,
-      totals: { entered: 0 },
-    });
+      const recent = (
+        await h.call(
+          'GET',
+          `/v1/canvases/${canvasId}/analytics` +
+            `?from=${encodeURIComponent(new Date(now.getTime() - 60_000).toISOString())}`,
+        )
+      ).json<{ totals: { entered: number }; steps: { stepId: string; entered: number; facebook: unknown }[] }>();
+      expect(recent.totals.entered).toBe(1);
+      expect(recent.steps.find((s) => s.stepId === 'fb')).toMatchObject({
+        entered: 0,
+        facebook: { synced: 2, pending: 1 },
+      });
+      expect((await h.call('GET', `/v1/canvases/${canvasId}/analytics?version=2`)).json()).toMatchObject({
+        version: 2,
+        totals: { entered: 0 },
+      });
 
-    const metrics = await h.registry.metrics();
-    expect(metrics).toContain(
-      `canvas_step_users{canvas_id="${canvasId}",version="1",step_id="fb",metric="synced",service="api"} 2`,
-    );
-    expect(metrics).toContain(
-      `canvas_step_users{canvas_id="${canvasId}",version="1",step_id="fb",metric="pending",service="api"} 1`,
-    );
-  });
+      const metrics = await h.registry.metrics();
+      expect(metrics).toContain(
+        `canvas_step_users{canvas_id="${canvasId}",version="1",step_id="fb",metric="synced",service="api"} 2`,
+      );
+      expect(metrics).toContain(
+        `canvas_step_users{canvas_id="${canvasId}",version="1",step_id="fb",metric="pending",service="api"} 1`,
+      );
+    },
+  );
 
   it('answers for one user at a Facebook step, and 404 when the user never reached it', async () => {
     expect((await h.call('GET', `/v1/canvases/${canvasId}/steps/fb/users/nobody`)).statusCode).toBe(404);

@@ -89,52 +89,55 @@ describe("audiences made at launch: Meta's 500-audience limit, the workspace's n
     }
   });
 
-  it("puts the workspace's prefix before the names it creates, and refuses a name the account already has", async () => {
-    const accountId = await accountWithAudiences(0);
-    const patched = await h.call('PATCH', '/v1/workspace', { audienceNamePrefix: 'CA_' });
-    expect(patched.json()).toMatchObject({ audienceNamePrefix: 'CA_' });
-    const canvas = (name: string) => ({
-      name,
-      entry: { trigger: { event: 'signed_up' } },
-      firstStep: 'fb',
-      steps: [
-        {
-          id: 'fb',
-          kind: 'facebook_audience',
-          audience: { create: { name: 'Signups' } },
-          matchKeys: ['EMAIL'],
-          next: null,
-        },
-      ],
-    });
-    const first = (await h.call('POST', '/v1/canvases', canvas('first'))).json<{ id: string }>().id;
-    expect((await h.call('POST', `/v1/canvases/${first}/launch`)).statusCode).toBe(200);
-    const names = [...h.sandbox.state.audiences.values()].filter((a) => a.accountId === accountId).map((a) => a.name);
-    expect(names).toEqual(['CA_Signups']);
+  it(
+    "puts the workspace's prefix before the names it creates, and refuses a name the " + 'account already has',
+    async () => {
+      const accountId = await accountWithAudiences(0);
+      const patched = await h.call('PATCH', '/v1/workspace', { audienceNamePrefix: 'CA_' });
+      expect(patched.json()).toMatchObject({ audienceNamePrefix: 'CA_' });
+      const canvas = (name: string) => ({
+        name,
+        entry: { trigger: { event: 'signed_up' } },
+        firstStep: 'fb',
+        steps: [
+          {
+            id: 'fb',
+            kind: 'facebook_audience',
+            audience: { create: { name: 'Signups' } },
+            matchKeys: ['EMAIL'],
+            next: null,
+          },
+        ],
+      });
+      const first = (await h.call('POST', '/v1/canvases', canvas('first'))).json<{ id: string }>().id;
+      expect((await h.call('POST', `/v1/canvases/${first}/launch`)).statusCode).toBe(200);
+      const names = [...h.sandbox.state.audiences.values()].filter((a) => a.accountId === accountId).map((a) => a.name);
+      expect(names).toEqual(['CA_Signups']);
 
-    const second = (await h.call('POST', '/v1/canvases', canvas('second'))).json<{ id: string }>().id;
-    const clash = await h.call('POST', `/v1/canvases/${second}/launch`);
-    expect(clash.statusCode).toBe(422);
-    expect(clash.json()).toMatchObject({
-      errors: [
-        {
-          code: 'audience_name_taken',
-          path: '/steps/0/audience/create/name',
-          message: expect.stringContaining('"CA_Signups"'),
-        },
-      ],
-    });
-    // an edit of the launched canvas keeps its own audience: no clash with itself
-    const edited = await h.call('PUT', `/v1/canvases/${first}`, { ...canvas('first, edited') });
-    expect(edited.statusCode).toBe(200);
-    expect((await h.call('POST', `/v1/canvases/${first}/launch`)).statusCode).toBe(200);
-    expect((await h.call('PATCH', '/v1/workspace', { audienceNamePrefix: null })).json()).toMatchObject({
-      audienceNamePrefix: null,
-    });
-    const bad = await h.call('PATCH', '/v1/workspace', { audienceNamePrefix: '' });
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({
-      errors: expect.arrayContaining([expect.objectContaining({ path: '/body/audienceNamePrefix' })]),
-    });
-  });
+      const second = (await h.call('POST', '/v1/canvases', canvas('second'))).json<{ id: string }>().id;
+      const clash = await h.call('POST', `/v1/canvases/${second}/launch`);
+      expect(clash.statusCode).toBe(422);
+      expect(clash.json()).toMatchObject({
+        errors: [
+          {
+            code: 'audience_name_taken',
+            path: '/steps/0/audience/create/name',
+            message: expect.stringContaining('"CA_Signups"'),
+          },
+        ],
+      });
+      // an edit of the launched canvas keeps its own audience: no clash with itself
+      const edited = await h.call('PUT', `/v1/canvases/${first}`, { ...canvas('first, edited') });
+      expect(edited.statusCode).toBe(200);
+      expect((await h.call('POST', `/v1/canvases/${first}/launch`)).statusCode).toBe(200);
+      expect((await h.call('PATCH', '/v1/workspace', { audienceNamePrefix: null })).json()).toMatchObject({
+        audienceNamePrefix: null,
+      });
+      const bad = await h.call('PATCH', '/v1/workspace', { audienceNamePrefix: '' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({
+        errors: expect.arrayContaining([expect.objectContaining({ path: '/body/audienceNamePrefix' })]),
+      });
+    },
+  );
 });

@@ -208,18 +208,21 @@ describe('canvases', () => {
     });
   });
 
-  it('answers a stored version this engine cannot read with CANVAS_UNREADABLE and the reason, not a bare 500', async () => {
-    const created = (await h.call('POST', '/v1/canvases', abandonedCartCanvas())).json<{ id: string }>();
-    await sql`UPDATE canvas_versions SET definition = '{"schemaVersion": 99}'::jsonb WHERE canvas_id = ${created.id}`.execute(
-      h.database.db,
-    );
-    const response = await h.call('GET', `/v1/canvases/${created.id}`);
-    expect(response.statusCode).toBe(500);
-    expect(response.json()).toMatchObject({
-      code: 'CANVAS_UNREADABLE',
-      detail: expect.stringContaining('schemaVersion 99 is newer'),
-    });
-  });
+  it(
+    'answers a stored version this engine cannot read with CANVAS_UNREADABLE and the ' + 'reason, not a bare 500',
+    async () => {
+      const created = (await h.call('POST', '/v1/canvases', abandonedCartCanvas())).json<{ id: string }>();
+      await sql`
+      UPDATE canvas_versions SET definition = '{"schemaVersion": 99}'::jsonb
+      WHERE canvas_id = ${created.id}`.execute(h.database.db);
+      const response = await h.call('GET', `/v1/canvases/${created.id}`);
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toMatchObject({
+        code: 'CANVAS_UNREADABLE',
+        detail: expect.stringContaining('schemaVersion 99 is newer'),
+      });
+    },
+  );
 
   it('validates without saving', async () => {
     const before = (await h.call('GET', '/v1/canvases')).json<{ data: unknown[] }>().data.length;

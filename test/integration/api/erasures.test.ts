@@ -10,17 +10,24 @@ describe('the erasure API', () => {
   });
   afterAll(async () => h.close());
 
-  it('erases a user with nothing to remove from Meta, answers the same erasure while it is under way, and keeps no raw id', async () => {
-    const first = await h.call('POST', '/v1/users/nobody-7/erasure');
-    expect(first.statusCode).toBe(202);
-    const view = first.json<{ id: string; userHash: string; status: string; removals: unknown[] }>();
-    expect(view).toMatchObject({ status: 'removing', removals: [], requestedBy: 'admin' });
-    expect(view.userHash).toBe(userHash(h.workspaceId, 'nobody-7'));
-    expect(JSON.stringify(view)).not.toContain('nobody-7');
-    const again = await h.call('POST', '/v1/users/nobody-7/erasure');
-    expect([again.statusCode, again.json<{ id: string }>().id]).toEqual([200, view.id]);
-    expect((await h.call('GET', `/v1/erasures/${view.id}`)).json()).toMatchObject({ id: view.id, status: 'removing' });
-  });
+  it(
+    'erases a user with nothing to remove from Meta, answers the same erasure while ' +
+      'it is under way, and keeps no raw id',
+    async () => {
+      const first = await h.call('POST', '/v1/users/nobody-7/erasure');
+      expect(first.statusCode).toBe(202);
+      const view = first.json<{ id: string; userHash: string; status: string; removals: unknown[] }>();
+      expect(view).toMatchObject({ status: 'removing', removals: [], requestedBy: 'admin' });
+      expect(view.userHash).toBe(userHash(h.workspaceId, 'nobody-7'));
+      expect(JSON.stringify(view)).not.toContain('nobody-7');
+      const again = await h.call('POST', '/v1/users/nobody-7/erasure');
+      expect([again.statusCode, again.json<{ id: string }>().id]).toEqual([200, view.id]);
+      expect((await h.call('GET', `/v1/erasures/${view.id}`)).json()).toMatchObject({
+        id: view.id,
+        status: 'removing',
+      });
+    },
+  );
 
   it('takes many users at once, each once', async () => {
     const bulk = await h.call('POST', '/v1/erasures', { userIds: ['a-1', 'a-2', 'a-1'] });

@@ -43,32 +43,36 @@ describe('expensive operations: cost limits that keep one workspace from stoppin
     );
   const estimate = (key: string) => h.call('POST', '/v1/segments/estimate?exact=true', proPlan, key);
 
-  it('refuses a second estimate of a workspace with 429 and Retry-After, another beyond the total with 503, and serves cheap requests meanwhile', async () => {
-    const second = await createWorkspaceWithKey(h.database.db, 'second');
-    const third = await createWorkspaceWithKey(h.database.db, 'third');
-    const unlock = await lockProfiles();
-    const running = [estimate(h.apiKey), estimate(second.apiKey)];
-    await waitingOnTheLock(2);
+  it(
+    'refuses a second estimate of a workspace with 429 and Retry-After, another ' +
+      'beyond the total with 503, and serves cheap requests meanwhile',
+    async () => {
+      const second = await createWorkspaceWithKey(h.database.db, 'second');
+      const third = await createWorkspaceWithKey(h.database.db, 'third');
+      const unlock = await lockProfiles();
+      const running = [estimate(h.apiKey), estimate(second.apiKey)];
+      await waitingOnTheLock(2);
 
-    const busy = await estimate(h.apiKey);
-    expect([busy.statusCode, busy.headers['retry-after'], busy.json<{ code: string }>().code]).toEqual([
-      429,
-      '7',
-      'WORKSPACE_BUSY',
-    ]);
-    const full = await estimate(third.apiKey);
-    expect([full.statusCode, full.headers['retry-after'], full.json<{ code: string }>().code]).toEqual([
-      503,
-      '7',
-      'EXPENSIVE_WORK_BUSY',
-    ]);
-    expect((await h.call('GET', '/v1/canvases', undefined, third.apiKey)).statusCode).toBe(200);
+      const busy = await estimate(h.apiKey);
+      expect([busy.statusCode, busy.headers['retry-after'], busy.json<{ code: string }>().code]).toEqual([
+        429,
+        '7',
+        'WORKSPACE_BUSY',
+      ]);
+      const full = await estimate(third.apiKey);
+      expect([full.statusCode, full.headers['retry-after'], full.json<{ code: string }>().code]).toEqual([
+        503,
+        '7',
+        'EXPENSIVE_WORK_BUSY',
+      ]);
+      expect((await h.call('GET', '/v1/canvases', undefined, third.apiKey)).statusCode).toBe(200);
 
-    await unlock();
-    expect((await Promise.all(running)).map((r) => r.statusCode)).toEqual([200, 200]);
-    // the places are free again
-    expect((await estimate(third.apiKey)).statusCode).toBe(200);
-  });
+      await unlock();
+      expect((await Promise.all(running)).map((r) => r.statusCode)).toEqual([200, 200]);
+      // the places are free again
+      expect((await estimate(third.apiKey)).statusCode).toBe(200);
+    },
+  );
 
   it('stops an estimate that runs past its time with 422 ESTIMATE_TOO_COSTLY, suggesting the sampled one', async () => {
     const unlock = await lockProfiles();

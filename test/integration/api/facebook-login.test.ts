@@ -65,61 +65,65 @@ describe('connecting ad accounts with Facebook Login (the sandbox plays the dial
 
   const userTokenCount = () => [...h.sandbox.state.tokens.values()].filter((t) => t.type === 'USER').length;
 
-  it('asks for ads_management with a fresh state, exchanges the code for a long-lived token and lists every reachable account', async () => {
-    const { id, authorizationUrl, back, callback, setCookie, cookie } = await signIn();
-    expect(setCookie).toMatch(
-      /^canvas-facebook-login=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1800; HttpOnly; SameSite=Lax$/,
-    );
-    // the binding has served: the callback removes it from the browser
-    expect(String(callback.headers['set-cookie'])).toMatch(/^canvas-facebook-login=; Path=\/; Max-Age=0;/);
-    expect(authorizationUrl.searchParams.get('scope')).toContain('ads_management');
-    expect(authorizationUrl.searchParams.get('client_id')).toBe(h.sandbox.state.app.appId);
-    expect(authorizationUrl.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(back.searchParams.get('state')).toBe(authorizationUrl.searchParams.get('state'));
-    expect(callback.statusCode).toBe(200);
-    expect(callback.headers['content-type']).toContain('text/html');
+  it(
+    'asks for ads_management with a fresh state, exchanges the code for a long-lived ' +
+      'token and lists every reachable account',
+    async () => {
+      const { id, authorizationUrl, back, callback, setCookie, cookie } = await signIn();
+      expect(setCookie).toMatch(
+        /^canvas-facebook-login=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1800; HttpOnly; SameSite=Lax$/,
+      );
+      // the binding has served: the callback removes it from the browser
+      expect(String(callback.headers['set-cookie'])).toMatch(/^canvas-facebook-login=; Path=\/; Max-Age=0;/);
+      expect(authorizationUrl.searchParams.get('scope')).toContain('ads_management');
+      expect(authorizationUrl.searchParams.get('client_id')).toBe(h.sandbox.state.app.appId);
+      expect(authorizationUrl.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(back.searchParams.get('state')).toBe(authorizationUrl.searchParams.get('state'));
+      expect(callback.statusCode).toBe(200);
+      expect(callback.headers['content-type']).toContain('text/html');
 
-    const login = (await h.call('GET', `/v1/facebook-login/${id}`)).json<LoginAnswer>();
-    expect(login.status).toBe('authorized');
-    expect(login.adAccounts.map((a) => a.adAccountId).sort()).toEqual(offered.map((a) => `act_${a}`).sort());
-    expect(login.adAccounts.every((a) => !a.connected)).toBe(true);
-    // the long-lived exchange: about 60 days
-    const days = (Date.parse(login.tokenExpiresAt ?? '') - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(59);
-    expect(days).toBeLessThan(61);
+      const login = (await h.call('GET', `/v1/facebook-login/${id}`)).json<LoginAnswer>();
+      expect(login.status).toBe('authorized');
+      expect(login.adAccounts.map((a) => a.adAccountId).sort()).toEqual(offered.map((a) => `act_${a}`).sort());
+      expect(login.adAccounts.every((a) => !a.connected)).toBe(true);
+      // the long-lived exchange: about 60 days
+      const days = (Date.parse(login.tokenExpiresAt ?? '') - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(59);
+      expect(days).toBeLessThan(61);
 
-    // the state works once, and so does the code
-    const replay = await arrive(back, cookie, 'application/json');
-    expect(replay.statusCode).toBe(400);
-    const reused = await h.graph
-      .exchangeCode(h.sandbox.state.app, back.searchParams.get('code') ?? '', facebookLoginRedirectUri)
-      .catch((error: unknown) => error);
-    expect(isGraphApiError(reused) && reused.details.metaSubcode).toBe(36009);
+      // the state works once, and so does the code
+      const replay = await arrive(back, cookie, 'application/json');
+      expect(replay.statusCode).toBe(400);
+      const reused = await h.graph
+        .exchangeCode(h.sandbox.state.app, back.searchParams.get('code') ?? '', facebookLoginRedirectUri)
+        .catch((error: unknown) => error);
+      expect(isGraphApiError(reused) && reused.details.metaSubcode).toBe(36009);
 
-    // two of the three offered accounts, one made the default, in one call
-    const connected = await h.call('POST', `/v1/facebook-login/${id}/connect`, {
-      adAccountIds: [`act_${offered[0]}`, offered[2]],
-      defaultAdAccountId: offered[2],
-    });
-    expect(connected.statusCode).toBe(200);
-    const accounts = connected.json<{ data: { adAccountId: string; status: string; isDefault: boolean }[] }>().data;
-    expect(accounts.map((a) => [a.adAccountId, a.status, a.isDefault]).sort()).toEqual(
-      [
-        [`act_${offered[0]}`, 'connected', false],
-        [`act_${offered[2]}`, 'connected', true],
-      ].sort(),
-    );
-    const listed = (await h.call('GET', '/v1/ad-accounts')).json<{ data: { adAccountId: string }[] }>().data;
-    expect(listed.map((a) => a.adAccountId).sort()).toEqual([`act_${offered[0]}`, `act_${offered[2]}`].sort());
-    const after = (await h.call('GET', `/v1/facebook-login/${id}`)).json<LoginAnswer>();
-    expect(after.status).toBe('connected');
-    expect(after.adAccounts.filter((a) => a.connected)).toHaveLength(2);
+      // two of the three offered accounts, one made the default, in one call
+      const connected = await h.call('POST', `/v1/facebook-login/${id}/connect`, {
+        adAccountIds: [`act_${offered[0]}`, offered[2]],
+        defaultAdAccountId: offered[2],
+      });
+      expect(connected.statusCode).toBe(200);
+      const accounts = connected.json<{ data: { adAccountId: string; status: string; isDefault: boolean }[] }>().data;
+      expect(accounts.map((a) => [a.adAccountId, a.status, a.isDefault]).sort()).toEqual(
+        [
+          [`act_${offered[0]}`, 'connected', false],
+          [`act_${offered[2]}`, 'connected', true],
+        ].sort(),
+      );
+      const listed = (await h.call('GET', '/v1/ad-accounts')).json<{ data: { adAccountId: string }[] }>().data;
+      expect(listed.map((a) => a.adAccountId).sort()).toEqual([`act_${offered[0]}`, `act_${offered[2]}`].sort());
+      const after = (await h.call('GET', `/v1/facebook-login/${id}`)).json<LoginAnswer>();
+      expect(after.status).toBe('connected');
+      expect(after.adAccounts.filter((a) => a.connected)).toHaveLength(2);
 
-    // a used login connects nothing more
-    const again = await h.call('POST', `/v1/facebook-login/${id}/connect`, { adAccountIds: [offered[1]] });
-    expect(again.statusCode).toBe(409);
-    expect(again.json()).toMatchObject({ code: 'FACEBOOK_LOGIN_NOT_AUTHORIZED' });
-  });
+      // a used login connects nothing more
+      const again = await h.call('POST', `/v1/facebook-login/${id}/connect`, { adAccountIds: [offered[1]] });
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'FACEBOOK_LOGIN_NOT_AUTHORIZED' });
+    },
+  );
 
   it('refuses an account the login does not reach, at its field', async () => {
     const { id } = await signIn();

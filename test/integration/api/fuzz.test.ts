@@ -174,106 +174,115 @@ describe('hostile input to every operation', () => {
   });
   afterAll(async () => h.close());
 
-  it('answers generated strings, numbers and shapes in paths, queries and bodies without a 5xx, always as problem+json, and logs none of them', async () => {
-    expect(endpoints).toHaveLength(43);
-    const pathValue = fc.oneof(
-      fc.constantFrom(...ids, randomUUID(), '1', '0', '-1', '2147483648', '1000000000000', 'fb', 'wait'),
-      hostileString.map(encode),
-      rawSegment,
-    );
-    const query = (names: string[]) =>
-      fc
-        .array(
-          fc.tuple(
-            fc.oneof(fc.constantFrom(...names, 'extra'), hostileKey.map(encode)),
-            fc.oneof(hostileString.map(encode), hostileNumber.map(String), rawSegment),
-          ),
-          { maxLength: 3 },
-        )
-        .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
-    const request = fc.constantFrom(...endpoints).chain((endpoint) =>
-      fc.record({
-        endpoint: fc.constant(endpoint),
-        params: fc.array(pathValue, { minLength: 4, maxLength: 4 }),
-        query: query(endpoint.query),
-        body: endpoint.hasBody
-          ? fc.oneof(
-              mutate(endpoint.example).map((b) => JSON.stringify(b)),
-              fc.constantFrom('{', '[1,', '"\\ud800"', '{"a":"\\u0000"}', 'null', ''),
-            )
-          : fc.option(
-              hostileValue.map((b) => JSON.stringify(b)),
-              { nil: undefined },
+  it(
+    'answers generated strings, numbers and shapes in paths, queries and bodies ' +
+      'without a 5xx, always as problem+json, and logs none of them',
+    async () => {
+      expect(endpoints).toHaveLength(43);
+      const pathValue = fc.oneof(
+        fc.constantFrom(...ids, randomUUID(), '1', '0', '-1', '2147483648', '1000000000000', 'fb', 'wait'),
+        hostileString.map(encode),
+        rawSegment,
+      );
+      const query = (names: string[]) =>
+        fc
+          .array(
+            fc.tuple(
+              fc.oneof(fc.constantFrom(...names, 'extra'), hostileKey.map(encode)),
+              fc.oneof(hostileString.map(encode), hostileNumber.map(String), rawSegment),
             ),
-      }),
-    );
+            { maxLength: 3 },
+          )
+          .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+      const request = fc.constantFrom(...endpoints).chain((endpoint) =>
+        fc.record({
+          endpoint: fc.constant(endpoint),
+          params: fc.array(pathValue, { minLength: 4, maxLength: 4 }),
+          query: query(endpoint.query),
+          body: endpoint.hasBody
+            ? fc.oneof(
+                mutate(endpoint.example).map((b) => JSON.stringify(b)),
+                fc.constantFrom('{', '[1,', '"\\ud800"', '{"a":"\\u0000"}', 'null', ''),
+              )
+            : fc.option(
+                hostileValue.map((b) => JSON.stringify(b)),
+                { nil: undefined },
+              ),
+        }),
+      );
 
-    await fc.assert(
-      fc.asyncProperty(request, async ({ endpoint, params, query: search, body }) => {
-        let i = 0;
-        const path = endpoint.path.replace(/\{[^}]+\}/g, () => params[i++] ?? 'x');
-        const response = await h.app.inject({
-          method: endpoint.method,
-          url: search ? `${path}?${search}` : path,
-          headers: {
-            authorization: `Bearer ${h.apiKey}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(body === undefined ? {} : { payload: body }),
-        });
-        const where = `${endpoint.method} ${path}?${search} ${String(body).slice(0, 200)} → ${response.statusCode} ${response.body.slice(0, 300)}`;
-        if (response.statusCode >= 500) throw new Error(`server error: ${where}`);
-        if (response.statusCode >= 400) {
-          if (!String(response.headers['content-type']).startsWith('application/problem+json'))
-            throw new Error(`not problem+json: ${where}`);
-          const problem = response.json<{ status: number; code: string }>();
-          if (problem.status !== response.statusCode || typeof problem.code !== 'string')
-            throw new Error(`malformed problem: ${where}`);
+      await fc.assert(
+        fc.asyncProperty(request, async ({ endpoint, params, query: search, body }) => {
+          let i = 0;
+          const path = endpoint.path.replace(/\{[^}]+\}/g, () => params[i++] ?? 'x');
+          const response = await h.app.inject({
+            method: endpoint.method,
+            url: search ? `${path}?${search}` : path,
+            headers: {
+              authorization: `Bearer ${h.apiKey}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { payload: body }),
+          });
+          const where =
+            `${endpoint.method} ${path}?${search} ${String(body).slice(0, 200)}` +
+            ` → ${response.statusCode} ${response.body.slice(0, 300)}`;
+          if (response.statusCode >= 500) throw new Error(`server error: ${where}`);
+          if (response.statusCode >= 400) {
+            if (!String(response.headers['content-type']).startsWith('application/problem+json'))
+              throw new Error(`not problem+json: ${where}`);
+            const problem = response.json<{ status: number; code: string }>();
+            if (problem.status !== response.statusCode || typeof problem.code !== 'string')
+              throw new Error(`malformed problem: ${where}`);
+          }
+        }),
+        {
+          numRuns: Number(process.env.FUZZ_RUNS ?? 1500),
+          seed: Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000),
+          verbose: 1,
+        },
+      );
+
+      expect(h.logs.filter((line) => line.includes(marker))).toEqual([]);
+      expect(h.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+    },
+  );
+
+  it(
+    'answers every body of every operation nested 50,000 deep, whole or at any one ' + 'field, with 400 BODY_TOO_DEEP',
+    async () => {
+      const levels = 50_000;
+      // written as text: JSON.stringify of such a value would itself overflow the stack
+      const deep = [
+        '['.repeat(levels) + ']'.repeat(levels),
+        '{"a":'.repeat(levels) + '1' + '}'.repeat(levels),
+        '[{"a":'.repeat(levels / 2) + 'null' + '}]'.repeat(levels / 2),
+      ];
+      const placeholder = `${marker}-deep`;
+      const failures: string[] = [];
+      for (const endpoint of endpoints) {
+        const path = endpoint.path.replace(/\{[^}]+\}/g, ids[1]!);
+        const embedded = endpoint.hasBody
+          ? pathsOf(endpoint.example).map((at) => JSON.stringify(replaceAt(endpoint.example, at, placeholder)))
+          : [];
+        for (const body of [
+          ...deep,
+          ...embedded.flatMap((text) => deep.map((d) => text.replace(`"${placeholder}"`, d))),
+        ]) {
+          const response = await h.app.inject({
+            method: endpoint.method,
+            url: path,
+            headers: { authorization: `Bearer ${h.apiKey}`, 'content-type': 'application/json' },
+            payload: body,
+          });
+          if (response.statusCode >= 500 || (endpoint.hasBody && response.statusCode !== 400))
+            failures.push(`${endpoint.method} ${endpoint.path} ${body.slice(0, 80)} → ${response.statusCode}`);
+          else if (endpoint.hasBody) expect(response.json()).toMatchObject({ code: 'BODY_TOO_DEEP' });
         }
-      }),
-      {
-        numRuns: Number(process.env.FUZZ_RUNS ?? 1500),
-        seed: Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000),
-        verbose: 1,
-      },
-    );
-
-    expect(h.logs.filter((line) => line.includes(marker))).toEqual([]);
-    expect(h.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
-  });
-
-  it('answers every body of every operation nested 50,000 deep, whole or at any one field, with 400 BODY_TOO_DEEP', async () => {
-    const levels = 50_000;
-    // written as text: JSON.stringify of such a value would itself overflow the stack
-    const deep = [
-      '['.repeat(levels) + ']'.repeat(levels),
-      '{"a":'.repeat(levels) + '1' + '}'.repeat(levels),
-      '[{"a":'.repeat(levels / 2) + 'null' + '}]'.repeat(levels / 2),
-    ];
-    const placeholder = `${marker}-deep`;
-    const failures: string[] = [];
-    for (const endpoint of endpoints) {
-      const path = endpoint.path.replace(/\{[^}]+\}/g, ids[1]!);
-      const embedded = endpoint.hasBody
-        ? pathsOf(endpoint.example).map((at) => JSON.stringify(replaceAt(endpoint.example, at, placeholder)))
-        : [];
-      for (const body of [
-        ...deep,
-        ...embedded.flatMap((text) => deep.map((d) => text.replace(`"${placeholder}"`, d))),
-      ]) {
-        const response = await h.app.inject({
-          method: endpoint.method,
-          url: path,
-          headers: { authorization: `Bearer ${h.apiKey}`, 'content-type': 'application/json' },
-          payload: body,
-        });
-        if (response.statusCode >= 500 || (endpoint.hasBody && response.statusCode !== 400))
-          failures.push(`${endpoint.method} ${endpoint.path} ${body.slice(0, 80)} → ${response.statusCode}`);
-        else if (endpoint.hasBody) expect(response.json()).toMatchObject({ code: 'BODY_TOO_DEEP' });
       }
-    }
-    expect(failures).toEqual([]);
-  });
+      expect(failures).toEqual([]);
+    },
+  );
 
   it.each([
     [
@@ -306,14 +315,18 @@ describe('hostile input to every operation', () => {
     expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ code: 'unstorable_text', path }] });
   });
 
-  it('answers the fuzz findings precisely: an over-long path parameter, an out-of-range version, a non-Latin-1 token', async () => {
-    const long = await h.call('GET', `/v1/canvases/${ids[1]}/steps/fb/users/${'u'.repeat(300)}`);
-    expect([long.statusCode, long.headers['content-type']]).toEqual([414, 'application/problem+json; charset=utf-8']);
-    const version = await h.call('GET', `/v1/canvases/${ids[1]}/analytics?version=1000000000000`);
-    expect(version.statusCode).toBe(400);
-    expect(version.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: '/query/version' }] });
-    const token = await h.call('PUT', `/v1/ad-accounts/${ids[0]}/token`, { accessToken: 'EAAB-жетон-ключ-0001' });
-    expect(token.statusCode).toBe(400);
-    expect(token.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: '/body/accessToken' }] });
-  });
+  it(
+    'answers the fuzz findings precisely: an over-long path parameter, an ' +
+      'out-of-range version, a non-Latin-1 token',
+    async () => {
+      const long = await h.call('GET', `/v1/canvases/${ids[1]}/steps/fb/users/${'u'.repeat(300)}`);
+      expect([long.statusCode, long.headers['content-type']]).toEqual([414, 'application/problem+json; charset=utf-8']);
+      const version = await h.call('GET', `/v1/canvases/${ids[1]}/analytics?version=1000000000000`);
+      expect(version.statusCode).toBe(400);
+      expect(version.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: '/query/version' }] });
+      const token = await h.call('PUT', `/v1/ad-accounts/${ids[0]}/token`, { accessToken: 'EAAB-жетон-ключ-0001' });
+      expect(token.statusCode).toBe(400);
+      expect(token.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: '/body/accessToken' }] });
+    },
+  );
 });

@@ -93,35 +93,38 @@ describe('segments', () => {
     ]);
   });
 
-  it('estimates exactly the users an independent SQL count over the raw history finds, and who Meta could match', async () => {
-    const segment = await create();
-    const expected = await cartAbandonerIds(h.database.db, h.workspaceId, now);
-    const reachable = await cartAbandonerIds(h.database.db, h.workspaceId, now, { emailOrPhone: true });
-    expect(expected.length).toBeGreaterThan(50);
+  it(
+    'estimates exactly the users an independent SQL count over the raw history ' + 'finds, and who Meta could match',
+    async () => {
+      const segment = await create();
+      const expected = await cartAbandonerIds(h.database.db, h.workspaceId, now);
+      const reachable = await cartAbandonerIds(h.database.db, h.workspaceId, now, { emailOrPhone: true });
+      expect(expected.length).toBeGreaterThan(50);
 
-    const all = (await h.call('POST', `/v1/segments/${segment.id}/estimate`)).json<Estimate>();
-    expect(all.members).toBe(expected.length);
-    // every user has an external id (the user id), so all of them are matchable on the default keys
-    expect(all.matchableOnFacebook).toBe(expected.length);
-    expect(all.byKey.EXTERN_ID).toBe(expected.length);
-    // the rollup narrowed the candidates to users with a cart in the window
-    expect(all.candidatesEvaluated).toBeLessThan(users.length);
-    expect(all.candidatesEvaluated).toBeGreaterThanOrEqual(expected.length);
+      const all = (await h.call('POST', `/v1/segments/${segment.id}/estimate`)).json<Estimate>();
+      expect(all.members).toBe(expected.length);
+      // every user has an external id (the user id), so all of them are matchable on the default keys
+      expect(all.matchableOnFacebook).toBe(expected.length);
+      expect(all.byKey.EXTERN_ID).toBe(expected.length);
+      // the rollup narrowed the candidates to users with a cart in the window
+      expect(all.candidatesEvaluated).toBeLessThan(users.length);
+      expect(all.candidatesEvaluated).toBeGreaterThanOrEqual(expected.length);
 
-    const keyed = await h.call('POST', `/v1/segments/${segment.id}/estimate`, { matchKeys: ['EMAIL', 'PHONE'] });
-    const byEmailOrPhone = keyed.json<Estimate>();
-    expect(byEmailOrPhone.matchableOnFacebook).toBe(reachable.length);
-    const withEmail = users.filter(
-      (u) => expected.includes(u.userId) && String(u.traits.email).endsWith('@example.com'),
-    );
-    expect(byEmailOrPhone.byKey).toEqual({
-      EMAIL: withEmail.length,
-      PHONE: users.filter((u) => expected.includes(u.userId) && u.traits.phone !== undefined).length,
-    });
+      const keyed = await h.call('POST', `/v1/segments/${segment.id}/estimate`, { matchKeys: ['EMAIL', 'PHONE'] });
+      const byEmailOrPhone = keyed.json<Estimate>();
+      expect(byEmailOrPhone.matchableOnFacebook).toBe(reachable.length);
+      const withEmail = users.filter(
+        (u) => expected.includes(u.userId) && String(u.traits.email).endsWith('@example.com'),
+      );
+      expect(byEmailOrPhone.byKey).toEqual({
+        EMAIL: withEmail.length,
+        PHONE: users.filter((u) => expected.includes(u.userId) && u.traits.phone !== undefined).length,
+      });
 
-    const unsaved = await h.call('POST', '/v1/segments/estimate', cartAbandonersSegmentExample);
-    expect(unsaved.json<Estimate>().members).toBe(expected.length);
-  });
+      const unsaved = await h.call('POST', '/v1/segments/estimate', cartAbandonersSegmentExample);
+      expect(unsaved.json<Estimate>().members).toBe(expected.length);
+    },
+  );
 
   it('refuses to delete a segment a running canvas enters, naming the canvas', async () => {
     const segment = await create();
@@ -216,36 +219,39 @@ describe('segment estimates on a sample', () => {
   });
   afterAll(async () => h.close());
 
-  it('scales a systematic sample with a 95 % interval by default, and counts every profile with ?exact=true', async () => {
-    const created = await h.call('POST', '/v1/segments', cartAbandonersSegmentExample);
-    const id = created.json<{ id: string }>().id;
-    const expected = (await cartAbandonerIds(h.database.db, h.workspaceId, now)).length;
+  it(
+    'scales a systematic sample with a 95 % interval by default, and counts every ' + 'profile with ?exact=true',
+    async () => {
+      const created = await h.call('POST', '/v1/segments', cartAbandonersSegmentExample);
+      const id = created.json<{ id: string }>().id;
+      const expected = (await cartAbandonerIds(h.database.db, h.workspaceId, now)).length;
 
-    const sampled = (await h.call('POST', `/v1/segments/${id}/estimate`)).json<SampledEstimate>();
-    expect(sampled.exact).toBe(false);
-    expect(sampled.sample!.ofProfiles).toBe(users.length);
-    // 64 runs of 32 adjacent users
-    expect(sampled.sample!.profiles).toBe(2_048);
-    expect(sampled.candidatesEvaluated).toBe(2_048);
-    const { low, high } = sampled.membersRange;
-    expect(low).toBeLessThanOrEqual(sampled.members);
-    expect(high).toBeGreaterThanOrEqual(sampled.members);
-    // the true count lies within twice the half-width (about 4 standard errors)
-    expect(Math.abs(sampled.members - expected)).toBeLessThanOrEqual(high - low);
+      const sampled = (await h.call('POST', `/v1/segments/${id}/estimate`)).json<SampledEstimate>();
+      expect(sampled.exact).toBe(false);
+      expect(sampled.sample!.ofProfiles).toBe(users.length);
+      // 64 runs of 32 adjacent users
+      expect(sampled.sample!.profiles).toBe(2_048);
+      expect(sampled.candidatesEvaluated).toBe(2_048);
+      const { low, high } = sampled.membersRange;
+      expect(low).toBeLessThanOrEqual(sampled.members);
+      expect(high).toBeGreaterThanOrEqual(sampled.members);
+      // the true count lies within twice the half-width (about 4 standard errors)
+      expect(Math.abs(sampled.members - expected)).toBeLessThanOrEqual(high - low);
 
-    const exact = (await h.call('POST', `/v1/segments/${id}/estimate?exact=true`)).json<SampledEstimate>();
-    expect(exact).toMatchObject({
-      exact: true,
-      sample: null,
-      members: expected,
-      membersRange: { low: expected, high: expected },
-    });
-    const unsaved = await h.call('POST', '/v1/segments/estimate?exact=true', cartAbandonersSegmentExample);
-    expect(unsaved.json<SampledEstimate>().members).toBe(expected);
-    const refused = await h.call('POST', '/v1/segments/estimate?exact=maybe', cartAbandonersSegmentExample);
-    expect(refused.statusCode).toBe(400);
-    expect(refused.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
-  });
+      const exact = (await h.call('POST', `/v1/segments/${id}/estimate?exact=true`)).json<SampledEstimate>();
+      expect(exact).toMatchObject({
+        exact: true,
+        sample: null,
+        members: expected,
+        membersRange: { low: expected, high: expected },
+      });
+      const unsaved = await h.call('POST', '/v1/segments/estimate?exact=true', cartAbandonersSegmentExample);
+      expect(unsaved.json<SampledEstimate>().members).toBe(expected);
+      const refused = await h.call('POST', '/v1/segments/estimate?exact=maybe', cartAbandonersSegmentExample);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    },
+  );
 });
 
 interface SampledEstimate extends Estimate {

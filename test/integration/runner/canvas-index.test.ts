@@ -26,38 +26,42 @@ describe('the runner canvas index', () => {
     await bed.close();
   });
 
-  it('is ready, and picks up a launch and a pause from PostgreSQL notifications, without waiting for the periodic refresh', async () => {
-    // ready once the runner holds its place in the consumer group
-    await waitFor(async () => (await runChecks(runner.readiness)).status === 'ok', { what: 'the runner ready' });
-    expect(await runChecks(runner.readiness)).toEqual({
-      status: 'ok',
-      checks: { postgres: 'ok', kafka: 'ok', 'consumer-group': 'ok', 'canvas-index': 'ok' },
-    });
-    const { database, workspaceId } = bed;
-    expect(runner.index.triggered(workspaceId, 'signed_up')).toEqual([]);
-    const canvasId = randomUUID();
-    await seedLaunchedCanvas(database.db, {
-      id: canvasId,
-      workspaceId,
-      definition: {
-        name: 'welcome',
-        entry: { trigger: { event: 'signed_up' } },
-        firstStep: 'end',
-        steps: [{ id: 'end', kind: 'exit' }],
-      },
-    });
-    // the periodic refresh is an hour away: only the notification can explain the change
-    await waitFor(() => runner.index.triggered(workspaceId, 'signed_up').length === 1, {
-      what: 'the launch in the index',
-      timeoutMs: 5000,
-      intervalMs: 20,
-    });
-    expect(runner.index.triggered(workspaceId, 'signed_up')[0]).toMatchObject({ status: 'running' });
-    await transitionCanvas(database.db, workspaceId, canvasId, ['running'], 'paused', new Date());
-    await waitFor(() => runner.index.triggered(workspaceId, 'signed_up')[0]?.status === 'paused', {
-      what: 'the pause in the index',
-      timeoutMs: 5000,
-      intervalMs: 20,
-    });
-  });
+  it(
+    'is ready, and picks up a launch and a pause from PostgreSQL notifications, ' +
+      'without waiting for the periodic refresh',
+    async () => {
+      // ready once the runner holds its place in the consumer group
+      await waitFor(async () => (await runChecks(runner.readiness)).status === 'ok', { what: 'the runner ready' });
+      expect(await runChecks(runner.readiness)).toEqual({
+        status: 'ok',
+        checks: { postgres: 'ok', kafka: 'ok', 'consumer-group': 'ok', 'canvas-index': 'ok' },
+      });
+      const { database, workspaceId } = bed;
+      expect(runner.index.triggered(workspaceId, 'signed_up')).toEqual([]);
+      const canvasId = randomUUID();
+      await seedLaunchedCanvas(database.db, {
+        id: canvasId,
+        workspaceId,
+        definition: {
+          name: 'welcome',
+          entry: { trigger: { event: 'signed_up' } },
+          firstStep: 'end',
+          steps: [{ id: 'end', kind: 'exit' }],
+        },
+      });
+      // the periodic refresh is an hour away: only the notification can explain the change
+      await waitFor(() => runner.index.triggered(workspaceId, 'signed_up').length === 1, {
+        what: 'the launch in the index',
+        timeoutMs: 5000,
+        intervalMs: 20,
+      });
+      expect(runner.index.triggered(workspaceId, 'signed_up')[0]).toMatchObject({ status: 'running' });
+      await transitionCanvas(database.db, workspaceId, canvasId, ['running'], 'paused', new Date());
+      await waitFor(() => runner.index.triggered(workspaceId, 'signed_up')[0]?.status === 'paused', {
+        what: 'the pause in the index',
+        timeoutMs: 5000,
+        intervalMs: 20,
+      });
+    },
+  );
 });

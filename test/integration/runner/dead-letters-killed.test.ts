@@ -92,7 +92,8 @@ describe('dead letters across SIGKILLs', () => {
     );
     expect(journeys.rows[0]?.n).toBe(good);
     console.info(
-      `dead letters: ${letters.length} published for ${malformed} malformed messages across 4 SIGKILLs (${letters.length - malformed} re-published copies, all with their first copy's id)`,
+      `dead letters: ${letters.length} published for ${malformed} malformed messages across 4 SIGKILLs ` +
+        `(${letters.length - malformed} re-published copies, all with their first copy's id)`,
     );
   });
 });

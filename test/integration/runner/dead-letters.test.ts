@@ -52,60 +52,63 @@ describe('malformed input', () => {
 
   afterAll(async () => bed.close());
 
-  it('dead-letters 1,000 malformed messages of 10 kinds with their reason, and applies the good ones around them', async () => {
-    const messages: OutboundMessage[] = [];
-    const expected = new Map<string, number>();
-    for (let i = 0; i < 1000; i += 1) {
-      const { kind, message } = malformed(i, bed.workspaceId);
-      expected.set(kind, (expected.get(kind) ?? 0) + 1);
-      messages.push(message);
-      messages.push({
-        key: `ok${i}`,
-        value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: `ok${i}`, event: 'viewed' }),
-      });
-    }
-    // small requests: a hundred of the messages are 70 KB each
-    await bed.produce(messages, { perRequest: 200 });
+  it(
+    'dead-letters 1,000 malformed messages of 10 kinds with their reason, and ' + 'applies the good ones around them',
+    async () => {
+      const messages: OutboundMessage[] = [];
+      const expected = new Map<string, number>();
+      for (let i = 0; i < 1000; i += 1) {
+        const { kind, message } = malformed(i, bed.workspaceId);
+        expected.set(kind, (expected.get(kind) ?? 0) + 1);
+        messages.push(message);
+        messages.push({
+          key: `ok${i}`,
+          value: JSON.stringify({ type: 'track', messageId: `ok-${i}`, userId: `ok${i}`, event: 'viewed' }),
+        });
+      }
+      // small requests: a hundred of the messages are 70 KB each
+      await bed.produce(messages, { perRequest: 200 });
 
-    const runner = startRunnerProcess(bed.env());
-    await waitForLog(runner, 'journey runner started');
-    await waitFor(
-      async () =>
-        Number(
-          (
-            await bed.database.db
-              .selectFrom('journeys')
-              .select((eb) => eb.fn.countAll<string>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        ) === 1000,
-      { what: 'the 1,000 good events', timeoutMs: 120_000 },
-    );
-
-    const letters = await bed.readDeadLetters(1000);
-
-    const byReason = new Map<string, number>();
-    for (const letter of letters)
-      byReason.set(
-        letter.headers[deadLetterHeaders.reason] ?? 'none',
-        (byReason.get(letter.headers[deadLetterHeaders.reason] ?? 'none') ?? 0) + 1,
+      const runner = startRunnerProcess(bed.env());
+      await waitForLog(runner, 'journey runner started');
+      await waitFor(
+        async () =>
+          Number(
+            (
+              await bed.database.db
+                .selectFrom('journeys')
+                .select((eb) => eb.fn.countAll<string>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ) === 1000,
+        { what: 'the 1,000 good events', timeoutMs: 120_000 },
       );
-    expect(Object.fromEntries(byReason)).toEqual(Object.fromEntries(expected));
-    for (const letter of letters) {
-      expect(letter.headers[deadLetterHeaders.sourceTopic]).toBe(bed.topic);
-      expect(letter.headers[deadLetterHeaders.detail]?.length).toBeGreaterThan(0);
-      expect(letter.headers[deadLetterHeaders.detail]).not.toContain('xxxxxxxxxx');
-    }
-    // the original bytes are kept
-    expect(letters.find((l) => l.headers[deadLetterHeaders.reason] === 'invalid_json')?.value?.toString()).toBe(
-      '{"type": "track",',
-    );
 
-    const opsUrl = await runner.opsUrl();
-    expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total')).toBe(1000);
-    expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total', { reason: 'too_large' })).toBe(100);
-    expect(await readMetric(opsUrl, 'canvas_runner_events_total', { outcome: 'applied' })).toBe(1000);
-    expect(runner.child.exitCode).toBeNull();
-    expect(await runner.stop('SIGTERM')).toBe(0);
-  });
+      const letters = await bed.readDeadLetters(1000);
+
+      const byReason = new Map<string, number>();
+      for (const letter of letters)
+        byReason.set(
+          letter.headers[deadLetterHeaders.reason] ?? 'none',
+          (byReason.get(letter.headers[deadLetterHeaders.reason] ?? 'none') ?? 0) + 1,
+        );
+      expect(Object.fromEntries(byReason)).toEqual(Object.fromEntries(expected));
+      for (const letter of letters) {
+        expect(letter.headers[deadLetterHeaders.sourceTopic]).toBe(bed.topic);
+        expect(letter.headers[deadLetterHeaders.detail]?.length).toBeGreaterThan(0);
+        expect(letter.headers[deadLetterHeaders.detail]).not.toContain('xxxxxxxxxx');
+      }
+      // the original bytes are kept
+      expect(letters.find((l) => l.headers[deadLetterHeaders.reason] === 'invalid_json')?.value?.toString()).toBe(
+        '{"type": "track",',
+      );
+
+      const opsUrl = await runner.opsUrl();
+      expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total')).toBe(1000);
+      expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total', { reason: 'too_large' })).toBe(100);
+      expect(await readMetric(opsUrl, 'canvas_runner_events_total', { outcome: 'applied' })).toBe(1000);
+      expect(runner.child.exitCode).toBeNull();
+      expect(await runner.stop('SIGTERM')).toBe(0);
+    },
+  );
 });

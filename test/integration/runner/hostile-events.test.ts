@@ -131,36 +131,39 @@ describe('hostile input on the events topic', () => {
     expect(new Set(letters.map((l) => l.headers[deadLetterHeaders.id])).size).toBe(letters.length);
   });
 
-  it('applies ids that contain a former separator as different messages, and a good event enters its canvas', async () => {
-    const event = (userId: string, messageId: string) => ({
-      key: userId,
-      value: JSON.stringify({
-        type: 'track',
-        messageId,
-        userId,
-        event: 'viewed',
-        traits: {},
-        context: { traits: { email: `${messageId.length}@example.com` } },
-      }),
-    });
-    const before = await outcomes();
-    await bed.produce([event('a|b', 'c'), event('a', 'b|c'), event('good-user', 'good-1')]);
-    produced += 3;
-    await waitFor(caughtUp, { what: 'lag 0 after the good events', timeoutMs: 60_000 });
-    const after = await outcomes();
-    expect(after.applied - before.applied).toBe(3);
-    const journeys = await sql<{ user_id: string }>`
+  it(
+    'applies ids that contain a former separator as different messages, and a good ' + 'event enters its canvas',
+    async () => {
+      const event = (userId: string, messageId: string) => ({
+        key: userId,
+        value: JSON.stringify({
+          type: 'track',
+          messageId,
+          userId,
+          event: 'viewed',
+          traits: {},
+          context: { traits: { email: `${messageId.length}@example.com` } },
+        }),
+      });
+      const before = await outcomes();
+      await bed.produce([event('a|b', 'c'), event('a', 'b|c'), event('good-user', 'good-1')]);
+      produced += 3;
+      await waitFor(caughtUp, { what: 'lag 0 after the good events', timeoutMs: 60_000 });
+      const after = await outcomes();
+      expect(after.applied - before.applied).toBe(3);
+      const journeys = await sql<{ user_id: string }>`
       SELECT user_id FROM journeys WHERE canvas_id = ${canvasId} AND user_id IN ('a|b', 'a', 'good-user')
       ORDER BY user_id`.execute(bed.database.db);
-    expect(journeys.rows.map((r) => r.user_id)).toEqual(['a', 'a|b', 'good-user']);
+      expect(journeys.rows.map((r) => r.user_id)).toEqual(['a', 'a|b', 'good-user']);
 
-    // the Facebook step still reconciles after everything the hostile run sent
-    const counters = await sql<{ metric: string; value: string }>`
+      // the Facebook step still reconciles after everything the hostile run sent
+      const counters = await sql<{ metric: string; value: string }>`
       SELECT metric, sum(value)::text AS value FROM step_counters WHERE canvas_id = ${canvasId} AND step_id = 'fb'
       GROUP BY metric`.execute(bed.database.db);
-    const m = Object.fromEntries(counters.rows.map((r) => [r.metric, Number(r.value)]));
-    expect(m.entered).toBeGreaterThanOrEqual(3);
-    expect(m.entered).toBe((m.synced ?? 0) + (m.not_synced ?? 0) + (m.pending ?? 0) + (m.errored ?? 0));
-    expect(runner.child.exitCode).toBeNull();
-  });
+      const m = Object.fromEntries(counters.rows.map((r) => [r.metric, Number(r.value)]));
+      expect(m.entered).toBeGreaterThanOrEqual(3);
+      expect(m.entered).toBe((m.synced ?? 0) + (m.not_synced ?? 0) + (m.pending ?? 0) + (m.errored ?? 0));
+      expect(runner.child.exitCode).toBeNull();
+    },
+  );
 });

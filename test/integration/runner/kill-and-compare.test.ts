@@ -28,13 +28,19 @@ async function snapshot(db: Db) {
   return {
     profiles: await q(sql`SELECT user_id, traits, context FROM user_profiles ORDER BY user_id`),
     journeys: await q(
-      sql`SELECT user_id, canvas_id, entry_seq, version, status, step_id, converted_at IS NOT NULL AS converted FROM journeys WHERE canvas_id <> ${capped} ORDER BY user_id, canvas_id`,
+      sql`
+        SELECT user_id, canvas_id, entry_seq, version, status, step_id, converted_at IS NOT NULL AS converted
+        FROM journeys WHERE canvas_id <> ${capped} ORDER BY user_id, canvas_id`,
     ),
     counters: await q(
-      sql`SELECT canvas_id, version, step_id, metric, sum(value)::bigint AS value FROM step_counters GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+      sql`
+        SELECT canvas_id, version, step_id, metric, sum(value)::bigint AS value
+        FROM step_counters GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
     ),
     entries: await q(
-      sql`SELECT canvas_id, step_id, user_id, entry_seq, status, row_values FROM audience_entries ORDER BY canvas_id, step_id, user_id, entry_seq`,
+      sql`
+        SELECT canvas_id, step_id, user_id, entry_seq, status, row_values
+        FROM audience_entries ORDER BY canvas_id, step_id, user_id, entry_seq`,
     ),
     timers: await q(sql`SELECT user_id, canvas_id, step_id, entry_seq FROM timers ORDER BY user_id, canvas_id`),
     entrants: await q(sql`SELECT canvas_id, entrants FROM canvas_entry_counts ORDER BY canvas_id`),

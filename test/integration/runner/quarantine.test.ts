@@ -73,14 +73,17 @@ describe('a message runners keep dying on', () => {
     expect(await listPartitionAttempts(bed.database.db, group, bed.topic)).toEqual([]);
   });
 
-  it('is counted only on fresh starts: a runner that gets past its first message leaves no attempts behind', async () => {
-    const env = bed.env();
-    const group = env.CONSUMER_GROUP!;
-    await bed.produce(events(10));
-    const runner = startRunnerProcess(env);
-    const opsUrl = await runner.opsUrl();
-    await waitFor(async () => (await bed.processed(group)) === 10, { what: 'every message applied' });
-    expect(await readMetric(opsUrl, 'canvas_runner_careful_batches_total')).toBe(0);
-    expect(await listPartitionAttempts(bed.database.db, group, bed.topic)).toEqual([]);
-  });
+  it(
+    'is counted only on fresh starts: a runner that gets past its first message ' + 'leaves no attempts behind',
+    async () => {
+      const env = bed.env();
+      const group = env.CONSUMER_GROUP!;
+      await bed.produce(events(10));
+      const runner = startRunnerProcess(env);
+      const opsUrl = await runner.opsUrl();
+      await waitFor(async () => (await bed.processed(group)) === 10, { what: 'every message applied' });
+      expect(await readMetric(opsUrl, 'canvas_runner_careful_batches_total')).toBe(0);
+      expect(await listPartitionAttempts(bed.database.db, group, bed.topic)).toEqual([]);
+    },
+  );
 });

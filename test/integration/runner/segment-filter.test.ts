@@ -65,24 +65,27 @@ describe('an event-triggered canvas filtered by a segment', () => {
   });
   afterAll(async () => bed.close());
 
-  it('enters only members, judged on the history and profile as they stand at the trigger, live events included', async () => {
-    const message = (userId: string, body: Record<string, unknown>) => ({
-      key: userId,
-      value: JSON.stringify({ userId, messageId: randomUUID(), ...body }),
-    });
-    const trigger = (userId: string) => message(userId, { type: 'track', event: 'checkout_started' });
-    await bed.produce([
-      message('once-us-then-live', { type: 'track', event: 'viewed_product' }),
-      message('twice-de-moves', { type: 'identify', traits: { country: 'US' } }),
-      ...['twice-us', 'once-us-then-live', 'once-us', 'twice-de', 'twice-de-moves', 'twice-long-ago'].map(trigger),
-    ]);
-    const env = bed.env();
-    const runner = startRunnerProcess(env);
-    await waitFor(async () => (await bed.processed(env.CONSUMER_GROUP!)) === 8, { what: 'all eight events applied' });
-    await runner.stop('SIGTERM');
+  it(
+    'enters only members, judged on the history and profile as they stand at the ' + 'trigger, live events included',
+    async () => {
+      const message = (userId: string, body: Record<string, unknown>) => ({
+        key: userId,
+        value: JSON.stringify({ userId, messageId: randomUUID(), ...body }),
+      });
+      const trigger = (userId: string) => message(userId, { type: 'track', event: 'checkout_started' });
+      await bed.produce([
+        message('once-us-then-live', { type: 'track', event: 'viewed_product' }),
+        message('twice-de-moves', { type: 'identify', traits: { country: 'US' } }),
+        ...['twice-us', 'once-us-then-live', 'once-us', 'twice-de', 'twice-de-moves', 'twice-long-ago'].map(trigger),
+      ]);
+      const env = bed.env();
+      const runner = startRunnerProcess(env);
+      await waitFor(async () => (await bed.processed(env.CONSUMER_GROUP!)) === 8, { what: 'all eight events applied' });
+      await runner.stop('SIGTERM');
 
-    const entered = await sql<{ user_id: string }>`
+      const entered = await sql<{ user_id: string }>`
       SELECT user_id FROM journeys WHERE canvas_id = ${canvasId} ORDER BY user_id`.execute(bed.database.db);
-    expect(entered.rows.map((r) => r.user_id)).toEqual(['once-us-then-live', 'twice-de-moves', 'twice-us']);
-  });
+      expect(entered.rows.map((r) => r.user_id)).toEqual(['once-us-then-live', 'twice-de-moves', 'twice-us']);
+    },
+  );
 });

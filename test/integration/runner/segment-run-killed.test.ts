@@ -65,7 +65,8 @@ describe('a segment run killed mid-run', () => {
     await waitFor(async () => (await run())?.status === 'finished', { what: 'the run finished', timeoutMs: 120_000 });
     await second.stop('SIGTERM');
     console.info(
-      `segment run: killed after ${killedAt!.entered} entered, finished ${Date.now() - started} ms after the first start`,
+      `segment run: killed after ${killedAt!.entered} entered, ` +
+        `finished ${Date.now() - started} ms after the first start`,
     );
 
     const finished = await run();
@@ -75,9 +76,8 @@ describe('a segment run killed mid-run', () => {
     expect(journeys.rows.map((j) => j.user_id)).toEqual(expected);
     expect(new Set(journeys.rows.map((j) => j.entry_seq))).toEqual(new Set([1]));
     const handoffs = await sql<{ n: string; users: string }>`
-      SELECT count(*) AS n, count(DISTINCT user_id) AS users FROM audience_entries WHERE canvas_id = ${canvasId}`.execute(
-      db,
-    );
+      SELECT count(*) AS n, count(DISTINCT user_id) AS users
+      FROM audience_entries WHERE canvas_id = ${canvasId}`.execute(db);
     expect(handoffs.rows[0]).toEqual({ n: String(expected.length), users: String(expected.length) });
     const counters = await sql<{ metric: string; total: string }>`
       SELECT metric, sum(value)::text AS total FROM step_counters WHERE canvas_id = ${canvasId} AND step_id = '$canvas'

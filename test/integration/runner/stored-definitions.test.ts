@@ -21,9 +21,9 @@ const oldFormat = JSON.parse(
 
 /** Puts a stored document in place of a launched version's definition, as an older release (or damage) left it. */
 async function storeRaw(db: Db, canvasId: string, document: unknown): Promise<void> {
-  await sql`UPDATE canvas_versions SET definition = ${JSON.stringify(document)}::jsonb WHERE canvas_id = ${canvasId}`.execute(
-    db,
-  );
+  await sql`
+    UPDATE canvas_versions SET definition = ${JSON.stringify(document)}::jsonb
+    WHERE canvas_id = ${canvasId}`.execute(db);
 }
 
 describe('stored canvas definitions', () => {

@@ -26,38 +26,41 @@ describe('audience health as Meta reports it, shown on the canvas', () => {
     expect(response.status).toBe(200);
   };
 
-  it('errors users of a flagged audience as META_AUDIENCE_FLAGGED and shows audience_flagged with what to do', async () => {
-    const account = await h.connectAccount();
-    const flagged = await h.canvasWithAudience(account, { name: 'flagged' });
-    const ineligible = await h.canvasWithAudience(account, { name: 'not sac eligible' });
-    await setHealth(flagged.audienceId, { flagged: true });
-    await setHealth(ineligible.audienceId, { sacEligible: false });
-    await h.enter(flagged, account, syntheticUsers('f', 3));
-    await h.enter(ineligible, account, syntheticUsers('s', 3));
-    h.startSync();
-    await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
-      what: 'nothing pending',
-    });
-    await waitFor(async () => (await problemsOf(ineligible.canvasId)).length > 0, { what: 'the health read' });
+  it(
+    'errors users of a flagged audience as META_AUDIENCE_FLAGGED and shows ' + 'audience_flagged with what to do',
+    async () => {
+      const account = await h.connectAccount();
+      const flagged = await h.canvasWithAudience(account, { name: 'flagged' });
+      const ineligible = await h.canvasWithAudience(account, { name: 'not sac eligible' });
+      await setHealth(flagged.audienceId, { flagged: true });
+      await setHealth(ineligible.audienceId, { sacEligible: false });
+      await h.enter(flagged, account, syntheticUsers('f', 3));
+      await h.enter(ineligible, account, syntheticUsers('s', 3));
+      h.startSync();
+      await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
+        what: 'nothing pending',
+      });
+      await waitFor(async () => (await problemsOf(ineligible.canvasId)).length > 0, { what: 'the health read' });
 
-    expect((await entriesForUser(h.database.db, flagged.canvasId, 'fb', 'f-0'))[0]).toMatchObject({
-      status: 'errored',
-      lastError: { code: 'META_AUDIENCE_FLAGGED', metaCode: 100, metaSubcode: 1713230 },
-    });
-    expect(await problemsOf(flagged.canvasId)).toEqual([
-      expect.objectContaining({
-        code: 'audience_flagged',
-        audienceId: flagged.audienceId,
-        steps: ['fb'],
-        hint: expect.stringContaining('Ads Manager'),
-      }),
-    ]);
-    // the eligible-but-not-for-SAC audience still syncs; the canvas says where it cannot be used
-    expect(h.sandbox.state.audiences.get(ineligible.audienceId)!.members.size).toBe(3);
-    expect(await problemsOf(ineligible.canvasId)).toEqual([
-      expect.objectContaining({ code: 'audience_not_sac_eligible', audienceId: ineligible.audienceId }),
-    ]);
-  });
+      expect((await entriesForUser(h.database.db, flagged.canvasId, 'fb', 'f-0'))[0]).toMatchObject({
+        status: 'errored',
+        lastError: { code: 'META_AUDIENCE_FLAGGED', metaCode: 100, metaSubcode: 1713230 },
+      });
+      expect(await problemsOf(flagged.canvasId)).toEqual([
+        expect.objectContaining({
+          code: 'audience_flagged',
+          audienceId: flagged.audienceId,
+          steps: ['fb'],
+          hint: expect.stringContaining('Ads Manager'),
+        }),
+      ]);
+      // the eligible-but-not-for-SAC audience still syncs; the canvas says where it cannot be used
+      expect(h.sandbox.state.audiences.get(ineligible.audienceId)!.members.size).toBe(3);
+      expect(await problemsOf(ineligible.canvasId)).toEqual([
+        expect.objectContaining({ code: 'audience_not_sac_eligible', audienceId: ineligible.audienceId }),
+      ]);
+    },
+  );
 
   it('retries "(#803) … do not exist: users" right after an audience is created, and the users sync', async () => {
     const account = await h.connectAccount();

@@ -54,93 +54,100 @@ describe('audience sync under faults', () => {
     expect(answer[0]!.sentAt).not.toBeNull();
   });
 
-  it('holds users pending while the token is revoked, marks the account disconnected, and resumes after reconnecting', async () => {
-    const account = await h.connectAccount();
-    const canvas = await h.canvasWithAudience(account);
-    const clock = movableClock();
-    h.startSync({}, { now: clock.now });
-    await h.enter(canvas, account, syntheticUsers('t1', 500));
-    await waitFor(async () => (await stepTotals(h.database.db))[0]?.synced === 500, { what: 'the first 500' });
+  it(
+    'holds users pending while the token is revoked, marks the account disconnected, ' +
+      'and resumes after reconnecting',
+    async () => {
+      const account = await h.connectAccount();
+      const canvas = await h.canvasWithAudience(account);
+      const clock = movableClock();
+      h.startSync({}, { now: clock.now });
+      await h.enter(canvas, account, syntheticUsers('t1', 500));
+      await waitFor(async () => (await stepTotals(h.database.db))[0]?.synced === 500, { what: 'the first 500' });
 
-    h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
-    await h.enter(canvas, account, syntheticUsers('t2', 700));
-    await waitFor(
-      async () =>
-        (await h.database.db.selectFrom('ad_accounts').select('status').executeTakeFirstOrThrow()).status ===
-        'disconnected',
-      { what: 'the account to be disconnected' },
-    );
-    // a round a minute later, past every retry delay, still leaves them pending
-    await h.roundAfter(account, clock.advance(60_000));
-    expect(await stepTotals(h.database.db)).toEqual([
-      expect.objectContaining({ entered: 1200, synced: 500, pending: 700, errored: 0 }),
-    ]);
-    const held = await entriesForUser(h.database.db, canvas.canvasId, 'fb', 't2-0');
-    expect(held[0]).toMatchObject({ status: 'pending', lastError: { code: 'META_TOKEN_INVALID', metaCode: 190 } });
-    const requestsWhileHeld = h.sandbox.state.requests.length;
-    await h.roundAfter(account, clock.advance(60_000));
-    expect(h.sandbox.state.requests.length).toBe(requestsWhileHeld);
+      h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
+      await h.enter(canvas, account, syntheticUsers('t2', 700));
+      await waitFor(
+        async () =>
+          (await h.database.db.selectFrom('ad_accounts').select('status').executeTakeFirstOrThrow()).status ===
+          'disconnected',
+        { what: 'the account to be disconnected' },
+      );
+      // a round a minute later, past every retry delay, still leaves them pending
+      await h.roundAfter(account, clock.advance(60_000));
+      expect(await stepTotals(h.database.db)).toEqual([
+        expect.objectContaining({ entered: 1200, synced: 500, pending: 700, errored: 0 }),
+      ]);
+      const held = await entriesForUser(h.database.db, canvas.canvasId, 'fb', 't2-0');
+      expect(held[0]).toMatchObject({ status: 'pending', lastError: { code: 'META_TOKEN_INVALID', metaCode: 190 } });
+      const requestsWhileHeld = h.sandbox.state.requests.length;
+      await h.roundAfter(account, clock.advance(60_000));
+      expect(h.sandbox.state.requests.length).toBe(requestsWhileHeld);
 
-    // what PUT /v1/ad-accounts/{id}/token does
-    const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
-    await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
-      tokenCiphertext: h.cipher.encrypt(
-        fresh,
-        adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
-      ),
-      status: 'connected',
-      statusReason: null,
-      name: 'x',
-      now: clock.now(),
-    });
-    await settled();
-    expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 1200 })]);
-  });
+      // what PUT /v1/ad-accounts/{id}/token does
+      const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
+      await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
+        tokenCiphertext: h.cipher.encrypt(
+          fresh,
+          adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
+        ),
+        status: 'connected',
+        statusReason: null,
+        name: 'x',
+        now: clock.now(),
+      });
+      await settled();
+      expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 1200 })]);
+    },
+  );
 
   const accountStatus = async () =>
     (await h.database.db.selectFrom('ad_accounts').select('status').executeTakeFirstOrThrow()).status;
 
-  it('pauses the retry window while the account is disconnected: users held past it are synced after reconnecting', async () => {
-    const account = await h.connectAccount();
-    const canvas = await h.canvasWithAudience(account);
-    const clock = movableClock();
-    h.startSync({}, { now: clock.now });
-    h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
-    // a 3-second retry window, and a hold of a minute on the sync's clock
-    await h.enter(canvas, account, syntheticUsers('h', 300), { retryWindowMs: 3000 });
-    await waitFor(async () => (await accountStatus()) === 'disconnected', { what: 'the account disconnected' });
-    await h.roundAfter(account, clock.advance(60_000));
-    expect(await stepTotals(h.database.db)).toEqual([
-      expect.objectContaining({ entered: 300, synced: 0, pending: 300, errored: 0 }),
-    ]);
-    expect(await pendingStats(h.database.db, account.metaAccountId)).toMatchObject({ pending: 300, held: 300 });
-    const heldEntry = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
-    expect(heldEntry.deadlineAt.getTime()).toBeLessThan(clock.now().getTime());
+  it(
+    'pauses the retry window while the account is disconnected: users held past it ' + 'are synced after reconnecting',
+    async () => {
+      const account = await h.connectAccount();
+      const canvas = await h.canvasWithAudience(account);
+      const clock = movableClock();
+      h.startSync({}, { now: clock.now });
+      h.sandbox.state.tokens.get(account.token)!.status = 'revoked';
+      // a 3-second retry window, and a hold of a minute on the sync's clock
+      await h.enter(canvas, account, syntheticUsers('h', 300), { retryWindowMs: 3000 });
+      await waitFor(async () => (await accountStatus()) === 'disconnected', { what: 'the account disconnected' });
+      await h.roundAfter(account, clock.advance(60_000));
+      expect(await stepTotals(h.database.db)).toEqual([
+        expect.objectContaining({ entered: 300, synced: 0, pending: 300, errored: 0 }),
+      ]);
+      expect(await pendingStats(h.database.db, account.metaAccountId)).toMatchObject({ pending: 300, held: 300 });
+      const heldEntry = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
+      expect(heldEntry.deadlineAt.getTime()).toBeLessThan(clock.now().getTime());
 
-    const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
-    const reconnectedAt = clock.now();
-    await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
-      tokenCiphertext: h.cipher.encrypt(
-        fresh,
-        adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
-      ),
-      status: 'connected',
-      statusReason: null,
-      name: 'x',
-      now: reconnectedAt,
-    });
-    // the window left when the hold began is what remains after it
-    const resumed = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
-    expect(resumed.deadlineAt.getTime()).toBeGreaterThan(reconnectedAt.getTime());
-    await settled();
-    expect(await stepTotals(h.database.db)).toEqual([
-      expect.objectContaining({ entered: 300, synced: 300, pending: 0, errored: 0 }),
-    ]);
-    expect(h.sandbox.state.audiences.get(canvas.audienceId)!.members.size).toBe(300);
-    expect(await h.database.db.selectFrom('ad_accounts').select('held_since').executeTakeFirstOrThrow()).toEqual({
-      held_since: null,
-    });
-  });
+      const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
+      const reconnectedAt = clock.now();
+      await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
+        tokenCiphertext: h.cipher.encrypt(
+          fresh,
+          adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
+        ),
+        status: 'connected',
+        statusReason: null,
+        name: 'x',
+        now: reconnectedAt,
+      });
+      // the window left when the hold began is what remains after it
+      const resumed = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
+      expect(resumed.deadlineAt.getTime()).toBeGreaterThan(reconnectedAt.getTime());
+      await settled();
+      expect(await stepTotals(h.database.db)).toEqual([
+        expect.objectContaining({ entered: 300, synced: 300, pending: 0, errored: 0 }),
+      ]);
+      expect(h.sandbox.state.audiences.get(canvas.audienceId)!.members.size).toBe(300);
+      expect(await h.database.db.selectFrom('ad_accounts').select('held_since').executeTakeFirstOrThrow()).toEqual({
+        held_since: null,
+      });
+    },
+  );
 
   it('disconnects an account whose token expires within one check interval, without any canvas activity', async () => {
     const account = await h.connectAccount();
@@ -181,47 +188,50 @@ describe('audience sync under faults', () => {
     expect((await stepTotals(h.database.db))[0]).toMatchObject({ entered: 200, synced: 0, pending: 0, errored: 200 });
   });
 
-  it('errors the rest with the last reason when the retry window ends, and errors a deleted audience at once', async () => {
-    const account = await h.connectAccount();
-    const failing = await h.canvasWithAudience(account, { name: 'failing' });
-    const deleted = await h.canvasWithAudience(account, { name: 'deleted' });
-    h.sandbox.state.audiences.get(deleted.audienceId)!.deleted = true;
-    h.sandbox.state.faults.add({ kind: 'http_status', status: 503, match: { pathContains: failing.audienceId } });
-    await h.enter(failing, account, syntheticUsers('w', 300), { retryWindowMs: 6000 });
-    await h.enter(deleted, account, syntheticUsers('d', 50));
-    h.startSync();
-    await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
-      what: 'both steps settled',
-      timeoutMs: 30_000,
-    });
-    const totals = await stepTotals(h.database.db);
-    expect(totals.map((t) => [t.entered, t.errored, t.synced]).sort()).toEqual(
-      [
-        [300, 300, 0],
-        [50, 50, 0],
-      ].sort(),
-    );
-    const late = await entriesForUser(h.database.db, failing.canvasId, 'fb', 'w-0');
-    expect(late[0]).toMatchObject({ status: 'errored', lastError: { code: 'RETRY_WINDOW_OVER', metaCode: 2 } });
-    expect(late[0]!.attempts).toBeGreaterThan(1);
-    const gone = await entriesForUser(h.database.db, deleted.canvasId, 'fb', 'd-0');
-    expect(gone[0]).toMatchObject({
-      status: 'errored',
-      attempts: 1,
-      lastError: { code: 'META_AUDIENCE_MISSING', metaCode: 100, metaSubcode: 33 },
-    });
-    // the canvas using the deleted audience says so, the other does not
-    const problemsOf = async (canvasId: string) => {
-      const version = await findCanvasVersion(h.database.db, canvasId, 1);
-      const read = readStoredDefinition(version?.definition);
-      if (!read.ok || !version) throw new Error('seeded canvas unreadable');
-      return canvasAccountProblems(h.database.db, h.workspaceId, read.definition, [version.resolved], new Date());
-    };
-    expect(await problemsOf(deleted.canvasId)).toEqual([
-      expect.objectContaining({ code: 'audience_deleted', audienceId: deleted.audienceId, steps: ['fb'] }),
-    ]);
-    expect(await problemsOf(failing.canvasId)).toEqual([]);
-  });
+  it(
+    'errors the rest with the last reason when the retry window ends, and errors a ' + 'deleted audience at once',
+    async () => {
+      const account = await h.connectAccount();
+      const failing = await h.canvasWithAudience(account, { name: 'failing' });
+      const deleted = await h.canvasWithAudience(account, { name: 'deleted' });
+      h.sandbox.state.audiences.get(deleted.audienceId)!.deleted = true;
+      h.sandbox.state.faults.add({ kind: 'http_status', status: 503, match: { pathContains: failing.audienceId } });
+      await h.enter(failing, account, syntheticUsers('w', 300), { retryWindowMs: 6000 });
+      await h.enter(deleted, account, syntheticUsers('d', 50));
+      h.startSync();
+      await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
+        what: 'both steps settled',
+        timeoutMs: 30_000,
+      });
+      const totals = await stepTotals(h.database.db);
+      expect(totals.map((t) => [t.entered, t.errored, t.synced]).sort()).toEqual(
+        [
+          [300, 300, 0],
+          [50, 50, 0],
+        ].sort(),
+      );
+      const late = await entriesForUser(h.database.db, failing.canvasId, 'fb', 'w-0');
+      expect(late[0]).toMatchObject({ status: 'errored', lastError: { code: 'RETRY_WINDOW_OVER', metaCode: 2 } });
+      expect(late[0]!.attempts).toBeGreaterThan(1);
+      const gone = await entriesForUser(h.database.db, deleted.canvasId, 'fb', 'd-0');
+      expect(gone[0]).toMatchObject({
+        status: 'errored',
+        attempts: 1,
+        lastError: { code: 'META_AUDIENCE_MISSING', metaCode: 100, metaSubcode: 33 },
+      });
+      // the canvas using the deleted audience says so, the other does not
+      const problemsOf = async (canvasId: string) => {
+        const version = await findCanvasVersion(h.database.db, canvasId, 1);
+        const read = readStoredDefinition(version?.definition);
+        if (!read.ok || !version) throw new Error('seeded canvas unreadable');
+        return canvasAccountProblems(h.database.db, h.workspaceId, read.definition, [version.resolved], new Date());
+      };
+      expect(await problemsOf(deleted.canvasId)).toEqual([
+        expect.objectContaining({ code: 'audience_deleted', audienceId: deleted.audienceId, steps: ['fb'] }),
+      ]);
+      expect(await problemsOf(failing.canvasId)).toEqual([]);
+    },
+  );
 
   it('holds a removal from a too-small audience, then errors it when the window ends', async () => {
     const account = await h.connectAccount();

@@ -180,7 +180,9 @@ export const canvasRoutes =
           tags: ['canvases'],
           summary: 'Edit a canvas',
           description:
-            'A draft is changed in place. Editing a launched canvas creates a new version that takes effect when it is launched; users already inside stay on the version they entered.',
+            'A draft is changed in place. Editing a launched canvas creates a new version ' +
+            'that takes effect when it is launched; users already inside stay on the version ' +
+            'they entered.',
           params: IdParams,
           body: CanvasBody,
           response: { 200: CanvasView, ...problems(404, 409, 422) },
@@ -207,7 +209,9 @@ export const canvasRoutes =
           tags: ['canvases'],
           summary: 'Launch the newest version',
           description:
-            'Preflight: the canvas is valid, its ad accounts are connected with the Custom Audience terms accepted, audiences to create are created and existing ones are readable.',
+            'Preflight: the canvas is valid, its ad accounts are connected with the Custom ' +
+            'Audience terms accepted, audiences to create are created and existing ones are ' +
+            'readable.',
           params: IdParams,
           response: { 200: CanvasView, ...problems(404, 409, 422, 502, 503) },
         },
@@ -222,7 +226,10 @@ export const canvasRoutes =
           tags: ['canvases'],
           summary: "Create the newest version's audiences now",
           description:
-            'Braze\'s "Create Audience" button: creates in Meta the audiences the newest version\'s steps create, before launch, so designers see them in Ads Manager and other steps can use them. Idempotent; launch reuses them. Problems are answered as launch answers them.',
+            'Braze\'s "Create Audience" button: creates in Meta the audiences the newest ' +
+            "version's steps create, before launch, so designers see them in Ads Manager " +
+            'and other steps can use them. Idempotent; launch reuses them. Problems are ' +
+            'answered as launch answers them.',
           params: IdParams,
           response: { 200: z.object({ audiences: z.array(AudienceView) }), ...problems(404, 409, 422, 502, 503) },
         },

@@ -157,7 +157,8 @@ export const workspaceRoutes =
           tags: ['workspace'],
           summary: "Revoke an API key: the caller's own, or one created after it",
           description:
-            'A key revokes itself and keys created after it, so the oldest live key can revoke every other; the last live key cannot be revoked.',
+            'A key revokes itself and keys created after it, so the oldest live key can ' +
+            'revoke every other; the last live key cannot be revoked.',
           params: IdParams,
           response: { 200: ApiKeyView, ...problems(403, 404, 409) },
         },

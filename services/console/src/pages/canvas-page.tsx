@@ -51,8 +51,8 @@ export function CanvasPage(props: { id: string }) {
     <section aria-labelledby="canvas-title">
       <h1 id="canvas-title">{canvas.name}</h1>
       <p>
-        Status: <strong data-testid="canvas-status">{canvas.status}</strong> · live version {canvas.liveVersion ?? '—'}{' '}
-        · newest version {canvas.latestVersion}
+        Status: <strong data-testid="canvas-status">{canvas.status}</strong>
+        {` · live version ${canvas.liveVersion ?? '—'} · newest version ${canvas.latestVersion}`}
       </p>
       <div class="actions">
         <a class="button-link" href={`#/canvases/${canvas.id}/edit`}>

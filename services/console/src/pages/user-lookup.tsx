@@ -22,7 +22,8 @@ export function UserLookup(props: { canvasId: string; steps: Step[] }) {
   const look = (event: Event) => {
     event.preventDefault();
     setErrors([]);
-    const path = `/v1/canvases/${props.canvasId}/steps/${encodeURIComponent(stepId)}/users/${encodeURIComponent(userId)}`;
+    const path =
+      `/v1/canvases/${props.canvasId}/steps/${encodeURIComponent(stepId)}` + `/users/${encodeURIComponent(userId)}`;
     api<{ entries: Entry[] }>('GET', path)
       .then((answer) => setEntries(answer.entries))
       .catch((error: unknown) => {
