@@ -21,11 +21,15 @@ export interface DueEntry {
   values: string[];
 }
 
-/** A removal waits while the add it undoes is still pending, so Meta never sees them out of order. */
+/**
+ * A removal waits while an earlier add of the same user to the same Meta audience is still pending —
+ * its own step's, another step's that shares the audience, or any canvas's — so Meta never sees them
+ * out of order.
+ */
 const notAheadOfItsAdd = sql<boolean>`(audience_entries.action = 'add' OR NOT EXISTS (
   SELECT 1 FROM audience_entries a
-  WHERE a.canvas_id = audience_entries.canvas_id AND a.step_id = audience_entries.step_id
-    AND a.user_id = audience_entries.user_id AND a.entry_seq = audience_entries.entry_seq
+  WHERE a.workspace_id = audience_entries.workspace_id AND a.user_id = audience_entries.user_id
+    AND a.audience_id = audience_entries.audience_id AND a.id < audience_entries.id
     AND a.action = 'add' AND a.status = 'pending'))`;
 
 export const groupKey = (g: EntryGroup) =>
