@@ -172,12 +172,12 @@ export function createEventBatchHandler(deps: EventBatchDeps): EventBatchHandler
 
   const handler = async (batch: PartitionBatch): Promise<string | undefined> => {
     const key = partitionKey(batch);
-    const fresh = !started.has(key);
-    started.add(key);
     let parsed = await parseAll(batch.messages);
     let counted = false;
-    if (fresh) {
+    if (!started.has(key)) {
       const { attempts, unapplied } = await countStart(batch, parsed);
+      // marked only once counted: a start whose count failed is counted on the retry
+      started.add(key);
       counted = attempts > 0;
       const first = unapplied[0];
       if (first && attempts >= deps.quarantineAfter) {
