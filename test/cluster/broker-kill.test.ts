@@ -7,6 +7,7 @@ import { createProducer, type Producer } from '@canvas/kafka';
 import {
   createRunnerTestBed,
   seedLaunchedCanvas,
+  viewersToAudienceCanvas,
   startRunnerProcess,
   testKafka,
   waitFor,
@@ -47,14 +48,7 @@ describe('a three-node Kafka cluster losing a broker mid-run', () => {
     await seedLaunchedCanvas(bed.database.db, {
       id: canvasId,
       workspaceId: bed.workspaceId,
-      definition: {
-        name: 'viewers',
-        entry: { trigger: { event: 'viewed' } },
-        firstStep: 'fb',
-        steps: [
-          { id: 'fb', kind: 'facebook_audience', audience: { id: '238000001' }, matchKeys: ['EMAIL'], next: null },
-        ],
-      },
+      definition: viewersToAudienceCanvas(),
     });
   });
 

@@ -22,3 +22,19 @@ export function abandonedCartCanvas(
     ],
   };
 }
+
+/** Everyone who sends `viewed` enters one Facebook step (EMAIL), whose counters a test can reconcile. */
+export const viewersToAudienceCanvas = () => ({
+  name: 'viewers',
+  entry: { trigger: { event: 'viewed' } },
+  firstStep: 'fb',
+  steps: [
+    {
+      id: 'fb',
+      kind: 'facebook_audience' as const,
+      audience: { id: '238000001' },
+      matchKeys: ['EMAIL' as const],
+      next: null,
+    },
+  ],
+});

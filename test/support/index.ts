@@ -4,7 +4,7 @@ export { testBrokers, testKafka, createTestTopic, uniqueName } from './kafka.ts'
 export { waitFor } from './wait.ts';
 export { startNode, stopAllProcesses, type RunningProcess } from './process.ts';
 export { startApiHarness, facebookLoginRedirectUri, type ApiHarness } from './api-harness.ts';
-export { abandonedCartCanvas } from './canvases.ts';
+export { abandonedCartCanvas, viewersToAudienceCanvas } from './canvases.ts';
 export { seedWorkspace, seedLaunchedCanvas } from './seed.ts';
 export { startRunnerProcess, startSyncProcess, waitForLog, readMetric, type ServiceProcess } from './runner-process.ts';
 export { workloadCanvases, workloadMessages, prng } from './workload.ts';

@@ -8,6 +8,7 @@ import {
   createRunnerTestBed,
   readMetric,
   seedLaunchedCanvas,
+  viewersToAudienceCanvas,
   startRunnerProcess,
   waitFor,
   type RunnerTestBed,
@@ -80,14 +81,7 @@ describe('hostile input on the events topic', () => {
     await seedLaunchedCanvas(bed.database.db, {
       id: canvasId,
       workspaceId: bed.workspaceId,
-      definition: {
-        name: 'viewers',
-        entry: { trigger: { event: 'viewed' } },
-        firstStep: 'fb',
-        steps: [
-          { id: 'fb', kind: 'facebook_audience', audience: { id: '238000001' }, matchKeys: ['EMAIL'], next: null },
-        ],
-      },
+      definition: viewersToAudienceCanvas(),
     });
     const env = bed.env({ BATCH_MAX_MESSAGES: '50' });
     group = env.CONSUMER_GROUP!;
