@@ -22,17 +22,11 @@ node_home() { echo "$home/node$1"; }
 brokers() { local list=() n; for n in "${nodes[@]}"; do list+=("127.0.0.1:$(client_port "$n")"); done; (IFS=,; echo "${list[*]}"); }
 classpath() { bash "$root/deploy/local/kafka.sh" classpath; }
 
-java_tool() {
-  java -Xmx256m -Dlog4j2.configurationFile="$here/tools-log4j2.properties" -cp "$(classpath)" "$@"
-}
+# shellcheck source=deploy/local/kafka-lib.sh
+. "$root/deploy/local/kafka-lib.sh"
 
-running_pid() {
-  local pid_file; pid_file="$(node_home "$1")/broker.pid"
-  [ -f "$pid_file" ] || return 1
-  local pid; pid="$(cat "$pid_file")"
-  kill -0 "$pid" 2>/dev/null && grep -q 'kafka.Kafka' "/proc/$pid/cmdline" 2>/dev/null && { echo "$pid"; return 0; }
-  return 1
-}
+java_tool() { kafka_tool "$(classpath)" "$@"; }
+running_pid() { broker_pid "$(node_home "$1")/broker.pid"; }
 
 write_config() {
   local n="$1" dir voters=() v
@@ -45,9 +39,6 @@ node.id=$n
 controller.quorum.voters=$(IFS=,; echo "${voters[*]}")
 listeners=PLAINTEXT://127.0.0.1:$(client_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
 advertised.listeners=PLAINTEXT://127.0.0.1:$(client_port "$n")
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$dir/data
 default.replication.factor=3
 min.insync.replicas=2
@@ -58,23 +49,17 @@ transaction.state.log.min.isr=2
 share.coordinator.state.topic.replication.factor=3
 share.coordinator.state.topic.min.isr=2
 unclean.leader.election.enable=false
-group.initial.rebalance.delay.ms=0
 num.partitions=6
-auto.create.topics.enable=false
-num.network.threads=2
 num.io.threads=2
 PROPS
+  common_properties >> "$dir/server.properties"
 }
 
 launch() {
   local n="$1" dir
   dir="$(node_home "$n")"
   if pid="$(running_pid "$n")"; then say "node $n already running (pid $pid)"; return 0; fi
-  # shellcheck disable=SC2086
-  setsid nohup java $heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$here/log4j2.properties" -Dkafka.logs.dir="$dir" \
-    -cp "$(classpath)" kafka.Kafka "$dir/server.properties" >"$dir/broker.log" 2>&1 < /dev/null &
-  echo $! > "$dir/broker.pid"
+  launch_broker "$dir" "$dir/server.properties" "$dir/broker.log" "$dir/broker.pid" "$(classpath)"
 }
 
 wait_started() {

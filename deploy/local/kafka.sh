@@ -37,18 +37,14 @@ all_jars_present() {
   while IFS= read -r -d ':' jar; do [ -f "$jar" ] || return 1; done < <(cat "$classpath_file"; printf ':')
 }
 
-running_pid() {
-  [ -f "$pid_file" ] || return 1
-  local pid; pid="$(cat "$pid_file")"
-  kill -0 "$pid" 2>/dev/null && grep -q 'kafka.Kafka' "/proc/$pid/cmdline" 2>/dev/null && { echo "$pid"; return 0; }
-  return 1
-}
+# shellcheck source=deploy/local/kafka-lib.sh
+. "$root/deploy/local/kafka-lib.sh"
+
+running_pid() { broker_pid "$pid_file"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-java_tool() {
-  java -Xmx256m -Dlog4j2.configurationFile="$here/tools-log4j2.properties" -cp "$(cat "$classpath_file")" "$@"
-}
+java_tool() { kafka_tool "$(cat "$classpath_file")" "$@"; }
 
 write_config() {
   mkdir -p "$home/data"
@@ -58,9 +54,6 @@ node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$home/data
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=4
@@ -68,12 +61,10 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
 num.partitions=3
-auto.create.topics.enable=false
-num.network.threads=2
 num.io.threads=4
 PROPS
+  common_properties >> "$home/server.properties"
 }
 
 start() {
@@ -85,11 +76,7 @@ start() {
   java_tool kafka.tools.StorageTool format -t "$(cat "$home/cluster-id")" -c "$home/server.properties" --ignore-formatted >/dev/null
   say "starting broker on 127.0.0.1:$port (log: $log_file)"
   local started; started="$(date +%s%N)"
-  # shellcheck disable=SC2086
-  setsid nohup java $heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExplicitGCInvokesConcurrent \
-    -Djava.awt.headless=true -Dlog4j2.configurationFile="$here/log4j2.properties" -Dkafka.logs.dir="$home" \
-    -cp "$(cat "$classpath_file")" kafka.Kafka "$home/server.properties" >"$log_file" 2>&1 < /dev/null &
-  echo $! > "$pid_file"
+  launch_broker "$home" "$home/server.properties" "$log_file" "$pid_file" "$(cat "$classpath_file")"
   local deadline=$(( $(date +%s) + timeout_s ))
   until grep -q 'Kafka Server started' "$log_file" 2>/dev/null; do
     # the process itself, not running_pid: until the shell has exec'd java its cmdline is the shell's

@@ -1,4 +1,4 @@
-import type { AdSet, Targeting } from './ad-sets.js';
+import type { AdSetCalls } from './ad-sets.js';
 import type { CustomAudience, NewCustomAudience } from './custom-audiences.js';
 import type { AppCredentials, IssuedToken, ReachableAdAccount } from './facebook-login.js';
 import type { PageRequest } from './paging.js';
@@ -11,7 +11,7 @@ import type { UsersResult } from './users.js';
  * What the designer API needs from Meta. The Graph client satisfies it; unit tests may use a
  * fake of this port, integration tests use the sandbox.
  */
-export interface AdAccountDirectory {
+export interface AdAccountDirectory extends AdSetCalls {
   debugToken: (token: string) => Promise<TokenInfo>;
   getAdAccount: (token: string, adAccountId: string) => Promise<GraphResult<AdAccountInfo>>;
   listCustomAudiences: (
@@ -25,13 +25,6 @@ export interface AdAccountDirectory {
     audience: NewCustomAudience,
   ) => Promise<GraphResult<{ id: string }>>;
   getCustomAudience: (token: string, audienceId: string, adAccountId?: string) => Promise<GraphResult<CustomAudience>>;
-  listAdSets: (
-    token: string,
-    adAccountId: string,
-    page?: PageRequest,
-  ) => Promise<GraphResult<{ adSets: AdSet[]; after?: string }>>;
-  getAdSet: (token: string, adSetId: string) => Promise<GraphResult<AdSet>>;
-  updateAdSetTargeting: (token: string, adSetId: string, targeting: Targeting) => Promise<GraphResult<unknown>>;
   exchangeCode: (app: AppCredentials, code: string, redirectUri: string) => Promise<IssuedToken>;
   longLivedToken: (app: AppCredentials, shortLived: string) => Promise<IssuedToken>;
   reachableAdAccounts: (token: string) => Promise<ReachableAdAccount[]>;
