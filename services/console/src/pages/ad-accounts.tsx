@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from '../api.js';
 import type { AdAccount } from '../types.js';
 import { FacebookLoginPicker } from './facebook-login-picker.js';
+import { TableHead, TokenInput } from './form-parts.js';
 import { GraphApiVersion } from './graph-api-version.js';
 import { Errors } from './sign-in.js';
 
@@ -69,16 +70,7 @@ export function AdAccounts() {
       ) : null}
       <table>
         <caption class="visually-hidden">Connected Meta ad accounts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Account</th>
-            <th scope="col">Status</th>
-            <th scope="col">Added on</th>
-            <th scope="col">Added by</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Account', 'Status', 'Added on', 'Added by', 'Actions']} />
         <tbody>
           {accounts.map((a) => (
             <tr key={a.id} data-account={a.adAccountId}>
@@ -123,13 +115,10 @@ export function AdAccounts() {
       {reconnecting ? (
         <form class="connect" onSubmit={reconnect}>
           <label for="new-token">New access token</label>
-          <input
+          <TokenInput
             id="new-token"
-            type="password"
-            autocomplete="off"
-            required
             value={reconnecting.token}
-            onInput={(e) => setReconnecting({ ...reconnecting, token: e.currentTarget.value })}
+            onValue={(token) => setReconnecting({ ...reconnecting, token })}
           />
           <button type="submit">Save token</button>
         </form>
@@ -145,13 +134,10 @@ export function AdAccounts() {
           onInput={(e) => setForm({ ...form, adAccountId: e.currentTarget.value })}
         />
         <label for="access-token">Access token (system user, ads_management)</label>
-        <input
+        <TokenInput
           id="access-token"
-          type="password"
-          autocomplete="off"
-          required
           value={form.accessToken}
-          onInput={(e) => setForm({ ...form, accessToken: e.currentTarget.value })}
+          onValue={(accessToken) => setForm({ ...form, accessToken })}
         />
         <button type="submit">Connect</button>
       </form>

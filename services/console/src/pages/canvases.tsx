@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from '../api.js';
 import type { Canvas } from '../types.js';
+import { TableHead } from './form-parts.js';
 import { Errors } from './sign-in.js';
 
 /** A segment-entry canvas's next scheduled run; a triggered one has none. */
@@ -33,15 +34,7 @@ export function Canvases() {
       <Errors messages={errors} />
       <table>
         <caption class="visually-hidden">Canvases, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Status</th>
-            <th scope="col">Live version</th>
-            <th scope="col">Next run</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Status', 'Live version', 'Next run', 'Updated']} />
         <tbody>
           {canvases.map((c) => (
             <tr key={c.id}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeError, type FieldProblem } from '../api.js';
 import { Errors } from './sign-in.js';
+import { TableHead } from './form-parts.js';
 
 interface Segment {
   id: string;
@@ -80,13 +81,7 @@ export function Segments() {
       <Errors messages={errors} />
       <table>
         <caption class="visually-hidden">Segments</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Updated</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Updated', 'Actions']} />
         <tbody>
           {segments.map((s) => (
             <tr key={s.id}>
