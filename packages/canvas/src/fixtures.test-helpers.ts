@@ -23,6 +23,14 @@ export function abandonedCart(overrides: Partial<CanvasDefinitionInput> = {}): C
   };
 }
 
+/** A canvas that starts with a random split "ab" over the given paths, plus any further steps. */
+export function randomSplitCanvas(
+  paths: { percent: number; next: string | null }[],
+  steps: CanvasDefinitionInput['steps'] = [],
+): CanvasDefinitionInput {
+  return abandonedCart({ firstStep: 'ab', steps: [{ id: 'ab', kind: 'random_split', paths }, ...steps] });
+}
+
 export function version(input: CanvasDefinitionInput, canvasId = 'c1', v = 1): CanvasVersion {
   return { canvasId, version: v, definition: CanvasDefinition.parse(input) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { abandonedCart, at, journey, profile, track, version } from '../fixtures.test-helpers.js';
+import { abandonedCart, at, journey, profile, randomSplitCanvas, track, version } from '../fixtures.test-helpers.js';
 import { fireTimer } from './advance.js';
 import { decideEntry, inControlGroup, startJourney } from './entry.js';
 import { applyJourneyEvent } from './journey-events.js';
@@ -184,21 +184,16 @@ describe('steps', () => {
 
   it('random split: stable per user and close to the percentages', () => {
     const canvas = version(
-      abandonedCart({
-        firstStep: 'ab',
-        steps: [
-          {
-            id: 'ab',
-            kind: 'random_split',
-            paths: [
-              { percent: 30, next: 'a' },
-              { percent: 70, next: 'b' },
-            ],
-          },
+      randomSplitCanvas(
+        [
+          { percent: 30, next: 'a' },
+          { percent: 70, next: 'b' },
+        ],
+        [
           { id: 'a', kind: 'exit' },
           { id: 'b', kind: 'exit' },
         ],
-      }),
+      ),
     );
     const ends = Array.from(
       { length: 5000 },

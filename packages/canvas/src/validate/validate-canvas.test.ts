@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { abandonedCart } from '../fixtures.test-helpers.js';
+import { abandonedCart, randomSplitCanvas } from '../fixtures.test-helpers.js';
 import type { ProblemCode } from './problem.js';
 import { validateCanvas } from './validate-canvas.js';
 
@@ -93,19 +93,10 @@ describe('validateCanvas', () => {
     ],
     [
       'percentages not 100',
-      abandonedCart({
-        firstStep: 'ab',
-        steps: [
-          {
-            id: 'ab',
-            kind: 'random_split',
-            paths: [
-              { percent: 50, next: null },
-              { percent: 40, next: null },
-            ],
-          },
-        ],
-      }),
+      randomSplitCanvas([
+        { percent: 50, next: null },
+        { percent: 40, next: null },
+      ]),
       [['percentages_sum', '/steps/0/paths']],
     ],
     [
