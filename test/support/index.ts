@@ -26,3 +26,4 @@ export {
   type BedCanvas,
   type ReadyRunner,
 } from './runner-kit.ts';
+export { reconnectAccount, startReadySync, startScaledSyncHarness } from './sync-kit.ts';
