@@ -16,3 +16,14 @@ export { createRunnerTestBed, type RunnerTestBed } from './runner-bed.ts';
 export { seedBehaviour, type SeededUser } from './behaviour.ts';
 export { shoppers, cartAbandonerIds } from './shoppers.ts';
 export { shopperMessages, type ShopperMessage } from './shopper-messages.ts';
+export {
+  createSeededRunnerBed,
+  createShopperBed,
+  createViewersBed,
+  exitCanvas,
+  insertCartAbandonersSegment,
+  startReadyRunner,
+  type BedCanvas,
+  type ReadyRunner,
+} from './runner-kit.ts';
+export { reconnectAccount, startReadySync, startScaledSyncHarness } from './sync-kit.ts';

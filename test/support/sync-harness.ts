@@ -18,6 +18,7 @@ import {
   type TokenCipher,
 } from '@canvas/runtime';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { stopAllProcesses } from './process.ts';
 import { seedLaunchedCanvas, seedWorkspace } from './seed.ts';
 import { waitFor } from './wait.ts';
 
@@ -246,7 +247,9 @@ export async function startSyncHarness(
         intervalMs: 100,
       });
     },
+    /** Stops the in-process syncs and every process a test started (a sync process would outlive its database). */
     async close() {
+      await stopAllProcesses();
       await Promise.all(syncs.map((s) => s.stop()));
       await sandbox.close();
       await database.drop();

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { deadLetterHeaders, type InboundMessage, type OutboundMessage } from '@canvas/kafka';
 import {
-  createRunnerTestBed,
+  createViewersBed,
   prng,
-  seedLaunchedCanvas,
   startRunnerProcess,
   waitFor,
   type RunnerTestBed,
@@ -19,17 +17,7 @@ describe('dead letters across SIGKILLs', () => {
   let bed: RunnerTestBed;
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(3, 3);
-    await seedLaunchedCanvas(bed.database.db, {
-      id: randomUUID(),
-      workspaceId: bed.workspaceId,
-      definition: {
-        name: 'viewers',
-        entry: { trigger: { event: 'viewed' } },
-        firstStep: 'end',
-        steps: [{ id: 'end', kind: 'exit' }],
-      },
-    });
+    bed = await createViewersBed();
   });
 
   afterAll(async () => bed.close());

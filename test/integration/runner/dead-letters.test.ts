@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deadLetterHeaders, type OutboundMessage } from '@canvas/kafka';
-import {
-  createRunnerTestBed,
-  readMetric,
-  seedLaunchedCanvas,
-  startRunnerProcess,
-  waitFor,
-  waitForLog,
-  type RunnerTestBed,
-} from '@canvas/test-support';
+import { createViewersBed, readMetric, startReadyRunner, waitFor, type RunnerTestBed } from '@canvas/test-support';
 
 /** Ten kinds of broken messages, a hundred of each. */
 function malformed(i: number, workspaceId: string): { kind: string; message: OutboundMessage } {
@@ -34,20 +26,9 @@ function malformed(i: number, workspaceId: string): { kind: string; message: Out
 
 describe('malformed input', () => {
   let bed: RunnerTestBed;
-  const canvasId = randomUUID();
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(3, 3);
-    await seedLaunchedCanvas(bed.database.db, {
-      id: canvasId,
-      workspaceId: bed.workspaceId,
-      definition: {
-        name: 'viewers',
-        entry: { trigger: { event: 'viewed' } },
-        firstStep: 'end',
-        steps: [{ id: 'end', kind: 'exit' }],
-      },
-    });
+    bed = await createViewersBed();
   });
 
   afterAll(async () => bed.close());
@@ -69,8 +50,7 @@ describe('malformed input', () => {
       // small requests: a hundred of the messages are 70 KB each
       await bed.produce(messages, { perRequest: 200 });
 
-      const runner = startRunnerProcess(bed.env());
-      await waitForLog(runner, 'journey runner started');
+      const runner = await startReadyRunner(bed.env());
       await waitFor(
         async () =>
           Number(

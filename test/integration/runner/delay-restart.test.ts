@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findJourney, readCounters, transitionCanvas } from '@canvas/db';
 import {
-  createRunnerTestBed,
+  createSeededRunnerBed,
   readMetric,
   seedLaunchedCanvas,
+  startReadyRunner,
   startRunnerProcess,
   waitFor,
   waitForLog,
@@ -16,21 +17,21 @@ describe('a durable delay', () => {
   const canvasId = randomUUID();
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(2);
-    await seedLaunchedCanvas(bed.database.db, {
-      id: canvasId,
-      workspaceId: bed.workspaceId,
-      audience: { adAccountId: randomUUID(), metaAccountId: '1001', audienceId: '238001' },
-      definition: {
-        name: 'two seconds',
-        entry: { trigger: { event: 'added_to_cart' } },
-        firstStep: 'wait',
-        steps: [
-          { id: 'wait', kind: 'delay', duration: '2s', next: 'fb' },
-          { id: 'fb', kind: 'facebook_audience', audience: { id: '238001' }, matchKeys: ['EMAIL'], next: null },
-        ],
+    bed = await createSeededRunnerBed(2, [
+      {
+        id: canvasId,
+        audience: { adAccountId: randomUUID(), metaAccountId: '1001', audienceId: '238001' },
+        definition: {
+          name: 'two seconds',
+          entry: { trigger: { event: 'added_to_cart' } },
+          firstStep: 'wait',
+          steps: [
+            { id: 'wait', kind: 'delay', duration: '2s', next: 'fb' },
+            { id: 'fb', kind: 'facebook_audience', audience: { id: '238001' }, matchKeys: ['EMAIL'], next: null },
+          ],
+        },
       },
-    });
+    ]);
   });
 
   afterAll(async () => bed.close());
@@ -38,8 +39,7 @@ describe('a durable delay', () => {
   it('survives a runner killed during it, and fires exactly once after the restart', async () => {
     const { database, workspaceId } = bed;
     const env = bed.env();
-    const first = startRunnerProcess(env);
-    await waitForLog(first, 'journey runner started');
+    const first = await startReadyRunner(env);
     await bed.produce([
       {
         key: 'u1',
@@ -83,8 +83,7 @@ describe('a durable delay', () => {
 
     // nothing fires twice, and a restart replays nothing
     await second.stop('SIGTERM');
-    const third = startRunnerProcess(env);
-    await waitForLog(third, 'journey runner started');
+    const third = await startReadyRunner(env);
     await waitForLog(third, 'consuming: joined the consumer group');
     // both partitions' lag comes from the offsets stored with the effects: at 0, there is nothing to replay
     const thirdOps = await third.opsUrl();

@@ -3,15 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { deadLetterHeaders, type OutboundMessage } from '@canvas/kafka';
-import {
-  createRunnerTestBed,
-  readMetric,
-  seedLaunchedCanvas,
-  startRunnerProcess,
-  waitFor,
-  waitForLog,
-  type RunnerTestBed,
-} from '@canvas/test-support';
+import { createSeededRunnerBed, exitCanvas, startReadyRunner, waitFor, type RunnerTestBed } from '@canvas/test-support';
 
 const canvasId = randomUUID();
 const example = (name: string) =>
@@ -44,26 +36,16 @@ describe("Segment's documented calls through the real runner", () => {
   let bed: RunnerTestBed;
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(2);
     // the identify example's user lives at address.country "USA"; the filter says US
-    await seedLaunchedCanvas(bed.database.db, {
-      id: canvasId,
-      workspaceId: bed.workspaceId,
-      definition: {
-        name: 'course clickers in the US',
-        entry: {
-          trigger: { event: 'Course Clicked' },
-          filters: [
-            { field: 'country', op: 'eq', value: 'US' },
-            { field: 'region', op: 'eq', value: 'California' },
-            { field: 'city', op: 'eq', value: 'san francisco' },
-          ],
-          reentry: { policy: 'after_cooldown', cooldown: '1s' },
-        },
-        firstStep: 'end',
-        steps: [{ id: 'end', kind: 'exit' }],
-      },
+    const definition = exitCanvas('course clickers in the US', 'Course Clicked', {
+      filters: [
+        { field: 'country', op: 'eq', value: 'US' },
+        { field: 'region', op: 'eq', value: 'California' },
+        { field: 'city', op: 'eq', value: 'san francisco' },
+      ],
+      reentry: { policy: 'after_cooldown', cooldown: '1s' },
     });
+    bed = await createSeededRunnerBed(2, [{ id: canvasId, definition }]);
   });
 
   afterAll(async () => bed.close());
@@ -90,17 +72,15 @@ describe("Segment's documented calls through the real runner", () => {
       // one user's calls in order, as the key guarantees: identify first, then the clicks
       await bed.produce(messages);
 
-      const runner = startRunnerProcess(bed.env());
-      await waitForLog(runner, 'journey runner started');
-      const opsUrl = await runner.opsUrl();
-      await waitFor(async () => (await readMetric(opsUrl, 'canvas_runner_events_total')) === messages.length, {
+      const runner = await startReadyRunner(bed.env());
+      await waitFor(async () => (await runner.metric('canvas_runner_events_total')) === messages.length, {
         what: 'every message handled',
       });
-      expect(await readMetric(opsUrl, 'canvas_runner_events_total', { outcome: 'applied' })).toBe(
+      expect(await runner.metric('canvas_runner_events_total', { outcome: 'applied' })).toBe(
         3 + metadataVariants.length,
       );
-      expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total')).toBe(4);
-      expect(await readMetric(opsUrl, 'canvas_runner_dead_letters_total', { reason: 'unsupported_type' })).toBe(4);
+      expect(await runner.metric('canvas_runner_dead_letters_total')).toBe(4);
+      expect(await runner.metric('canvas_runner_dead_letters_total', { reason: 'unsupported_type' })).toBe(4);
 
       const profile = await sql<{ traits: Record<string, unknown>; context: Record<string, unknown> }>`
       SELECT traits, context FROM user_profiles

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { cartAbandonersSegmentExample, nextRunAfter, SegmentDefinition, SegmentRuns } from '@canvas/canvas';
-import { insertSegment } from '@canvas/db';
+import { nextRunAfter, SegmentRuns } from '@canvas/canvas';
 import { createRunner, runnerConfigSchema, type Runner } from '@canvas/journey-runner';
 import { createLogger, createMetricsRegistry } from '@canvas/runtime';
 import {
   cartAbandonerIds,
-  createRunnerTestBed,
-  seedBehaviour,
+  createShopperBed,
+  insertCartAbandonersSegment,
   seedLaunchedCanvas,
-  shoppers,
   waitFor,
   type RunnerTestBed,
 } from '@canvas/test-support';
@@ -33,8 +31,7 @@ describe('a recurring segment run with a following audience', () => {
   };
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(2);
-    await seedBehaviour(bed.database.db, bed.workspaceId, shoppers(4_000, seededAt, 23));
+    bed = await createShopperBed(4_000, seededAt, 23);
   });
   afterAll(async () => {
     await runner?.stop();
@@ -45,13 +42,7 @@ describe('a recurring segment run with a following audience', () => {
     'runs at the local time each day, adds new members, and removes exactly those ' + 'who stopped qualifying',
     async () => {
       const db = bed.database.db;
-      const segmentId = randomUUID();
-      await insertSegment(db, {
-        id: segmentId,
-        workspaceId: bed.workspaceId,
-        definition: SegmentDefinition.parse(cartAbandonersSegmentExample),
-        now: seededAt,
-      });
+      const segmentId = await insertCartAbandonersSegment(bed, seededAt);
       // daily at the local minute two minutes from now: a run's evaluation stays far from the seeds' half-day offsets
       const time = localTime(new Date(Date.now() + 120_000));
       const runs = SegmentRuns.parse({ kind: 'recurring', every: 'day', time, timeZone });

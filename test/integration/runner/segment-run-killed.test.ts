@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { cartAbandonersSegmentExample, SegmentDefinition, weeklySegmentCanvasExample } from '@canvas/canvas';
-import { insertSegment } from '@canvas/db';
+import { weeklySegmentCanvasExample } from '@canvas/canvas';
 import {
   cartAbandonerIds,
-  createRunnerTestBed,
-  seedBehaviour,
+  createShopperBed,
+  insertCartAbandonersSegment,
   seedLaunchedCanvas,
-  shoppers,
+  startReadyRunner,
   startRunnerProcess,
   waitFor,
-  waitForLog,
   type RunnerTestBed,
 } from '@canvas/test-support';
 
@@ -20,20 +18,13 @@ describe('a segment run killed mid-run', () => {
   const now = new Date();
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(2);
-    await seedBehaviour(bed.database.db, bed.workspaceId, shoppers(8_000, now, 11));
+    bed = await createShopperBed(8_000, now, 11);
   });
   afterAll(async () => bed.close());
 
   it('enters every member exactly once after a SIGKILL and a restart', async () => {
     const db = bed.database.db;
-    const segmentId = randomUUID();
-    await insertSegment(db, {
-      id: segmentId,
-      workspaceId: bed.workspaceId,
-      definition: SegmentDefinition.parse(cartAbandonersSegmentExample),
-      now,
-    });
+    const segmentId = await insertCartAbandonersSegment(bed, now);
     const canvasId = randomUUID();
     const definition = weeklySegmentCanvasExample(segmentId);
     await seedLaunchedCanvas(db, {
@@ -60,8 +51,7 @@ describe('a segment run killed mid-run', () => {
     expect(killedAt?.status).toBe('running');
     expect(killedAt!.entered).toBeLessThan(expected.length);
 
-    const second = startRunnerProcess(env);
-    await waitForLog(second, 'journey runner started');
+    const second = await startReadyRunner(env);
     await waitFor(async () => (await run())?.status === 'finished', { what: 'the run finished', timeoutMs: 120_000 });
     await second.stop('SIGTERM');
     console.info(

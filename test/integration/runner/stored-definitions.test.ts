@@ -3,15 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { findJourney, type Db } from '@canvas/db';
-import {
-  createRunnerTestBed,
-  readMetric,
-  seedLaunchedCanvas,
-  startRunnerProcess,
-  waitFor,
-  waitForLog,
-  type RunnerTestBed,
-} from '@canvas/test-support';
+import { createSeededRunnerBed, exitCanvas, startReadyRunner, waitFor, type RunnerTestBed } from '@canvas/test-support';
 
 const oldFormat = JSON.parse(
   readFileSync(new URL('../../fixtures/stored-canvases/v0.1-abandoned-cart.json', import.meta.url), 'utf8'),
@@ -32,21 +24,13 @@ describe('stored canvas definitions', () => {
   const brokenId = randomUUID();
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(2);
-    const { database, workspaceId } = bed;
     const audience = { adAccountId: randomUUID(), metaAccountId: '4242', audienceId: '238000042' };
-    await seedLaunchedCanvas(database.db, { id: oldId, workspaceId, definition: oldFormat as never, audience });
+    bed = await createSeededRunnerBed(2, [
+      { id: oldId, definition: oldFormat as never, audience },
+      { id: brokenId, definition: exitCanvas('soon broken', 'added_to_cart') },
+    ]);
+    const { database } = bed;
     await storeRaw(database.db, oldId, oldFormat);
-    await seedLaunchedCanvas(database.db, {
-      id: brokenId,
-      workspaceId,
-      definition: {
-        name: 'soon broken',
-        entry: { trigger: { event: 'added_to_cart' } },
-        firstStep: 'end',
-        steps: [{ id: 'end', kind: 'exit' }],
-      },
-    });
     await storeRaw(database.db, brokenId, {
       name: 'broken',
       entry: { trigger: 'added_to_cart' },
@@ -59,10 +43,8 @@ describe('stored canvas definitions', () => {
 
   it('runs a canvas stored in the 0.1 format, and leaves out an unreadable one without stalling', async () => {
     const { database, workspaceId } = bed;
-    const runner = startRunnerProcess(bed.env());
-    await waitForLog(runner, 'journey runner started');
-    const opsUrl = await runner.opsUrl();
-    expect(await readMetric(opsUrl, 'canvas_runner_unreadable_definitions_total')).toBe(1);
+    const runner = await startReadyRunner(bed.env());
+    expect(await runner.metric('canvas_runner_unreadable_definitions_total')).toBe(1);
     expect(runner.output()).toContain(`"canvasId":"${brokenId}"`);
 
     await bed.produce([
@@ -86,8 +68,8 @@ describe('stored canvas definitions', () => {
       what: 'the old-format journey',
     });
     expect(await findJourney(database.db, workspaceId, 'u1', brokenId)).toBeUndefined();
-    expect(await readMetric(opsUrl, 'canvas_runner_events_total', { outcome: 'applied' })).toBe(2);
-    expect(await readMetric(opsUrl, 'canvas_runner_unreadable_definitions_total')).toBe(1);
+    expect(await runner.metric('canvas_runner_events_total', { outcome: 'applied' })).toBe(2);
+    expect(await runner.metric('canvas_runner_unreadable_definitions_total')).toBe(1);
     expect(await runner.stop('SIGTERM')).toBe(0);
   });
 });

@@ -3,12 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { canvasEntrants, readCounters } from '@canvas/db';
 import {
-  createRunnerTestBed,
-  readMetric,
-  seedLaunchedCanvas,
-  startRunnerProcess,
+  createSeededRunnerBed,
+  exitCanvas,
+  startReadyRunner,
   waitFor,
-  waitForLog,
   type RunnerTestBed,
   type ServiceProcess,
 } from '@canvas/test-support';
@@ -31,28 +29,10 @@ describe('two runners in one consumer group', () => {
   let bed: RunnerTestBed;
 
   beforeAll(async () => {
-    bed = await createRunnerTestBed(6);
-    const { database, workspaceId } = bed;
-    await seedLaunchedCanvas(database.db, {
-      id: cappedId,
-      workspaceId,
-      definition: {
-        name: 'first 500',
-        entry: { trigger: { event: 'signed_up' }, targetCap: 500 },
-        firstStep: 'end',
-        steps: [{ id: 'end', kind: 'exit' }],
-      },
-    });
-    await seedLaunchedCanvas(database.db, {
-      id: openId,
-      workspaceId,
-      definition: {
-        name: 'everyone',
-        entry: { trigger: { event: 'signed_up' } },
-        firstStep: 'end',
-        steps: [{ id: 'end', kind: 'exit' }],
-      },
-    });
+    bed = await createSeededRunnerBed(6, [
+      { id: cappedId, definition: exitCanvas('first 500', 'signed_up', { targetCap: 500 }) },
+      { id: openId, definition: exitCanvas('everyone', 'signed_up') },
+    ]);
   });
 
   afterAll(async () => bed.close());
@@ -60,9 +40,7 @@ describe('two runners in one consumer group', () => {
   it('share the partitions and keep every count exact, the target cap included', async () => {
     const { database, topic } = bed;
     const env = bed.env({ BATCH_MAX_MESSAGES: '50' });
-    const one = startRunnerProcess(env);
-    const two = startRunnerProcess(env);
-    await Promise.all([waitForLog(one, 'journey runner started'), waitForLog(two, 'journey runner started')]);
+    const [one, two] = await Promise.all([startReadyRunner(env), startReadyRunner(env)]);
     await waitFor(() => lastAssignment(one, topic).length === 3 && lastAssignment(two, topic).length === 3, {
       what: 'three partitions each',
       timeoutMs: 90_000,
@@ -83,16 +61,15 @@ describe('two runners in one consumer group', () => {
         ) === users,
       { what: 'every event', timeoutMs: 120_000 },
     );
-    const [opsOne, opsTwo] = await Promise.all([one.opsUrl(), two.opsUrl()]);
     const applied = [
-      await readMetric(opsOne, 'canvas_runner_events_total', { outcome: 'applied' }),
-      await readMetric(opsTwo, 'canvas_runner_events_total', { outcome: 'applied' }),
+      await one.metric('canvas_runner_events_total', { outcome: 'applied' }),
+      await two.metric('canvas_runner_events_total', { outcome: 'applied' }),
     ];
     expect(applied.every((n) => n > 0)).toBe(true);
     expect(applied[0]! + applied[1]!).toBe(users);
     expect(
-      (await readMetric(opsOne, 'canvas_runner_entries_capped_total')) +
-        (await readMetric(opsTwo, 'canvas_runner_entries_capped_total')),
+      (await one.metric('canvas_runner_entries_capped_total')) +
+        (await two.metric('canvas_runner_entries_capped_total')),
     ).toBe(users - 500);
 
     expect(await canvasEntrants(database.db, cappedId)).toBe(500);

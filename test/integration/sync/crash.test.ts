@@ -5,7 +5,6 @@ import {
   startSyncHarness,
   startSyncProcess,
   stepTotals,
-  stopAllProcesses,
   syntheticUsers,
   waitFor,
   waitForLog,
@@ -18,10 +17,7 @@ describe('audience sync killed mid-flush', () => {
   beforeAll(async () => {
     h = await startSyncHarness();
   });
-  afterAll(async () => {
-    await stopAllProcesses();
-    await h.close();
-  });
+  afterAll(async () => h.close());
 
   it(
     'leaves every user in exactly one status, counters that add up, and the audience ' + 'equal to the Synced set',

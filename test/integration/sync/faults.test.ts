@@ -1,8 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { canvasAccountProblems } from '@canvas/api';
 import { readStoredDefinition } from '@canvas/canvas';
-import { entriesForUser, findCanvasVersion, pendingStats, updateAdAccountToken, adAccountTokenRow } from '@canvas/db';
-import { startSyncHarness, stepTotals, syntheticUsers, waitFor, type SyncHarness } from '@canvas/test-support';
+import { entriesForUser, findCanvasVersion, pendingStats } from '@canvas/db';
+import {
+  reconnectAccount,
+  startSyncHarness,
+  stepTotals,
+  syntheticUsers,
+  waitFor,
+  type SyncHarness,
+} from '@canvas/test-support';
 
 /** A sync's clock: real time, moved forward on demand; `advance` answers the new time. */
 function movableClock() {
@@ -84,18 +91,7 @@ describe('audience sync under faults', () => {
       await h.roundAfter(account, clock.advance(60_000));
       expect(h.sandbox.state.requests.length).toBe(requestsWhileHeld);
 
-      // what PUT /v1/ad-accounts/{id}/token does
-      const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
-      await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
-        tokenCiphertext: h.cipher.encrypt(
-          fresh,
-          adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
-        ),
-        status: 'connected',
-        statusReason: null,
-        name: 'x',
-        now: clock.now(),
-      });
+      await reconnectAccount(h, account, clock.now());
       await settled();
       expect(await stepTotals(h.database.db)).toEqual([expect.objectContaining({ entered: 1200, synced: 1200 })]);
     },
@@ -123,18 +119,8 @@ describe('audience sync under faults', () => {
       const heldEntry = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
       expect(heldEntry.deadlineAt.getTime()).toBeLessThan(clock.now().getTime());
 
-      const fresh = h.sandbox.state.createToken({ adAccounts: [account.metaAccountId] }).token;
       const reconnectedAt = clock.now();
-      await updateAdAccountToken(h.database.db, h.workspaceId, account.adAccountId, {
-        tokenCiphertext: h.cipher.encrypt(
-          fresh,
-          adAccountTokenRow({ workspaceId: h.workspaceId, id: account.adAccountId }),
-        ),
-        status: 'connected',
-        statusReason: null,
-        name: 'x',
-        now: reconnectedAt,
-      });
+      await reconnectAccount(h, account, reconnectedAt);
       // the window left when the hold began is what remains after it
       const resumed = (await entriesForUser(h.database.db, canvas.canvasId, 'fb', 'h-0'))[0]!;
       expect(resumed.deadlineAt.getTime()).toBeGreaterThan(reconnectedAt.getTime());

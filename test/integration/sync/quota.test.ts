@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSyncHarness, syntheticUsers, type SyncHarness } from '@canvas/test-support';
+import { startScaledSyncHarness, syntheticUsers, type SyncHarness } from '@canvas/test-support';
 
 const windowMs = 4000;
 const quota = 100;
@@ -20,10 +20,7 @@ describe('the per-account quota under a scaled clock', () => {
   let h: SyncHarness;
   beforeAll(async () => {
     // one sandbox hour lasts 4 real seconds; the quota is 100 calls per (scaled) hour
-    h = await startSyncHarness({
-      timeScale: 3_600_000 / windowMs,
-      settings: { quotaBase: quota, quotaPerAudience: 0 },
-    });
+    h = await startScaledSyncHarness(windowMs, quota);
   });
   afterAll(async () => h.close());
 

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  startSyncHarness,
-  startSyncProcess,
+  startReadySync,
+  startScaledSyncHarness,
   stepTotals,
-  stopAllProcesses,
   syntheticUsers,
   waitFor,
-  waitForLog,
   type SyncHarness,
 } from '@canvas/test-support';
 
@@ -25,15 +23,9 @@ function maxInWindow(times: readonly number[]): number {
 describe('two sync replicas', () => {
   let h: SyncHarness;
   beforeAll(async () => {
-    h = await startSyncHarness({
-      timeScale: 3_600_000 / windowMs,
-      settings: { quotaBase: quota, quotaPerAudience: 0 },
-    });
+    h = await startScaledSyncHarness(windowMs, quota);
   });
-  afterAll(async () => {
-    await stopAllProcesses();
-    await h.close();
-  });
+  afterAll(async () => h.close());
 
   it(
     'never both send for one account, keep each account within its quota, and take ' + 'over a dead owner within 30 s',
@@ -48,9 +40,7 @@ describe('two sync replicas', () => {
           META_QUOTA_WINDOW: `${windowMs}ms`,
           SYNC_MAX_USERS_PER_REQUEST: '50',
         });
-      const one = startSyncProcess(env('one'));
-      const two = startSyncProcess(env('two'));
-      await Promise.all([waitForLog(one, 'audience sync started'), waitForLog(two, 'audience sync started')]);
+      const [one, two] = await Promise.all([startReadySync(env('one')), startReadySync(env('two'))]);
       await waitFor(
         () => accounts.every((a) => h.sandbox.state.requests.some((r) => r.accountId === a.metaAccountId)),
         {
