@@ -75,7 +75,7 @@ export default tseslint.config(
   },
   {
     // the producer's side of the contract: end-to-end tests and benchmarks use a plain kafkajs client on purpose
-    files: ['packages/kafka/src/**', 'test/e2e/**', 'test/cluster/**', 'bench/src/**'],
+    files: ['packages/kafka/src/**', 'test/e2e/**', 'test/cluster/**', 'test/support/shop-backend.ts', 'bench/src/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

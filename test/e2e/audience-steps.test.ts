@@ -1,14 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import {
-  newDesigner,
-  startEndToEnd,
-  testBrokers,
-  waitFor,
-  type EndToEnd,
-  type RunningSystem,
-  type TestDatabase,
-} from '@canvas/test-support';
+import { describe, expect, it } from '@jest/globals';
+import { audienceStep, removalStep, triggeredCanvas, useEndToEnd, waitFor } from '@canvas/test-support';
 
 interface CanvasAnswer {
   id: string;
@@ -17,49 +8,23 @@ interface CanvasAnswer {
 }
 
 describe('one audience used by two steps, and account problems shown on canvases, end to end', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let e2e: EndToEnd;
-  let system: RunningSystem;
-
-  beforeAll(async () => {
-    e2e = await startEndToEnd('e2e-audience-steps');
-    ({ database, topic, system } = e2e);
-  });
-
-  afterAll(async () => {
-    await e2e.stop();
-  });
-
-  const sandbox = async <T>(method: string, path: string, body?: unknown) =>
-    (await (
-      await fetch(`${system.sandbox.url}${path}`, {
-        method,
-        ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-      })
-    ).json()) as T;
+  const e2e = useEndToEnd('e2e-audience-steps');
 
   it(
     'adds at entry and removes after purchase from the audience the draft created, ' +
       'then shows a revoked token on every canvas using it',
     async () => {
-      const { workspaceId, call, connectAccount } = newDesigner(system, database.url, 'Round trip shop');
+      const { system, topic, producer, sandbox } = e2e;
+      const { call, connectAccount, message: send } = e2e.designer('Round trip shop');
       expect(await connectAccount()).toBe(201);
       // a small test audience: Meta's removal floor would otherwise hold the removal back
       await sandbox('PUT', '/_sandbox/config', { minRemovalSize: 0 });
 
-      const roundTrip = await call<{ id: string }>('POST', '/v1/canvases', {
-        name: 'Viewed, then bought',
-        entry: { trigger: { event: 'viewed_product' } },
-        firstStep: 'add',
-        steps: [
-          {
-            id: 'add',
-            kind: 'facebook_audience',
-            audience: { create: { name: 'Viewed_Not_Bought' } },
-            matchKeys: ['EMAIL'],
-            next: 'wait',
-          },
+      const roundTrip = await call<{ id: string }>(
+        'POST',
+        '/v1/canvases',
+        triggeredCanvas('Viewed, then bought', 'viewed_product', [
+          audienceStep('add', 'Viewed_Not_Bought', ['EMAIL'], 'wait'),
           { id: 'wait', kind: 'delay', duration: '3s', next: 'bought' },
           {
             id: 'bought',
@@ -67,16 +32,9 @@ describe('one audience used by two steps, and account problems shown on canvases
             branches: [{ conditions: [{ field: 'traits.purchased', op: 'eq', value: true }], next: 'remove' }],
             else: null,
           },
-          {
-            id: 'remove',
-            kind: 'facebook_audience',
-            audience: { fromStep: 'add' },
-            action: 'remove',
-            matchKeys: ['EMAIL'],
-            next: null,
-          },
-        ],
-      });
+          removalStep('remove', 'add', ['EMAIL']),
+        ]),
+      );
       expect(roundTrip.status).toBe(201);
       // "Create Audience" in draft mode: the audience exists at Meta before launch
       const made = await call<{ audiences: CanvasAnswer['audiences'] }>(
@@ -88,14 +46,6 @@ describe('one audience used by two steps, and account problems shown on canvases
       expect(made.body.audiences.find((a) => a.stepId === 'remove')).toMatchObject({ audienceId, fromStep: 'add' });
       expect((await call('POST', `/v1/canvases/${roundTrip.body.id}/launch`)).status).toBe(200);
 
-      const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      const send = (userId: string, body: Record<string, unknown>) => ({
-        key: userId,
-        value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...body }),
-        headers: { 'workspace-id': workspaceId },
-      });
       const viewers = ['viewer-1', 'viewer-2', 'viewer-3'];
       await producer.send({
         topic,
@@ -150,7 +100,6 @@ describe('one audience used by two steps, and account problems shown on canvases
           send('viewer-4', { type: 'track', messageId: 'viewer-4-view', event: 'viewed_product' }),
         ],
       });
-      await producer.disconnect();
 
       // the sync's next send meets the revoked token; both canvases say so, with what to do
       const problems = await waitFor(

@@ -1,17 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  newDesigner,
-  startEndToEnd,
-  testBrokers,
-  waitFor,
-  type EndToEnd,
-  type RunningSystem,
-  type TestDatabase,
-} from '@canvas/test-support';
+import { useEndToEnd, waitFor, type EndToEnd, type RunningSystem } from '@canvas/test-support';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = new URL('../../test-results/console/', import.meta.url);
@@ -27,26 +18,22 @@ interface StepNumbers {
 }
 
 describe('the web console in a real Chromium, against the running system', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let e2e: EndToEnd;
+  const e2e = useEndToEnd('e2e-console', { facebookLogin: true });
   let system: RunningSystem;
   let browser: Browser;
-  let designer: ReturnType<typeof newDesigner>;
+  let designer: ReturnType<EndToEnd['designer']>;
   const browserErrors: string[] = [];
   const failedRequests: string[] = [];
 
   beforeAll(async () => {
-    e2e = await startEndToEnd('e2e-console', { facebookLogin: true });
-    ({ database, topic, system } = e2e);
-    designer = newDesigner(system, database.url, 'Console shop');
+    system = e2e.system;
+    designer = e2e.designer('Console shop');
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await e2e.stop();
   });
 
   /** A tab that records every console error, page error and dialog (a dialog would mean script ran from a name). */
@@ -184,23 +171,15 @@ describe('the web console in a real Chromium, against the running system', () =>
       await page.getByRole('button', { name: 'Launch' }).click();
       await page.locator('[data-testid="canvas-status"]', { hasText: 'running' }).waitFor();
 
-      const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      await producer.send({
-        topic,
+      await e2e.producer.send({
+        topic: e2e.topic,
         messages: Array.from({ length: 6 }, (_, i) => `console-user-${i}`).flatMap((userId) =>
           [
             { type: 'identify', messageId: `${userId}-id`, traits: { email: `${userId}@shop.example` } },
             { type: 'track', messageId: `${userId}-cart`, event: 'added_to_cart' },
-          ].map((event) => ({
-            key: userId,
-            value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...event }),
-            headers: { 'workspace-id': designer.workspaceId },
-          })),
+          ].map((event) => designer.message(userId, event)),
         ),
       });
-      await producer.disconnect();
       const analytics = await waitFor(
         async () => {
           const { body } = await designer.call<{ steps: StepNumbers[] }>(

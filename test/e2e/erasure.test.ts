@@ -1,16 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import {
-  newDesigner,
-  startEndToEnd,
-  readMetric,
-  testBrokers,
-  waitFor,
-  type EndToEnd,
-  type RunningSystem,
-  type TestDatabase,
-} from '@canvas/test-support';
+import { audienceStep, readMetric, triggeredCanvas, useEndToEnd, waitFor } from '@canvas/test-support';
 
 interface Removal {
   adAccountId: string;
@@ -40,23 +30,7 @@ const shoppers = Array.from({ length: 120 }, (_, i) => `erasable-${String(i).pad
 const phoneOf = (i: number) => `+1 (415) 555-${String(2000 + i)}`;
 
 describe('erasing a user, end to end', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let e2e: EndToEnd;
-  let system: RunningSystem;
-  const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-
-  beforeAll(async () => {
-    e2e = await startEndToEnd('e2e-erasure');
-    ({ database, topic, system } = e2e);
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await e2e.stop();
-  });
+  const e2e = useEndToEnd('e2e-erasure');
 
   /** Rows of any table, in any text, JSON or array column, that mention `needle`. */
   const mentions = async (needle: string) => {
@@ -64,36 +38,19 @@ describe('erasing a user, end to end', () => {
       SELECT c.table_name, c.column_name FROM information_schema.columns c
       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-        AND c.data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`.execute(database.db);
+        AND c.data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`.execute(e2e.database.db);
     const found: string[] = [];
     for (const { table_name: table, column_name: column } of columns.rows) {
       const hits = await sql<{ n: string }>`
         SELECT count(*) AS n FROM ${sql.table(table)} WHERE ${sql.ref(column)}::text LIKE ${`%${needle}%`}`.execute(
-        database.db,
+        e2e.database.db,
       );
       if (Number(hits.rows[0]!.n) > 0) found.push(`${table}.${column}`);
     }
     return found;
   };
 
-  /** A designer's workspace and API caller, and a message maker for the workspace's events. */
-  const newWorkspace = (name: string) => {
-    const { workspaceId, call, connectAccount } = newDesigner(system, database.url, name);
-    const send = (userId: string, body: Record<string, unknown>) => ({
-      key: userId,
-      value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...body }),
-      headers: { 'workspace-id': workspaceId },
-    });
-    return { call, send, connectAccount };
-  };
-  const sandbox = async (method: string, path: string, body?: unknown) =>
-    (
-      await fetch(`${system.sandbox.url}${path}`, {
-        method,
-        headers: body ? { 'content-type': 'application/json' } : {},
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      })
-    ).json();
+  const sandbox = (method: string, path: string, body?: unknown) => e2e.sandbox(method, path, body);
   const audienceNamed = async (name: string) =>
     ((await sandbox('GET', '/_sandbox/audiences')) as { data: { id: string; name: string }[] }).data.find(
       (a) => a.name === name,
@@ -109,7 +66,8 @@ describe('erasing a user, end to end', () => {
     'removes a user from three audiences on two ad accounts, keeps nothing of ' +
       'theirs, and skips their later events',
     async () => {
-      const { call, send, connectAccount } = newWorkspace('Erasure shop');
+      const { system, topic, producer } = e2e;
+      const { call, message: send, connectAccount } = e2e.designer('Erasure shop');
 
       // two ad accounts, three audiences over two canvases
       const second = '8800000001';
@@ -117,26 +75,21 @@ describe('erasing a user, end to end', () => {
       await sandbox('POST', '/_sandbox/tokens', { token: 'EAAB-second-account-token', adAccounts: [second] });
       expect(await connectAccount()).toBe(201);
       expect(await connectAccount(second, 'EAAB-second-account-token')).toBe(201);
-      const fb = (id: string, name: string, next: string | null, adAccountId?: string) => ({
-        id,
-        kind: 'facebook_audience',
-        ...(adAccountId ? { adAccountId } : {}),
-        audience: { create: { name } },
-        matchKeys: ['EXTERN_ID', 'EMAIL', 'PHONE'],
-        next,
-      });
-      const signup = await call<{ id: string }>('POST', '/v1/canvases', {
-        name: 'New sign-ups',
-        entry: { trigger: { event: 'signed_up' } },
-        firstStep: 'fb1',
-        steps: [fb('fb1', 'Erasure_Signups', 'fb2'), fb('fb2', 'Erasure_Signups_Second', null, `act_${second}`)],
-      });
-      const buyers = await call<{ id: string }>('POST', '/v1/canvases', {
-        name: 'Buyers',
-        entry: { trigger: { event: 'purchased' } },
-        firstStep: 'fb',
-        steps: [fb('fb', 'Erasure_Buyers', null)],
-      });
+      const fb = (id: string, name: string, next: string | null, adAccountId?: string) =>
+        audienceStep(id, name, ['EXTERN_ID', 'EMAIL', 'PHONE'], next, adAccountId ? { adAccountId } : {});
+      const signup = await call<{ id: string }>(
+        'POST',
+        '/v1/canvases',
+        triggeredCanvas('New sign-ups', 'signed_up', [
+          fb('fb1', 'Erasure_Signups', 'fb2'),
+          fb('fb2', 'Erasure_Signups_Second', null, `act_${second}`),
+        ]),
+      );
+      const buyers = await call<{ id: string }>(
+        'POST',
+        '/v1/canvases',
+        triggeredCanvas('Buyers', 'purchased', [fb('fb', 'Erasure_Buyers', null)]),
+      );
       for (const canvas of [signup, buyers]) {
         expect(canvas.status).toBe(201);
         expect((await call('POST', `/v1/canvases/${canvas.body.id}/launch`)).status).toBe(200);
@@ -264,22 +217,16 @@ describe('erasing a user, end to end', () => {
   );
 
   it('never sends a user who opted out of ads, and removes one who opts out later', async () => {
-    const { call, send, connectAccount } = newWorkspace('Consent shop');
+    const { topic, producer } = e2e;
+    const { call, message: send, connectAccount } = e2e.designer('Consent shop');
     expect(await connectAccount()).toBe(201);
-    const canvas = await call<{ id: string }>('POST', '/v1/canvases', {
-      name: 'Consenting sign-ups',
-      entry: { trigger: { event: 'signed_up' } },
-      firstStep: 'fb',
-      steps: [
-        {
-          id: 'fb',
-          kind: 'facebook_audience',
-          audience: { create: { name: 'Consent_Signups' } },
-          matchKeys: ['EXTERN_ID', 'EMAIL'],
-          next: null,
-        },
-      ],
-    });
+    const canvas = await call<{ id: string }>(
+      'POST',
+      '/v1/canvases',
+      triggeredCanvas('Consenting sign-ups', 'signed_up', [
+        audienceStep('fb', 'Consent_Signups', ['EXTERN_ID', 'EMAIL']),
+      ]),
+    );
     expect((await call('POST', `/v1/canvases/${canvas.body.id}/launch`)).status).toBe(200);
     const users = Array.from({ length: 110 }, (_, i) => `consenting-${i}`);
     const identify = (u: string, traits: Record<string, unknown>, id = 'identify') =>

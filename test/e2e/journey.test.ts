@@ -1,16 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { describe, expect, it } from '@jest/globals';
 import { inControlGroup } from '@canvas/canvas';
-import {
-  newDesigner,
-  startEndToEnd,
-  readMetric,
-  testBrokers,
-  waitFor,
-  type EndToEnd,
-  type RunningSystem,
-  type TestDatabase,
-} from '@canvas/test-support';
+import { abandonedCartCanvas, readMetric, useEndToEnd, waitFor } from '@canvas/test-support';
 
 interface Analytics {
   totals: { entered: number; control: number; exited: number; converted: number; completed: number };
@@ -24,42 +14,20 @@ interface Analytics {
 }
 
 describe('a user journey, end to end', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let e2e: EndToEnd;
-  let system: RunningSystem;
-
-  beforeAll(async () => {
-    e2e = await startEndToEnd('e2e-events');
-    ({ database, topic, system } = e2e);
-  });
-
-  afterAll(async () => {
-    await e2e.stop();
-  });
+  const e2e = useEndToEnd('e2e-events');
 
   it(
     'moves users from Kafka events into a Facebook audience, and the sandbox, ' + 'analytics and /metrics agree',
     async () => {
       // a designer: creates a workspace with the CLI, then works over HTTP
-      const { workspaceId, call, connectAccount } = newDesigner(system, database.url, 'E2E shop');
+      const { system, topic, producer } = e2e;
+      const { call, connectAccount, message: send } = e2e.designer('E2E shop');
       expect(await connectAccount()).toBe(201);
-      const canvas = await call<{ id: string }>('POST', '/v1/canvases', {
-        name: 'Abandoned cart',
-        entry: { trigger: { event: 'added_to_cart' }, controlGroupPercent: 10 },
-        exitCriteria: [{ event: 'purchased' }],
-        firstStep: 'wait',
-        steps: [
-          { id: 'wait', kind: 'delay', duration: '3s', next: 'fb' },
-          {
-            id: 'fb',
-            kind: 'facebook_audience',
-            audience: { create: { name: 'Abandoned_Cart_30_Days' } },
-            matchKeys: ['EMAIL', 'PHONE'],
-            next: null,
-          },
-        ],
-      });
+      const canvas = await call<{ id: string }>(
+        'POST',
+        '/v1/canvases',
+        abandonedCartCanvas({ delay: '3s', controlGroupPercent: 10 }),
+      );
       expect(canvas.status).toBe(201);
       expect((await call('POST', `/v1/canvases/${canvas.body.id}/launch`)).status).toBe(200);
 
@@ -78,14 +46,6 @@ describe('a user journey, end to end', () => {
       )!;
 
       // an upstream producer: a plain kafkajs client, key = userId, the workspace in a header
-      const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      const send = (userId: string, body: Record<string, unknown>) => ({
-        key: userId,
-        value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...body }),
-        headers: { 'workspace-id': workspaceId },
-      });
       const messages = [
         ...[...shoppers, buyer, control].flatMap((u, i) => [
           send(u, {
@@ -100,7 +60,6 @@ describe('a user journey, end to end', () => {
         send(buyer, { type: 'track', messageId: `${buyer}-buy`, event: 'purchased' }),
       ];
       await producer.send({ topic, messages });
-      await producer.disconnect();
 
       const analytics = (await waitFor(
         async () => {

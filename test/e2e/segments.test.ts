@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { describe, expect, it } from '@jest/globals';
 import { cartAbandonersSegmentExample, inControlGroup } from '@canvas/canvas';
 import {
   cartAbandonerIds,
-  newDesigner,
-  startEndToEnd,
   readMetric,
   shopperMessages,
   shoppers,
-  testBrokers,
+  useEndToEnd,
   waitFor,
-  type EndToEnd,
-  type RunningSystem,
   type ShopperMessage,
-  type TestDatabase,
 } from '@canvas/test-support';
 
 interface Run {
@@ -38,32 +32,17 @@ const eventCount = 200_000;
 const userCount = 20_000;
 
 describe('segments over past behaviour, end to end', () => {
-  let database: TestDatabase;
-  let topic: string;
-  let e2e: EndToEnd;
-  let system: RunningSystem;
   const now = new Date();
-  const kafka = new Kafka({ clientId: 'shop-backend', brokers: testBrokers(), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-
-  beforeAll(async () => {
-    e2e = await startEndToEnd('e2e-segments', {
-      env: { SEGMENT_RUN_POLL_INTERVAL: '200ms', CANVAS_REFRESH_INTERVAL: '1s' },
-    });
-    ({ database, topic, system } = e2e);
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await e2e.stop();
+  const e2e = useEndToEnd('e2e-segments', {
+    env: { SEGMENT_RUN_POLL_INTERVAL: '200ms', CANVAS_REFRESH_INTERVAL: '1s' },
   });
 
   it(
     'estimates a segment exactly, enters its members once, and a following audience ' +
       'loses those who stop qualifying',
     async () => {
-      const { workspaceId, call, connectAccount } = newDesigner(system, database.url, 'Segments shop');
-      await producer.connect();
+      const { database, system, topic, producer } = e2e;
+      const { workspaceId, call, connectAccount } = e2e.designer('Segments shop');
       const produce = async (messages: readonly ShopperMessage[]) => {
         for (let i = 0; i < messages.length; i += 10_000)
           await producer.send({ topic, messages: messages.slice(i, i + 10_000) });

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import type { RunningSystem } from './system.ts';
 
 /**
- * A workspace created with the CLI, as an operator would, an API caller with its key, and a way
- * to connect an ad account (the system's own sandbox account unless another is named).
+ * A workspace created with the CLI, as an operator would, an API caller with its key, a way
+ * to connect an ad account (the system's own sandbox account unless another is named), and a maker
+ * of the workspace's event messages.
  */
 export function newDesigner(system: RunningSystem, databaseUrl: string, name: string) {
   const { workspaceId, apiKey } = JSON.parse(
@@ -21,5 +22,11 @@ export function newDesigner(system: RunningSystem, databaseUrl: string, name: st
   };
   const connectAccount = async (metaAccountId = system.adAccountId, token = system.adAccountToken) =>
     (await call('POST', '/v1/ad-accounts', { adAccountId: `act_${metaAccountId}`, accessToken: token })).status;
-  return { workspaceId, apiKey, call, connectAccount };
+  /** A Kafka message of this workspace's user, as the shop backend sends it. */
+  const message = (userId: string, body: Record<string, unknown>) => ({
+    key: userId,
+    value: JSON.stringify({ userId, timestamp: new Date().toISOString(), ...body }),
+    headers: { 'workspace-id': workspaceId },
+  });
+  return { workspaceId, apiKey, call, connectAccount, message };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApiHarness, type ApiHarness } from '@canvas/test-support';
+import { audienceStep, removalStep, startApiHarness, type ApiHarness } from '@canvas/test-support';
 
 interface CanvasAnswer {
   id: string;
@@ -36,26 +36,13 @@ describe('linking a Facebook step’s audience to ad sets, and audiences made be
     expect(created.statusCode).toBe(201);
     return created.json<{ id: string }>().id;
   };
-  const addStep = (audienceName: string, adSetIds: string[], next: string | null = null) => ({
-    id: 'add',
-    kind: 'facebook_audience',
-    audience: { create: { name: audienceName } },
-    matchKeys: ['EMAIL'],
-    adSetIds,
-    next,
-  });
+  const addStep = (audienceName: string, adSetIds: string[], next: string | null = null) =>
+    audienceStep('add', audienceName, ['EMAIL'], next, { adSetIds });
   /** Add at entry, wait, then remove from the same audience. */
   const roundTrip = (wait: string) => [
     addStep('Carts round trip', [], 'wait'),
     { id: 'wait', kind: 'delay', duration: wait, next: 'remove' },
-    {
-      id: 'remove',
-      kind: 'facebook_audience',
-      audience: { fromStep: 'add' },
-      action: 'remove',
-      matchKeys: ['EMAIL'],
-      next: null,
-    },
+    removalStep('remove', 'add', ['EMAIL']),
   ];
   const targetingOf = (id: string) => h.sandbox.state.adSets.get(id)?.targeting;
 
