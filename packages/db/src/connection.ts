@@ -45,3 +45,11 @@ export async function pingDatabase(db: Db): Promise<boolean> {
   const { rows } = await sql<{ ok: number }>`select 1 as ok`.execute(db);
   return rows[0]?.ok === 1;
 }
+
+/** A service's pool from its settings (`DATABASE_URL`, `DATABASE_POOL_SIZE`), named in pg_stat_activity. */
+export function createServiceDatabase(
+  config: { DATABASE_URL: string; DATABASE_POOL_SIZE: number },
+  applicationName: string,
+): Db {
+  return createDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName });
+}

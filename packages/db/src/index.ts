@@ -1,5 +1,6 @@
 export {
   createDatabase,
+  createServiceDatabase,
   connectClient,
   pingDatabase,
   defaultDatabaseUrl,

@@ -1,4 +1,4 @@
-import { createDatabase } from '@canvas/db';
+import { createServiceDatabase } from '@canvas/db';
 import { createGraphClient, pacedAdSetCalls } from '@canvas/meta-graph';
 import {
   createServiceLogger,
@@ -18,11 +18,7 @@ import { resealUnboundTokens } from './token-reseal.js';
 const config = loadConfig(apiConfigSchema, process.env);
 refusePublishedTokenKey(config);
 const logger = createServiceLogger('api', config);
-const db = createDatabase({
-  url: config.DATABASE_URL,
-  maxConnections: config.DATABASE_POOL_SIZE,
-  applicationName: 'canvas-api',
-});
+const db = createServiceDatabase(config, 'canvas-api');
 const registry = createMetricsRegistry('api');
 const graph = createGraphClient({
   baseUrl: config.META_GRAPH_URL,

@@ -1,4 +1,4 @@
-import { createDatabase } from '@canvas/db';
+import { createServiceDatabase } from '@canvas/db';
 import { createTokenCipher, loadConfig, refusePublishedTokenKey, runService } from '@canvas/runtime';
 import { syncConfigSchema } from './config.js';
 import { createAudienceSync } from './sync.js';
@@ -9,11 +9,7 @@ await runService({
   name: 'audience-sync',
   config,
   start: async ({ logger, registry }) => {
-    const db = createDatabase({
-      url: config.DATABASE_URL,
-      maxConnections: config.DATABASE_POOL_SIZE,
-      applicationName: 'canvas-audience-sync',
-    });
+    const db = createServiceDatabase(config, 'canvas-audience-sync');
     const sync = createAudienceSync({
       config,
       db,

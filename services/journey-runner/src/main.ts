@@ -1,4 +1,4 @@
-import { createDatabase } from '@canvas/db';
+import { createServiceDatabase } from '@canvas/db';
 import { loadConfig, runService } from '@canvas/runtime';
 import { runnerConfigSchema } from './config.js';
 import { createRunner } from './runner.js';
@@ -8,11 +8,7 @@ await runService({
   name: 'journey-runner',
   config,
   start: async ({ logger, registry }) => {
-    const db = createDatabase({
-      url: config.DATABASE_URL,
-      maxConnections: config.DATABASE_POOL_SIZE,
-      applicationName: 'canvas-journey-runner',
-    });
+    const db = createServiceDatabase(config, 'canvas-journey-runner');
     const runner = await createRunner({
       config,
       db,

@@ -103,6 +103,10 @@ function view(profile: ProfileState): Profile {
   return { userId: profile.userId, traits: profile.traits, context: profile.context, firstSeenAt: profile.firstSeenAt };
 }
 
+/** A batch user's profile, as loaded and locked for the transaction. */
+const profileOf = (state: BatchState, workspaceId: string, userId: string) =>
+  state.profiles.get(userKey(workspaceId, userId));
+
 export function journeyOf(
   state: BatchState,
   workspaceId: string,
@@ -199,7 +203,7 @@ export function planSegmentEntries(
   plan: Plan = emptyPlan(),
 ): Plan {
   for (const member of members) {
-    const profile = state.profiles.get(userKey(member.workspaceId, member.userId));
+    const profile = profileOf(state, member.workspaceId, member.userId);
     if (!profile) continue;
     plan.outcomes.applied += 1;
     const previous = journeyOf(state, member.workspaceId, member.userId, canvas.canvasId);
@@ -235,7 +239,7 @@ export function planEvents(
   plan: Plan = emptyPlan(),
 ): Plan {
   for (const { event, workspaceId, traits, context } of events) {
-    const profile = state.profiles.get(userKey(workspaceId, event.userId));
+    const profile = profileOf(state, workspaceId, event.userId);
     if (!profile) continue;
     plan.outcomes.applied += 1;
     if (Object.keys(traits).length > 0 || Object.keys(context).length > 0) {
@@ -292,7 +296,7 @@ export function planTimers(
     const key = journeyKey(timer.workspaceId, timer.userId, timer.canvasId);
     plan.timers.set(key, null);
     const journey = journeyOf(state, timer.workspaceId, timer.userId, timer.canvasId);
-    const profile = state.profiles.get(userKey(timer.workspaceId, timer.userId));
+    const profile = profileOf(state, timer.workspaceId, timer.userId);
     const canvas = journey && canvases.version(journey.canvasId, journey.version);
     if (!journey || !profile || !canvas) continue;
     const outcome = timer.canvasArchived
