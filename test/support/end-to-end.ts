@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from '@jest/globals';
+import type { afterAll as AfterAll, beforeAll as BeforeAll } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { newDesigner } from './designer.ts';
 import { createTestTopic, testBrokers } from './kafka.ts';
@@ -59,6 +59,8 @@ export async function startEndToEnd(
  * filled in when the tests start, so read its fields inside hooks and tests, not while declaring them.
  */
 export function useEndToEnd(name: string, options: Parameters<typeof startEndToEnd>[1] = {}): EndToEnd {
+  // jest's injected hooks, not an import of them: the benchmarks load test/support outside jest
+  const { beforeAll, afterAll } = globalThis as unknown as { beforeAll: typeof BeforeAll; afterAll: typeof AfterAll };
   const e2e = {} as EndToEnd;
   beforeAll(async () => {
     Object.assign(e2e, await startEndToEnd(name, options));
