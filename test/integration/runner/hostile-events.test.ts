@@ -112,7 +112,12 @@ describe('hostile input on the events topic', () => {
         expect(settled).toBe(messages.length);
         expect(runner.child.exitCode).toBeNull();
       }),
-      { numRuns: 12, seed: 20261207, endOnFailure: true },
+      // HOSTILE_RUNS=200 HOSTILE_SEED=… for a longer run; a failure prints its seed and counterexample
+      {
+        numRuns: Number(process.env.HOSTILE_RUNS ?? 12),
+        seed: Number(process.env.HOSTILE_SEED ?? 20261207),
+        endOnFailure: true,
+      },
     );
 
     // every dead letter carries a known reason, once per source message
