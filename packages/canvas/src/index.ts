@@ -121,7 +121,7 @@ export { tallyReach, emptyReach, scaleReach, type Reach, type ScaledReach } from
 export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.schema.js';
 export { nextRunAfter, dueRun } from './schedule/next-run.js';
 export { compositeKey, eventNameKey, journeyKey, keyParts, messageKey, userKey } from './keys/keys.js';
-export { jsonDepth, valueDepth, maxJsonDepth } from './text/json-depth.js';
+export { jsonDepth, findTooDeep, maxJsonDepth } from './text/json-depth.js';
 export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry-errors.js';
 export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { jsonDepth, valueDepth } from './json-depth.js';
+import { findTooDeep, jsonDepth } from './json-depth.js';
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
@@ -21,11 +21,11 @@ describe('jsonDepth', () => {
     expect(jsonDepth(nested(50_000), 64)).toBe(65);
   });
 
-  it('agrees with the depth of the parsed value for any JSON', () => {
+  it('refuses exactly what the walk over the parsed value finds too deep, for any JSON and limit', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 12 }), (value) => {
+      fc.property(fc.jsonValue({ maxDepth: 12 }), fc.integer({ min: 0, max: 13 }), (value, limit) => {
         const text = JSON.stringify(value);
-        expect(jsonDepth(text)).toBe(valueDepth(JSON.parse(text)));
+        expect(jsonDepth(text) > limit).toBe(findTooDeep(JSON.parse(text), limit) !== undefined);
       }),
     );
   });

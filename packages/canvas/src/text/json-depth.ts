@@ -33,19 +33,21 @@ export function jsonDepth(text: Uint8Array | string, limit = Number.POSITIVE_INF
   return deepest;
 }
 
-/** The nesting depth of an already parsed value, walked with a stack of its own. */
-export function valueDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    const here = depth + 1;
-    if (here > deepest) {
-      deepest = here;
-      if (deepest > limit) return deepest;
-    }
-    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, here]);
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * The JSON Pointer of the first array or object in an already parsed value that nests deeper
+ * than `limit`, or undefined. Walked with a stack of its own and never past `limit`, so any
+ * depth costs a short loop.
+ */
+export function findTooDeep(value: unknown, limit: number, root = ''): string | undefined {
+  const stack: { value: unknown; pointer: string; depth: number }[] = [{ value, pointer: root, depth: 0 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth >= limit) return item.pointer;
+    for (const [key, child] of Object.entries(item.value))
+      if (typeof child === 'object' && child !== null)
+        stack.push({ value: child, pointer: `${item.pointer}/${escapePointer(key)}`, depth: item.depth + 1 });
   }
-  return deepest;
+  return undefined;
 }

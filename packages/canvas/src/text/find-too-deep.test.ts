@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findTooDeep } from './body-depth.js';
+import { findTooDeep } from './json-depth.js';
 
 const nest = (levels: number, leaf: unknown = 1): unknown => {
   let value = leaf;
