@@ -333,4 +333,31 @@ describe('the web console in a real Chromium, against the running system', () =>
       segments: [],
     });
   });
+
+  it('draws each step over time with the numbers the analytics API has, and compares versions', async () => {
+    const page = await openTab({ bypassCSP: true });
+    await signIn(page);
+    await page.getByRole('link', { name: hostileName }).click();
+    await page.getByRole('link', { name: 'Results over time' }).click();
+    await page.getByRole('heading', { name: `${hostileName}: results` }).waitFor();
+    const canvasId = /#\/canvases\/([0-9a-f-]{36})\/results$/.exec(page.url())?.[1] ?? '';
+    const { body } = await designer.call<{ steps: StepNumbers[] }>('GET', `/v1/canvases/${canvasId}/analytics`);
+    const fb = body.steps.find((s) => s.stepId === 'fb');
+    const chart = page.locator('figure.chart', { hasText: 'Cart audience' });
+    await chart.locator('svg path.line').first().waitFor();
+    const legend = await chart.locator('.legend').textContent();
+    expect(legend).toContain(`Entered ${fb?.entered}`);
+    expect(legend).toContain(`Synced ${fb?.facebook?.synced}`);
+    expect(await page.getByRole('img', { name: /^Whole canvas: Entered 6/ }).count()).toBe(1);
+    await expect(page.getByRole('heading', { name: 'Versions side by side' }).count()).resolves.toBe(1);
+    await page.getByText('The two versions are the same.').waitFor();
+    await shot(page, 'results');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const phone = await openTab({ width: 390 });
+    await signIn(phone);
+    await phone.goto(`${system.api.url}/console/#/canvases/${canvasId}/results`);
+    await phone.locator('figure.chart svg').first().waitFor();
+    await shot(phone, 'results-phone');
+    expect(browserErrors).toEqual([]);
+  });
 });

@@ -120,6 +120,8 @@ export { followingChanges } from './segment/following.js';
 export { tallyReach, emptyReach, scaleReach, type Reach, type ScaledReach } from './segment/reach.js';
 export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.schema.js';
 export { nextRunAfter, dueRun } from './schedule/next-run.js';
+export { TimeZone } from './schedule/time-zone.js';
+export { seriesBuckets, maxSeriesBuckets, type SeriesInterval } from './schedule/series-buckets.js';
 export { compositeKey, eventNameKey, journeyKey, keyParts, messageKey, userKey } from './keys/keys.js';
 export { jsonDepth, findTooDeep, maxJsonDepth } from './text/json-depth.js';
 export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry-errors.js';

@@ -80,6 +80,7 @@ export {
   type CounterDelta,
   type CounterValue,
 } from './counter.repository.js';
+export { readCounterSeries, type SeriesPoint } from './counter-series.repository.js';
 export {
   entriesForUser,
   toAudienceEntry,

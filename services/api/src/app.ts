@@ -24,6 +24,7 @@ import { adAccountRoutes } from './routes/ad-account.routes.js';
 import { adSetRoutes } from './routes/ad-set.routes.js';
 import { facebookLoginCallback, facebookLoginRoutes } from './routes/facebook-login.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
+import { analyticsSeriesRoutes } from './routes/analytics-series.routes.js';
 import { erasureRoutes } from './routes/erasure.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
 import { segmentRoutes } from './routes/segment.routes.js';
@@ -106,6 +107,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(canvasRoutes(deps));
     await v1.register(segmentRoutes(deps, expensive));
     await v1.register(analyticsRoutes(deps));
+    await v1.register(analyticsSeriesRoutes(deps));
     await v1.register(erasureRoutes(deps, expensive));
   });
   return app;

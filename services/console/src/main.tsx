@@ -4,6 +4,7 @@ import { session } from './api.js';
 import { AdAccounts } from './pages/ad-accounts.js';
 import { CanvasEditor } from './pages/canvas-editor.js';
 import { CanvasPage } from './pages/canvas-page.js';
+import { CanvasResults } from './pages/canvas-results.js';
 import { Canvases } from './pages/canvases.js';
 import { Segments } from './pages/segments.js';
 import { SignIn } from './pages/sign-in.js';
@@ -21,8 +22,11 @@ function App() {
   if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
   const canvasId = /^\/canvases\/([0-9a-f-]{36})$/.exec(route)?.[1];
   const editId = /^\/canvases\/([0-9a-f-]{36})\/edit$/.exec(route)?.[1];
+  const resultsId = /^\/canvases\/([0-9a-f-]{36})\/results$/.exec(route)?.[1];
   const page = canvasId ? (
     <CanvasPage id={canvasId} />
+  ) : resultsId ? (
+    <CanvasResults id={resultsId} />
   ) : editId || route === '/canvases/new' ? (
     <CanvasEditor id={editId} />
   ) : route === '/ad-accounts' ? (

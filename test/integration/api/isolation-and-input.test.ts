@@ -34,6 +34,7 @@ describe('workspace isolation and bad input', () => {
       ['GET', `/v1/canvases/${ids.canvas}/versions`],
       ['GET', `/v1/canvases/${ids.canvas}/versions/1`],
       ['GET', `/v1/canvases/${ids.canvas}/analytics`],
+      ['GET', `/v1/canvases/${ids.canvas}/analytics/series?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`],
       ['GET', `/v1/canvases/${ids.canvas}/steps/fb/users/u1`],
       ['GET', `/v1/ad-accounts/${ids.adAccount}`],
       ['PUT', `/v1/ad-accounts/${ids.adAccount}/token`, { accessToken: 'EAAB-whatever-token' }],

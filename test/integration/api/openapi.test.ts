@@ -39,6 +39,7 @@ describe('OpenAPI document', () => {
       'GET /v1/canvases',
       'GET /v1/canvases/{id}',
       'GET /v1/canvases/{id}/analytics',
+      'GET /v1/canvases/{id}/analytics/series',
       'GET /v1/canvases/{id}/runs',
       'GET /v1/canvases/{id}/steps/{stepId}/users/{userId}',
       'GET /v1/canvases/{id}/versions',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IANAZone } from 'luxon';
+import { TimeZone } from './time-zone.js';
 
 const IsoDate = z.iso.datetime({ offset: true });
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -35,7 +35,7 @@ export const SegmentRuns = z.discriminatedUnion('kind', [
         .optional()
         .describe('Required for every: month; a shorter month runs on its last day'),
       time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as "09:30"'),
-      timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'an IANA time zone such as "Europe/Paris"'),
+      timeZone: TimeZone,
       endAt: IsoDate.optional().describe('No run at or after this moment'),
     })
     .strict(),

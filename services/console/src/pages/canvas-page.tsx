@@ -58,6 +58,9 @@ export function CanvasPage(props: { id: string }) {
         <a class="button-link" href={`#/canvases/${canvas.id}/edit`}>
           Edit
         </a>
+        <a class="button-link" href={`#/canvases/${canvas.id}/results`}>
+          Results over time
+        </a>
         {actions[canvas.status]
           .filter((action) => action !== 'launch' || canvas.liveVersion !== canvas.latestVersion)
           .map((action) => (
