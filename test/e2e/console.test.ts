@@ -360,4 +360,26 @@ describe('the web console in a real Chromium, against the running system', () =>
     await shot(phone, 'results-phone');
     expect(browserErrors).toEqual([]);
   });
+
+  it("shows each account's token expiry and the audiences canvases created there, sized by Meta", async () => {
+    const page = await openTab({ bypassCSP: true });
+    await signIn(page);
+    await page.getByRole('link', { name: 'Ad accounts' }).click();
+    const { body } = await designer.call<{ data: { id: string; adAccountId: string }[] }>('GET', '/v1/ad-accounts');
+    const account = body.data.find((a) => a.adAccountId === `act_${system.adAccountId}`);
+    const panel = page.locator(`[data-created-audiences="${account?.id}"]`);
+    await panel.locator('summary').click();
+    const row = panel.locator('tbody tr', { hasText: 'Console_Carts' });
+    await row.waitFor();
+    const listed = await designer.call<{ data: { name: string; size: { lowerBound: number } | null }[] }>(
+      'GET',
+      `/v1/ad-accounts/${account?.id}/created-audiences`,
+    );
+    const carts = listed.body.data.find((a) => a.name?.includes('Console_Carts'));
+    expect(carts?.size).not.toBeNull();
+    expect(await row.textContent()).toContain(hostileName);
+    await shot(page, 'ad-accounts-audiences');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(browserErrors).toEqual([]);
+  });
 });

@@ -206,6 +206,7 @@ export {
   type AudienceHealth,
   type AudienceHealthProblem,
 } from './audience-health.repository.js';
+export { createdAudiencesOfAccount, type CreatedAudience } from './created-audience.repository.js';
 export {
   countPartitionAttempt,
   clearPartitionAttempts,

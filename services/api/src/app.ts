@@ -22,6 +22,7 @@ import { refuseUnstorableText } from './storable-input.js';
 import { apiError, problemErrorHandler, sendProblem } from './problem.js';
 import { adAccountRoutes } from './routes/ad-account.routes.js';
 import { adSetRoutes } from './routes/ad-set.routes.js';
+import { createdAudienceRoutes } from './routes/created-audience.routes.js';
 import { facebookLoginCallback, facebookLoginRoutes } from './routes/facebook-login.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { analyticsSeriesRoutes } from './routes/analytics-series.routes.js';
@@ -103,6 +104,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(workspaceRoutes(deps));
     await v1.register(adAccountRoutes(deps));
     await v1.register(adSetRoutes(deps));
+    await v1.register(createdAudienceRoutes(deps));
     await v1.register(facebookLoginRoutes(deps));
     await v1.register(canvasRoutes(deps));
     await v1.register(segmentRoutes(deps, expensive));

@@ -5,6 +5,7 @@ export interface AdAccount {
   status: 'connected' | 'disconnected' | 'tos_not_accepted';
   statusReason: string | null;
   tosUrl: string | null;
+  tokenExpiresAt: string | null;
   tokenWarning: 'expires_soon' | 'expired' | null;
   addedAt: string;
   addedBy: string;

@@ -41,6 +41,7 @@ describe('workspace isolation and bad input', () => {
       ['POST', `/v1/ad-accounts/${ids.adAccount}/default`],
       ['DELETE', `/v1/ad-accounts/${ids.adAccount}`],
       ['GET', `/v1/ad-accounts/${ids.adAccount}/audiences`],
+      ['GET', `/v1/ad-accounts/${ids.adAccount}/created-audiences`],
       ['DELETE', `/v1/api-keys/${ids.apiKey}`],
     ];
     for (const [method, url, body] of routes) {

@@ -35,6 +35,7 @@ describe('OpenAPI document', () => {
       'GET /v1/ad-accounts/{id}',
       'GET /v1/ad-accounts/{id}/ad-sets',
       'GET /v1/ad-accounts/{id}/audiences',
+      'GET /v1/ad-accounts/{id}/created-audiences',
       'GET /v1/api-keys',
       'GET /v1/canvases',
       'GET /v1/canvases/{id}',

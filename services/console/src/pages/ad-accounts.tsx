@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from '../api.js';
 import type { AdAccount } from '../types.js';
+import { CreatedAudiences } from './created-audiences.js';
 import { FacebookLoginPicker } from './facebook-login-picker.js';
 import { TableHead, TokenInput } from './form-parts.js';
 import { GraphApiVersion } from './graph-api-version.js';
@@ -70,7 +71,7 @@ export function AdAccounts() {
       ) : null}
       <table>
         <caption class="visually-hidden">Connected Meta ad accounts</caption>
-        <TableHead columns={['Name', 'Account', 'Status', 'Added on', 'Added by', 'Actions']} />
+        <TableHead columns={['Name', 'Account', 'Status', 'Token expires', 'Added on', 'Added by', 'Actions']} />
         <tbody>
           {accounts.map((a) => (
             <tr key={a.id} data-account={a.adAccountId}>
@@ -90,6 +91,7 @@ export function AdAccounts() {
                 ) : null}
                 {a.tokenWarning ? <span class="warning"> Token {a.tokenWarning.replace('_', ' ')}</span> : null}
               </td>
+              <td>{a.tokenExpiresAt ? new Date(a.tokenExpiresAt).toLocaleDateString() : 'Never'}</td>
               <td>{new Date(a.addedAt).toLocaleDateString()}</td>
               <td>{a.addedBy}</td>
               <td class="actions">
@@ -112,6 +114,9 @@ export function AdAccounts() {
           ))}
         </tbody>
       </table>
+      {accounts.map((a) => (
+        <CreatedAudiences key={a.id} accountId={a.id} accountName={a.name} />
+      ))}
       {reconnecting ? (
         <form class="connect" onSubmit={reconnect}>
           <label for="new-token">New access token</label>

@@ -17,6 +17,7 @@ export function GraphApiVersion() {
     );
   }, []);
   if (!graphApi) return null;
+  const expiring = graphApi.daysLeft !== null && graphApi.daysLeft <= 60;
   const left =
     graphApi.daysLeft === null
       ? 'no expiry date set by Meta'
@@ -24,7 +25,8 @@ export function GraphApiVersion() {
   return (
     <p
       data-testid="graph-api-version"
-      role={graphApi.daysLeft !== null && graphApi.daysLeft <= 60 ? 'alert' : undefined}
+      role={expiring ? 'alert' : undefined}
+      class={expiring ? 'notice warning' : 'notice'}
     >
       Marketing API {graphApi.version}: {left}
     </p>
