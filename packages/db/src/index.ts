@@ -17,6 +17,7 @@ export {
   insertWorkspace,
   findWorkspace,
   setAudienceNamePrefix,
+  existingWorkspaceIds,
   listWorkspaceIds,
   type Workspace,
   lockWorkspace,

@@ -50,6 +50,13 @@ export async function listWorkspaceIds(db: Executor): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** Which of the given ids are workspaces now. */
+export async function existingWorkspaceIds(db: Executor, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('workspaces').select('id').where('id', 'in', [...ids]).execute();
+  return rows.map((r) => r.id);
+}
+
 /**
  * Locks the workspace's row until the transaction ends: work that counts and then changes the
  * workspace's keys (or anything else it must see whole) runs one at a time.

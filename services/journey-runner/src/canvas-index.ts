@@ -8,6 +8,7 @@ import {
 } from '@canvas/canvas';
 import {
   liveCanvasVersions,
+  existingWorkspaceIds,
   listWorkspaceIds,
   segmentsByIds,
   versionById,
@@ -104,6 +105,12 @@ export class CanvasIndex {
 
   hasWorkspace(id: string): boolean {
     return this.workspaces.has(id);
+  }
+
+  /** Asks the database about workspaces the index does not know, e.g. one created a moment ago. */
+  async confirmWorkspaces(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 1000)
+      for (const id of await existingWorkspaceIds(this.db, ids.slice(i, i + 1000))) this.workspaces.add(id);
   }
 
   /** Loads versions the batch's journeys are on that the index does not hold yet. */

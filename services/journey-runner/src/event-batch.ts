@@ -46,7 +46,6 @@ const describeFailure = (error: unknown) => {
  * quarantined (dead-lettered) instead of stopping the partition for good.
  */
 export function createEventBatchHandler(deps: EventBatchDeps): EventBatchHandler {
-  let lastWorkspaceRefresh = 0;
   const started = new Set<string>();
   const applyMessages = createEventApplier(deps);
 
@@ -63,12 +62,13 @@ export function createEventBatchHandler(deps: EventBatchDeps): EventBatchHandler
         deps.maxEventBytes,
       ),
     }));
-    const unknown = parsed.some((p) => p.result.ok && !deps.index.hasWorkspace(p.result.value.workspaceId));
-    if (unknown && Date.now() - lastWorkspaceRefresh > 1000) {
-      // a workspace created a moment ago may not be in the index yet
-      lastWorkspaceRefresh = Date.now();
-      await deps.index.refresh();
-    }
+    const unknown = new Set(
+      parsed.flatMap((p) =>
+        p.result.ok && !deps.index.hasWorkspace(p.result.value.workspaceId) ? [p.result.value.workspaceId] : [],
+      ),
+    );
+    // a workspace created a moment ago may not be in the index yet: one indexed read per batch, never a refresh storm
+    if (unknown.size > 0) await deps.index.confirmWorkspaces([...unknown]);
     return parsed.map((p) =>
       p.result.ok && !deps.index.hasWorkspace(p.result.value.workspaceId)
         ? { message: p.message, result: { ok: false, reason: 'unknown_workspace', detail: 'no workspace has this id' } }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { transitionCanvas } from '@canvas/db';
+import { insertWorkspace, transitionCanvas } from '@canvas/db';
 import { createRunner, runnerConfigSchema, type Runner } from '@canvas/journey-runner';
 import { createLogger, createMetricsRegistry, runChecks } from '@canvas/runtime';
 import { createRunnerTestBed, seedLaunchedCanvas, waitFor, type RunnerTestBed } from '@canvas/test-support';
@@ -64,4 +64,27 @@ describe('the runner canvas index', () => {
       });
     },
   );
+
+  it('applies the first events of workspaces created a moment before them, one right after another', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = randomUUID();
+      await insertWorkspace(bed.database.db, { id, name: `fresh ${i}` });
+      created.push(id);
+      const event = { type: 'identify', messageId: `fresh-${i}`, userId: 'first-user', traits: { plan: 'trial' } };
+      await bed.produce([{ key: 'first-user', value: JSON.stringify(event), headers: { 'workspace-id': id } }]);
+    }
+    const profiles = async () =>
+      (
+        await bed.database.db
+          .selectFrom('user_profiles')
+          .select('workspace_id')
+          .where('workspace_id', 'in', created)
+          .execute()
+      ).length;
+    await waitFor(async () => (await profiles()) === created.length, {
+      what: "every new workspace's first event applied",
+      timeoutMs: 30_000,
+    });
+  });
 });
