@@ -53,7 +53,11 @@ export async function listWorkspaceIds(db: Executor): Promise<string[]> {
 /** Which of the given ids are workspaces now. */
 export async function existingWorkspaceIds(db: Executor, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('workspaces').select('id').where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .execute();
   return rows.map((r) => r.id);
 }
 
