@@ -25,6 +25,7 @@ import { adSetRoutes } from './routes/ad-set.routes.js';
 import { facebookLoginCallback, facebookLoginRoutes } from './routes/facebook-login.routes.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { erasureRoutes } from './routes/erasure.routes.js';
+import { redriveRoutes } from './routes/redrive.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
 import { segmentRoutes } from './routes/segment.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
@@ -107,6 +108,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(segmentRoutes(deps, expensive));
     await v1.register(analyticsRoutes(deps));
     await v1.register(erasureRoutes(deps, expensive));
+    await v1.register(redriveRoutes(deps));
   });
   return app;
 }
