@@ -48,8 +48,8 @@ export interface SyncHarness {
     users: readonly { userId: string; traits: Record<string, unknown> }[],
     options?: { retryWindowMs?: number; action?: 'add' | 'remove'; matchKeys?: MatchKey[] },
   ) => Promise<void>;
-  /** Starts an in-process sync with test settings, on the given clock if any. */
-  startSync: (env?: Record<string, string>, options?: { now?: () => Date }) => AudienceSync;
+  /** Starts an in-process sync with test settings, on the given clock if any; `registry` holds its metrics. */
+  startSync: (env?: Record<string, string>, options?: { now?: () => Date }) => AudienceSync & { registry: Registry };
   /**
    * Waits until a sync round begun at `at` or later (on the sync's clock) has finished for the
    * account: its report then shows the oldest pending user at least that old. Needs pending users.
@@ -217,7 +217,7 @@ export async function startSyncHarness(
       syncs.push(sync);
       registries.push(registry);
       sync.start();
-      return sync;
+      return Object.assign(sync, { registry });
     },
     async roundAfter(account, at) {
       const { oldestEnteredAt } = await pendingStats(database.db, account.metaAccountId);

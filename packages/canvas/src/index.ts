@@ -125,6 +125,14 @@ export { seriesBuckets, maxSeriesBuckets, type SeriesInterval } from './schedule
 export { compositeKey, eventNameKey, journeyKey, keyParts, messageKey, userKey } from './keys/keys.js';
 export { jsonDepth, findTooDeep, maxJsonDepth } from './text/json-depth.js';
 export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry-errors.js';
+export {
+  redriveOfCode,
+  redrivableCodes,
+  redriveSkips,
+  driftKinds,
+  type RedriveSkip,
+  type DriftKind,
+} from './model/redrive.js';
 export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { handoffOutcome, type HandoffFacts, type HandoffOutcome } from './engine/handoff-outcome.js';

@@ -40,6 +40,8 @@ export interface AudienceEntry {
   lastError: EntryError | null;
   sentAt: Date | null;
   updatedAt: Date;
+  /** The re-drive that last sent the entry again, if one did. */
+  redriveId: string | null;
 }
 
 export const toAudienceEntry = (row: Selectable<AudienceEntriesTable>): AudienceEntry => ({
@@ -65,6 +67,7 @@ export const toAudienceEntry = (row: Selectable<AudienceEntriesTable>): Audience
   lastError: row.last_error as EntryError | null,
   sentAt: row.sent_at,
   updatedAt: row.updated_at,
+  redriveId: row.redrive_id,
 });
 
 /** A user's entries at one Facebook step, newest entry first. */
@@ -88,7 +91,7 @@ export async function entriesForUser(
 /** A user handed to the sync by the runner: an entry before its first attempt. */
 export type NewAudienceEntry = Omit<
   AudienceEntry,
-  'id' | 'origin' | 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'updatedAt'
+  'id' | 'origin' | 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'updatedAt' | 'redriveId'
 > & {
   status: Exclude<AudienceStatus, 'synced'>;
 };

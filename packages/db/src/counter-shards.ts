@@ -7,7 +7,8 @@
  * | 0 … 999,999              | the runner's event path: one per Kafka partition             |
  * | 1,000,000 … 1,999,999    | a runner's timer loop: one random shard per process          |
  * | 2,000,000 … 2,999,999    | the audience sync: one per Meta ad account (one owner each)  |
- * | 3,000,000                | the API: users ended Errored when a connection is deleted    |
+ * | 3,000,000                | the API: users ended Errored when a connection is deleted,   |
+ * |                          | erasures, and re-drives (Errored / Not synced → Pending)     |
  * | 4,000,000 … 4,999,999    | a runner's segment-run loop: one random shard per process    |
  */
 export const counterShards = {

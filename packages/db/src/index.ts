@@ -220,3 +220,30 @@ export { failureKind, sqlStateOf, type FailureKind } from './failure-kind.js';
 export { adAccountTokenRow, facebookLoginTokenRow, type SealedTokenRow } from './token-row.js';
 export { tokensInFormat, replaceSealedToken, type StoredToken } from './sealed-token.repository.js';
 export { limitStatementTime, isStatementTimeout } from './statement-timeout.js';
+export {
+  startRedrive,
+  listRedrives,
+  findRedrive,
+  type Redrive,
+  type RedriveMoved,
+  type RedriveProgress,
+  type RedriveRequest,
+  type RedriveResult,
+  type UnusableConnection,
+} from './redrive.repository.js';
+export {
+  stepTotalsOnAccount,
+  watchedMetrics,
+  saveStepDrift,
+  driftOnAccount,
+  driftOfCanvas,
+  recordReconciliationCheck,
+  reconciliationChecks,
+  audienceSizeChecks,
+  recordAudienceSizeCheck,
+  type StepVersionTotals,
+  type StepDrift,
+  type AudienceSizeCheck,
+  type ExpectedMembers,
+} from './reconciliation.repository.js';
+export { optedOutOfAds } from './ad-opt-out.sql.js';

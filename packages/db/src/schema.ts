@@ -31,6 +31,10 @@ export interface Database {
   erasures: ErasuresTable;
   erasure_removals: ErasureRemovalsTable;
   suppressed_users: SuppressedUsersTable;
+  redrives: RedrivesTable;
+  step_drift: StepDriftTable;
+  reconciliation_checks: ReconciliationChecksTable;
+  audience_size_checks: AudienceSizeChecksTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -200,6 +204,8 @@ export interface AudienceEntriesTable {
   sent_at: Date | null;
   updated_at: UpdatedAt;
   origin: ColumnType<EntryOrigin, EntryOrigin | undefined, EntryOrigin>;
+  /** The re-drive that last sent the entry again. */
+  redrive_id: string | null;
 }
 
 export interface MetaAccountPacingTable {
@@ -338,4 +344,52 @@ export interface AudienceHealthTable {
   meta_account_id: string;
   message: string;
   detected_at: Date;
+}
+
+export interface RedrivesTable {
+  id: string;
+  workspace_id: string;
+  canvas_id: string;
+  step_id: string;
+  /** Label of the API key that asked. */
+  requested_by: string;
+  api_key_id: string;
+  requested_at: Date;
+  idempotency_key: string | null;
+  note: string | null;
+  users: number;
+  moved: Json<Record<string, number>>;
+  skipped: Json<Record<string, number>>;
+}
+
+export interface StepDriftTable {
+  canvas_id: string;
+  step_id: string;
+  kind: 'counters' | 'removals' | 'audience_size';
+  workspace_id: string;
+  meta_account_id: string;
+  expected: BigIntColumn;
+  actual: BigIntColumn;
+  gap: BigIntColumn;
+  detail: Json<Record<string, unknown>>;
+  since: Date;
+  checked_at: Date;
+}
+
+export interface ReconciliationChecksTable {
+  meta_account_id: string;
+  checked_at: Date;
+  steps: number;
+}
+
+export interface AudienceSizeChecksTable {
+  audience_id: string;
+  meta_account_id: string;
+  checked_at: Date;
+  lower_bound: BigIntColumn | null;
+  upper_bound: BigIntColumn | null;
+  most: BigIntColumn;
+  least: BigIntColumn;
+  previous_most: BigIntColumn | null;
+  previous_least: BigIntColumn | null;
 }

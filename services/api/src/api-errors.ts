@@ -20,6 +20,8 @@ export const apiErrors = {
   CANVAS_STATE_CONFLICT: { status: 409, title: 'Conflict' },
   CANVAS_CHANGED: { status: 409, title: 'Conflict' },
   SEGMENT_IN_USE: { status: 409, title: 'Conflict' },
+  REDRIVE_ACCOUNT_UNUSABLE: { status: 409, title: 'Ad account cannot be used' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, title: 'Idempotency-Key already used' },
   FACEBOOK_LOGIN_NOT_CONFIGURED: { status: 409, title: 'Facebook Login is not configured' },
   FACEBOOK_LOGIN_NOT_AUTHORIZED: { status: 409, title: 'Facebook Login not authorized' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large' },

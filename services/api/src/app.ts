@@ -27,6 +27,7 @@ import { facebookLoginCallback, facebookLoginRoutes } from './routes/facebook-lo
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { analyticsSeriesRoutes } from './routes/analytics-series.routes.js';
 import { erasureRoutes } from './routes/erasure.routes.js';
+import { redriveRoutes } from './routes/redrive.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
 import { segmentRoutes } from './routes/segment.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
@@ -111,6 +112,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(analyticsRoutes(deps));
     await v1.register(analyticsSeriesRoutes(deps));
     await v1.register(erasureRoutes(deps, expensive));
+    await v1.register(redriveRoutes(deps));
   });
   return app;
 }

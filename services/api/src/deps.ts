@@ -29,6 +29,8 @@ export interface ApiDeps {
   facebookLogin?: FacebookLoginSettings | undefined;
   /** Erasures: how long their removals are retried, and how long an erased user's events are skipped. */
   erasure?: { retryWindowMs: number; suppressionMs: number };
+  /** Re-drives: the fresh retry window each re-sent user gets (AUDIENCE_RETRY_WINDOW). */
+  redrive?: { retryWindowMs: number };
 }
 
 export interface FacebookLoginSettings {

@@ -56,6 +56,7 @@ const deps = {
         }
       : undefined,
   erasure: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW, suppressionMs: config.ERASURE_SUPPRESSION },
+  redrive: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW },
 } satisfies ApiDeps;
 const app = await buildApi(deps);
 // an authorized login nobody connects loses its token at expiry even if no login call comes

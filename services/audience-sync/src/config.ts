@@ -27,6 +27,14 @@ export const syncConfigSchema = z.object({
   /** How often each connected token is checked with Meta's debug_token. */
   SYNC_TOKEN_CHECK_INTERVAL: duration('1h'),
   SYNC_OWNERSHIP_INTERVAL: duration('5s'),
+  /** How often the reconciliation watch checks each owned account's Facebook steps (decision 37). */
+  SYNC_WATCH_INTERVAL: duration('3m'),
+  /** How long a read of an audience's approximate size serves before Meta is asked again. */
+  SYNC_WATCH_AUDIENCE_INTERVAL: duration('1h'),
+  /** Audience sizes read per watch round and account, at most (0: none). */
+  SYNC_WATCH_AUDIENCE_READS: z.coerce.number().int().min(0).max(100).default(5),
+  /** Meta's count below this share of the users synced in (less removed) is a shortfall; 0 turns that off. */
+  SYNC_WATCH_MIN_MATCH_RATE: z.coerce.number().min(0).max(1).default(0.1),
   /** Name in logs and in the user agent, to tell replicas apart. */
   SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),
   OPS_HOST: z.string().default('127.0.0.1'),

@@ -21,6 +21,8 @@ import { AccountWorker } from './account-worker.js';
 import type { SyncConfig } from './config.js';
 import { createErasureFinisher } from './erasure-finisher.js';
 import { createOwnership } from './ownership.js';
+import { reconciliationMetrics } from './reconciliation-metrics.js';
+import { createReconciliationWatch } from './reconciliation-watch.js';
 import { syncMetrics } from './sync-metrics.js';
 
 export interface SyncDeps {
@@ -67,6 +69,8 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
       connections: config.META_MAX_CONCURRENT_REQUESTS * 4,
     });
   const workers = new Map<string, AccountWorker>();
+  const watches = new Map<string, ReturnType<typeof createReconciliationWatch>>();
+  const watchMetrics = reconciliationMetrics(deps.registry);
 
   const ownership = createOwnership({
     url: config.DATABASE_URL,
@@ -119,12 +123,33 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
       metrics.owned.set(workers.size);
       metrics.quotaAllowed.set({ ad_account: metaAccountId }, quota);
       worker.start();
+      // the owner reads Meta for the account, so the owner watches it
+      const watch = createReconciliationWatch({
+        metaAccountId,
+        db,
+        uploader: graph,
+        limiter,
+        cipher: deps.cipher,
+        logger: logger.child({ adAccountId: metaAccountId, component: 'reconciliation' }),
+        metrics: watchMetrics,
+        now,
+        intervalMs: config.SYNC_WATCH_INTERVAL,
+        audienceIntervalMs: config.SYNC_WATCH_AUDIENCE_INTERVAL,
+        audienceReadsPerRound: config.SYNC_WATCH_AUDIENCE_READS,
+        minMatchRate: config.SYNC_WATCH_MIN_MATCH_RATE,
+      });
+      watches.set(metaAccountId, watch);
+      watch.start();
     },
     onLose: async (metaAccountId) => {
       const worker = workers.get(metaAccountId);
       workers.delete(metaAccountId);
       metrics.owned.set(workers.size);
       await worker?.stop();
+      // after the worker: its limiter is stopped, so a read waiting on it ends at once
+      const watch = watches.get(metaAccountId);
+      watches.delete(metaAccountId);
+      await watch?.stop();
     },
   });
 

@@ -31,6 +31,7 @@ export interface Canvas {
   updatedAt: string;
   definition?: { firstStep: string; steps: Step[] };
   accountProblems?: { code: string; adAccountId: string; steps: string[]; message: string; hint: string }[];
+  drift?: StepDrift[];
 }
 
 export interface StepNumbers {
@@ -44,4 +45,30 @@ export interface StepNumbers {
 export interface Analytics {
   version: number | null;
   steps: StepNumbers[];
+}
+
+/** What the reconciliation watch last found for a Facebook step (GET /v1/canvases/{id} → drift). */
+export interface StepDrift {
+  stepId: string;
+  status: 'in_balance' | 'drift' | 'not_checked';
+  checkedAt: string | null;
+  gaps: {
+    kind: 'counters' | 'removals' | 'audience_size';
+    gap: number;
+    expected: number;
+    actual: number;
+    since: string;
+  }[];
+}
+
+/** A re-drive of a Facebook step (POST / GET /v1/canvases/{id}/steps/{stepId}/redrive[s]). */
+export interface Redrive {
+  id: string;
+  stepId: string;
+  requestedAt: string;
+  requestedBy: string;
+  note: string | null;
+  users: number;
+  skipped: Record<string, number>;
+  progress: { pending: number; synced: number; notSynced: number; errored: number };
 }

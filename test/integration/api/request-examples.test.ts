@@ -35,6 +35,7 @@ describe('request examples in the OpenAPI document', () => {
       'POST /v1/api-keys',
       'POST /v1/canvases',
       'POST /v1/canvases/validate',
+      'POST /v1/canvases/{id}/steps/{stepId}/redrive',
       'POST /v1/erasures',
       'POST /v1/facebook-login/{id}/connect',
       'POST /v1/segments',
@@ -68,6 +69,12 @@ describe('request examples in the OpenAPI document', () => {
       example('PUT', '/v1/canvases/{id}'),
     );
     expect(edited.statusCode).toBe(200);
+    const redrive = await h.call(
+      'POST',
+      `/v1/canvases/${canvas.json<{ id: string }>().id}/steps/fb/redrive`,
+      example('POST', '/v1/canvases/{id}/steps/{stepId}/redrive'),
+    );
+    expect(redrive.statusCode).toBe(202);
 
     expect((await h.call('POST', '/v1/segments/validate', example('POST', '/v1/segments/validate'))).json()).toEqual({
       valid: true,

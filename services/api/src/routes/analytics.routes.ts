@@ -89,6 +89,7 @@ const UserAnswer = z.object({
       nextAttemptAt: IsoDate.nullable(),
       deadlineAt: IsoDate,
       sentAt: IsoDate.nullable(),
+      redriveId: z.uuid().nullable().describe('The re-drive that last sent the entry again (POST …/redrive)'),
       lastError: z
         .object({
           code: z.string(),
@@ -242,6 +243,7 @@ export const analyticsRoutes =
             nextAttemptAt: e.status === 'pending' ? e.nextAttemptAt.toISOString() : null,
             deadlineAt: e.deadlineAt.toISOString(),
             sentAt: iso(e.sentAt),
+            redriveId: e.redriveId,
             lastError: e.lastError
               ? {
                   code: e.lastError.code,

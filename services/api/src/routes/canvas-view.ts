@@ -3,6 +3,7 @@ import { canvasAccountProblems } from '../canvas-account-problems.js';
 import type { ApiDeps } from '../deps.js';
 import { audienceViews } from '../draft-audiences.js';
 import { definitionOf } from '../stored-definition.js';
+import { stepDriftViews } from '../step-drift.js';
 import type { CanvasView } from './canvas.schemas.js';
 
 /** A canvas as the API answers it: its newest version, the audiences it has and what stops its Facebook steps. */
@@ -30,6 +31,7 @@ export async function canvasView(deps: ApiDeps, canvas: CanvasRecord): Promise<C
       [resolved, ...(live ? [live.resolved] : [])],
       deps.now(),
     ),
+    drift: await stepDriftViews(deps.db, canvas.id, definition, [resolved, ...(live ? [live.resolved] : [])]),
     createdAt: canvas.createdAt.toISOString(),
     updatedAt: canvas.updatedAt.toISOString(),
   };

@@ -3,6 +3,7 @@ import { CanvasDefinition, canvasStatuses } from '@canvas/canvas';
 import { requestExamples } from '../request-examples.js';
 import { IsoDate } from '../schemas.js';
 import { audienceHealthCodes } from '../audience-health-problems.js';
+import { StepDriftView } from '../step-drift.js';
 
 export const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 export const CanvasStatusSchema = z.enum(canvasStatuses);
@@ -48,6 +49,11 @@ export const CanvasView = z.object({
     .describe(
       'What stops (or will stop) the Facebook steps: ' +
         'ad accounts and audiences the sync or the token check found unusable',
+    ),
+  drift: z
+    .array(StepDriftView)
+    .describe(
+      'Each Facebook step of the newest version as the reconciliation watch last checked it: what does not add up',
     ),
   createdAt: IsoDate,
   updatedAt: IsoDate,

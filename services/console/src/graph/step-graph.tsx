@@ -31,7 +31,12 @@ function numberLines(numbers: StepNumbers | undefined): [string, number][] {
 }
 
 /** The canvas as a graph of steps, each with its live numbers; names are text, never markup. */
-export function StepGraph(props: { steps: Step[]; numbers?: StepNumbers[] | undefined }) {
+export function StepGraph(props: {
+  steps: Step[];
+  numbers?: StepNumbers[] | undefined;
+  /** A short warning per step id, drawn on its box (e.g. the reconciliation watch's drift). */
+  badges?: Record<string, string> | undefined;
+}) {
   const { nodes, edges, width, height } = layout(props.steps);
   const byStep = new Map((props.numbers ?? []).map((n) => [n.stepId, n]));
   return (
@@ -73,6 +78,11 @@ export function StepGraph(props: { steps: Step[]; numbers?: StepNumbers[] | unde
             <text class="node-kind" x="10" y="33">
               {kindNames[step.kind]}
             </text>
+            {props.badges?.[step.id] ? (
+              <text class="node-badge" data-badge={step.id} x={nodeWidth - 8} y="33" text-anchor="end">
+                {props.badges[step.id]}
+              </text>
+            ) : null}
             {lines.map(([label, value], i) => (
               <text
                 key={label}

@@ -3,6 +3,7 @@ import { api, describeError } from '../api.js';
 import { StepGraph } from '../graph/step-graph.js';
 import type { Analytics, Canvas } from '../types.js';
 import { Errors } from './sign-in.js';
+import { DriftNotice, StepRedrive, driftBadges, useDrift } from './step-reconciliation.js';
 import { UserLookup } from './user-lookup.js';
 
 /** How often the graph's numbers are read again. */
@@ -23,6 +24,7 @@ export function CanvasPage(props: { id: string }) {
   const [versions, setVersions] = useState<{ version: number; state: string }[]>([]);
   const [version, setVersion] = useState('');
   const numbersPath = `/v1/canvases/${props.id}/analytics${version ? `?version=${version}` : ''}`;
+  const drift = useDrift(props.id, canvas?.drift);
   const load = async () => {
     setCanvas(await api<Canvas>('GET', `/v1/canvases/${props.id}`));
     setVersions(
@@ -80,6 +82,7 @@ export function CanvasPage(props: { id: string }) {
           ))}
         </ul>
       ) : null}
+      {canvas.definition ? <DriftNotice drift={drift} steps={canvas.definition.steps} /> : null}
       <label for="numbers-version">Numbers for</label>{' '}
       <select id="numbers-version" value={version} onChange={(e) => setVersion(e.currentTarget.value)}>
         <option value="">all versions</option>
@@ -90,9 +93,14 @@ export function CanvasPage(props: { id: string }) {
         ))}
       </select>
       <div class="graph-frame">
-        {canvas.definition ? <StepGraph steps={canvas.definition.steps} numbers={analytics?.steps ?? []} /> : null}
+        {canvas.definition ? (
+          <StepGraph steps={canvas.definition.steps} numbers={analytics?.steps ?? []} badges={driftBadges(drift)} />
+        ) : null}
       </div>
       {canvas.definition ? <UserLookup canvasId={canvas.id} steps={canvas.definition.steps} /> : null}
+      {canvas.definition ? (
+        <StepRedrive canvasId={canvas.id} steps={canvas.definition.steps} numbers={analytics?.steps ?? []} />
+      ) : null}
     </section>
   );
 }
