@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { session } from './api.js';
 import { AdAccounts } from './pages/ad-accounts.js';
-import { CanvasEditor } from './pages/canvas-editor.js';
+import { CanvasBuilder } from './pages/canvas-builder.js';
 import { CanvasPage } from './pages/canvas-page.js';
 import { Canvases } from './pages/canvases.js';
 import { Segments } from './pages/segments.js';
@@ -24,7 +24,7 @@ function App() {
   const page = canvasId ? (
     <CanvasPage id={canvasId} />
   ) : editId || route === '/canvases/new' ? (
-    <CanvasEditor id={editId} />
+    <CanvasBuilder id={editId} />
   ) : route === '/ad-accounts' ? (
     <AdAccounts />
   ) : route === '/segments' ? (
