@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { session } from './api.js';
 import { AdAccounts } from './pages/ad-accounts.js';
 import { CanvasBuilder } from './pages/canvas-builder.js';
+import { CampaignWizard } from './pages/campaign-wizard.js';
 import { CanvasPage } from './pages/canvas-page.js';
 import { Canvases } from './pages/canvases.js';
 import { Segments } from './pages/segments.js';
@@ -25,6 +26,8 @@ function App() {
     <CanvasPage id={canvasId} />
   ) : editId || route === '/canvases/new' ? (
     <CanvasBuilder id={editId} />
+  ) : route === '/campaigns/new' ? (
+    <CampaignWizard />
   ) : route === '/ad-accounts' ? (
     <AdAccounts />
   ) : route === '/segments' ? (

@@ -47,6 +47,17 @@ const stateNames = Object.keys(usStates)
   .filter((name) => !name.includes('.'))
   .map((name) => name.replace(/\b\w/g, (c) => c.toUpperCase()));
 
+/** A condition moved to another field: an operator and value that suit it (yes for has-e-mail, a list for countries). */
+export function conditionForField(chosen: string, previous: { op?: unknown; value?: Json }): Record<string, Json> {
+  const field = chosen === 'traits' ? 'traits.' : chosen;
+  if (booleanFields.has(field)) return { field, op: 'eq', value: true };
+  if (numberFields.has(field)) return { field, op: 'gte', value: 0 };
+  if (field === 'country' || field === 'region') return { field, op: 'in', value: [] };
+  const op = typeof previous.op === 'string' ? previous.op : 'eq';
+  const value = valueForOp(previous.value, op);
+  return value === undefined ? { field, op } : { field, op, value };
+}
+
 /** A place as the engine reads it: "Canada" is CA; a US state name is its code. */
 function placeCode(field: string, text: string): string | null {
   if (field === 'country') return normalizeCountry(text)?.toUpperCase() ?? null;
@@ -179,7 +190,7 @@ function ValueEditor(props: { path: Path; field: string; op: string }) {
             type="text"
             inputMode={type === 'number' && !many ? 'decimal' : 'text'}
             value={valueText(value)}
-            onInput={(e) => set(props.path, parseValue(e.currentTarget.value, props.op, type))}
+            onInput={(e) => set(props.path, parseValue(e.currentTarget.value, props.op, type, value))}
           />
         )}
       </Field>
@@ -190,7 +201,14 @@ function ValueEditor(props: { path: Path; field: string; op: string }) {
 const opOptions = operators.map((op) => [op, operatorNames[op]] as const);
 
 /** One condition: a user property (`field`) or an event property (`property`), an operator and a value. */
-export function ConditionRow(props: { path: Path; subject: 'user' | 'event'; onRemove: () => void; number: number }) {
+export function ConditionRow(props: {
+  path: Path;
+  subject: 'user' | 'event';
+  onRemove: () => void;
+  number: number;
+  as?: 'li' | 'div';
+}) {
+  const Tag = props.as ?? 'li';
   const { get, set } = useDraft();
   const at = pointerOf(props.path);
   const condition = (get(props.path) ?? {}) as { field?: unknown; property?: unknown; op?: unknown; value?: Json };
@@ -201,7 +219,7 @@ export function ConditionRow(props: { path: Path; subject: 'user' | 'event'; onR
   const setOp = (next: string) =>
     set(props.path, { ...condition, op: next, value: valueForOp(condition.value, next) } as Json);
   return (
-    <li class="condition-row" data-field={at} aria-label={`Condition ${props.number}`}>
+    <Tag class="condition-row" data-field={at}>
       {props.subject === 'user' ? (
         <>
           <Field path={[...props.path, 'field']} label="User property">
@@ -209,12 +227,7 @@ export function ConditionRow(props: { path: Path; subject: 'user' | 'event'; onR
               <select
                 {...control}
                 value={isTrait ? 'traits' : field}
-                onChange={(e) => {
-                  const chosen = e.currentTarget.value;
-                  const next = chosen === 'traits' ? 'traits.' : chosen;
-                  const value = booleanFields.has(next) ? true : chosen === 'country' || chosen === 'region' ? '' : condition.value;
-                  set(props.path, { ...condition, field: next, value: valuelessOps.has(op) ? undefined : listOps.has(op) && !Array.isArray(value) ? [] : value } as Json);
-                }}
+                onChange={(e) => set(props.path, conditionForField(e.currentTarget.value, condition) as Json)}
               >
                 {profileFields.map((f) => (
                   <option key={f} value={f}>
@@ -266,7 +279,7 @@ export function ConditionRow(props: { path: Path; subject: 'user' | 'event'; onR
         Remove
       </button>
       <FieldProblems at={at} />
-    </li>
+    </Tag>
   );
 }
 

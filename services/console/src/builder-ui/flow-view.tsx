@@ -77,13 +77,18 @@ function Connector(props: { exit: FlowExit; actions: FlowActions }) {
   const id = idFor(at);
   const target = props.exit.then?.step.id ?? props.exit.continues?.id ?? props.exit.missing ?? '';
   const options = allowedTargets(draft, edge);
-  const where = edge.stepId === null ? 'at the start' : `after ${props.exit.label || 'this step'}`;
+  const from = edge.stepId === null ? undefined : draft.steps?.[indexOf(edge.stepId)];
+  const where =
+    from === undefined ? 'at the start' : `after “${stepName(from)}”${props.exit.label ? `, ${props.exit.label}` : ''}`;
   return (
     <div class="connector" data-field={at}>
       <span class="line" aria-hidden="true" />
       <div class="connector-controls">
         <label for={id}>{edge.stepId === null ? 'First step' : 'Then'}</label>
-        <select id={id} value={target} onChange={(e) => change(reconnect(draft, edge, e.currentTarget.value || null))}>
+        <span class="visually-hidden" id={`${id}-where`}>
+          {where}
+        </span>
+        <select id={id} aria-describedby={`${id}-where`} value={target} onChange={(e) => change(reconnect(draft, edge, e.currentTarget.value || null))}>
           <option value="">{edge.stepId === null ? '— none yet —' : 'End of journey'}</option>
           {target && !options.some((s) => s.id === target) ? <option value={target}>{target}</option> : null}
           {options.map((s) => (
@@ -174,10 +179,10 @@ function StepBlock(props: { node: FlowStep; actions: FlowActions }) {
         <FieldProblems at={`${at}/id`} />
         <FieldProblems at={`${at}/kind`} />
         {collapsed ? null : <StepForm step={step} index={index} />}
-        {list ? <FieldProblems at={`${at}/${list}`} /> : null}
       </section>
       {list ? (
-        <div class="branches" data-field={`${at}/${list}`}>
+        <div class="branches" data-field={`${at}/${list}`} aria-label={`${list === 'branches' ? 'Branches' : 'Paths'} of ${stepName(step)}`} role="group">
+          <FieldProblems at={`${at}/${list}`} />
           {exits.map((exit, i) => (
             <div class="branch" key={`${i}-${exits.length}`}>
               {i < exits.length - (list === 'branches' ? 1 : 0) ? (

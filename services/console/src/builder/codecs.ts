@@ -53,15 +53,20 @@ export function parseScalar(text: string, type: ValueType): Json {
   return text;
 }
 
-/** The form's text as a condition value for the operator: none, a list split at commas, or one scalar. */
-export function parseValue(text: string, op: string, type: ValueType): Json | undefined {
+/**
+ * The form's text as a condition value for the operator: none, a list split at commas, or one
+ * scalar. A list item whose text is unchanged keeps the value it had (so `["a", 0]` stays mixed).
+ */
+export function parseValue(text: string, op: string, type: ValueType, previous?: Json): Json | undefined {
   if (valuelessOps.has(op)) return undefined;
-  if (listOps.has(op))
+  if (listOps.has(op)) {
+    const before = Array.isArray(previous) ? previous : [];
     return text
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item !== '')
-      .map((item) => parseScalar(item, type));
+      .map((item) => before.find((old) => scalarText(old) === item) ?? parseScalar(item, type));
+  }
   return parseScalar(text, type);
 }
 

@@ -5,7 +5,7 @@
  */
 const n = String.raw`\d+`;
 const condition = (at: string) => [`${at}/${n}`, `${at}/${n}/(field|property|op|value)`];
-const homes = [
+const canvasHomes = [
   '/name',
   '/description',
   '/entry',
@@ -49,11 +49,29 @@ const homes = [
   `/steps/${n}/paths/${n}/(name|percent|next)`,
 ].map((home) => new RegExp(`^${home}$`));
 
+const group = String.raw`/conditions(/(all|any)/\d+)*`;
+const segmentHomes = [
+  '/name',
+  '/description',
+  group,
+  `${group}/(all|any)`,
+  `${group}/behaviour/(did|event|window|where)`,
+  `${group}/behaviour/count/(op|value)`,
+  `${group}/behaviour/window/(lastDays|from|to)`,
+  ...condition(`${group}/behaviour/where`),
+  `${group}/profile`,
+  `${group}/profile/(field|op|value)`,
+  `${group}/reachability/(is|reachable|matchKeys)`,
+].map((home) => new RegExp(`^${home}$`));
+
+/** The fields of a canvas's form, and of a segment's. */
+export const formHomes = { canvas: canvasHomes, segment: segmentHomes };
+
 /** A pointer without the API's "/body" in front. */
 export const bodyPointer = (path: string) => path.replace(/^\/body(?=\/|$)/, '');
 
 /** The field a problem at `path` is shown on ('' is the canvas as a whole). */
-export function problemHome(path: string): string {
+export function problemHome(path: string, homes: readonly RegExp[] = canvasHomes): string {
   let at = bodyPointer(path);
   while (at !== '') {
     if (homes.some((home) => home.test(at))) return at;
@@ -69,10 +87,13 @@ export interface ShownProblem {
 }
 
 /** Problems grouped by the field that shows them. */
-export function problemsByHome(problems: readonly ShownProblem[]): Map<string, ShownProblem[]> {
+export function problemsByHome(
+  problems: readonly ShownProblem[],
+  homes: readonly RegExp[] = canvasHomes,
+): Map<string, ShownProblem[]> {
   const byHome = new Map<string, ShownProblem[]>();
   for (const problem of problems) {
-    const home = problemHome(problem.path);
+    const home = problemHome(problem.path, homes);
     byHome.set(home, [...(byHome.get(home) ?? []), problem]);
   }
   return byHome;
