@@ -8,6 +8,7 @@ import { canvasProblemWalk, segmentProblemWalk } from './problem-walk.ts';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = new URL('../../test-results/console/', import.meta.url);
+const readmeShots = ['builder', 'segment-builder'];
 const example = JSON.parse(
   readFileSync(new URL('../../docs/examples/abandoned-cart.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
@@ -25,7 +26,9 @@ interface Analytics {
 }
 
 describe('the console builder: a canvas and a segment campaign without typing JSON', () => {
-  const e2e = useEndToEnd('e2e-console-builder', { env: { SEGMENT_RUN_POLL_INTERVAL: '200ms', CANVAS_REFRESH_INTERVAL: '1s' } });
+  const e2e = useEndToEnd('e2e-console-builder', {
+    env: { SEGMENT_RUN_POLL_INTERVAL: '200ms', CANVAS_REFRESH_INTERVAL: '1s' },
+  });
   let system: RunningSystem;
   let browser: Browser;
   const browserErrors: string[] = [];
@@ -53,12 +56,19 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     await page.getByRole('heading', { name: 'Canvases' }).waitFor();
     return page;
   };
-  const shot = (page: Page, name: string, fullPage = true) =>
-    page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname, fullPage });
+  const shot = async (page: Page, name: string, fullPage = true) => {
+    await page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname, fullPage });
+    // the README shows two of them: README_SCREENSHOTS=1 writes those into docs/images
+    if (process.env.README_SCREENSHOTS === '1' && readmeShots.includes(name))
+      await page.screenshot({
+        path: new URL(`../../docs/images/console-${name}.png`, import.meta.url).pathname,
+        fullPage,
+      });
+  };
   const card = (page: Page, stepId: string): Locator => page.locator(`section.step-card[data-step="${stepId}"]`);
   const noProblems = (page: Page) => page.getByTestId('builder-status').getByText('No problems.').waitFor();
 
-  it('builds the README canvas as forms, equal to the example JSON, launches it and shows the live numbers', async () => {
+  it('builds the README canvas as forms, equal to the example JSON, launches it, shows live numbers', async () => {
     const designer = e2e.designer('Builder shop');
     expect(await designer.connectAccount()).toBe(201);
     const page = await openTab(designer.apiKey);
@@ -94,9 +104,7 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     await page.getByRole('button', { name: 'Facebook Audience', exact: true }).click();
     const fb = card(page, 'fb');
     // a problem shows on its field as it is typed: the new audience has no name yet
-    await fb
-      .locator('[data-field="/steps/1/audience/create/name"] [data-code="too_short"]')
-      .waitFor();
+    await fb.locator('[data-field="/steps/1/audience/create/name"] [data-code="too_short"]').waitFor();
     await fb.getByLabel('Step name').fill('Abandoned cart audience');
     await fb.getByLabel('New audience name').fill('Abandoned_Cart_30_Days');
     await fb.getByLabel('Description (optional)').fill('Added to cart, no purchase');
@@ -122,6 +130,13 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     await page.getByRole('button', { name: 'Create draft' }).click();
     await page.getByRole('heading', { name: 'Abandoned cart' }).waitFor();
     const canvasId = /#\/canvases\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
+    // the same builder at phone width: every form still there, nothing wider than the screen
+    const phone = await openTab(designer.apiKey, 390);
+    await phone.goto(`${system.api.url}/console/#/canvases/${canvasId}/edit`);
+    await card(phone, 'fb').getByLabel('New audience name').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(phone, 'builder-phone');
+    await phone.context().close();
     await page.getByRole('button', { name: 'Launch' }).click();
     await page.locator('[data-testid="canvas-status"]', { hasText: 'running' }).waitFor();
 
@@ -130,7 +145,11 @@ describe('the console builder: a canvas and a segment campaign without typing JS
       topic: e2e.topic,
       messages: users.flatMap((userId, i) =>
         [
-          { type: 'identify', messageId: `${userId}-id`, traits: { email: `${userId}@shop.example`, phone: `+1415555${String(1000 + i)}` } },
+          {
+            type: 'identify',
+            messageId: `${userId}-id`,
+            traits: { email: `${userId}@shop.example`, phone: `+1415555${String(1000 + i)}` },
+          },
           { type: 'track', messageId: `${userId}-cart`, event: 'added_to_cart', properties: { total: 25 } },
         ].map((event) => designer.message(userId, event)),
       ),
@@ -143,7 +162,8 @@ describe('the console builder: a canvas and a segment campaign without typing JS
       },
       { what: 'every entrant synced or held out', timeoutMs: 90_000, intervalMs: 500 },
     );
-    const shown = (step: string, metric: string) => page.locator(`[data-step="${step}"] [data-metric="${metric}"]`).textContent();
+    const shown = (step: string, metric: string) =>
+      page.locator(`[data-step="${step}"] [data-metric="${metric}"]`).textContent();
     const fbNumbers = analytics?.steps.find((s) => s.stepId === 'fb');
     await waitFor(async () => (await shown('fb', 'Synced')) === `Synced: ${fbNumbers?.facebook?.synced}`, {
       what: 'the graph refreshed',
@@ -194,7 +214,11 @@ describe('the console builder: a canvas and a segment campaign without typing JS
       topic: e2e.topic,
       messages: shoppers.flatMap((userId, i) =>
         [
-          { type: 'identify', messageId: `${userId}-id`, traits: { email: `${userId}@shop.example`, country: 'United States' } },
+          {
+            type: 'identify',
+            messageId: `${userId}-id`,
+            traits: { email: `${userId}@shop.example`, country: 'United States' },
+          },
           { type: 'track', messageId: `${userId}-cart-1`, event: 'added_to_cart' },
           ...(i === 5 ? [] : [{ type: 'track', messageId: `${userId}-cart-2`, event: 'added_to_cart' }]),
           ...(i === 4 ? [{ type: 'track', messageId: `${userId}-buy`, event: 'purchased' }] : []),
@@ -206,7 +230,11 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     });
     const exact = await waitFor(
       async () => {
-        const { body } = await designer.call<{ members: number; byKey: Record<string, number> }>('POST', '/v1/segments/estimate?exact=true', cartAbandonersSegmentExample);
+        const { body } = await designer.call<{ members: number; byKey: Record<string, number> }>(
+          'POST',
+          '/v1/segments/estimate?exact=true',
+          cartAbandonersSegmentExample,
+        );
         return body.members === 4 ? body : undefined;
       },
       { what: 'the history applied', timeoutMs: 60_000, intervalMs: 500 },
@@ -255,9 +283,15 @@ describe('the console builder: a canvas and a segment campaign without typing JS
       },
       { what: 'the four members synced', timeoutMs: 60_000, intervalMs: 500 },
     );
-    const shown = (step: string, metric: string) => page.locator(`[data-step="${step}"] [data-metric="${metric}"]`).textContent();
-    await waitFor(async () => (await shown('fb', 'Synced')) === 'Synced: 4', { what: 'the graph refreshed', timeoutMs: 15_000, intervalMs: 250 });
-    for (const step of analytics?.steps ?? []) expect(await shown(step.stepId, 'Entered')).toBe(`Entered: ${step.entered}`);
+    const shown = (step: string, metric: string) =>
+      page.locator(`[data-step="${step}"] [data-metric="${metric}"]`).textContent();
+    await waitFor(async () => (await shown('fb', 'Synced')) === 'Synced: 4', {
+      what: 'the graph refreshed',
+      timeoutMs: 15_000,
+      intervalMs: 250,
+    });
+    for (const step of analytics?.steps ?? [])
+      expect(await shown(step.stepId, 'Entered')).toBe(`Entered: ${step.entered}`);
     expect(browserErrors).toEqual([]);
   });
 
@@ -266,7 +300,11 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     const page = await openTab(designer.apiKey);
     const walked = new Set<string>();
     for (const { code, canvas, home } of canvasProblemWalk) {
-      const { body } = await designer.call<{ problems: { code: string; path: string }[] }>('POST', '/v1/canvases/validate', canvas);
+      const { body } = await designer.call<{ problems: { code: string; path: string }[] }>(
+        'POST',
+        '/v1/canvases/validate',
+        canvas,
+      );
       const problems = body.problems ?? (body as unknown as { errors: { code: string; path: string }[] }).errors;
       expect(problems.some((p) => p.code === code && problemHome(p.path) === home)).toBe(true);
       await page.goto(`${system.api.url}/console/#/canvases`);
@@ -287,7 +325,9 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     await page.getByLabel('Segment JSON').fill(JSON.stringify(segmentProblemWalk.segment));
     await page.getByRole('tab', { name: 'Builder' }).click();
     const home = segmentProblemWalk.home;
-    await page.locator(`[data-field~="${home}"] [data-problems="${home}"] [data-code="${segmentProblemWalk.code}"]`).waitFor();
+    await page
+      .locator(`[data-field~="${home}"] [data-problems="${home}"] [data-code="${segmentProblemWalk.code}"]`)
+      .waitFor();
     walked.add(segmentProblemWalk.code);
     expect([...walked].sort()).toEqual([...problemCodes].sort());
     expect(browserErrors).toEqual([]);

@@ -345,7 +345,10 @@ describe('the web console in a real Chromium, against the running system', () =>
     await page.getByRole('link', { name: 'Segments' }).click();
     await page.getByRole('heading', { name: 'Segments' }).waitFor();
     for (const row of ['Did / did not do an event', 'User property', 'Reachability', 'Group of conditions (any / all)'])
-      await page.getByRole('button', { name: `+ ${row}` }).first().click();
+      await page
+        .getByRole('button', { name: `+ ${row}` })
+        .first()
+        .click();
     found.segments = await accessibilityViolations(page);
     expect(found).toEqual({
       'sign in': [],

@@ -45,7 +45,11 @@ export const canvasProblemWalk: { code: string; canvas: unknown; home: string }[
     canvas: edit((c) => (fb(c).audience = { create: { name: 'A', description: 'd'.repeat(201) } })),
     home: '/steps/1/audience/create/description',
   },
-  { code: 'too_short', canvas: edit((c) => (fb(c).audience = { create: { name: '' } })), home: '/steps/1/audience/create/name' },
+  {
+    code: 'too_short',
+    canvas: edit((c) => (fb(c).audience = { create: { name: '' } })),
+    home: '/steps/1/audience/create/name',
+  },
   {
     code: 'too_many',
     canvas: edit((c) => (fb(c).adSetIds = Array.from({ length: 51 }, (_, i) => String(1000 + i)))),
@@ -62,7 +66,14 @@ export const canvasProblemWalk: { code: string; canvas: unknown; home: string }[
     code: 'percentages_sum',
     canvas: edit((c) => {
       c.firstStep = 'ab';
-      c.steps.unshift({ id: 'ab', kind: 'random_split', paths: [{ percent: 50, next: 'wait' }, { percent: 40, next: null }] });
+      c.steps.unshift({
+        id: 'ab',
+        kind: 'random_split',
+        paths: [
+          { percent: 50, next: 'wait' },
+          { percent: 40, next: null },
+        ],
+      });
     }),
     home: '/steps/0/paths',
   },
@@ -76,20 +87,39 @@ export const canvasProblemWalk: { code: string; canvas: unknown; home: string }[
     home: '/steps/0/until/timezone',
   },
   { code: 'no_identifier_key', canvas: edit((c) => (fb(c).matchKeys = ['FN', 'LN'])), home: '/steps/1/matchKeys' },
-  { code: 'duplicate_match_key', canvas: edit((c) => (fb(c).matchKeys = ['EMAIL', 'EMAIL'])), home: '/steps/1/matchKeys' },
+  {
+    code: 'duplicate_match_key',
+    canvas: edit((c) => (fb(c).matchKeys = ['EMAIL', 'EMAIL'])),
+    home: '/steps/1/matchKeys',
+  },
   {
     code: 'schedule_order',
-    canvas: edit((c) => ((c.entry as Record<string, unknown>).schedule = { startAt: '2026-12-01T00:00:00Z', endAt: '2026-11-01T00:00:00Z' })),
+    canvas: edit(
+      (c) =>
+        ((c.entry as Record<string, unknown>).schedule = {
+          startAt: '2026-12-01T00:00:00Z',
+          endAt: '2026-11-01T00:00:00Z',
+        }),
+    ),
     home: '/entry/schedule/endAt',
   },
   {
     code: 'unknown_place',
-    canvas: edit((c) => ((c.entry as Record<string, unknown>).filters = [{ field: 'country', op: 'in', value: ['US', 'Atlantis'] }])),
+    canvas: edit(
+      (c) =>
+        ((c.entry as Record<string, unknown>).filters = [{ field: 'country', op: 'in', value: ['US', 'Atlantis'] }]),
+    ),
     home: '/entry/filters/0/value',
   },
   {
     code: 'too_deep',
-    canvas: edit((c) => (c.entry.trigger = { event: 'added_to_cart', conditions: [{ property: 'total', op: 'in', value: deep(70) }] } as never)),
+    canvas: edit(
+      (c) =>
+        (c.entry.trigger = {
+          event: 'added_to_cart',
+          conditions: [{ property: 'total', op: 'in', value: deep(70) }],
+        } as never),
+    ),
     home: '/entry/trigger/conditions/0/value',
   },
   {
@@ -99,7 +129,12 @@ export const canvasProblemWalk: { code: string; canvas: unknown; home: string }[
   },
   {
     code: 'run_rule',
-    canvas: edit((c) => (c.entry = { segment: { segmentId, runs: { kind: 'recurring', every: 'week', time: '09:00', timeZone: 'UTC' } } } as never)),
+    canvas: edit(
+      (c) =>
+        (c.entry = {
+          segment: { segmentId, runs: { kind: 'recurring', every: 'week', time: '09:00', timeZone: 'UTC' } },
+        } as never),
+    ),
     home: '/entry/segment/runs/daysOfWeek',
   },
   { code: 'follow_segment', canvas: edit((c) => (fb(c).followSegment = true)), home: '/steps/1/followSegment' },
@@ -143,7 +178,15 @@ export const segmentProblemWalk = {
   segment: {
     name: 'Backwards',
     conditions: {
-      all: [{ behaviour: { did: true, event: 'viewed', window: { from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' } } }],
+      all: [
+        {
+          behaviour: {
+            did: true,
+            event: 'viewed',
+            window: { from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
+          },
+        },
+      ],
     },
   },
   home: '/conditions/all/0/behaviour/window/to',

@@ -126,9 +126,4 @@ export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry
 export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { handoffOutcome, type HandoffFacts, type HandoffOutcome } from './engine/handoff-outcome.js';
-export {
-  profileFields,
-  behaviourCountOps,
-  reachabilityKinds,
-  audienceDescriptionMax,
-} from './model/vocabulary.js';
+export { profileFields, behaviourCountOps, reachabilityKinds, audienceDescriptionMax } from './model/vocabulary.js';

@@ -1,7 +1,22 @@
 import { useState } from 'preact/hooks';
 import type { Json, Path } from '../builder/draft.js';
-import { listOps, parseValue, valueForOp, valueText, valuelessOps, valueTypeOf, type ValueType } from '../builder/codecs.js';
-import { countryList, normalizeCountry, normalizeState, operators, profileFields, usStates } from '../builder/vocabulary.js';
+import {
+  listOps,
+  parseValue,
+  valueForOp,
+  valueText,
+  valuelessOps,
+  valueTypeOf,
+  type ValueType,
+} from '../builder/codecs.js';
+import {
+  countryList,
+  normalizeCountry,
+  normalizeState,
+  operators,
+  profileFields,
+  usStates,
+} from '../builder/vocabulary.js';
 import { pointerOf, useDraft } from './draft-context.js';
 import { Field, FieldProblems } from './fields.js';
 
@@ -47,7 +62,7 @@ const stateNames = Object.keys(usStates)
   .filter((name) => !name.includes('.'))
   .map((name) => name.replace(/\b\w/g, (c) => c.toUpperCase()));
 
-/** A condition moved to another field: an operator and value that suit it (yes for has-e-mail, a list for countries). */
+/** A condition moved to another field: an operator and value that suit it (yes for has-e-mail, countries as a list). */
 export function conditionForField(chosen: string, previous: { op?: unknown; value?: Json }): Record<string, Json> {
   const field = chosen === 'traits' ? 'traits.' : chosen;
   if (booleanFields.has(field)) return { field, op: 'eq', value: true };
@@ -66,7 +81,7 @@ function placeCode(field: string, text: string): string | null {
 }
 
 function placeLabel(field: string, value: Json): string {
-  const text = String(value);
+  const text = valueText(value);
   const code = placeCode(field, text);
   if (!code) return text;
   const name =
@@ -97,12 +112,12 @@ function PlacePicker(props: { path: Path; field: 'country' | 'region'; many: boo
       <label for={id}>{props.label}</label>
       <ul class="chips" aria-label={`Chosen ${props.field === 'country' ? 'countries' : 'regions'}`}>
         {values.map((v, i) => (
-          <li key={`${String(v)}-${i}`} class="chip">
+          <li key={`${valueText(v)}-${i}`} class="chip">
             {placeLabel(props.field, v)}
             <button
               type="button"
               class="chip-remove"
-              aria-label={`Remove ${String(v)}`}
+              aria-label={`Remove ${valueText(v)}`}
               onClick={() => set(props.path, props.many ? values.filter((_, j) => j !== i) : '')}
             >
               ×
@@ -154,7 +169,11 @@ function ValueEditor(props: { path: Path; field: string; op: string }) {
     return (
       <Field path={props.path} label="Value" class="value">
         {(control) => (
-          <select {...control} value={String(value === true)} onChange={(e) => set(props.path, e.currentTarget.value === 'true')}>
+          <select
+            {...control}
+            value={String(value === true)}
+            onChange={(e) => set(props.path, e.currentTarget.value === 'true')}
+          >
             <option value="true">yes (true)</option>
             <option value="false">no (false)</option>
           </select>
@@ -213,11 +232,10 @@ export function ConditionRow(props: {
   const at = pointerOf(props.path);
   const condition = (get(props.path) ?? {}) as { field?: unknown; property?: unknown; op?: unknown; value?: Json };
   const key = props.subject === 'user' ? 'field' : 'property';
-  const field = typeof condition[key] === 'string' ? (condition[key] as string) : '';
+  const field = typeof condition[key] === 'string' ? condition[key] : '';
   const op = typeof condition.op === 'string' ? condition.op : 'eq';
   const isTrait = props.subject === 'user' && !(profileFields as readonly string[]).includes(field);
-  const setOp = (next: string) =>
-    set(props.path, { ...condition, op: next, value: valueForOp(condition.value, next) } as Json);
+  const setOp = (next: string) => set(props.path, { ...condition, op: next, value: valueForOp(condition.value, next) });
   return (
     <Tag class="condition-row" data-field={at}>
       {props.subject === 'user' ? (
@@ -227,7 +245,7 @@ export function ConditionRow(props: {
               <select
                 {...control}
                 value={isTrait ? 'traits' : field}
-                onChange={(e) => set(props.path, conditionForField(e.currentTarget.value, condition) as Json)}
+                onChange={(e) => set(props.path, conditionForField(e.currentTarget.value, condition))}
               >
                 {profileFields.map((f) => (
                   <option key={f} value={f}>

@@ -12,7 +12,12 @@ export interface DraftState {
   idPrefix: string;
 }
 
-const DraftContext = createContext<DraftState>({ root: {}, replace: () => undefined, problems: new Map(), idPrefix: 'f' });
+const DraftContext = createContext<DraftState>({
+  root: {},
+  replace: () => undefined,
+  problems: new Map(),
+  idPrefix: 'f',
+});
 
 export function DraftProvider(props: DraftState & { children: ComponentChildren }) {
   const { children, ...state } = props;
@@ -20,7 +25,8 @@ export function DraftProvider(props: DraftState & { children: ComponentChildren 
 }
 
 /** A JSON Pointer for a path. */
-export const pointerOf = (path: Path) => path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+export const pointerOf = (path: Path) =>
+  path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
 /** The draft, a setter at a path, and the problems and input id of a field there. */
 export function useDraft() {

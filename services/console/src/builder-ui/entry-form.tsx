@@ -28,7 +28,11 @@ export function DurationField(props: { path: Path; label: string }) {
           value={amount}
           onInput={(e) => set(props.path, joinDuration(e.currentTarget.value, unit))}
         />
-        <select aria-label={`${props.label}: unit`} value={unit} onChange={(e) => set(props.path, joinDuration(amount, e.currentTarget.value))}>
+        <select
+          aria-label={`${props.label}: unit`}
+          value={unit}
+          onChange={(e) => set(props.path, joinDuration(amount, e.currentTarget.value))}
+        >
           {durationUnits.map(([u, name]) => (
             <option key={u} value={u}>
               {name}
@@ -109,12 +113,25 @@ export function RunsForm(props: { path: Path }) {
           {dates.map((_, i) => (
             <div class="inline" key={i}>
               <MomentField path={[...props.path, 'at', i]} label={`Date ${i + 1}`} />
-              <button type="button" class="remove" onClick={() => set([...props.path, 'at'], dates.filter((__, j) => j !== i))}>
+              <button
+                type="button"
+                class="remove"
+                onClick={() =>
+                  set(
+                    [...props.path, 'at'],
+                    dates.filter((__, j) => j !== i),
+                  )
+                }
+              >
                 Remove date {i + 1}
               </button>
             </div>
           ))}
-          <button type="button" class="add" onClick={() => set([...props.path, 'at'], [...dates, new Date(Date.now() + 86_400_000).toISOString()])}>
+          <button
+            type="button"
+            class="add"
+            onClick={() => set([...props.path, 'at'], [...dates, new Date(Date.now() + 86_400_000).toISOString()])}
+          >
             Add a date
           </button>
         </fieldset>
@@ -131,7 +148,11 @@ export function RunsForm(props: { path: Path }) {
             ]}
             onValue={(value) => {
               const { daysOfWeek: _d, dayOfMonth: _m, ...rest } = get(props.path) as Record<string, Json>;
-              set(props.path, { ...rest, every: value, ...(value === 'week' ? { daysOfWeek: ['mon'] } : value === 'month' ? { dayOfMonth: 1 } : {}) });
+              set(props.path, {
+                ...rest,
+                every: value,
+                ...(value === 'week' ? { daysOfWeek: ['mon'] } : value === 'month' ? { dayOfMonth: 1 } : {}),
+              });
             }}
           />
           {every === 'week' ? (
@@ -146,7 +167,9 @@ export function RunsForm(props: { path: Path }) {
                     onChange={(e) =>
                       set(
                         [...props.path, 'daysOfWeek'],
-                        e.currentTarget.checked ? weekdays.filter((w) => w === d || days.includes(w)) : days.filter((w) => w !== d),
+                        e.currentTarget.checked
+                          ? weekdays.filter((w) => w === d || days.includes(w))
+                          : days.filter((w) => w !== d),
                       )
                     }
                   />
@@ -156,10 +179,17 @@ export function RunsForm(props: { path: Path }) {
               <FieldProblems at={`${at}/daysOfWeek`} />
             </fieldset>
           ) : null}
-          {every === 'month' ? <NumberField path={[...props.path, 'dayOfMonth']} label="Day of the month" min={1} max={31} /> : null}
+          {every === 'month' ? (
+            <NumberField path={[...props.path, 'dayOfMonth']} label="Day of the month" min={1} max={31} />
+          ) : null}
           <Field path={[...props.path, 'time']} label="At (local time)">
             {(control) => (
-              <input {...control} type="time" value={String((get([...props.path, 'time']) as string | undefined) ?? '')} onInput={(e) => set([...props.path, 'time'], e.currentTarget.value)} />
+              <input
+                {...control}
+                type="time"
+                value={String((get([...props.path, 'time']) as string | undefined) ?? '')}
+                onInput={(e) => set([...props.path, 'time'], e.currentTarget.value)}
+              />
             )}
           </Field>
           <SelectField path={[...props.path, 'timeZone']} label="Time zone" options={zoneOptions} />
@@ -175,10 +205,20 @@ export function EntryForm(props: { sections?: 'all' | 'who' | 'when' }) {
   const { get, set } = useDraft();
   const segments = useSegments();
   const entry = (get(['entry']) ?? {}) as Record<string, Json>;
-  const kind = entry.segment !== undefined && entry.trigger === undefined ? 'segment' : entry.trigger !== undefined ? 'trigger' : '';
+  const kind =
+    entry.segment !== undefined && entry.trigger === undefined
+      ? 'segment'
+      : entry.trigger !== undefined
+        ? 'trigger'
+        : '';
   const choose = (next: string) => {
     const { trigger: _t, segment: _s, inSegment: _i, ...rest } = entry;
-    set(['entry'], next === 'trigger' ? { trigger: { event: '' }, ...rest } : { segment: { segmentId: '', runs: { kind: 'once' } }, ...rest });
+    set(
+      ['entry'],
+      next === 'trigger'
+        ? { trigger: { event: '' }, ...rest }
+        : { segment: { segmentId: '', runs: { kind: 'once' } }, ...rest },
+    );
   };
   const segmentOptions = segments.map((s) => [s.id, s.name] as const);
   const sections = props.sections ?? 'all';
@@ -210,12 +250,26 @@ export function EntryForm(props: { sections?: 'all' | 'who' | 'when' }) {
             </div>
           ) : null}
           {kind === 'trigger' ? (
-            <ConditionList path={['entry', 'trigger', 'conditions']} subject="event" title="Event properties" addLabel="Add an event property condition" />
+            <ConditionList
+              path={['entry', 'trigger', 'conditions']}
+              subject="event"
+              title="Event properties"
+              addLabel="Add an event property condition"
+            />
           ) : null}
           {kind === 'segment' ? (
-            <SelectField path={['entry', 'segment', 'segmentId']} label="Segment" options={[['', 'Choose a segment'], ...segmentOptions]} />
+            <SelectField
+              path={['entry', 'segment', 'segmentId']}
+              label="Segment"
+              options={[['', 'Choose a segment'], ...segmentOptions]}
+            />
           ) : null}
-          <ConditionList path={['entry', 'filters']} subject="user" title="User properties (all must hold)" addLabel="Add a user property filter" />
+          <ConditionList
+            path={['entry', 'filters']}
+            subject="user"
+            title="User properties (all must hold)"
+            addLabel="Add a user property filter"
+          />
         </>
       ) : null}
       {sections !== 'who' && kind === 'segment' ? <RunsForm path={['entry', 'segment', 'runs']} /> : null}
@@ -236,10 +290,23 @@ export function EntryForm(props: { sections?: 'all' | 'who' | 'when' }) {
               ['never', 'Never again'],
               ['after_cooldown', 'After a cooldown'],
             ]}
-            onValue={(value) => set(['entry', 'reentry'], value === 'never' ? { policy: 'never' } : { policy: 'after_cooldown', cooldown: '7d' })}
+            onValue={(value) =>
+              set(
+                ['entry', 'reentry'],
+                value === 'never' ? { policy: 'never' } : { policy: 'after_cooldown', cooldown: '7d' },
+              )
+            }
           />
-          {reentry.policy === 'after_cooldown' ? <DurationField path={['entry', 'reentry', 'cooldown']} label="Cooldown" /> : null}
-          <NumberField path={['entry', 'controlGroupPercent']} label="Control group (%)" min={0} max={100} hint="held out, never proceed" />
+          {reentry.policy === 'after_cooldown' ? (
+            <DurationField path={['entry', 'reentry', 'cooldown']} label="Cooldown" />
+          ) : null}
+          <NumberField
+            path={['entry', 'controlGroupPercent']}
+            label="Control group (%)"
+            min={0}
+            max={100}
+            hint="held out, never proceed"
+          />
           <NumberField path={['entry', 'targetCap']} label="Target cap (users)" min={1} hint="empty: no cap" />
         </div>
       ) : null}
@@ -261,11 +328,20 @@ export function GoalsForm() {
           <div class="exit-criterion" data-field={`/exitCriteria/${i}`} key={i}>
             <div class="row">
               <TextField path={['exitCriteria', i, 'event']} label={`Exit event ${i + 1}`} placeholder="purchased" />
-              <button type="button" class="remove" onClick={() => set(['exitCriteria'], exits.length === 1 ? undefined : exits.filter((__, j) => j !== i))}>
+              <button
+                type="button"
+                class="remove"
+                onClick={() => set(['exitCriteria'], exits.length === 1 ? undefined : exits.filter((__, j) => j !== i))}
+              >
                 Remove exit event {i + 1}
               </button>
             </div>
-            <ConditionList path={['exitCriteria', i, 'conditions']} subject="event" title="With event properties" addLabel="Add a property condition" />
+            <ConditionList
+              path={['exitCriteria', i, 'conditions']}
+              subject="event"
+              title="With event properties"
+              addLabel="Add a property condition"
+            />
             <FieldProblems at={`/exitCriteria/${i}`} />
           </div>
         ))}
@@ -289,7 +365,12 @@ export function GoalsForm() {
                 Remove the goal
               </button>
             </div>
-            <ConditionList path={['conversionGoal', 'conditions']} subject="event" title="With event properties" addLabel="Add a property condition" />
+            <ConditionList
+              path={['conversionGoal', 'conditions']}
+              subject="event"
+              title="With event properties"
+              addLabel="Add a property condition"
+            />
           </>
         )}
       </fieldset>

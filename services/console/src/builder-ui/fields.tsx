@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Path } from '../builder/draft.js';
+import { plainMessage } from '../builder/problem-words.js';
 import { pointerOf, useDraft } from './draft-context.js';
 
 /** The problems the API names at a field, said where the field is. */
@@ -11,7 +12,7 @@ export function FieldProblems(props: { at: string; id?: string }) {
     <ul class="field-problems" id={props.id} data-problems={props.at}>
       {problems.map((p) => (
         <li key={`${p.code}-${p.path}`} data-code={p.code}>
-          {p.message}
+          {plainMessage(p)}
         </li>
       ))}
     </ul>
@@ -79,7 +80,9 @@ export function TextField(props: {
           value={text}
           placeholder={props.placeholder}
           list={props.list}
-          onInput={(e) => set(props.path, props.optional && e.currentTarget.value === '' ? undefined : e.currentTarget.value)}
+          onInput={(e) =>
+            set(props.path, props.optional && e.currentTarget.value === '' ? undefined : e.currentTarget.value)
+          }
         />
       )}
     </Field>
@@ -87,7 +90,14 @@ export function TextField(props: {
 }
 
 /** A whole-number input; emptying it removes the key. */
-export function NumberField(props: { path: Path; label: string; hint?: string; min?: number; max?: number; class?: string }) {
+export function NumberField(props: {
+  path: Path;
+  label: string;
+  hint?: string;
+  min?: number;
+  max?: number;
+  class?: string;
+}) {
   const { get, set } = useDraft();
   const value = get(props.path);
   return (

@@ -43,7 +43,13 @@ function AddStep(props: { edge: EdgeRef; actions: FlowActions; label: string }) 
   };
   return (
     <div class="add-step">
-      <button type="button" class="add-step-button" aria-expanded={open} onClick={() => setOpen(!open)} aria-label={`Add a step ${props.label}`}>
+      <button
+        type="button"
+        class="add-step-button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        aria-label={`Add a step ${props.label}`}
+      >
         + Add a step
       </button>
       {open ? (
@@ -88,7 +94,12 @@ function Connector(props: { exit: FlowExit; actions: FlowActions }) {
         <span class="visually-hidden" id={`${id}-where`}>
           {where}
         </span>
-        <select id={id} aria-describedby={`${id}-where`} value={target} onChange={(e) => change(reconnect(draft, edge, e.currentTarget.value || null))}>
+        <select
+          id={id}
+          aria-describedby={`${id}-where`}
+          value={target}
+          onChange={(e) => change(reconnect(draft, edge, e.currentTarget.value || null))}
+        >
           <option value="">{edge.stepId === null ? '— none yet —' : 'End of journey'}</option>
           {target && !options.some((s) => s.id === target) ? <option value={target}>{target}</option> : null}
           {options.map((s) => (
@@ -113,10 +124,16 @@ function ExitView(props: { exit: FlowExit; actions: FlowActions }) {
         <StepBlock node={exit.then} actions={props.actions} />
       ) : exit.continues ? (
         <p class="flow-end">
-          Continues to <a href={`#/step/${exit.continues.id}`} onClick={(e) => {
-            e.preventDefault();
-            document.getElementById(`step-${exit.continues?.id ?? ''}`)?.focus();
-          }}>{stepName(exit.continues)}</a>
+          Continues to{' '}
+          <a
+            href={`#/step/${exit.continues.id}`}
+            onClick={(e) => {
+              e.preventDefault();
+              document.getElementById(`step-${exit.continues?.id ?? ''}`)?.focus();
+            }}
+          >
+            {stepName(exit.continues)}
+          </a>
         </p>
       ) : exit.missing ? (
         <p class="flow-end">Leads to “{exit.missing}”, which is no step of this canvas</p>
@@ -153,20 +170,34 @@ function StepBlock(props: { node: FlowStep; actions: FlowActions }) {
   const list = step.kind === 'audience_split' ? 'branches' : step.kind === 'random_split' ? 'paths' : null;
   const remove = () => {
     const lost = cutOffBy(draft, step.id);
-    if (lost.length > 0 && !confirm(`Delete “${stepName(step)}” and the ${lost.length} step(s) only it leads to?`)) return;
+    if (lost.length > 0 && !confirm(`Delete “${stepName(step)}” and the ${lost.length} step(s) only it leads to?`))
+      return;
     change(deleteStep(draft, step.id));
   };
   const kindName = stepKindNames[step.kind as StepKind] ?? step.kind;
   const problemCount = [...problemsAt(at), ...problemsAt(`${at}/kind`), ...problemsAt(`${at}/id`)].length;
   return (
     <>
-      <section class={`step-card kind-${step.kind}`} data-step={step.id} data-field={`${at} ${at}/id ${at}/kind`} aria-labelledby={`step-${step.id}-title`}>
+      <section
+        class={`step-card kind-${step.kind}`}
+        data-step={step.id}
+        data-field={`${at} ${at}/id ${at}/kind`}
+        aria-labelledby={`step-${step.id}-title`}
+      >
         <header>
           <h3 id={`step-${step.id}-title`}>
-            <span class="kind-label">{kindName}</span> <span tabIndex={-1} id={`step-${step.id}`} class="step-name">{stepName(step)}</span>
+            <span class="kind-label">{kindName}</span>{' '}
+            <span tabIndex={-1} id={`step-${step.id}`} class="step-name">
+              {stepName(step)}
+            </span>
           </h3>
           <div class="actions">
-            <button type="button" aria-expanded={!collapsed} onClick={() => setCollapsed(!collapsed)} aria-label={`${collapsed ? 'Show' : 'Hide'} the settings of ${stepName(step)}`}>
+            <button
+              type="button"
+              aria-expanded={!collapsed}
+              onClick={() => setCollapsed(!collapsed)}
+              aria-label={`${collapsed ? 'Show' : 'Hide'} the settings of ${stepName(step)}`}
+            >
               {collapsed ? 'Show' : 'Hide'}
             </button>
             <button type="button" class="danger" onClick={remove} aria-label={`Delete step ${stepName(step)}`}>
@@ -181,7 +212,12 @@ function StepBlock(props: { node: FlowStep; actions: FlowActions }) {
         {collapsed ? null : <StepForm step={step} index={index} />}
       </section>
       {list ? (
-        <div class="branches" data-field={`${at}/${list}`} aria-label={`${list === 'branches' ? 'Branches' : 'Paths'} of ${stepName(step)}`} role="group">
+        <div
+          class="branches"
+          data-field={`${at}/${list}`}
+          aria-label={`${list === 'branches' ? 'Branches' : 'Paths'} of ${stepName(step)}`}
+          role="group"
+        >
           <FieldProblems at={`${at}/${list}`} />
           {exits.map((exit, i) => (
             <div class="branch" key={`${i}-${exits.length}`}>
@@ -240,7 +276,9 @@ export function FlowView(props: { draft: DraftCanvas; onChange: (draft: DraftCan
       {flow.unconnected.length > 0 ? (
         <section class="unconnected" aria-labelledby="unconnected-title">
           <h2 id="unconnected-title">Not connected</h2>
-          <p class="hint">No path from the entry reaches these steps: connect them with a “Then” above, or delete them.</p>
+          <p class="hint">
+            No path from the entry reaches these steps: connect them with a “Then” above, or delete them.
+          </p>
           {flow.unconnected.map((node) => (
             <StepBlock key={node.step.id} node={node} actions={actions} />
           ))}

@@ -1,5 +1,6 @@
 import type { DraftCanvas } from '../builder/draft.js';
 import { problemHome, type ShownProblem } from '../builder/problem-home.js';
+import { fieldWord, plainMessage } from '../builder/problem-words.js';
 
 /** Where a field is, in words: "Step “Wait” › duration". */
 export function placeName(home: string, draft: DraftCanvas): string {
@@ -7,8 +8,13 @@ export function placeName(home: string, draft: DraftCanvas): string {
   if (parts.length === 0) return 'Canvas';
   if (parts[0] === 'steps' && parts[1] !== undefined) {
     const step = Array.isArray(draft.steps) ? draft.steps[Number(parts[1])] : undefined;
-    const name = step ? (typeof step.name === 'string' && step.name ? step.name : step.id) : `step ${Number(parts[1]) + 1}`;
-    return [`Step “${name}”`, ...parts.slice(2)].join(' › ');
+    const name = step
+      ? typeof step.name === 'string' && step.name
+        ? step.name
+        : step.id
+      : `step ${Number(parts[1]) + 1}`;
+    const field = parts.length > 2 ? fieldWord(home) : undefined;
+    return [`Step “${name}”`, ...(parts.length > 2 ? [field ?? parts.slice(2).join(' › ')] : [])].join(' › ');
   }
   const first: Record<string, string> = {
     entry: 'Entry',
@@ -19,7 +25,10 @@ export function placeName(home: string, draft: DraftCanvas): string {
     description: 'Description',
     steps: 'Steps',
   };
-  return [first[parts[0] ?? ''] ?? parts[0], ...parts.slice(1)].join(' › ');
+  const field = parts.length > 1 ? fieldWord(home) : undefined;
+  return [first[parts[0] ?? ''] ?? parts[0], ...(parts.length > 1 ? [field ?? parts.slice(1).join(' › ')] : [])].join(
+    ' › ',
+  );
 }
 
 /** Every problem in one list, each a button that takes the focus to its field. */
@@ -28,8 +37,10 @@ export function ProblemSummary(props: { problems: ShownProblem[]; draft: DraftCa
   const show = (home: string) => {
     props.onShow?.();
     setTimeout(() => {
-      const field = document.querySelector(`[data-field~="${CSS.escape(home)}"]`) ?? document.querySelector('[data-field=""]');
-      const control = field?.querySelector<HTMLElement>('input, select, textarea, button') ?? (field as HTMLElement | null);
+      const field =
+        document.querySelector(`[data-field~="${CSS.escape(home)}"]`) ?? document.querySelector('[data-field=""]');
+      const control =
+        field?.querySelector<HTMLElement>('input, select, textarea, button') ?? (field as HTMLElement | null);
       field?.scrollIntoView({ block: 'center' });
       control?.focus();
     }, 0);
@@ -45,7 +56,7 @@ export function ProblemSummary(props: { problems: ShownProblem[]; draft: DraftCa
           return (
             <li key={`${p.code}-${p.path}`}>
               <button type="button" class="link" onClick={() => show(home)}>
-                {placeName(home, props.draft)}: {p.message}
+                {placeName(home, props.draft)}: {plainMessage(p)}
               </button>{' '}
               <code>{p.path.replace(/^\/body/, '') || '/'}</code>
             </li>

@@ -1,5 +1,15 @@
 import type { Json, Path } from '../builder/draft.js';
-import { canNestGroup, groupOf, newRow, removeRow, rowKindNames, rowKindOf, setMode, addRow, type RowKind } from '../builder/segment-draft.js';
+import {
+  canNestGroup,
+  groupOf,
+  newRow,
+  removeRow,
+  rowKindNames,
+  rowKindOf,
+  setMode,
+  addRow,
+  type RowKind,
+} from '../builder/segment-draft.js';
 import { behaviourCountOps, identifierKeys, reachabilityKinds } from '../builder/vocabulary.js';
 import { ConditionList, ConditionRow } from './condition-row.js';
 import { pointerOf, useDraft } from './draft-context.js';
@@ -7,7 +17,11 @@ import { MomentField } from './entry-form.js';
 import { Field, FieldProblems, NumberField, SelectField, TextField } from './fields.js';
 import { matchKeyNames } from './steps/facebook-step.js';
 
-const countNames: Record<(typeof behaviourCountOps)[number], string> = { gte: 'at least', eq: 'exactly', lte: 'at most' };
+const countNames: Record<(typeof behaviourCountOps)[number], string> = {
+  gte: 'at least',
+  eq: 'exactly',
+  lte: 'at most',
+};
 const reachabilityNames: Record<(typeof reachabilityKinds)[number], string> = {
   has_email: 'has an e-mail address',
   has_phone: 'has a phone number',
@@ -20,19 +34,30 @@ const reachabilityNames: Record<(typeof reachabilityKinds)[number], string> = {
 function BehaviourRow(props: { path: Path }) {
   const { get, set } = useDraft();
   const at = [...props.path, 'behaviour'];
-  const behaviour = (get(at) ?? {}) as { did?: unknown; count?: { op?: unknown; value?: unknown }; window?: Record<string, unknown> };
+  const behaviour = (get(at) ?? {}) as {
+    did?: unknown;
+    count?: { op?: unknown; value?: unknown };
+    window?: Record<string, unknown>;
+  };
   const window = behaviour.window ?? {};
   const windowKind = 'from' in window || 'to' in window ? 'between' : 'ever' in window ? 'ever' : 'last';
   const count = behaviour.count ?? {};
   const countOp = typeof count.op === 'string' ? count.op : 'gte';
   const setCount = (op: string, value: number | undefined) =>
-    set([...at, 'count'], op === 'gte' && (value ?? 1) === 1 && behaviour.count === undefined ? undefined : { op, value: value ?? 1 });
+    set(
+      [...at, 'count'],
+      op === 'gte' && (value ?? 1) === 1 && behaviour.count === undefined ? undefined : { op, value: value ?? 1 },
+    );
   return (
     <div class="behaviour-row">
       <div class="row">
         <Field path={[...at, 'did']} label="User">
           {(control) => (
-            <select {...control} value={behaviour.did === false ? 'false' : 'true'} onChange={(e) => set([...at, 'did'], e.currentTarget.value === 'true')}>
+            <select
+              {...control}
+              value={behaviour.did === false ? 'false' : 'true'}
+              onChange={(e) => set([...at, 'did'], e.currentTarget.value === 'true')}
+            >
               <option value="true">did</option>
               <option value="false">did not do</option>
             </select>
@@ -43,7 +68,11 @@ function BehaviourRow(props: { path: Path }) {
           <>
             <Field path={[...at, 'count', 'op']} label="How often">
               {(control) => (
-                <select {...control} value={countOp} onChange={(e) => setCount(e.currentTarget.value, typeof count.value === 'number' ? count.value : 1)}>
+                <select
+                  {...control}
+                  value={countOp}
+                  onChange={(e) => setCount(e.currentTarget.value, typeof count.value === 'number' ? count.value : 1)}
+                >
                   {behaviourCountOps.map((op) => (
                     <option key={op} value={op}>
                       {countNames[op]}
@@ -59,7 +88,9 @@ function BehaviourRow(props: { path: Path }) {
                   type="number"
                   min={0}
                   value={typeof count.value === 'number' ? String(count.value) : '1'}
-                  onInput={(e) => setCount(countOp, e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))}
+                  onInput={(e) =>
+                    setCount(countOp, e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))
+                  }
                 />
               )}
             </Field>
@@ -89,7 +120,9 @@ function BehaviourRow(props: { path: Path }) {
             </select>
           )}
         </Field>
-        {windowKind === 'last' ? <NumberField path={[...at, 'window', 'lastDays']} label="Days" min={1} max={3650} /> : null}
+        {windowKind === 'last' ? (
+          <NumberField path={[...at, 'window', 'lastDays']} label="Days" min={1} max={3650} />
+        ) : null}
         {windowKind === 'between' ? (
           <>
             <MomentField path={[...at, 'window', 'from']} label="From" />
@@ -97,7 +130,12 @@ function BehaviourRow(props: { path: Path }) {
           </>
         ) : null}
       </div>
-      <ConditionList path={[...at, 'where']} subject="event" title="Where the event's properties" addLabel="Add an event property condition" />
+      <ConditionList
+        path={[...at, 'where']}
+        subject="event"
+        title="Where the event's properties"
+        addLabel="Add an event property condition"
+      />
     </div>
   );
 }
@@ -111,13 +149,21 @@ function ReachabilityRow(props: { path: Path }) {
     <div class="row">
       <Field path={[...at, 'is']} label="User">
         {(control) => (
-          <select {...control} value={row.is === false ? 'false' : 'true'} onChange={(e) => set([...at, 'is'], e.currentTarget.value === 'true' ? undefined : false)}>
+          <select
+            {...control}
+            value={row.is === false ? 'false' : 'true'}
+            onChange={(e) => set([...at, 'is'], e.currentTarget.value === 'true' ? undefined : false)}
+          >
             <option value="true">is / has</option>
             <option value="false">is not / has not</option>
           </select>
         )}
       </Field>
-      <SelectField path={[...at, 'reachable']} label="Reachability" options={reachabilityKinds.map((k) => [k, reachabilityNames[k]] as const)} />
+      <SelectField
+        path={[...at, 'reachable']}
+        label="Reachability"
+        options={reachabilityKinds.map((k) => [k, reachabilityNames[k]] as const)}
+      />
       {row.reachable === 'has_match_key' ? (
         <fieldset class="field" data-field={pointerOf([...at, 'matchKeys'])}>
           <legend>Keys that count (none chosen: all four)</legend>
@@ -156,7 +202,13 @@ function SegmentRow(props: { path: Path; number: number; onRemove: () => void })
     return (
       <li class="segment-row" data-field={at}>
         <p class="row-kind">{rowKindNames.profile}</p>
-        <ConditionRow as="div" path={[...props.path, 'profile']} subject="user" number={props.number} onRemove={props.onRemove} />
+        <ConditionRow
+          as="div"
+          path={[...props.path, 'profile']}
+          subject="user"
+          number={props.number}
+          onRemove={props.onRemove}
+        />
         <FieldProblems at={at} />
       </li>
     );
@@ -168,7 +220,13 @@ function SegmentRow(props: { path: Path; number: number; onRemove: () => void })
           Remove
         </button>
       </div>
-      {kind === 'behaviour' ? <BehaviourRow path={props.path} /> : kind === 'reachability' ? <ReachabilityRow path={props.path} /> : <p>Edit it in the JSON tab.</p>}
+      {kind === 'behaviour' ? (
+        <BehaviourRow path={props.path} />
+      ) : kind === 'reachability' ? (
+        <ReachabilityRow path={props.path} />
+      ) : (
+        <p>Edit it in the JSON tab.</p>
+      )}
       <FieldProblems at={at} />
     </li>
   );
@@ -189,7 +247,11 @@ export function Group(props: { path: Path; onRemove?: () => void }) {
     <li class="segment-group" data-field={`${at} ${at}/${mode}`}>
       <div class="row">
         <label for={modeId}>Users who match</label>
-        <select id={modeId} value={mode} onChange={(e) => replace(setMode(root, props.path, e.currentTarget.value as 'all' | 'any'))}>
+        <select
+          id={modeId}
+          value={mode}
+          onChange={(e) => replace(setMode(root, props.path, e.currentTarget.value as 'all' | 'any'))}
+        >
           <option value="all">all of these</option>
           <option value="any">any of these</option>
         </select>
@@ -203,14 +265,24 @@ export function Group(props: { path: Path; onRemove?: () => void }) {
       <FieldProblems at={`${at}/${mode}`} />
       <ul class="segment-rows">
         {items.map((_, i) => (
-          <SegmentRow key={i} number={i + 1} path={[...rowsPath, i]} onRemove={() => replace(removeRow(root, [...rowsPath, i]))} />
+          <SegmentRow
+            key={i}
+            number={i + 1}
+            path={[...rowsPath, i]}
+            onRemove={() => replace(removeRow(root, [...rowsPath, i]))}
+          />
         ))}
       </ul>
       <div class="actions">
         {addable
           .filter((kind) => kind !== 'group' || canNestGroup(props.path))
           .map((kind) => (
-            <button key={kind} type="button" class="add" onClick={() => replace(addRow(root, props.path, newRow(kind) as Json as never))}>
+            <button
+              key={kind}
+              type="button"
+              class="add"
+              onClick={() => replace(addRow(root, props.path, newRow(kind) as Json as never))}
+            >
               + {rowKindNames[kind]}
             </button>
           ))}

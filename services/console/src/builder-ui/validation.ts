@@ -20,7 +20,13 @@ export function useValidation(text: string, route: string) {
       try {
         body = JSON.parse(text);
       } catch (error) {
-        setProblems([{ code: 'not_json', path: '', message: `Not JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+        setProblems([
+          {
+            code: 'not_json',
+            path: '',
+            message: `Not JSON: ${error instanceof Error ? error.message : String(error)}`,
+          },
+        ]);
         setChecking(false);
         return;
       }

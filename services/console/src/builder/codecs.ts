@@ -16,7 +16,7 @@ export function splitDuration(duration: unknown): { amount: string; unit: string
   return match ? { amount: match[1] ?? '', unit: match[2] ?? 'd' } : { amount: duration, unit: 'd' };
 }
 
-/** The form's amount and unit as a duration ("10" and "s" → "10s"); an empty amount stays empty for validation to name. */
+/** The form's amount and unit as a duration ("10", "s" → "10s"); an empty amount stays for validation to name. */
 export function joinDuration(amount: string, unit: string): string {
   return `${amount.trim()}${unit}`;
 }
@@ -30,7 +30,7 @@ export const listOps = new Set(['in', 'not_in']);
 
 /** The type a condition's value has now, for the form's type choice. */
 export function valueTypeOf(value: unknown): ValueType {
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   return typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : 'text';
 }
 

@@ -1,4 +1,4 @@
-import { stepsOf, type DraftCanvas, type DraftStep, type Path } from './draft.js';
+import { stepsOf, type DraftCanvas, type DraftStep } from './draft.js';
 import { edgesOf, entryEdge, type EdgeRef } from './graph-edit.js';
 
 /** How the builder draws a journey: each step once, as a tree from the entry; a second way into a step is a link. */
@@ -43,9 +43,7 @@ export function flowOf(draft: DraftCanvas): Flow {
     return {
       step,
       index,
-      exits: edgesOf(step).map((e) =>
-        exitTo({ stepId: step.id, slot: e.slot as Path }, e.label, e.target),
-      ),
+      exits: edgesOf(step).map((e) => exitTo({ stepId: step.id, slot: e.slot }, e.label, e.target)),
     };
   };
   const start = exitTo(entryEdge, '', typeof draft.firstStep === 'string' ? draft.firstStep : null);

@@ -103,7 +103,15 @@ export function newStep(kind: StepKind, id: string, next: string | null): DraftS
     case 'delay':
       return { id, kind, name: 'Wait', duration: '1d', next };
     case 'facebook_audience':
-      return { id, kind, name: 'Facebook audience', audience: { create: { name: '' } }, action: 'add', matchKeys: ['EMAIL'], next };
+      return {
+        id,
+        kind,
+        name: 'Facebook audience',
+        audience: { create: { name: '' } },
+        action: 'add',
+        matchKeys: ['EMAIL'],
+        next,
+      };
     case 'audience_split':
       return {
         id,
@@ -210,7 +218,13 @@ export function allowedTargets(draft: DraftCanvas, edge: EdgeRef): DraftStep[] {
 type ListName = 'branches' | 'paths';
 
 /** Moves a split's branch or path by `delta` places (left is -1). */
-export function moveItem(draft: DraftCanvas, stepId: string, list: ListName, index: number, delta: number): DraftCanvas {
+export function moveItem(
+  draft: DraftCanvas,
+  stepId: string,
+  list: ListName,
+  index: number,
+  delta: number,
+): DraftCanvas {
   const at = indexOf(draft, stepId);
   const items = [...asList<Json>(getIn(draft, ['steps', at, list]))];
   const to = index + delta;

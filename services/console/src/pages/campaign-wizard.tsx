@@ -52,8 +52,11 @@ function summary(draft: DraftCanvas, segmentName: (id: string) => string): strin
   const step = draft.steps?.[0];
   const who = entry.segment
     ? `Members of “${segmentName(entry.segment.segmentId ?? '')}”`
-    : `Users who do ${entry.trigger?.event ?? '—'}${entry.inSegment ? ` while in “${segmentName(entry.inSegment)}”` : ''}`;
-  const filters = Array.isArray(entry.filters) && entry.filters.length > 0 ? `, with ${entry.filters.length} user-property filter(s)` : '';
+    : `Users who do ${entry.trigger?.event ?? '—'}${entry.inSegment ? ` in “${segmentName(entry.inSegment)}”` : ''}`;
+  const filters =
+    Array.isArray(entry.filters) && entry.filters.length > 0
+      ? `, with ${entry.filters.length} user-property filter(s)`
+      : '';
   const control = entry.controlGroupPercent ? `; ${entry.controlGroupPercent} % held out as a control group` : '';
   const cap = entry.targetCap ? `; at most ${entry.targetCap} users` : '';
   const audience = step?.audience?.create
@@ -61,7 +64,12 @@ function summary(draft: DraftCanvas, segmentName: (id: string) => string): strin
     : step?.audience?.id
       ? `the existing audience ${step.audience.id}`
       : 'another step’s audience';
-  const action = step?.followSegment ? 'kept equal to the segment in' : step?.action === 'remove' ? 'removed from' : 'added to';
+  const action = step?.followSegment
+    ? 'kept equal to the segment in'
+    : step?.action === 'remove'
+      ? 'removed from'
+      : 'added to';
+  const adSets = step?.adSetIds?.length ? `, linked to ${step.adSetIds.length} ad set(s)` : '';
   const runs = entry.segment?.runs;
   const when = !entry.segment
     ? 'as they do the event'
@@ -74,7 +82,7 @@ function summary(draft: DraftCanvas, segmentName: (id: string) => string): strin
           : 'once, at launch';
   return [
     `Who: ${who}${filters}${control}${cap}.`,
-    `What: ${action} ${audience} by ${(step?.matchKeys ?? []).join(', ')}${step?.adSetIds?.length ? `, linked to ${step.adSetIds.length} ad set(s)` : ''}.`,
+    `What: ${action} ${audience} by ${(step?.matchKeys ?? []).join(', ')}${adSets}.`,
     `When: ${when}.`,
   ];
 }
@@ -152,11 +160,7 @@ export function CampaignWizard() {
                   <li key={line}>{line}</li>
                 ))}
               </ul>
-              <ProblemSummary
-                problems={problems}
-                draft={draft}
-                onShow={() => undefined}
-              />
+              <ProblemSummary problems={problems} draft={draft} onShow={() => undefined} />
               {problems.length > 0 ? (
                 <p>Fix them in the steps marked above; each problem is shown on its field there.</p>
               ) : null}
@@ -173,7 +177,12 @@ export function CampaignWizard() {
           Back
         </button>
         {stage === 'review' ? (
-          <button type="button" class="primary" disabled={checking || problems.length > 0 || publishing} onClick={publish}>
+          <button
+            type="button"
+            class="primary"
+            disabled={checking || problems.length > 0 || publishing}
+            onClick={publish}
+          >
             {publishing ? 'Publishing…' : 'Publish and launch'}
           </button>
         ) : (

@@ -76,7 +76,13 @@ export function CanvasBuilder(props: { id?: string | undefined; initial?: DraftC
         {tab === 'json' ? (
           <div class="json-tab">
             <label for="canvas-json">Canvas JSON</label>
-            <textarea id="canvas-json" rows={28} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+            <textarea
+              id="canvas-json"
+              rows={28}
+              spellcheck={false}
+              value={text}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
           </div>
         ) : why ? (
           <p class="notice">The builder cannot show this canvas: {why}. Fix it in the JSON tab.</p>

@@ -33,7 +33,8 @@ export function EstimateView(props: { estimate: Estimate }) {
     <dl class="estimate" data-testid="estimate">
       <dt>Members</dt>
       <dd>
-        {estimate.members} ({estimate.exact ? 'exact' : `95 % between ${estimate.membersRange.low} and ${estimate.membersRange.high}`})
+        {estimate.members} (
+        {estimate.exact ? 'exact' : `95 % between ${estimate.membersRange.low} and ${estimate.membersRange.high}`})
       </dd>
       <dt>Reachable on Facebook</dt>
       <dd>
@@ -73,7 +74,8 @@ export function Segments() {
   } catch {
     parsed = undefined;
   }
-  const buildable = typeof parsed === 'object' && parsed !== null && groupOf((parsed as { conditions?: unknown }).conditions) !== null;
+  const buildable =
+    typeof parsed === 'object' && parsed !== null && groupOf((parsed as { conditions?: unknown }).conditions) !== null;
   const run = (work: () => Promise<unknown>) => {
     setErrors([]);
     work().catch((error: unknown) => setErrors(describeError(error)));
@@ -100,6 +102,11 @@ export function Segments() {
         <caption class="visually-hidden">Segments</caption>
         <TableHead columns={['Name', 'Updated', 'Actions']} />
         <tbody>
+          {segments.length === 0 ? (
+            <tr>
+              <td colSpan={3}>No segments yet: build the first one below.</td>
+            </tr>
+          ) : null}
           {segments.map((s) => (
             <tr key={s.id}>
               <td>{s.name}</td>
@@ -126,24 +133,52 @@ export function Segments() {
         <p class="builder-status" aria-live="polite" data-testid="segment-status">
           {checking ? 'Checking…' : problems.length === 0 ? 'No problems.' : `${problems.length} problem(s)`}
         </p>
-        <button type="button" onClick={() => run(async () => setEstimate(await api<Estimate>('POST', '/v1/segments/estimate', parsed)))} disabled={!ready}>
+        <button
+          type="button"
+          onClick={() => run(async () => setEstimate(await api<Estimate>('POST', '/v1/segments/estimate', parsed)))}
+          disabled={!ready}
+        >
           Estimate reach
         </button>
         <button type="button" class="primary" onClick={save} disabled={!ready}>
           {editing ? 'Save segment' : 'Create segment'}
         </button>
         {editing ? (
-          <button type="button" class="remove" onClick={() => { setEditing(undefined); change(emptySegment); }}>
+          <button
+            type="button"
+            class="remove"
+            onClick={() => {
+              setEditing(undefined);
+              change(emptySegment);
+            }}
+          >
             Cancel
           </button>
         ) : null}
       </div>
       {estimate ? <EstimateView estimate={estimate} /> : null}
-      <Tabs label="Segment editor" tabs={[['builder', 'Builder'], ['json', 'JSON (advanced)']]} current={tab} onChoose={setTab}>
+      <Tabs
+        label="Segment editor"
+        tabs={[
+          ['builder', 'Builder'],
+          ['json', 'JSON (advanced)'],
+        ]}
+        current={tab}
+        onChoose={setTab}
+      >
         {tab === 'json' ? (
           <div class="json-tab">
             <label for="segment-json">Segment JSON</label>
-            <textarea id="segment-json" rows={20} spellcheck={false} value={text} onInput={(e) => { setText(e.currentTarget.value); setEstimate(undefined); }} />
+            <textarea
+              id="segment-json"
+              rows={20}
+              spellcheck={false}
+              value={text}
+              onInput={(e) => {
+                setText(e.currentTarget.value);
+                setEstimate(undefined);
+              }}
+            />
             {problems.length > 0 ? (
               <ul class="errors">
                 {problems.map((p) => (
@@ -155,9 +190,16 @@ export function Segments() {
             ) : null}
           </div>
         ) : !buildable ? (
-          <p class="notice">The builder shows segments whose conditions are an all / any group; edit this one in the JSON tab.</p>
+          <p class="notice">
+            The builder shows segments whose conditions are an all / any group; edit this one in the JSON tab.
+          </p>
         ) : (
-          <DraftProvider root={parsed} replace={change} problems={problemsByHome(problems, formHomes.segment)} idPrefix="s">
+          <DraftProvider
+            root={parsed}
+            replace={change}
+            problems={problemsByHome(problems, formHomes.segment)}
+            idPrefix="s"
+          >
             <div class="card" data-field="">
               <FieldProblems at="" />
               <div class="row">

@@ -12,7 +12,10 @@ export function DelayStepForm(props: { path: Path }) {
   const at = pointerOf(props.path);
   const choose = (next: string) => {
     const { duration: _d, until: _u, ...rest } = step;
-    set(props.path, next === 'until' ? { ...rest, until: { time: '09:00', timezone: browserZone } } : { ...rest, duration: '1d' });
+    set(
+      props.path,
+      next === 'until' ? { ...rest, until: { time: '09:00', timezone: browserZone } } : { ...rest, duration: '1d' },
+    );
   };
   return (
     <div class="step-form">
@@ -34,7 +37,12 @@ export function DelayStepForm(props: { path: Path }) {
         <div class="row">
           <Field path={[...props.path, 'until', 'time']} label="Until (local time)">
             {(control) => (
-              <input {...control} type="time" value={String((get([...props.path, 'until', 'time']) as string | undefined) ?? '')} onInput={(e) => set([...props.path, 'until', 'time'], e.currentTarget.value)} />
+              <input
+                {...control}
+                type="time"
+                value={String((get([...props.path, 'until', 'time']) as string | undefined) ?? '')}
+                onInput={(e) => set([...props.path, 'until', 'time'], e.currentTarget.value)}
+              />
             )}
           </Field>
           <SelectField path={[...props.path, 'until', 'timezone']} label="Time zone" options={zoneOptions} />

@@ -32,9 +32,7 @@ function AudiencePicker(props: { path: Path; accountId: string | undefined }) {
   const at = pointerOf([...props.path, 'id']);
   const id = idFor(at);
   const chosen = get([...props.path, 'id']);
-  const shown = items
-    .filter((a) => (a.name ?? '').toLowerCase().includes(query.trim().toLowerCase()))
-    .slice(0, 50);
+  const shown = items.filter((a) => (a.name ?? '').toLowerCase().includes(query.trim().toLowerCase())).slice(0, 50);
   return (
     <div class="field audience-picker" data-field={at}>
       <label for={`${id}-search`}>Search the account's audiences by name</label>
@@ -54,7 +52,11 @@ function AudiencePicker(props: { path: Path; accountId: string | undefined }) {
                 onChange={() => set([...props.path, 'id'], a.id)}
               />
               <label for={`${id}-${a.id}`}>
-                {a.name ?? '(no name)'} <span class="hint">{a.id}{a.approximateCount === null ? '' : ` · about ${a.approximateCount} people`}</span>
+                {a.name ?? '(no name)'}{' '}
+                <span class="hint">
+                  {a.id}
+                  {a.approximateCount === null ? '' : ` · about ${a.approximateCount} people`}
+                </span>
               </label>
             </li>
           ))}
@@ -73,8 +75,17 @@ function useKeyShares() {
   const [estimate, setEstimate] = useState<Estimate>();
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const entry = (get(['entry']) ?? {}) as { segment?: { segmentId?: unknown }; inSegment?: unknown; trigger?: { event?: unknown } };
-  const segmentId = typeof entry.segment?.segmentId === 'string' && entry.segment.segmentId ? entry.segment.segmentId : typeof entry.inSegment === 'string' ? entry.inSegment : undefined;
+  const entry = (get(['entry']) ?? {}) as {
+    segment?: { segmentId?: unknown };
+    inSegment?: unknown;
+    trigger?: { event?: unknown };
+  };
+  const segmentId =
+    typeof entry.segment?.segmentId === 'string' && entry.segment.segmentId
+      ? entry.segment.segmentId
+      : typeof entry.inSegment === 'string'
+        ? entry.inSegment
+        : undefined;
   const event = typeof entry.trigger?.event === 'string' && entry.trigger.event ? entry.trigger.event : undefined;
   const basis = segmentId ? 'the segment’s members' : event ? `users who did ${event} in the last 30 days` : undefined;
   const run = () => {
@@ -106,7 +117,12 @@ function MatchKeys(props: { path: Path }) {
   const toggle = (key: string, on: boolean) =>
     set(
       [...props.path, 'matchKeys'],
-      on ? [...chosen.filter((k) => !matchKeys.includes(k as never)), ...matchKeys.filter((k) => k === key || chosen.includes(k))] : chosen.filter((k) => k !== key),
+      on
+        ? [
+            ...chosen.filter((k) => !matchKeys.includes(k as never)),
+            ...matchKeys.filter((k) => k === key || chosen.includes(k)),
+          ]
+        : chosen.filter((k) => k !== key),
     );
   const estimate = shares.estimate;
   return (
@@ -118,7 +134,12 @@ function MatchKeys(props: { path: Path }) {
           const count = estimate?.byKey[key];
           return (
             <li key={key}>
-              <input type="checkbox" id={id} checked={chosen.includes(key)} onChange={(e) => toggle(key, e.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                id={id}
+                checked={chosen.includes(key)}
+                onChange={(e) => toggle(key, e.currentTarget.checked)}
+              />
               <label for={id}>
                 {matchKeyNames[key]} <span class="hint">{key}</span>
                 {count !== undefined && estimate ? (
@@ -151,7 +172,10 @@ function AdSets(props: { path: Path; accountId: string | undefined }) {
   const at = pointerOf([...props.path, 'adSetIds']);
   const list = get([...props.path, 'adSetIds']);
   const chosen = Array.isArray(list) ? (list as string[]) : [];
-  const all = [...items.map((a) => ({ id: a.id, name: a.name, status: a.status })), ...chosen.filter((c) => !items.some((a) => a.id === c)).map((c) => ({ id: c, name: `Ad set ${c}`, status: null }))];
+  const all = [
+    ...items.map((a) => ({ id: a.id, name: a.name, status: a.status })),
+    ...chosen.filter((c) => !items.some((a) => a.id === c)).map((c) => ({ id: c, name: `Ad set ${c}`, status: null })),
+  ];
   return (
     <fieldset class="field ad-sets" data-field={at}>
       <legend>Link the audience to ad sets (optional)</legend>
@@ -173,7 +197,11 @@ function AdSets(props: { path: Path; accountId: string | undefined }) {
                 }}
               />
               <label for={id}>
-                {a.name} <span class="hint">{a.id}{a.status ? ` · ${a.status.toLowerCase()}` : ''}</span>
+                {a.name}{' '}
+                <span class="hint">
+                  {a.id}
+                  {a.status ? ` · ${a.status.toLowerCase()}` : ''}
+                </span>
               </label>
             </li>
           );
@@ -184,7 +212,7 @@ function AdSets(props: { path: Path; accountId: string | undefined }) {
   );
 }
 
-/** The Facebook Audience step: account, audience (new, existing or another step's), add / remove / follow, keys, ad sets. */
+/** The Facebook step: account, audience (new, existing, another step's), add / remove / follow, keys, ad sets. */
 export function FacebookStepForm(props: { path: Path }) {
   const { get, set, root } = useDraft();
   const accounts = useAdAccounts();
@@ -194,11 +222,14 @@ export function FacebookStepForm(props: { path: Path }) {
   const account = accountFor(accounts, step.adAccountId);
   const steps = ((root as { steps?: unknown }).steps ?? []) as { id: string; kind: string; name?: string }[];
   const others = Array.isArray(steps) ? steps.filter((s) => s.kind === 'facebook_audience' && s.id !== step.id) : [];
-  const segmentEntry = Boolean((get(['entry', 'segment']) as unknown) ?? false);
+  const segmentEntry = Boolean(get(['entry', 'segment']) ?? false);
   const action = step.followSegment === true ? 'follow' : step.action === 'remove' ? 'remove' : 'add';
   const at = pointerOf(props.path);
   const setAudience = (next: string) =>
-    set([...props.path, 'audience'], next === 'create' ? { create: { name: '' } } : next === 'id' ? { id: '' } : { fromStep: others[0]?.id ?? '' });
+    set(
+      [...props.path, 'audience'],
+      next === 'create' ? { create: { name: '' } } : next === 'id' ? { id: '' } : { fromStep: others[0]?.id ?? '' },
+    );
   const setAction = (next: string) => {
     const { followSegment: _f, adSetIds, ...rest } = step;
     set(props.path, {
@@ -208,8 +239,9 @@ export function FacebookStepForm(props: { path: Path }) {
       ...(next !== 'remove' && adSetIds !== undefined ? { adSetIds } : {}),
     });
   };
+  const defaultAccount = accounts.find((a) => a.isDefault);
   const accountOptions = [
-    ['', `Workspace default${accounts.find((a) => a.isDefault) ? ` (${accounts.find((a) => a.isDefault)?.name ?? ''})` : ''}`] as const,
+    ['', `Workspace default${defaultAccount ? ` (${defaultAccount.name})` : ''}`] as const,
     ...accounts.map((a) => [a.adAccountId, `${a.name} (${a.adAccountId})`] as const),
   ];
   return (
@@ -230,7 +262,11 @@ export function FacebookStepForm(props: { path: Path }) {
       />
       {mode === 'create' ? (
         <div class="row">
-          <TextField path={[...props.path, 'audience', 'create', 'name']} label="New audience name" placeholder="Abandoned_Cart_30_Days" />
+          <TextField
+            path={[...props.path, 'audience', 'create', 'name']}
+            label="New audience name"
+            placeholder="Abandoned_Cart_30_Days"
+          />
           <TextField
             path={[...props.path, 'audience', 'create', 'description']}
             label="Description (optional)"
@@ -242,7 +278,11 @@ export function FacebookStepForm(props: { path: Path }) {
       ) : null}
       {mode === 'id' ? <AudiencePicker path={[...props.path, 'audience']} accountId={account?.id} /> : null}
       {mode === 'fromStep' ? (
-        <SelectField path={[...props.path, 'audience', 'fromStep']} label="Use the audience of step" options={others.map((s) => [s.id, s.name ?? s.id] as const)} />
+        <SelectField
+          path={[...props.path, 'audience', 'fromStep']}
+          label="Use the audience of step"
+          options={others.map((s) => [s.id, s.name ?? s.id] as const)}
+        />
       ) : null}
       <RadioGroup
         legend="Action"
@@ -258,7 +298,9 @@ export function FacebookStepForm(props: { path: Path }) {
         onValue={setAction}
       />
       <MatchKeys path={props.path} />
-      {action !== 'remove' || Array.isArray(step.adSetIds) ? <AdSets path={props.path} accountId={account?.id} /> : null}
+      {action !== 'remove' || Array.isArray(step.adSetIds) ? (
+        <AdSets path={props.path} accountId={account?.id} />
+      ) : null}
     </div>
   );
 }
