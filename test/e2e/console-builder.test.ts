@@ -134,7 +134,8 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     const phone = await openTab(designer.apiKey, 390);
     await phone.goto(`${system.api.url}/console/#/canvases/${canvasId}/edit`);
     await card(phone, 'fb').getByLabel('New audience name').waitFor();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await noProblems(phone);
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot(phone, 'builder-phone');
     await phone.context().close();
     await page.getByRole('button', { name: 'Launch' }).click();
@@ -292,6 +293,65 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     });
     for (const step of analytics?.steps ?? [])
       expect(await shown(step.stepId, 'Entered')).toBe(`Entered: ${step.entered}`);
+    expect(browserErrors).toEqual([]);
+  });
+
+  it('picks an existing audience of the account by name and ad sets from Meta, and removes users', async () => {
+    // the first test's launch made Abandoned_Cart_30_Days in the sandbox account; an ad set is made here
+    const designer = e2e.designer('Audience shop');
+    expect(await designer.connectAccount()).toBe(201);
+    const adSet = await e2e.sandbox<{ id: string }>('POST', '/_sandbox/ad-sets', {
+      accountId: system.adAccountId,
+      name: 'Spring retargeting',
+    });
+    const audiences = await e2e.sandbox<{ data: { id: string; name: string }[] }>(
+      'GET',
+      `/_sandbox/audiences?accountId=${system.adAccountId}`,
+    );
+    const existing = audiences.data.find((a) => a.name.endsWith('Abandoned_Cart_30_Days'));
+    expect(existing).toBeDefined();
+    const page = await openTab(designer.apiKey);
+    await page.getByRole('link', { name: 'New canvas' }).click();
+    await page.getByLabel('Canvas name').fill('Buyers leave the audience');
+    await page.getByLabel('Event', { exact: true }).fill('purchased');
+    await page.getByRole('button', { name: 'Add a step at the start' }).click();
+    await page.getByRole('button', { name: 'Facebook Audience', exact: true }).click();
+    const fb = card(page, 'fb');
+    await fb.getByLabel('An existing audience of the account').check();
+    await fb.getByLabel("Search the account's audiences by name").fill('abandoned_cart');
+    await fb.getByLabel(new RegExp(`Abandoned_Cart_30_Days ${existing?.id}`)).check();
+    await fb.getByLabel(/Spring retargeting/).check();
+    await noProblems(page);
+    await shot(page, 'builder-existing-audience');
+    const json = async () => {
+      await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
+      const value = JSON.parse(await page.getByLabel('Canvas JSON').inputValue()) as { steps: unknown[] };
+      await page.getByRole('tab', { name: 'Builder' }).click();
+      return value;
+    };
+    expect((await json()).steps[0]).toMatchObject({ audience: { id: existing?.id }, adSetIds: [adSet.id] });
+    // ad sets go with adding: choosing to remove users lets go of them
+    await fb.getByLabel('Remove users from the audience').check();
+    expect(await fb.getByLabel(/Spring retargeting/).count()).toBe(0);
+    await noProblems(page);
+    await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
+    expect(JSON.parse(await page.getByLabel('Canvas JSON').inputValue())).toEqual({
+      name: 'Buyers leave the audience',
+      entry: { trigger: { event: 'purchased' } },
+      firstStep: 'fb',
+      steps: [
+        {
+          id: 'fb',
+          kind: 'facebook_audience',
+          name: 'Facebook audience',
+          audience: { id: existing?.id },
+          action: 'remove',
+          matchKeys: ['EMAIL'],
+          next: null,
+        },
+      ],
+    });
+    expect(adSet.id).toMatch(/^\d+$/);
     expect(browserErrors).toEqual([]);
   });
 

@@ -342,7 +342,7 @@ describe('the web console in a real Chromium, against the running system', () =>
     await page.getByRole('link', { name: 'New segment campaign' }).click();
     await page.getByRole('heading', { name: 'New segment campaign' }).waitFor();
     found.campaign = await accessibilityViolations(page);
-    await page.getByRole('link', { name: 'Segments' }).click();
+    await page.getByRole('link', { name: 'Segments', exact: true }).click();
     await page.getByRole('heading', { name: 'Segments' }).waitFor();
     for (const row of ['Did / did not do an event', 'User property', 'Reachability', 'Group of conditions (any / all)'])
       await page

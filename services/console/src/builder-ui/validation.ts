@@ -13,6 +13,8 @@ export function useValidation(text: string, route: string) {
   const [checking, setChecking] = useState(true);
   const [errors, setErrors] = useState<string[]>([]);
   useEffect(() => {
+    // nothing to check while the document is still being read
+    if (text === '') return;
     setChecking(true);
     let live = true;
     const timer = setTimeout(() => {

@@ -51,6 +51,13 @@ export function CanvasBuilder(props: { id?: string | undefined; initial?: DraftC
       .finally(() => setSaving(false));
   };
   const ready = !checking && problems.length === 0 && parsed !== undefined;
+  if (text === '')
+    return (
+      <section aria-labelledby="editor-title" class="builder">
+        <h1 id="editor-title">Edit canvas</h1>
+        {errors.length > 0 ? <Errors messages={errors} /> : <p>Reading the canvas…</p>}
+      </section>
+    );
   return (
     <section aria-labelledby="editor-title" class="builder">
       <div class="builder-bar">
