@@ -137,6 +137,8 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     await noProblems(phone);
     expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot(phone, 'builder-phone');
+    await card(phone, 'fb').scrollIntoViewIfNeeded();
+    await shot(phone, 'builder-phone-step', false);
     await phone.context().close();
     await page.getByRole('button', { name: 'Launch' }).click();
     await page.locator('[data-testid="canvas-status"]', { hasText: 'running' }).waitFor();

@@ -37,6 +37,11 @@ export function useDraft() {
     set: (path: Path, value: unknown) => state.replace(setIn(state.root, path, value)),
     replace: state.replace,
     problemsAt: (pointer: string) => state.problems.get(pointer) ?? [],
+    /** Problems shown at this field or any field inside it. */
+    problemsUnder: (pointer: string) =>
+      [...state.problems.entries()]
+        .filter(([home]) => home === pointer || home.startsWith(`${pointer}/`))
+        .flatMap(([, problems]) => problems),
     idFor: (pointer: string) => `${state.idPrefix}${pointer.replace(/[^A-Za-z0-9]+/g, '-')}`,
   };
 }

@@ -48,6 +48,9 @@ function AddStep(props: { edge: EdgeRef; actions: FlowActions; label: string }) 
         class="add-step-button"
         aria-expanded={open}
         onClick={() => setOpen(!open)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setOpen(false);
+        }}
         aria-label={`Add a step ${props.label}`}
       >
         + Add a step
@@ -166,7 +169,7 @@ function StepBlock(props: { node: FlowStep; actions: FlowActions }) {
   const { draft, change } = props.actions;
   const [collapsed, setCollapsed] = useState(false);
   const at = pointerOf(['steps', index]);
-  const { problemsAt } = useDraft();
+  const { problemsUnder } = useDraft();
   const list = step.kind === 'audience_split' ? 'branches' : step.kind === 'random_split' ? 'paths' : null;
   const remove = () => {
     const lost = cutOffBy(draft, step.id);
@@ -175,7 +178,7 @@ function StepBlock(props: { node: FlowStep; actions: FlowActions }) {
     change(deleteStep(draft, step.id));
   };
   const kindName = stepKindNames[step.kind as StepKind] ?? step.kind;
-  const problemCount = [...problemsAt(at), ...problemsAt(`${at}/kind`), ...problemsAt(`${at}/id`)].length;
+  const problemCount = problemsUnder(at).length;
   return (
     <>
       <section
@@ -205,7 +208,12 @@ function StepBlock(props: { node: FlowStep; actions: FlowActions }) {
             </button>
           </div>
         </header>
-        {problemCount > 0 ? null : null}
+        {collapsed && problemCount > 0 ? (
+          <p class="field-problems">
+            {problemCount} {problemCount === 1 ? 'problem' : 'problems'} in this step: show its settings to fix{' '}
+            {problemCount === 1 ? 'it' : 'them'}.
+          </p>
+        ) : null}
         <FieldProblems at={at} />
         <FieldProblems at={`${at}/id`} />
         <FieldProblems at={`${at}/kind`} />

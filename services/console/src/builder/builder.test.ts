@@ -193,7 +193,18 @@ describe('the builder model', () => {
     const duration = fc
       .tuple(fc.integer({ min: 0, max: 999999 }), fc.constantFrom('s', 'm', 'h', 'd', 'w'))
       .map(([n, u]) => `${n}${u}`);
+    const percents = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 4 }).map((parts) => {
+      const total = parts.reduce((a, b) => a + b, 0) || 1;
+      const scaled = parts.map((p) => Math.floor((100 * p) / total));
+      scaled[0] = (scaled[0] ?? 0) + 100 - scaled.reduce((a, b) => a + b, 0);
+      return [...scaled, 0];
+    });
     const canvas = fc.record({
+      branchConditions: fc.array(fc.array(condition('field'), { minLength: 1, maxLength: 3 }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      percents,
       conditions: fc.array(condition('property'), { maxLength: 3 }),
       filters: fc.array(condition('field'), { maxLength: 3 }),
       cooldown: duration,
@@ -212,6 +223,18 @@ describe('the builder model', () => {
         draft = setIn(draft, ['entry', 'controlGroupPercent'], c.control);
         draft = setIn(draft, ['steps', 0, 'duration'], c.wait);
         draft = setIn(draft, ['conversionGoal', 'within'], c.within);
+        // a random split and an audience split before the delay, their branches ending the journey
+        let withSplits = insertStep(draft as DraftCanvas, entryEdge, 'audience_split').draft;
+        withSplits = insertStep(withSplits, entryEdge, 'random_split').draft;
+        draft = setIn(
+          setIn(
+            withSplits,
+            ['steps', 0, 'paths'],
+            c.percents.map((percent, i) => ({ percent, next: i === 0 ? 'split' : null })),
+          ),
+          ['steps', 1, 'branches'],
+          c.branchConditions.map((conditions, i) => ({ conditions, next: i === 0 ? 'wait' : null })),
+        );
         expect(codes(draft)).toEqual([]);
         expect(throughForms(draft)).toEqual(draft);
       }),
