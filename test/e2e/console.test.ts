@@ -132,6 +132,7 @@ describe('the web console in a real Chromium, against the running system', () =>
       };
       await page.getByRole('link', { name: 'Canvases' }).click();
       await page.getByRole('link', { name: 'New canvas' }).click();
+      await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
       const editor = page.getByLabel('Canvas JSON');
       await editor.fill(JSON.stringify({ ...canvasJson, firstStep: 'ghost' }, null, 2));
       await page.getByTestId('canvas-problems').getByText('/firstStep').waitFor();
@@ -278,6 +279,19 @@ describe('the web console in a real Chromium, against the running system', () =>
 
       // segments: Estimate reach answers what the API answers
       await page.getByRole('link', { name: 'Segments' }).click();
+      await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
+      await page.getByLabel('Segment JSON').fill(
+        JSON.stringify({
+          name: 'Cart abandoners',
+          conditions: {
+            all: [
+              { behaviour: { did: true, event: 'added_to_cart', window: { lastDays: 30 } } },
+              { behaviour: { did: false, event: 'purchased', window: { lastDays: 30 } } },
+            ],
+          },
+        }),
+      );
+      await page.getByTestId('segment-status').getByText('No problems.').waitFor();
       await page.getByRole('button', { name: 'Estimate reach' }).click();
       const estimate = await page.getByTestId('estimate').textContent();
       const segmentJson = JSON.parse(await page.getByLabel(/segment JSON/i).inputValue()) as unknown;
@@ -319,17 +333,31 @@ describe('the web console in a real Chromium, against the running system', () =>
     await page.locator('svg.graph').waitFor();
     found.canvas = await accessibilityViolations(page);
     await page.getByRole('link', { name: 'Edit' }).click();
+    await page.locator('section.step-card').first().waitFor();
+    found.builder = await accessibilityViolations(page);
+    await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
     await page.getByLabel('Canvas JSON').waitFor();
     found.editor = await accessibilityViolations(page);
-    await page.getByRole('link', { name: 'Segments' }).click();
+    await page.getByRole('link', { name: 'Canvases' }).click();
+    await page.getByRole('link', { name: 'New segment campaign' }).click();
+    await page.getByRole('heading', { name: 'New segment campaign' }).waitFor();
+    found.campaign = await accessibilityViolations(page);
+    await page.getByRole('link', { name: 'Segments', exact: true }).click();
     await page.getByRole('heading', { name: 'Segments' }).waitFor();
+    for (const row of ['Did / did not do an event', 'User property', 'Reachability', 'Group of conditions (any / all)'])
+      await page
+        .getByRole('button', { name: `+ ${row}` })
+        .first()
+        .click();
     found.segments = await accessibilityViolations(page);
     expect(found).toEqual({
       'sign in': [],
       canvases: [],
       'ad accounts': [],
       canvas: [],
+      builder: [],
       editor: [],
+      campaign: [],
       segments: [],
     });
   });

@@ -136,3 +136,4 @@ export {
 export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { handoffOutcome, type HandoffFacts, type HandoffOutcome } from './engine/handoff-outcome.js';
+export { profileFields, behaviourCountOps, reachabilityKinds, audienceDescriptionMax } from './model/vocabulary.js';

@@ -28,3 +28,10 @@ export function normalizeCountry(raw: string): string | null {
   const byName = countries.getAlpha2Code(value, 'en');
   return byName ? byName.toLowerCase() : null;
 }
+
+/** Every ISO 3166-1 country: its alpha-2 code (upper case, as filters write it) and English name, by name. */
+export function countryList(): { code: string; name: string }[] {
+  return Object.entries(countries.getNames('en', { select: 'alias' }))
+    .map(([code, name]) => ({ code, name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,4 +1,4 @@
-export { normalizeCountry } from './country.js';
+export { normalizeCountry, countryList } from './country.js';
 export { normalizeBirthYear, normalizeBirthMonth, normalizeBirthDay, splitBirthday } from './date-of-birth.js';
 export { normalizeEmail } from './email.js';
 export { normalizeGender } from './gender.js';

@@ -2,7 +2,8 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { session } from './api.js';
 import { AdAccounts } from './pages/ad-accounts.js';
-import { CanvasEditor } from './pages/canvas-editor.js';
+import { CanvasBuilder } from './pages/canvas-builder.js';
+import { CampaignWizard } from './pages/campaign-wizard.js';
 import { CanvasPage } from './pages/canvas-page.js';
 import { CanvasResults } from './pages/canvas-results.js';
 import { Canvases } from './pages/canvases.js';
@@ -28,7 +29,9 @@ function App() {
   ) : resultsId ? (
     <CanvasResults id={resultsId} />
   ) : editId || route === '/canvases/new' ? (
-    <CanvasEditor id={editId} />
+    <CanvasBuilder id={editId} />
+  ) : route === '/campaigns/new' ? (
+    <CampaignWizard />
   ) : route === '/ad-accounts' ? (
     <AdAccounts />
   ) : route === '/segments' ? (

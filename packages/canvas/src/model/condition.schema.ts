@@ -1,20 +1,7 @@
 import { z } from 'zod';
+import { operators, profileFields, traitFieldSource } from './vocabulary.js';
 
-export const operators = [
-  'eq',
-  'neq',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'in',
-  'not_in',
-  'contains',
-  'not_contains',
-  'starts_with',
-  'exists',
-  'not_exists',
-] as const;
+export { operators };
 export const Operator = z.enum(operators);
 export type Operator = z.infer<typeof Operator>;
 
@@ -22,19 +9,10 @@ const Scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
 export const ConditionValue = z.union([Scalar, z.array(Scalar).max(1000)]);
 export type ConditionValue = z.infer<typeof ConditionValue>;
 
-/**
- * User-property fields, after CleverTap's "Filter by User Properties": custom attributes
- * (`traits.<name>`), demographics, geography, reachability and app fields.
- */
-const userFields = [
-  String.raw`traits\.[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*`,
-  'age|gender|country|region|city|hasEmail|hasPhone',
-  String.raw`app\.(name|version|build)`,
-  String.raw`os\.(name|version)`,
-  String.raw`device\.(type|model|manufacturer)`,
-  'daysSinceFirstSeen',
-];
-export const userFieldPattern = new RegExp(`^(${userFields.join('|')})$`);
+/** A user-property field: a custom attribute (`traits.<name>`) or one of `profileFields`. */
+export const userFieldPattern = new RegExp(
+  `^(${[traitFieldSource, ...profileFields.map((f) => f.replace(/\./g, String.raw`\.`))].join('|')})$`,
+);
 
 export const UserCondition = z
   .object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UserCondition } from './condition.schema.js';
 import { Duration } from './duration.js';
 import { matchKeys } from './match-keys.js';
+import { audienceDescriptionMax } from './vocabulary.js';
 
 export const StepId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64');
 /** The step that follows, or null to end the journey. */
@@ -71,7 +72,10 @@ export const AudienceRef = z.union([
       create: z
         .object({
           name: z.string().min(1).max(200),
-          description: z.string().max(200, 'at most 200 characters').optional(),
+          description: z
+            .string()
+            .max(audienceDescriptionMax, `at most ${audienceDescriptionMax} characters`)
+            .optional(),
         })
         .strict(),
     })

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { TimeZone } from './time-zone.js';
+import { weekdays } from '../model/vocabulary.js';
+
+export { weekdays };
 
 const IsoDate = z.iso.datetime({ offset: true });
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /**
  * When a segment-entry canvas enters its segment's members: once, on given dates, or on a

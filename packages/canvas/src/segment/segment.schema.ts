@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventCondition, UserCondition } from '../model/condition.schema.js';
+import { behaviourCountOps, reachabilityKinds } from '../model/vocabulary.js';
 import { identifierKeys, type MatchKey } from '../model/match-keys.js';
 
 const EventName = z.string().min(1).max(200);
@@ -20,7 +21,7 @@ export const BehaviourCondition = z
     event: EventName,
     where: z.array(EventCondition).max(20).default([]).describe('Property conditions every counted event meets'),
     count: z
-      .object({ op: z.enum(['gte', 'eq', 'lte']), value: z.number().int().min(0).max(1_000_000) })
+      .object({ op: z.enum(behaviourCountOps), value: z.number().int().min(0).max(1_000_000) })
       .strict()
       .optional()
       .describe('How often (default: at least once)'),
@@ -32,7 +33,7 @@ export type BehaviourCondition = z.infer<typeof BehaviourCondition>;
 /** Reachability, with the trait conventions it reads documented on `reachabilityTraits`. */
 export const ReachabilityCondition = z
   .object({
-    reachable: z.enum(['has_email', 'has_phone', 'has_match_key', 'email_unsubscribed', 'sms_unsubscribed']),
+    reachable: z.enum(reachabilityKinds),
     matchKeys: z
       .array(z.enum(identifierKeys as unknown as [MatchKey, ...MatchKey[]]))
       .min(1)

@@ -1,10 +1,10 @@
+import { maxSegmentDepth } from '../model/vocabulary.js';
 import { conditionProblems } from '../validate/place-problems.js';
 import type { Problem } from '../validate/problem.js';
 import { schemaProblems } from '../validate/schema-problems.js';
 import { SegmentDefinition, type SegmentCondition } from './segment.schema.js';
 
-/** How deep all / any may nest. */
-export const maxSegmentDepth = 4;
+export { maxSegmentDepth };
 
 export type SegmentValidation = { ok: true; segment: SegmentDefinition } | { ok: false; problems: Problem[] };
 

@@ -28,9 +28,14 @@ export function Canvases() {
   return (
     <section aria-labelledby="canvases-title">
       <h1 id="canvases-title">Canvases</h1>
-      <a class="button-link" href="#/canvases/new">
-        New canvas
-      </a>
+      <div class="actions">
+        <a class="button-link" href="#/canvases/new">
+          New canvas
+        </a>
+        <a class="button-link" href="#/campaigns/new">
+          New segment campaign
+        </a>
+      </div>
       <Errors messages={errors} />
       <table>
         <caption class="visually-hidden">Canvases, newest first</caption>

@@ -1,7 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, describeError, type FieldProblem } from '../api.js';
-import { Errors } from './sign-in.js';
+import { useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
+import { api, describeError } from '../api.js';
+import { DraftProvider } from '../builder-ui/draft-context.js';
+import { forgetCached, type Estimate } from '../builder-ui/data.js';
+import { FieldProblems, TextField } from '../builder-ui/fields.js';
+import { Group } from '../builder-ui/segment-rows.js';
+import { Tabs } from '../builder-ui/tabs.js';
+import { useValidation } from '../builder-ui/validation.js';
+import { formHomes, problemsByHome } from '../builder/problem-home.js';
+import { groupOf } from '../builder/segment-draft.js';
+import { matchKeyNames } from '../builder-ui/steps/facebook-step.js';
 import { TableHead } from './form-parts.js';
+import { Errors } from './sign-in.js';
 
 interface Segment {
   id: string;
@@ -11,30 +21,45 @@ interface Segment {
   updatedAt: string;
 }
 
-interface Estimate {
-  members: number;
-  membersRange: { low: number; high: number };
-  matchableOnFacebook: number;
-  byKey: Record<string, number>;
-  exact: boolean;
+/** A new segment: a name to give and one group to fill. */
+const emptySegment = { name: 'Untitled segment', conditions: { all: [] } };
+const segmentText = (segment: unknown) => JSON.stringify(segment, null, 2);
+
+/** Members, the 95 % range and reach per match key, as Estimate reach answered. */
+export function EstimateView(props: { estimate: Estimate }) {
+  const { estimate } = props;
+  const share = (n: number) => (estimate.members === 0 ? '' : ` (${Math.round((100 * n) / estimate.members)} %)`);
+  return (
+    <dl class="estimate" data-testid="estimate">
+      <dt>Members</dt>
+      <dd>
+        {estimate.members} (
+        {estimate.exact ? 'exact' : `95 % between ${estimate.membersRange.low} and ${estimate.membersRange.high}`})
+      </dd>
+      <dt>Reachable on Facebook</dt>
+      <dd>
+        {estimate.matchableOnFacebook}
+        {share(estimate.matchableOnFacebook)}
+      </dd>
+      {Object.entries(estimate.byKey).map(([key, count]) => (
+        <>
+          <dt key={`${key}-t`}>{matchKeyNames[key as keyof typeof matchKeyNames] ?? key}</dt>
+          <dd key={`${key}-d`} data-key={key}>
+            {count}
+            {share(count)}
+          </dd>
+        </>
+      ))}
+    </dl>
+  );
 }
 
-const starter = {
-  name: 'Cart abandoners',
-  conditions: {
-    all: [
-      { behaviour: { did: true, event: 'added_to_cart', window: { lastDays: 30 } } },
-      { behaviour: { did: false, event: 'purchased', window: { lastDays: 30 } } },
-    ],
-  },
-};
-
-/** Segments as JSON with the API's validation as you type, and Estimate reach. */
+/** CleverTap's segment builder: condition rows in any / all groups, Estimate reach, and the JSON as an advanced tab. */
 export function Segments() {
   const [segments, setSegments] = useState<Segment[]>([]);
-  const [text, setText] = useState(JSON.stringify(starter, null, 2));
+  const [text, setText] = useState(segmentText(emptySegment));
   const [editing, setEditing] = useState<string>();
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [tab, setTab] = useState('builder');
   const [estimate, setEstimate] = useState<Estimate>();
   const [errors, setErrors] = useState<string[]>([]);
   const load = () =>
@@ -42,47 +67,46 @@ export function Segments() {
       .then((page) => setSegments(page.data))
       .catch((error: unknown) => setErrors(describeError(error)));
   useEffect(() => void load(), []);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        setProblems([{ code: 'not_json', path: '/', message: error instanceof Error ? error.message : 'not JSON' }]);
-        return;
-      }
-      api<{ problems: FieldProblem[] }>('POST', '/v1/segments/validate', body)
-        .then((answer) => setProblems(answer.problems))
-        .catch((error: unknown) => setErrors(describeError(error)));
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [text]);
-
+  const { problems, checking, errors: checkErrors } = useValidation(text, '/v1/segments/validate');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const buildable =
+    typeof parsed === 'object' && parsed !== null && groupOf((parsed as { conditions?: unknown }).conditions) !== null;
   const run = (work: () => Promise<unknown>) => {
     setErrors([]);
     work().catch((error: unknown) => setErrors(describeError(error)));
   };
-  const estimateReach = () =>
+  const ready = !checking && problems.length === 0;
+  const change = (next: unknown) => {
+    setText(segmentText(next));
+    setEstimate(undefined);
+  };
+  const save = () =>
     run(async () => {
-      setEstimate(await api<Estimate>('POST', '/v1/segments/estimate', JSON.parse(text)));
-    });
-  const save = (event: Event) => {
-    event.preventDefault();
-    run(async () => {
-      const body: unknown = JSON.parse(text);
-      await (editing ? api('PUT', `/v1/segments/${editing}`, body) : api('POST', '/v1/segments', body));
+      await (editing ? api('PUT', `/v1/segments/${editing}`, parsed) : api('POST', '/v1/segments', parsed));
+      forgetCached('/v1/segments');
       setEditing(undefined);
+      setText(segmentText(emptySegment));
+      setEstimate(undefined);
       await load();
     });
-  };
   return (
-    <section aria-labelledby="segments-title" class="editor">
+    <section aria-labelledby="segments-title" class="builder">
       <h1 id="segments-title">Segments</h1>
-      <Errors messages={errors} />
+      <Errors messages={[...errors, ...checkErrors]} />
       <table>
         <caption class="visually-hidden">Segments</caption>
         <TableHead columns={['Name', 'Updated', 'Actions']} />
         <tbody>
+          {segments.length === 0 ? (
+            <tr>
+              <td colSpan={3}>No segments yet: build the first one below.</td>
+            </tr>
+          ) : null}
           {segments.map((s) => (
             <tr key={s.id}>
               <td>{s.name}</td>
@@ -92,8 +116,9 @@ export function Segments() {
                   type="button"
                   onClick={() => {
                     setEditing(s.id);
+                    setEstimate(undefined);
                     const { name, description, conditions } = s;
-                    setText(JSON.stringify({ name, ...(description ? { description } : {}), conditions }, null, 2));
+                    setText(segmentText({ name, ...(description ? { description } : {}), conditions }));
                   }}
                 >
                   Edit
@@ -103,50 +128,91 @@ export function Segments() {
           ))}
         </tbody>
       </table>
-      <form onSubmit={save}>
-        <label for="segment-json">{editing ? 'Segment JSON (editing)' : 'New segment JSON'}</label>
-        <textarea
-          id="segment-json"
-          rows={16}
-          spellcheck={false}
-          value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-        <div class="actions">
-          <button type="button" onClick={estimateReach} disabled={problems.length > 0}>
-            Estimate reach
+      <div class="builder-bar">
+        <h2 id="segment-editor-title">{editing ? 'Edit segment' : 'New segment'}</h2>
+        <p class="builder-status" aria-live="polite" data-testid="segment-status">
+          {checking ? 'Checking…' : problems.length === 0 ? 'No problems.' : `${problems.length} problem(s)`}
+        </p>
+        <button
+          type="button"
+          onClick={() => run(async () => setEstimate(await api<Estimate>('POST', '/v1/segments/estimate', parsed)))}
+          disabled={!ready}
+        >
+          Estimate reach
+        </button>
+        <button type="button" class="primary" onClick={save} disabled={!ready}>
+          {editing ? 'Save segment' : 'Create segment'}
+        </button>
+        {editing ? (
+          <button
+            type="button"
+            class="remove"
+            onClick={() => {
+              setEditing(undefined);
+              change(emptySegment);
+            }}
+          >
+            Cancel
           </button>
-          <button type="submit" disabled={problems.length > 0}>
-            {editing ? 'Save segment' : 'Create segment'}
-          </button>
-        </div>
-      </form>
-      {problems.length > 0 ? (
-        <ul class="errors" aria-live="polite">
-          {problems.map((p) => (
-            <li key={`${p.path}-${p.code}`}>
-              <code>{p.path.replace(/^\/body/, '') || '/'}</code>: {p.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {estimate ? (
-        <dl class="estimate" data-testid="estimate">
-          <dt>Members</dt>
-          <dd>
-            {estimate.members} (
-            {estimate.exact ? 'exact' : `95 % between ${estimate.membersRange.low} and ${estimate.membersRange.high}`})
-          </dd>
-          <dt>Reachable on Facebook</dt>
-          <dd>{estimate.matchableOnFacebook}</dd>
-          {Object.entries(estimate.byKey).map(([key, count]) => (
-            <>
-              <dt key={`${key}-t`}>{key}</dt>
-              <dd key={`${key}-d`}>{count}</dd>
-            </>
-          ))}
-        </dl>
-      ) : null}
+        ) : null}
+      </div>
+      {estimate ? <EstimateView estimate={estimate} /> : null}
+      <Tabs
+        label="Segment editor"
+        tabs={[
+          ['builder', 'Builder'],
+          ['json', 'JSON (advanced)'],
+        ]}
+        current={tab}
+        onChoose={setTab}
+      >
+        {tab === 'json' ? (
+          <div class="json-tab">
+            <label for="segment-json">Segment JSON</label>
+            <textarea
+              id="segment-json"
+              rows={20}
+              spellcheck={false}
+              value={text}
+              onInput={(e) => {
+                setText(e.currentTarget.value);
+                setEstimate(undefined);
+              }}
+            />
+            {problems.length > 0 ? (
+              <ul class="errors">
+                {problems.map((p) => (
+                  <li key={`${p.path}-${p.code}`}>
+                    <code>{p.path.replace(/^\/body/, '') || '/'}</code>: {p.message}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : !buildable ? (
+          <p class="notice">
+            The builder shows segments whose conditions are an all / any group; edit this one in the JSON tab.
+          </p>
+        ) : (
+          <DraftProvider
+            root={parsed}
+            replace={change}
+            problems={problemsByHome(problems, formHomes.segment)}
+            idPrefix="s"
+          >
+            <div class="card" data-field="">
+              <FieldProblems at="" />
+              <div class="row">
+                <TextField path={['name']} label="Segment name" />
+                <TextField path={['description']} label="Description (optional)" optional class="wide" />
+              </div>
+              <ul class="segment-rows root-group">
+                <Group path={['conditions']} />
+              </ul>
+            </div>
+          </DraftProvider>
+        )}
+      </Tabs>
     </section>
   );
 }
