@@ -206,6 +206,19 @@ export {
   type AudienceHealthProblem,
 } from './audience-health.repository.js';
 export {
+  requestLookalikes,
+  dueLookalikes,
+  lookalikesOf,
+  updateLookalike,
+  lookalikeStatuses,
+  type LookalikeKey,
+  type LookalikeRecord,
+  type LookalikeRequestRow,
+  type LookalikeStatus,
+  type LookalikeChange,
+  type LookalikeMetaStatus,
+} from './lookalike-audience.repository.js';
+export {
   countPartitionAttempt,
   clearPartitionAttempts,
   listPartitionAttempts,

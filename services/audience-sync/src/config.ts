@@ -27,6 +27,10 @@ export const syncConfigSchema = z.object({
   /** How often each connected token is checked with Meta's debug_token. */
   SYNC_TOKEN_CHECK_INTERVAL: duration('1h'),
   SYNC_OWNERSHIP_INTERVAL: duration('5s'),
+  /** How often each lookalike is looked at: its source's size until it is created, then Meta's status. */
+  SYNC_LOOKALIKE_INTERVAL: duration('5m'),
+  /** The source size (approximate_count_lower_bound) from which a lookalike is created; Meta's minimum is 100. */
+  SYNC_LOOKALIKE_MIN_SOURCE: positiveInt(100),
   /** Name in logs and in the user agent, to tell replicas apart. */
   SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),
   OPS_HOST: z.string().default('127.0.0.1'),

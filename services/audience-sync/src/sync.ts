@@ -14,6 +14,7 @@ import {
   customAudienceQuota,
   type AdAccountDirectory,
   type AudienceUploader,
+  type LookalikeMaker,
   graphVersionGauge,
 } from '@canvas/meta-graph';
 import { registerReadGauge, type Logger, type ReadinessCheck, type Registry, type TokenCipher } from '@canvas/runtime';
@@ -33,6 +34,8 @@ export interface SyncDeps {
   uploader?: AudienceUploader & { close?: () => Promise<void> };
   /** Token checks; defaults to the Graph client built from the config (none with a custom uploader). */
   tokens?: Pick<AdAccountDirectory, 'debugToken'>;
+  /** Lookalike creation; defaults to the Graph client built from the config (none with a custom uploader). */
+  lookalikes?: LookalikeMaker;
   now?: () => Date;
   random?: () => number;
 }
@@ -67,6 +70,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
       connections: config.META_MAX_CONCURRENT_REQUESTS * 4,
     });
   const workers = new Map<string, AccountWorker>();
+  const lookalikeMaker = deps.lookalikes ?? ('createLookalikeAudience' in graph ? graph : undefined);
 
   const ownership = createOwnership({
     url: config.DATABASE_URL,
@@ -114,6 +118,11 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
           defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT,
         },
         shard: counterShards.adAccount(stableHash(metaAccountId)),
+        lookalikes: lookalikeMaker && {
+          maker: lookalikeMaker,
+          intervalMs: config.SYNC_LOOKALIKE_INTERVAL,
+          minSourceSize: config.SYNC_LOOKALIKE_MIN_SOURCE,
+        },
       });
       workers.set(metaAccountId, worker);
       metrics.owned.set(workers.size);

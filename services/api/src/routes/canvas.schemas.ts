@@ -3,6 +3,7 @@ import { CanvasDefinition, canvasStatuses } from '@canvas/canvas';
 import { requestExamples } from '../request-examples.js';
 import { IsoDate } from '../schemas.js';
 import { audienceHealthCodes } from '../audience-health-problems.js';
+import { LookalikeView } from '../lookalike-view.js';
 
 export const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 export const CanvasStatusSchema = z.enum(canvasStatuses);
@@ -43,6 +44,9 @@ export const CanvasView = z.object({
     .describe(
       "The newest version's Facebook steps that have their Meta audience: created at launch or with POST …/audiences",
     ),
+  lookalikes: z
+    .array(LookalikeView)
+    .describe("The lookalikes the newest version's Facebook steps ask for, and where each stands"),
   accountProblems: z
     .array(AccountProblemView)
     .describe(
