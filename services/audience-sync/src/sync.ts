@@ -137,6 +137,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
     },
   });
 
+  let stopping: Promise<void> | undefined;
   const erasures = createErasureFinisher({ db, logger, metrics, now, intervalMs: config.SYNC_BATCH_WINDOW });
 
   return {
@@ -150,10 +151,14 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
         'audience sync started',
       );
     },
-    async stop() {
-      await erasures.stop();
-      await ownership.stop();
-      await (graph as { close?: () => Promise<void> }).close?.();
+    // a second stop (a restart test, then the harness) waits for the first instead of closing twice
+    stop() {
+      stopping ??= (async () => {
+        await erasures.stop();
+        await ownership.stop();
+        await (graph as { close?: () => Promise<void> }).close?.();
+      })();
+      return stopping;
     },
   };
 }

@@ -4,6 +4,7 @@ import { StepGraph } from '../graph/step-graph.js';
 import type { Analytics, Canvas } from '../types.js';
 import { Errors } from './sign-in.js';
 import { UserLookup } from './user-lookup.js';
+import { Lookalikes } from './lookalikes.js';
 
 /** How often the graph's numbers are read again. */
 const refreshMs = 3000;
@@ -89,6 +90,7 @@ export function CanvasPage(props: { id: string }) {
       <div class="graph-frame">
         {canvas.definition ? <StepGraph steps={canvas.definition.steps} numbers={analytics?.steps ?? []} /> : null}
       </div>
+      <Lookalikes lookalikes={canvas.lookalikes ?? []} />
       {canvas.definition ? <UserLookup canvasId={canvas.id} steps={canvas.definition.steps} /> : null}
     </section>
   );
