@@ -115,24 +115,24 @@ describe('a value-based audience and its lookalike, end to end over HTTP against
       for (const add of adds) expect(add).toMatchObject({ schema: ['EMAIL', 'LOOKALIKE_VALUE'], status: 200 });
 
       // two people are fewer than the minimum: the lookalike waits, showing the source's size
-      const waiting = await waitFor(
+      const waiting = (await waitFor(
         async () => {
           const { lookalikes } = (await call<CanvasAnswer>('GET', `/v1/canvases/${canvasId}`)).body;
           return lookalikes[0]?.sourceSize === 2 ? lookalikes[0] : undefined;
         },
         { what: 'the source size shown', timeoutMs: 30_000, intervalMs: 300 },
-      );
+      ))!;
       expect(waiting).toMatchObject({ status: 'waiting_for_source', lookalikeId: null });
 
       await producer.send({ topic, messages: buyer('third', { lifetime_value: 10 }) });
-      const ready = await waitFor(
+      const ready = (await waitFor(
         async () => {
           const { lookalikes } = (await call<CanvasAnswer>('GET', `/v1/canvases/${canvasId}`)).body;
           const shown = lookalikes[0];
           return shown?.status === 'created' && shown.meta?.operationStatus?.code === 200 ? shown : undefined;
         },
         { what: 'the lookalike created and its status shown', timeoutMs: 60_000, intervalMs: 300 },
-      );
+      ))!;
       expect(ready.sourceSize).toBe(3);
       expect(ready.meta?.approximateCount).toBeGreaterThan(0);
 

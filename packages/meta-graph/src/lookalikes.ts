@@ -42,9 +42,7 @@ export function readLookalikeSpec(raw: unknown): LookalikeOf | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const spec = raw as Record<string, unknown>;
   const origins = Array.isArray(spec.origin) ? (spec.origin as unknown[]) : [];
-  const originIds = origins.flatMap((o) =>
-    typeof o === 'object' && o !== null && 'id' in o ? [String((o as { id: unknown }).id)] : [],
-  );
+  const originIds = origins.flatMap((o) => (typeof o === 'object' && o !== null && 'id' in o ? [String(o.id)] : []));
   const location = spec.location_spec as { geo_locations?: { countries?: unknown } } | undefined;
   const countries = [
     ...texts(spec.target_countries),

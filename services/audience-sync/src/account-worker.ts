@@ -144,7 +144,9 @@ export class AccountWorker {
     if (!this.makeLookalikes || !connection || this.lookalikeRound || this.controller.signal.aborted) return;
     const token = this.deps.cipher.decrypt(connection.tokenCiphertext, adAccountTokenRow(connection));
     this.lookalikeRound = this.makeLookalikes(token)
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'lookalike round failed; next round tries again'))
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error }, 'lookalike round failed; next round tries again'),
+      )
       .finally(() => {
         this.lookalikeRound = undefined;
       });

@@ -80,7 +80,8 @@ export const errors = {
         'of customer file custom audiences (500) for this ad account.',
     ),
   // as RudderStack's recorded answers give it, for adds and removals alike
-  lookalikeValueMissing: () => graphError(100, '(#100) Value-Based Custom Audience requires LOOKALIKE_VALUE attribute.'),
+  lookalikeValueMissing: () =>
+    graphError(100, '(#100) Value-Based Custom Audience requires LOOKALIKE_VALUE attribute.'),
   // Meta's words, as the Python SDK's documentation examples quote them
   lookalikeSourceTooSmall: () =>
     graphError(

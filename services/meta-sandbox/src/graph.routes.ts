@@ -371,7 +371,9 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       userAgent: request.headers['user-agent'],
       ...(extra ?? {}),
       // which kind of audience a creation asked for: tests count lookalike creations by it
-      ...(edge === 'customaudiences' && method === 'POST' ? { subtype: String(params.subtype ?? 'CUSTOM') } : {}),
+      ...(edge === 'customaudiences' && method === 'POST'
+        ? { subtype: typeof params.subtype === 'string' ? params.subtype : 'CUSTOM' }
+        : {}),
       ...(errorBody ? { metaCode: errorBody.code, metaSubcode: errorBody.error_subcode } : {}),
     });
     return reply

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { lookalikesOf, requestLookalikes, updateLookalike, type LookalikeRequestRow } from '@canvas/db';
+import {
+  lookalikesOf,
+  requestLookalikes,
+  updateLookalike,
+  type LookalikeRecord,
+  type LookalikeRequestRow,
+} from '@canvas/db';
 import {
   startSyncHarness,
   stepTotals,
@@ -33,7 +39,7 @@ describe('lookalike audiences, created once by the sync that owns the ad account
     };
     return row;
   };
-  const rowOf = async (row: LookalikeRequestRow) =>
+  const rowOf = async (row: LookalikeRequestRow): Promise<LookalikeRecord | undefined> =>
     (await lookalikesOf(h.database.db, [row])).find((r) => r.countries.join() === row.countries.join());
   /** Successful and refused creations of lookalikes the sandbox was asked for, of one source. */
   const lookalikeCalls = (account: SyncAccount) =>
@@ -61,13 +67,13 @@ describe('lookalike audiences, created once by the sync that owns the ad account
     await waitFor(async () => (await stepTotals(h.database.db)).every((s) => s.pending === 0), {
       what: 'the first users synced',
     });
-    const waiting = await waitFor(
+    const waiting = (await waitFor(
       async () => {
         const r = await rowOf(row);
         return r?.sourceSize === 60 ? r : undefined;
       },
       { what: 'the source size read' },
-    );
+    ))!;
     expect(waiting).toMatchObject({ status: 'waiting_for_source', lookalikeId: null });
     expect(waiting.message).toContain('at least 100');
     expect(lookalikeCalls(account)).toEqual([]);
@@ -76,13 +82,13 @@ describe('lookalike audiences, created once by the sync that owns the ad account
     await first.stop();
     await h.enter(source, account, syntheticUsers('more', 60), { matchKeys: ['EMAIL'] });
     h.startSync(lookalikeEnv);
-    const created = await waitFor(
+    const created = (await waitFor(
       async () => {
         const r = await rowOf(row);
         return r?.status === 'created' && r.metaStatus?.operationStatus?.code === 200 ? r : undefined;
       },
       { what: 'the lookalike created and read' },
-    );
+    ))!;
     expect(created.sourceSize).toBe(120);
     expect(created.metaStatus).toMatchObject({ deliveryStatus: { code: 200 }, approximateCount: 80_000 });
     // later looks read its status and create nothing more
@@ -129,16 +135,16 @@ describe('lookalike audiences, created once by the sync that owns the ad account
     const earlier = (await created.json()) as { id: string };
 
     h.startSync(lookalikeEnv);
-    const [adopted, made] = await waitFor(
+    const [adopted, made] = (await waitFor(
       async () => {
         const found = await Promise.all(rows.map(rowOf));
         return found.every((r) => r?.status === 'created') ? found : undefined;
       },
       { what: 'both lookalikes recorded' },
-    );
+    ))!;
     expect(adopted).toMatchObject({ lookalikeId: earlier.id, attempts: 1 });
     expect(lookalikesAtMeta(madeBefore.audienceId).map((a) => a.id)).toEqual([earlier.id]);
-    expect(lookalikesAtMeta(notMade.audienceId).map((a) => a.id)).toEqual([made?.lookalikeId]);
+    expect(lookalikesAtMeta(notMade.audienceId).map((a) => a.id)).toEqual([made!.lookalikeId]);
     // one creation by the test, one by the sync
     expect(lookalikeCalls(account).map((r) => r.status)).toEqual([200, 200]);
   });
@@ -159,13 +165,13 @@ describe('lookalike audiences, created once by the sync that owns the ad account
     const row = request(account, duplicated, 'Lookalike (CA, US, 2%) - Duplicated in Ads Manager');
     await requestLookalikes(h.database.db, [row], new Date());
     h.startSync(lookalikeEnv);
-    const adopted = await waitFor(
+    const adopted = (await waitFor(
       async () => {
         const r = await rowOf(row);
         return r?.status === 'created' ? r : undefined;
       },
       { what: 'the duplicate adopted' },
-    );
+    ))!;
     expect(adopted.lookalikeId).toBe(manual);
     expect(lookalikesAtMeta(duplicated.audienceId).map((a) => a.id)).toEqual([manual]);
     expect(lookalikeCalls(account).map((r) => [r.status, r.metaCode, r.metaSubcode])).toEqual([[400, 2654, 1713007]]);
@@ -180,22 +186,22 @@ describe('lookalike audiences, created once by the sync that owns the ad account
     const row = request(account, source, 'Lookalike (CA, US, 2%) - Big enough here');
     await requestLookalikes(h.database.db, [row], new Date());
     h.startSync(lookalikeEnv);
-    const refused = await waitFor(
+    const refused = (await waitFor(
       async () => {
         const r = await rowOf(row);
         return r?.status === 'refused' ? r : undefined;
       },
       { what: "Meta's refusal" },
-    );
+    ))!;
     expect(refused.message).toContain('2654: (#2654) Source Audience is Too Small');
     h.sandbox.state.settings.minLookalikeSourceSize = 100;
-    const created = await waitFor(
+    const created = (await waitFor(
       async () => {
         const r = await rowOf(row);
         return r?.status === 'created' ? r : undefined;
       },
       { what: 'the lookalike created on a later look' },
-    );
+    ))!;
     expect(lookalikesAtMeta(source.audienceId).map((a) => a.id)).toEqual([created.lookalikeId]);
     expect(lookalikeCalls(account).filter((r) => r.status === 200)).toHaveLength(1);
   });

@@ -108,7 +108,11 @@ describe('validation of value-based audiences and lookalikes', () => {
       { action: 'remove', lookalike: { countries: ['US'], ratio: 0.01 } },
       [['lookalike', '/steps/1/lookalike']],
     ],
-    ['a size between steps', { lookalike: { countries: ['US'], ratio: 0.015 } }, [['lookalike', '/steps/1/lookalike/ratio']]],
+    [
+      'a size between steps',
+      { lookalike: { countries: ['US'], ratio: 0.015 } },
+      [['lookalike', '/steps/1/lookalike/ratio']],
+    ],
     ['a size too large', { lookalike: { countries: ['US'], ratio: 0.5 } }, [['too_many', '/steps/1/lookalike/ratio']]],
     [
       'a country that is no ISO code',

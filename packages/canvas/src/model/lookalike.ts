@@ -32,7 +32,8 @@ export const LookalikeRequest = z
       .min(lookalikeRatio.min)
       .max(lookalikeRatio.max)
       .describe(
-        "The lookalike's size as a share of each country's people, 0.01 (1 %, the closest match) to 0.20, in steps of 0.01",
+        "The lookalike's size as a share of each country's people: " +
+          '0.01 (1 %, the closest match) to 0.20, in steps of 0.01',
       ),
   })
   .strict()

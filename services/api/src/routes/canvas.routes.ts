@@ -125,7 +125,9 @@ export const canvasRoutes =
             .strict(),
           response: {
             200: z.object({
-              data: z.array(CanvasView.omit({ definition: true, audiences: true, lookalikes: true, accountProblems: true })),
+              data: z.array(
+                CanvasView.omit({ definition: true, audiences: true, lookalikes: true, accountProblems: true }),
+              ),
               nextCursor: z.uuid().nullable(),
             }),
             ...problems(),
