@@ -126,4 +126,11 @@ describe('launching value-based audiences and lookalikes', () => {
       ],
     });
   });
+
+  it('shows the value trait and the lookalike in the OpenAPI document, each with an example', async () => {
+    const document = JSON.stringify((await h.app.inject({ method: 'GET', url: '/openapi.json' })).json());
+    expect(document).toContain('"examples":["lifetime_value"]');
+    expect(document).toContain('"examples":[{"countries":["US","CA"],"ratio":0.01}]');
+    expect(document).toContain('NO_LOOKALIKE_VALUE');
+  });
 });
