@@ -67,11 +67,12 @@ describe('launching value-based audiences and lookalikes', () => {
     );
     expect(launched.statusCode).toBe(200);
     const canvas = launched.json<{
-      audiences: { audienceId: string }[];
+      audiences: { audienceId: string; valueTrait: string | null }[];
       lookalikes: { status: string; name: string; countries: string[]; ratio: number }[];
     }>();
     const audience = h.sandbox.state.audiences.get(canvas.audiences[0]!.audienceId);
     expect(audience).toMatchObject({ name: 'Valued buyers', subtype: 'CUSTOM', isValueBased: true });
+    expect(canvas.audiences[0]?.valueTrait).toBe('lifetime_value');
     expect(canvas.lookalikes).toEqual([
       expect.objectContaining({
         status: 'waiting_for_source',

@@ -15,6 +15,10 @@ export const AudienceView = z.object({
   created: z.boolean().describe('This canvas created the audience'),
   fromStep: z.string().nullable().describe('The step whose audience this step uses'),
   linkedAdSets: z.array(z.string()).describe('Ad sets whose targeting includes the audience'),
+  valueTrait: z
+    .string()
+    .nullable()
+    .describe("A value-based audience: the trait each user's LOOKALIKE_VALUE comes from (decision 35)"),
 });
 export const AccountProblemView = z.object({
   code: z.enum([
