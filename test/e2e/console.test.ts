@@ -121,6 +121,7 @@ describe('the web console in a real Chromium, against the running system', () =>
           name: 'Cart audience',
           audience: { create: { name: 'Console_Carts' } },
           matchKeys: ['EMAIL'],
+          lookalike: { countries: ['US', 'CA'], ratio: 0.01 },
           next: null,
         },
       ];
@@ -208,6 +209,10 @@ describe('the web console in a real Chromium, against the running system', () =>
           expect(await shown(step.stepId, 'Errored')).toBe(`Errored: ${step.facebook.errored}`);
         }
       }
+      // six people are fewer than Meta's minimum for a lookalike: the page says it waits
+      await expect(page.getByTestId('lookalike-status-fb').textContent()).resolves.toMatch(
+        /^Waiting for the audience to grow/,
+      );
       await shot(page, 'canvas');
       // "why isn't this user in my audience?"
       await page.getByLabel('User id').fill('console-user-0');

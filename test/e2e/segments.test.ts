@@ -177,6 +177,7 @@ describe('segments over past behaviour, end to end', () => {
             pending: 0,
             errored: 0,
             invalidEntries: 0,
+            withoutValue: 0,
             removals: { removed: buyers.length, synced: buyers.length, notSynced: 0, pending: 0, errored: 0 },
           },
         }),

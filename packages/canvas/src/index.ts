@@ -21,6 +21,16 @@ export {
   type StepKind,
 } from './model/step.schema.js';
 export { CanvasDefinition, Entry, type CanvasDefinitionInput } from './model/canvas.schema.js';
+export {
+  LookalikeRequest,
+  ValueTrait,
+  lookalikeCountry,
+  lookalikeRatio,
+  lookalikeSpec,
+  maxLookalikeCountries,
+  ratioPercent,
+  type LookalikeSpec,
+} from './model/lookalike.js';
 export { validateCanvas, type CanvasValidation } from './validate/validate-canvas.js';
 export { problemCodes, pointer, type Problem, type ProblemCode } from './validate/problem.js';
 export { stepEdges } from './validate/graph-problems.js';
@@ -85,6 +95,7 @@ export {
   entryOrigins,
   statusMetric,
   invalidEntriesMetric,
+  noLookalikeValueMetric,
   type EntryOrigin,
   type AudienceStatus,
   type StepMetric,

@@ -29,6 +29,8 @@ export type ResolvedSteps = Record<
     fromStep?: string;
     /** Ad sets whose targeting now includes the audience. */
     linkedAdSets?: string[];
+    /** A value-based audience: the trait each user's LOOKALIKE_VALUE comes from (decision 35). */
+    valueTrait?: string;
   }
 >;
 

@@ -209,6 +209,19 @@ export {
 } from './audience-health.repository.js';
 export { createdAudiencesOfAccount, type CreatedAudience } from './created-audience.repository.js';
 export {
+  requestLookalikes,
+  dueLookalikes,
+  lookalikesOf,
+  updateLookalike,
+  lookalikeStatuses,
+  type LookalikeKey,
+  type LookalikeRecord,
+  type LookalikeRequestRow,
+  type LookalikeStatus,
+  type LookalikeChange,
+  type LookalikeMetaStatus,
+} from './lookalike-audience.repository.js';
+export {
   countPartitionAttempt,
   clearPartitionAttempts,
   listPartitionAttempts,

@@ -9,6 +9,7 @@ export interface Database {
   facebook_logins: FacebookLoginsTable;
   missing_audiences: MissingAudiencesTable;
   audience_health: AudienceHealthTable;
+  lookalike_audiences: LookalikeAudiencesTable;
   canvases: CanvasesTable;
   canvas_versions: CanvasVersionsTable;
   canvas_entry_counts: CanvasEntryCountsTable;
@@ -392,4 +393,26 @@ export interface AudienceSizeChecksTable {
   least: BigIntColumn;
   previous_most: BigIntColumn | null;
   previous_least: BigIntColumn | null;
+}
+
+export interface LookalikeAudiencesTable {
+  meta_account_id: string;
+  source_audience_id: string;
+  countries: string[];
+  ratio_percent: number;
+  workspace_id: string;
+  canvas_id: string;
+  step_id: string;
+  name: string;
+  status: 'waiting_for_source' | 'creating' | 'created' | 'refused';
+  lookalike_id: string | null;
+  source_size: BigIntColumn | null;
+  meta_status: Json<Record<string, unknown>> | null;
+  message: string | null;
+  attempts: Generated<number>;
+  next_check_at: Date;
+  requested_at: Date;
+  claimed_at: Date | null;
+  lookalike_created_at: Date | null;
+  updated_at: Date;
 }

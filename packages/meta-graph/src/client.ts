@@ -1,6 +1,7 @@
 import { adSetCalls } from './ad-sets.js';
 import { customAudienceCalls } from './custom-audiences.js';
 import { facebookLoginCalls } from './facebook-login.js';
+import { lookalikeCalls } from './lookalikes.js';
 import { tokenCalls } from './tokens.js';
 import { createTransport, type TransportOptions } from './transport.js';
 import { usersCalls } from './users.js';
@@ -17,6 +18,7 @@ export function createGraphClient(options: GraphClientOptions) {
     version,
     ...tokenCalls(call, { appId: options.appId, appSecret: options.appSecret }),
     ...customAudienceCalls(call),
+    ...lookalikeCalls(call),
     ...usersCalls(call),
     ...adSetCalls(call),
     ...facebookLoginCalls(call),

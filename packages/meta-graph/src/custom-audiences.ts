@@ -1,5 +1,6 @@
 import { GraphApiError } from './errors.js';
 import { actAdAccountId } from './ids.js';
+import { readLookalikeSpec, type LookalikeOf } from './lookalikes.js';
 import { readPage, type PageRequest } from './paging.js';
 import type { GraphCall, GraphResult } from './transport.js';
 
@@ -14,17 +15,28 @@ export interface CustomAudience {
   operationStatus?: { code: number; description?: string };
   /** Meta's is_eligible_for_sac_campaigns: usable in housing, employment and financial campaigns. */
   sacEligible?: boolean;
+  /** Meta's is_value_based: rows carry LOOKALIKE_VALUE. */
+  isValueBased?: boolean;
+  /** What a lookalike is made of (subtype LOOKALIKE). */
+  lookalike?: LookalikeOf;
 }
 
 export interface NewCustomAudience {
   name: string;
   description?: string | undefined;
   customerFileSource?: 'USER_PROVIDED_ONLY' | 'PARTNER_PROVIDED_ONLY' | 'BOTH_USER_AND_PARTNER_PROVIDED';
+  /** Created with is_value_based: every row then carries LOOKALIKE_VALUE (decision 35). */
+  isValueBased?: boolean | undefined;
 }
 
 const audienceFields =
   'id,name,description,subtype,approximate_count_lower_bound,approximate_count_upper_bound,delivery_status,' +
-  'operation_status,is_eligible_for_sac_campaigns';
+  'operation_status,is_eligible_for_sac_campaigns,is_value_based,lookalike_spec';
+
+const lookalikeOf = (raw: unknown): { lookalike?: LookalikeOf } => {
+  const lookalike = readLookalikeSpec(raw);
+  return lookalike ? { lookalike } : {};
+};
 
 const toAudience = (raw: Record<string, unknown>): CustomAudience => ({
   id: String(raw.id),
@@ -40,6 +52,8 @@ const toAudience = (raw: Record<string, unknown>): CustomAudience => ({
   ...(raw.delivery_status ? { deliveryStatus: raw.delivery_status as { code: number } } : {}),
   ...(raw.operation_status ? { operationStatus: raw.operation_status as { code: number } } : {}),
   ...(typeof raw.is_eligible_for_sac_campaigns === 'boolean' ? { sacEligible: raw.is_eligible_for_sac_campaigns } : {}),
+  ...(typeof raw.is_value_based === 'boolean' ? { isValueBased: raw.is_value_based } : {}),
+  ...lookalikeOf(raw.lookalike_spec),
 });
 
 /** Customer-file custom audiences of an ad account: list, create, read, rename, delete. */
@@ -74,6 +88,7 @@ export function customAudienceCalls(call: GraphCall) {
             subtype: 'CUSTOM',
             customer_file_source: audience.customerFileSource ?? 'USER_PROVIDED_ONLY',
             ...(audience.description ? { description: audience.description } : {}),
+            ...(audience.isValueBased ? { is_value_based: true } : {}),
           },
           usageAccountId: adAccountId,
         },

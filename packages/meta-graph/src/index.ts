@@ -22,6 +22,12 @@ export {
   type DataProcessingColumn,
   type PayloadColumn,
 } from './limited-data-use.js';
+export {
+  lookalikeValue,
+  lookalikeValueColumn,
+  withLookalikeValue,
+  type LookalikeValueColumn,
+} from './lookalike-value.js';
 export { buildUsersPayloads, maxUsersPerRequest, type UsersPayload } from './payload.js';
 export {
   defaultGraphVersion,
@@ -41,12 +47,19 @@ export { actAdAccountId, bareAdAccountId } from './ids.js';
 export { type PageRequest } from './paging.js';
 export { type TokenInfo, type AdAccountInfo } from './tokens.js';
 export { type CustomAudience, type NewCustomAudience } from './custom-audiences.js';
+export {
+  duplicateLookalike,
+  lookalikeSpecBody,
+  readLookalikeSpec,
+  type LookalikeOf,
+  type NewLookalikeAudience,
+} from './lookalikes.js';
 export { type UsersResult, type UploadSession } from './users.js';
 export { invalidRows, type InvalidRow } from './invalid-samples.js';
 export { withTransientRetry, type TransientRetryOptions } from './retry.js';
 export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';
 export { customAudienceQuota } from './quota.js';
-export type { AdAccountDirectory, AudienceUploader } from './port.js';
+export type { AdAccountDirectory, AudienceUploader, LookalikeMaker } from './port.js';
 export { graphApiSettings } from './config.js';
 export { type AdSet, type Targeting, type AdSetCalls } from './ad-sets.js';
 export { linkAudienceToAdSet, targetingWithAudience, type LinkOutcome, type AdSetTargetingApi } from './ad-set-link.js';

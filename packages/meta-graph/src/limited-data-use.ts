@@ -1,6 +1,7 @@
 import { traitText } from '@canvas/canvas';
 import { normalizeCountry, normalizeState } from '@canvas/normalize';
 import type { MatchKey } from './match-keys.js';
+import { lookalikeValueColumn, type LookalikeValueColumn } from './lookalike-value.js';
 
 /** The customer-file columns that carry Meta's data processing options (Limited Data Use). */
 export const dataProcessingColumns = [
@@ -9,8 +10,8 @@ export const dataProcessingColumns = [
   'DATA_PROCESSING_OPTIONS_STATE',
 ] as const;
 export type DataProcessingColumn = (typeof dataProcessingColumns)[number];
-/** A column of a `/users` payload: a match key, or a data-processing column. */
-export type PayloadColumn = MatchKey | DataProcessingColumn;
+/** A column of a `/users` payload: a match key, a data-processing column, or a value-based audience's value. */
+export type PayloadColumn = MatchKey | DataProcessingColumn | LookalikeValueColumn;
 
 export const isDataProcessingColumn = (column: string): column is DataProcessingColumn =>
   (dataProcessingColumns as readonly string[]).includes(column);
@@ -47,12 +48,12 @@ export function withLimitedDataUse(
   return { schema: [...schema, ...dataProcessingColumns], values: [...values, ...limitedDataUseCells(traits)] };
 }
 
-/** A stored row as Meta reads it: the options as a list (["LDU"]), country and state as numbers. */
+/** A stored row as Meta reads it: the options as a list (["LDU"]), country, state and LOOKALIKE_VALUE as numbers. */
 export function wireRow(schema: readonly string[], row: readonly string[]): (string | number | string[])[] {
   return row.map((cell, i) => {
     const column = schema[i] ?? '';
     if (column === 'DATA_PROCESSING_OPTIONS') return cell === '' ? [] : cell.split(',');
-    if (isDataProcessingColumn(column)) return Number(cell || 0);
+    if (isDataProcessingColumn(column) || column === lookalikeValueColumn) return Number(cell || 0);
     return cell;
   });
 }

@@ -1,5 +1,6 @@
 import type { AdSetCalls } from './ad-sets.js';
 import type { CustomAudience, NewCustomAudience } from './custom-audiences.js';
+import type { NewLookalikeAudience } from './lookalikes.js';
 import type { AppCredentials, IssuedToken, ReachableAdAccount } from './facebook-login.js';
 import type { PageRequest } from './paging.js';
 import type { UsersPayload } from './payload.js';
@@ -46,4 +47,19 @@ export interface AudienceUploader {
   ) => Promise<GraphResult<UsersResult>>;
   /** Reads operation_status and SAC eligibility; without it the sync records only what writes answer. */
   getCustomAudience?: (token: string, audienceId: string, adAccountId?: string) => Promise<GraphResult<CustomAudience>>;
+}
+
+/** What the audience sync needs to make lookalikes: read the source and the account's audiences, create once. */
+export interface LookalikeMaker {
+  getCustomAudience: (token: string, audienceId: string, adAccountId?: string) => Promise<GraphResult<CustomAudience>>;
+  listCustomAudiences: (
+    token: string,
+    adAccountId: string,
+    page?: PageRequest,
+  ) => Promise<GraphResult<{ audiences: CustomAudience[]; after?: string }>>;
+  createLookalikeAudience: (
+    token: string,
+    adAccountId: string,
+    lookalike: NewLookalikeAudience,
+  ) => Promise<GraphResult<{ id: string }>>;
 }

@@ -148,6 +148,8 @@ function fromStep(resolved: ResolvedSteps, stepId: string): ResolvedSteps[string
     created: false,
     fromStep: stepId,
     ...(source.audienceName ? { audienceName: source.audienceName } : {}),
+    // a value-based audience needs every row's value, whichever step sends it
+    ...(source.valueTrait ? { valueTrait: source.valueTrait } : {}),
   };
 }
 
@@ -175,6 +177,33 @@ async function accountProblem(deps: ApiDeps, account: StepAccount): Promise<stri
   }
 }
 
+/**
+ * A step and its audience disagree on being value-based: Meta refuses rows without LOOKALIKE_VALUE on a
+ * value-based audience and the two kinds cannot stand in for each other (decision 35).
+ */
+function valueBasedMismatch(
+  audienceId: string,
+  isValueBased: boolean | undefined,
+  valueTrait: string | undefined,
+): { problem: string; message: string; at: string } | undefined {
+  if (isValueBased === undefined || isValueBased === (valueTrait !== undefined)) return undefined;
+  return isValueBased
+    ? {
+        problem: 'audience_value_mismatch',
+        at: '/valueTrait',
+        message:
+          `audience ${audienceId} is value-based: Meta needs each user's LOOKALIKE_VALUE, ` +
+          'so name the trait it comes from in valueTrait',
+      }
+    : {
+        problem: 'audience_value_mismatch',
+        at: '/valueTrait',
+        message:
+          `audience ${audienceId} is not value-based and cannot become so: ` +
+          'leave out valueTrait, or let the step create a new value-based audience',
+      };
+}
+
 async function resolveAudience(
   deps: ApiDeps,
   step: FacebookAudienceStep,
@@ -184,9 +213,18 @@ async function resolveAudience(
 ): Promise<Outcome> {
   const { adAccountId, metaAccountId, token } = account;
   if ('id' in step.audience) {
+    const { valueTrait } = step.audience;
     try {
-      await deps.directory.getCustomAudience(token, step.audience.id, metaAccountId);
-      return { adAccountId, metaAccountId, audienceId: step.audience.id, created: false };
+      const { data } = await deps.directory.getCustomAudience(token, step.audience.id, metaAccountId);
+      const mismatch = valueBasedMismatch(step.audience.id, data.isValueBased, valueTrait);
+      if (mismatch) return mismatch;
+      return {
+        adAccountId,
+        metaAccountId,
+        audienceId: step.audience.id,
+        created: false,
+        ...(valueTrait ? { valueTrait } : {}),
+      };
     } catch (error) {
       if (
         isGraphApiError(error) &&
@@ -202,18 +240,35 @@ async function resolveAudience(
   }
   if (!('create' in step.audience)) return { problem: 'audience_not_found', message: 'no audience to resolve' };
   const name = `${launch.prefix}${step.audience.create.name}`;
-  const { description } = step.audience.create;
-  if (previous?.created && previous.adAccountId === adAccountId && previous.audienceName === name) return previous;
+  const { description, valueTrait } = step.audience.create;
+  if (previous?.created && previous.adAccountId === adAccountId && previous.audienceName === name) {
+    // Meta cannot make an audience value-based, or undo it, once created
+    const mismatch = valueBasedMismatch(previous.audienceId, previous.valueTrait !== undefined, valueTrait);
+    if (mismatch) return { ...mismatch, at: '/create/valueTrait' };
+    const { valueTrait: _previousTrait, ...kept } = previous;
+    return { ...kept, ...(valueTrait ? { valueTrait } : {}) };
+  }
   const known = launch.audiences.get(metaAccountId) ?? (await accountAudiences(deps.directory, token, metaAccountId));
   launch.audiences.set(metaAccountId, known);
   // names stay unique per account; Meta refuses the 501st customer-file audience: both said before asking
   if (known.names.has(name)) return audienceNameProblem(metaAccountId, name);
   if (known.customerFile >= customerFileAudienceLimit) return audienceLimitProblem(metaAccountId, known.customerFile);
   try {
-    const { data } = await deps.directory.createCustomAudience(token, metaAccountId, { name, description });
+    const { data } = await deps.directory.createCustomAudience(token, metaAccountId, {
+      name,
+      description,
+      isValueBased: valueTrait !== undefined,
+    });
     known.customerFile += 1;
     known.names.add(name);
-    return { adAccountId, metaAccountId, audienceId: data.id, created: true, audienceName: name };
+    return {
+      adAccountId,
+      metaAccountId,
+      audienceId: data.id,
+      created: true,
+      audienceName: name,
+      ...(valueTrait ? { valueTrait } : {}),
+    };
   } catch (error) {
     // another tool took the last place meanwhile
     if (isGraphApiError(error) && error.details.metaCode === audienceLimitCode)

@@ -4,10 +4,13 @@ import {
   lockCanvas,
   findSegment,
   markLaunched,
+  requestLookalikes,
   saveResolved,
+  findWorkspace,
   type CanvasRecord,
 } from '@canvas/db';
 import { linkAdSets } from './ad-set-linking.js';
+import { lookalikeRequests } from './lookalike-requests.js';
 import { resolveFacebookSteps } from './audience-resolution.js';
 import type { ApiDeps } from './deps.js';
 import { definitionOf } from './stored-definition.js';
@@ -17,7 +20,8 @@ import { apiError, conflict, notFound, type FieldProblem } from './problem.js';
  * Launches the newest version: every Facebook step needs a connected ad account with the
  * Custom Audience terms accepted (checked with Meta now) and readable ad sets; audiences to be
  * created are created (once: an edit of the same step keeps its audience), existing ones must be
- * readable; then each audience is added to the ad sets its step names.
+ * readable; then each audience is added to the ad sets its step names, and the lookalikes steps ask for
+ * are recorded for the sync to create.
  */
 export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId: string): Promise<CanvasRecord> {
   const canvas = await findCanvas(deps.db, workspaceId, canvasId);
@@ -66,11 +70,14 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
       linkProblems,
     );
   }
+  const prefix = (await findWorkspace(deps.db, workspaceId))?.audienceNamePrefix ?? '';
   return deps.db.transaction().execute(async (tx) => {
     const locked = await lockCanvas(tx, workspaceId, canvasId);
     if (!locked || locked.latestVersion !== version.version || locked.status === 'archived') {
       throw conflict('CANVAS_CHANGED', 'the canvas changed during launch; try again');
     }
+    // the sync creates each once its source is big enough (decision 36)
+    await requestLookalikes(tx, lookalikeRequests(definition, resolved, { workspaceId, canvasId, prefix }), deps.now());
     return markLaunched(tx, canvasId, version.version, deps.now());
   });
 }

@@ -14,6 +14,7 @@ export const audienceViews = (resolved: ResolvedSteps) =>
     created: target.created,
     fromStep: target.fromStep ?? null,
     linkedAdSets: target.linkedAdSets ?? [],
+    valueTrait: target.valueTrait ?? null,
   }));
 
 /**

@@ -18,6 +18,7 @@ import {
   isGraphApiError,
   type AudienceUploader,
   type GraphApiError,
+  type LookalikeMaker,
   type MatchKey,
 } from '@canvas/meta-graph';
 import { pollingLoop, sleep } from '@canvas/runtime';
@@ -25,6 +26,7 @@ import type { RetryPolicy } from './failure-policy.js';
 import { audienceHealthWatch } from './audience-health.js';
 import { recordFailure, recordSuccess, type OutcomeDeps } from './record-outcome.js';
 import { tokenCheck, type TokenCheckDeps } from './token-check.js';
+import { lookalikeCreator } from './lookalike-creator.js';
 
 export interface AccountWorkerDeps extends TokenCheckDeps {
   metaAccountId: string;
@@ -39,6 +41,8 @@ export interface AccountWorkerDeps extends TokenCheckDeps {
   policy: RetryPolicy;
   /** Counter shard of this account: one owner at a time, so its rows never contend. */
   shard: number;
+  /** Lookalikes steps ask for; without it none are created. */
+  lookalikes?: { maker: LookalikeMaker; intervalMs: number; minSourceSize: number } | undefined;
 }
 
 /**
@@ -58,6 +62,8 @@ export class AccountWorker {
   private readonly outcome: OutcomeDeps;
   private readonly readHealth: ReturnType<typeof audienceHealthWatch>;
   private readonly healthReads = new Set<Promise<void>>();
+  private readonly makeLookalikes: ((token: string) => Promise<void>) | undefined;
+  private lookalikeRound: Promise<void> | undefined;
 
   constructor(private readonly deps: AccountWorkerDeps) {
     this.readHealth = audienceHealthWatch({ ...deps, intervalMs: deps.tokenCheckIntervalMs });
@@ -70,6 +76,7 @@ export class AccountWorker {
       { logger: deps.logger, pollIntervalMs: deps.batchWindowMs, fromStart: true },
     );
     this.checkTokens = tokenCheck(deps);
+    this.makeLookalikes = deps.lookalikes && lookalikeCreator({ ...deps, ...deps.lookalikes });
     this.outcome = {
       ...deps,
       pauseUntil: (untilMs) => deps.limiter.pauseUntil(untilMs),
@@ -93,6 +100,7 @@ export class AccountWorker {
     await looping;
     await Promise.allSettled([...this.busy.values()]);
     await Promise.allSettled([...this.healthReads]);
+    await this.lookalikeRound;
   }
 
   /** One batch window: refresh connections, start draining every idle due group, then expire. */
@@ -116,6 +124,7 @@ export class AccountWorker {
       const drain = this.drain(group, now).finally(() => this.busy.delete(key));
       this.busy.set(key, drain);
     }
+    this.startLookalikes(usable);
     // after the sends are under way: expiry is not urgent, a user's first batch is
     await db.transaction().execute(async (tx) => {
       const expired = [
@@ -127,6 +136,20 @@ export class AccountWorker {
       if (errored > 0) this.deps.metrics.users.inc({ status: 'errored' }, errored);
     });
     await this.report(now);
+  }
+
+  /** One look at the account's due lookalikes at a time, off the upload path, with a usable connection's token. */
+  private startLookalikes(usable: readonly string[]): void {
+    const connection = usable.map((id) => this.connections.get(id)).find((c) => c !== undefined);
+    if (!this.makeLookalikes || !connection || this.lookalikeRound || this.controller.signal.aborted) return;
+    const token = this.deps.cipher.decrypt(connection.tokenCiphertext, adAccountTokenRow(connection));
+    this.lookalikeRound = this.makeLookalikes(token)
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error }, 'lookalike round failed; next round tries again'),
+      )
+      .finally(() => {
+        this.lookalikeRound = undefined;
+      });
   }
 
   /** The account's gauges: backlog, held users, the oldest wait, the quota and time throttled. */

@@ -35,6 +35,10 @@ export const syncConfigSchema = z.object({
   SYNC_WATCH_AUDIENCE_READS: z.coerce.number().int().min(0).max(100).default(5),
   /** Meta's count below this share of the users synced in (less removed) is a shortfall; 0 turns that off. */
   SYNC_WATCH_MIN_MATCH_RATE: z.coerce.number().min(0).max(1).default(0.1),
+  /** How often each lookalike is looked at: its source's size until it is created, then Meta's status. */
+  SYNC_LOOKALIKE_INTERVAL: duration('5m'),
+  /** The source size (approximate_count_lower_bound) from which a lookalike is created; Meta's minimum is 100. */
+  SYNC_LOOKALIKE_MIN_SOURCE: positiveInt(100),
   /** Name in logs and in the user agent, to tell replicas apart. */
   SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),
   OPS_HOST: z.string().default('127.0.0.1'),

@@ -1,6 +1,9 @@
 import { errorClasses } from '@canvas/meta-graph';
 import { metricFactory, zeroSeries, type Registry } from '@canvas/runtime';
 
+/** The outcomes `canvas_sync_lookalikes_total` counts. */
+export const lookalikeOutcomes = ['created', 'adopted', 'waiting', 'refused', 'failed'] as const;
+
 /** What SREs watch on the audience sync. */
 export function syncMetrics(registry: Registry) {
   const m = metricFactory(registry);
@@ -51,6 +54,12 @@ export function syncMetrics(registry: Registry) {
         '(the account is disconnected), failed',
       ['outcome'],
     ),
+    lookalikes: m.counter(
+      'canvas_sync_lookalikes_total',
+      'Lookalike audiences by what a look at them did: created, adopted (found at Meta after a crash or a ' +
+        'duplicate refusal), waiting (source below the minimum), refused by Meta, failed (to be tried again)',
+      ['outcome'],
+    ),
     erasuresCompleted: m.counter(
       'canvas_sync_erasures_completed_total',
       'Erasures completed: every removal from Meta audiences final and the hand-offs deleted',
@@ -58,6 +67,7 @@ export function syncMetrics(registry: Registry) {
   };
   zeroSeries(metrics.users, 'status', ['synced', 'not_synced', 'deferred', 'errored']);
   zeroSeries(metrics.tokenChecks, 'outcome', ['valid', 'invalid', 'failed']);
+  zeroSeries(metrics.lookalikes, 'outcome', lookalikeOutcomes);
   zeroSeries(metrics.requests, 'outcome', ['success', ...errorClasses], { code: 'none' });
   return metrics;
 }

@@ -14,6 +14,7 @@ import {
   customAudienceQuota,
   type AdAccountDirectory,
   type AudienceUploader,
+  type LookalikeMaker,
   graphVersionGauge,
 } from '@canvas/meta-graph';
 import { registerReadGauge, type Logger, type ReadinessCheck, type Registry, type TokenCipher } from '@canvas/runtime';
@@ -35,6 +36,8 @@ export interface SyncDeps {
   uploader?: AudienceUploader & { close?: () => Promise<void> };
   /** Token checks; defaults to the Graph client built from the config (none with a custom uploader). */
   tokens?: Pick<AdAccountDirectory, 'debugToken'>;
+  /** Lookalike creation; defaults to the Graph client built from the config (none with a custom uploader). */
+  lookalikes?: LookalikeMaker;
   now?: () => Date;
   random?: () => number;
 }
@@ -71,6 +74,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
   const workers = new Map<string, AccountWorker>();
   const watches = new Map<string, ReturnType<typeof createReconciliationWatch>>();
   const watchMetrics = reconciliationMetrics(deps.registry);
+  const lookalikeMaker = deps.lookalikes ?? ('createLookalikeAudience' in graph ? graph : undefined);
 
   const ownership = createOwnership({
     url: config.DATABASE_URL,
@@ -118,6 +122,11 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
           defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT,
         },
         shard: counterShards.adAccount(stableHash(metaAccountId)),
+        lookalikes: lookalikeMaker && {
+          maker: lookalikeMaker,
+          intervalMs: config.SYNC_LOOKALIKE_INTERVAL,
+          minSourceSize: config.SYNC_LOOKALIKE_MIN_SOURCE,
+        },
       });
       workers.set(metaAccountId, worker);
       metrics.owned.set(workers.size);
@@ -153,6 +162,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
     },
   });
 
+  let stopping: Promise<void> | undefined;
   const erasures = createErasureFinisher({ db, logger, metrics, now, intervalMs: config.SYNC_BATCH_WINDOW });
 
   return {
@@ -166,10 +176,14 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
         'audience sync started',
       );
     },
-    async stop() {
-      await erasures.stop();
-      await ownership.stop();
-      await (graph as { close?: () => Promise<void> }).close?.();
+    // a second stop (a restart test, then the harness) waits for the first instead of closing twice
+    stop() {
+      stopping ??= (async () => {
+        await erasures.stop();
+        await ownership.stop();
+        await (graph as { close?: () => Promise<void> }).close?.();
+      })();
+      return stopping;
     },
   };
 }

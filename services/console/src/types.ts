@@ -32,6 +32,22 @@ export interface Canvas {
   definition?: { firstStep: string; steps: Step[] };
   accountProblems?: { code: string; adAccountId: string; steps: string[]; message: string; hint: string }[];
   drift?: StepDrift[];
+  lookalikes?: Lookalike[];
+}
+
+export interface Lookalike {
+  stepId: string;
+  countries: string[];
+  ratio: number;
+  status: 'not_launched' | 'waiting_for_source' | 'creating' | 'created' | 'refused';
+  name: string | null;
+  lookalikeId: string | null;
+  sourceSize: number | null;
+  message: string | null;
+  meta: {
+    operationStatus: { code: number; description: string | null } | null;
+    approximateCount: number | null;
+  } | null;
 }
 
 export interface StepNumbers {

@@ -1,6 +1,13 @@
-import { adsOptedOut, deviceAdvertisingId, handoffOutcome, type Handoff } from '@canvas/canvas';
+import {
+  adsOptedOut,
+  deviceAdvertisingId,
+  handoffOutcome,
+  noLookalikeValueMetric,
+  traitText,
+  type Handoff,
+} from '@canvas/canvas';
 import type { CounterDelta, NewAudienceEntry } from '@canvas/db';
-import { matchRow, withLimitedDataUse } from '@canvas/meta-graph';
+import { lookalikeValue, matchRow, withLimitedDataUse, withLookalikeValue } from '@canvas/meta-graph';
 import type { CanvasIndex } from './canvas-index.js';
 
 /**
@@ -21,15 +28,22 @@ export function handoffEntries(
     const advertisingId = deviceAdvertisingId(h.context);
     const row = matchRow(h.step.matchKeys, { userId: h.userId, traits: h.traits, advertisingId }, now.getUTCFullYear());
     // users whose consent asks for Limited Data Use carry Meta's data-processing columns
-    const sent = withLimitedDataUse(h.step.matchKeys, row.values, h.traits);
+    const withLdu = withLimitedDataUse(h.step.matchKeys, row.values, h.traits);
+    // a value-based audience's rows carry LOOKALIKE_VALUE; a removal without one goes as 0 (decision 35)
+    const valueTrait = target?.valueTrait;
+    const value = valueTrait === undefined ? undefined : lookalikeValue(traitText(h.traits, valueTrait));
+    const sent = valueTrait === undefined ? withLdu : withLookalikeValue(withLdu, value ?? '');
     const { status, reason, keepValues } = handoffOutcome({
       audienceResolved: target !== undefined,
       usable: row.usable,
       action: h.step.action,
       optedOut: adsOptedOut(h.traits, h.context),
       matchKeys: h.step.matchKeys,
+      value: valueTrait === undefined ? undefined : { trait: valueTrait, usable: value !== null },
     });
-    counts.push({ canvasId: h.canvasId, version: h.version, stepId: h.step.id, metric: status, delta: 1 });
+    const step = { canvasId: h.canvasId, version: h.version, stepId: h.step.id };
+    counts.push({ ...step, metric: status, delta: 1 });
+    if (reason?.code === 'NO_LOOKALIKE_VALUE') counts.push({ ...step, metric: noLookalikeValueMetric, delta: 1 });
     entries.push({
       metaAccountId: target?.metaAccountId ?? null,
       adAccountId: target?.adAccountId ?? null,

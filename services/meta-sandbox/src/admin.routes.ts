@@ -59,6 +59,9 @@ const settingsInput = z
     quotaPerAudience: z.number().int().min(0).optional(),
     quotaCap: z.number().int().positive().optional(),
     maxAudiencesPerAccount: z.number().int().positive().optional(),
+    maxLookalikesPerAccount: z.number().int().positive().optional(),
+    minLookalikeSourceSize: z.number().int().min(0).optional(),
+    lookalikePopulateMs: z.number().int().min(0).optional(),
     adsManagementQuota: z.number().int().positive().optional(),
   })
   .strict();
@@ -164,6 +167,9 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
         name: a.name,
         memberCount: a.members.size,
         deleted: a.deleted,
+        subtype: a.subtype,
+        isValueBased: a.isValueBased ?? false,
+        lookalike: a.lookalike ?? null,
       })),
   }));
   app.get<{ Params: { id: string } }>('/_sandbox/audiences/:id', async (request) => {
@@ -175,6 +181,9 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
       description: a.description,
       memberCount: a.members.size,
       deleted: a.deleted,
+      subtype: a.subtype,
+      isValueBased: a.isValueBased ?? false,
+      lookalike: a.lookalike ?? null,
       createdAt: new Date(a.createdAt).toISOString(),
       updatedAt: new Date(a.updatedAt).toISOString(),
     };

@@ -22,6 +22,10 @@ export interface SandboxAudience {
   flagged?: boolean;
   /** is_eligible_for_sac_campaigns; true unless set through the admin API. */
   sacEligible?: boolean;
+  /** Created with is_value_based: every row must carry LOOKALIKE_VALUE. */
+  isValueBased?: boolean;
+  /** A lookalike (subtype LOOKALIKE): what it was made of. */
+  lookalike?: { originAudienceId: string; countries: string[]; ratio: number };
 }
 
 export interface RowCheck {
@@ -49,6 +53,8 @@ export function checkRows(
         bad = `${key} is not a lowercase SHA-256 hex digest`;
       if (value !== '' && key === 'MADID' && value !== value.toLowerCase()) bad = 'MADID must be lowercase';
       if (refused.has(value)) bad = `${key} was refused`;
+      if (key === 'LOOKALIKE_VALUE' && !(value.trim() !== '' && Number(value) >= 0 && Number.isFinite(Number(value))))
+        bad = 'LOOKALIKE_VALUE is not a number of 0 or more';
     });
     const hasIdentifier = schema.some(
       (key, i) => (identifierKeys as readonly string[]).includes(key) && String(row[i] ?? '') !== '',

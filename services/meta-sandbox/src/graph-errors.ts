@@ -79,6 +79,33 @@ export const errors = {
       '(#2654) Failed to create custom audience: You have reached the maximum number ' +
         'of customer file custom audiences (500) for this ad account.',
     ),
+  // as RudderStack's recorded answers give it, for adds and removals alike
+  lookalikeValueMissing: () =>
+    graphError(100, '(#100) Value-Based Custom Audience requires LOOKALIKE_VALUE attribute.'),
+  // Meta's words, as the Python SDK's documentation examples quote them
+  lookalikeSourceTooSmall: () =>
+    graphError(
+      2654,
+      "(#2654) Source Audience is Too Small: There aren't enough people in your source in the country you " +
+        'chose. Please choose a country that includes at least 100 people in your source.',
+    ),
+  // code, subcode and words as integrators report them (facebook-php-business-sdk issues 181 and 477)
+  duplicateLookalike: () =>
+    graphError(
+      2654,
+      "(#2654) Can't Create a Duplicate Lookalike: You've already created a lookalike audience with the same " +
+        'source, country and size. Please try using a different source or different specifications.',
+      { subcode: 1713007 },
+    ),
+  // the code Meta documents; the wording is an emulator choice
+  lookalikeLimit: () =>
+    graphError(
+      2654,
+      '(#2654) Failed to create custom audience: You have reached the maximum number of lookalike ' +
+        'audiences (500) for this ad account.',
+    ),
+  audienceHasLookalikes: () =>
+    graphError(2656, '(#2656) This audience cannot be deleted because lookalike audiences are based on it.'),
   // code and subcode as integrators report them; the wording is an emulator choice
   audienceFlagged: () =>
     graphError(100, '(#100) This custom audience has been flagged and its members cannot be changed.', {

@@ -7,6 +7,8 @@ import { adSetRoutes, listAdSets } from './ad-set.routes.js';
 import { versionRefusal } from './version-gate.js';
 import { adsManagementMetered } from './ads-management-quota.js';
 import { exchangeToken, reachableAccounts, registerLoginDialog } from './login.routes.js';
+import { createLookalike, hasLookalikes, lookalikeFields } from './lookalike-audiences.js';
+import { valueBasedColumns, valueBasedRefusal } from './value-based.js';
 
 type Params = Record<string, unknown>;
 type Answer = GraphFailure | { status: 200; body: unknown; headers?: Record<string, string> };
@@ -77,6 +79,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
           ? { code: 471, description: 'This audience has been flagged and cannot be used in new campaigns.' }
           : { code: 200, description: 'Normal' },
         is_eligible_for_sac_campaigns: audience.sacEligible ?? true,
+        is_value_based: audience.isValueBased ?? false,
+        ...lookalikeFields(state, audience),
         time_created: Math.floor(audience.createdAt / 1000),
         time_updated: Math.floor(audience.updatedAt / 1000),
       },
@@ -139,9 +143,13 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       if (!account.tosAccepted) return errors.tosNotAccepted();
       if (typeof params.name !== 'string' || params.name.trim() === '')
         return errors.invalidParameter('The parameter name is required');
+      if (params.subtype === 'LOOKALIKE') return createLookalike(state, accountId, params);
       if (params.subtype !== undefined && params.subtype !== 'CUSTOM')
-        return errors.invalidParameter('Only subtype CUSTOM is supported by this sandbox');
-      if (state.activeAudienceCount(accountId) >= state.settings.maxAudiencesPerAccount) return errors.audienceLimit();
+        return errors.invalidParameter('Only subtypes CUSTOM and LOOKALIKE are supported by this sandbox');
+      const customerFile = [...state.audiences.values()].filter(
+        (a) => a.accountId === accountId && !a.deleted && a.subtype === 'CUSTOM',
+      ).length;
+      if (customerFile >= state.settings.maxAudiencesPerAccount) return errors.audienceLimit();
       const id = state.newAudienceId();
       const now = state.clock.now();
       state.audiences.set(id, {
@@ -160,6 +168,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         index: new Map(),
         addedAt: new Map(),
         sessions: new Map(),
+        ...([true, 1, '1', 'true'].includes(params.is_value_based as string) ? { isValueBased: true } : {}),
       });
       return { status: 200, body: { id } };
     });
@@ -181,6 +190,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       if (edge === undefined) {
         if (method === 'GET') return { status: 200, body: audienceView(audience, fieldsOf(params)) };
         if (method === 'DELETE') {
+          if (hasLookalikes(state, audience)) return errors.audienceHasLookalikes();
           audience.deleted = true;
           return { status: 200, body: { success: true } };
         }
@@ -199,9 +209,12 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       const parsed = parseUsersRequest(params, state.settings.maxRowsPerRequest);
       const action = method === 'DELETE' ? 'remove' : 'add';
       if (isFailure(parsed)) return parsed;
+      const refusal = valueBasedRefusal(audience, parsed.schema);
+      if (refusal) return refusal;
       if (action === 'remove' && audience.members.size < state.settings.minRemovalSize)
         return errors.audienceTooSmall();
-      const checked = checkRows(parsed.schema, parsed.data, state.refusedValues);
+      const stored = valueBasedColumns(audience, parsed);
+      const checked = checkRows(stored.schema, stored.data, state.refusedValues);
       if (action === 'add') addMembers(audience, checked.valid);
       else removeMembers(audience, checked.valid);
       audience.updatedAt = state.clock.now();
@@ -357,6 +370,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       status: answer.status,
       userAgent: request.headers['user-agent'],
       ...(extra ?? {}),
+      // which kind of audience a creation asked for: tests count lookalike creations by it
+      ...(edge === 'customaudiences' && method === 'POST'
+        ? { subtype: typeof params.subtype === 'string' ? params.subtype : 'CUSTOM' }
+        : {}),
       ...(errorBody ? { metaCode: errorBody.code, metaSubcode: errorBody.error_subcode } : {}),
     });
     return reply

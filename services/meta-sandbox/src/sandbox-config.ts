@@ -10,7 +10,14 @@ export interface SandboxSettings {
   quotaBase: number;
   quotaPerAudience: number;
   quotaCap: number;
+  /** Customer-file audiences per ad account (Meta: 500). */
   maxAudiencesPerAccount: number;
+  /** Lookalike audiences per ad account (Meta: 500). */
+  maxLookalikesPerAccount: number;
+  /** A lookalike's source needs this many people (Meta: 100 from one country; here the whole audience). */
+  minLookalikeSourceSize: number;
+  /** Sandbox milliseconds a new lookalike stays populating (count -1, operation_status 441); Meta: 1–6 hours. */
+  lookalikePopulateMs: number;
   /** ads_management calls (ad sets) per rolling hour; Meta: 100,000 + 40 × active ads (no ads here). */
   adsManagementQuota: number;
   maxRowsPerRequest: number;
@@ -26,6 +33,9 @@ export const defaultSettings: SandboxSettings = {
   quotaPerAudience: 40,
   quotaCap: 700_000,
   maxAudiencesPerAccount: 500,
+  maxLookalikesPerAccount: 500,
+  minLookalikeSourceSize: 100,
+  lookalikePopulateMs: 3_600_000,
   adsManagementQuota: 100_000,
   maxRowsPerRequest: 10_000,
   requestLogSize: 200_000,

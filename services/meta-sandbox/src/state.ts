@@ -47,6 +47,8 @@ export interface LoggedRequest {
   metaCode?: number | undefined;
   metaSubcode?: number | undefined;
   numInvalid?: number | undefined;
+  /** Of a `POST act_…/customaudiences`: the subtype asked for (CUSTOM or LOOKALIKE). */
+  subtype?: string | undefined;
   userAgent?: string | undefined;
 }
 

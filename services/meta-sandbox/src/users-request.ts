@@ -1,4 +1,4 @@
-import { isDataProcessingColumn, isMatchKey } from '@canvas/meta-graph';
+import { isDataProcessingColumn, isMatchKey, lookalikeValueColumn } from '@canvas/meta-graph';
 import { errors, type GraphFailure } from './graph-errors.js';
 
 export interface UsersRequest {
@@ -35,8 +35,8 @@ export function parseUsersRequest(params: Record<string, unknown>, maxRows: numb
   const keys = schema.map(
     (k) => ({ EMAIL_SHA256: 'EMAIL', PHONE_SHA256: 'PHONE', MOBILE_ADVERTISER_ID: 'MADID' })[k] ?? k,
   );
-  // Meta accepts the data-processing (Limited Data Use) columns beside the match keys
-  const unknown = keys.find((k) => !isMatchKey(k) && !isDataProcessingColumn(k));
+  // Meta accepts the data-processing (Limited Data Use) and LOOKALIKE_VALUE columns beside the match keys
+  const unknown = keys.find((k) => !isMatchKey(k) && !isDataProcessingColumn(k) && k !== lookalikeValueColumn);
   if (unknown) return errors.invalidParameter(`Invalid schema key ${unknown}`);
   if (!Array.isArray(payload.data)) return errors.schemaMismatch();
   if (payload.data.length > maxRows) return errors.tooManyRows();

@@ -234,6 +234,7 @@ describe('ad-account connections', () => {
       pending: 0,
       errored: 1,
       invalidEntries: 0,
+      withoutValue: 0,
       removals: { removed: 0, synced: 0, notSynced: 0, pending: 0, errored: 0 },
     });
     expect((await h.call('GET', `/v1/canvases/${canvas.id}/steps/fb/users/waiting`)).json()).toMatchObject({

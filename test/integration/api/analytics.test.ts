@@ -48,6 +48,7 @@ describe('analytics', () => {
             pending: 0,
             errored: 0,
             invalidEntries: 0,
+            withoutValue: 0,
             removals: { removed: 0, synced: 0, notSynced: 0, pending: 0, errored: 0 },
           },
         },

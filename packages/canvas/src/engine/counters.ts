@@ -41,8 +41,17 @@ export const removalMetrics = [
 /** Rows of a step's requests that Meta reported invalid (`num_invalid_entries`), adds and removals alike. */
 export const invalidEntriesMetric = 'invalid_entries' as const;
 
+/** Users Not synced because a value-based audience had no usable value for them (part of not_synced). */
+export const noLookalikeValueMetric = 'not_synced_no_value' as const;
+
 /** Every counter name a step can have: the one list writers, readers and metrics share. */
-export const stepMetrics = [...journeyMetrics, ...audienceStatuses, ...removalMetrics, invalidEntriesMetric] as const;
+export const stepMetrics = [
+  ...journeyMetrics,
+  ...audienceStatuses,
+  ...removalMetrics,
+  invalidEntriesMetric,
+  noLookalikeValueMetric,
+] as const;
 export type StepMetric = (typeof stepMetrics)[number];
 
 /** The counter an audience entry's status moves. */

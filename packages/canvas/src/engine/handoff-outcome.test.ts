@@ -25,6 +25,28 @@ describe('handoffOutcome', () => {
       true,
     ],
     ['consent wins over missing keys', { optedOut: true, usable: false }, 'not_synced', 'CONSENT', false],
+    [
+      'a user without a value added to a value-based audience',
+      { value: { trait: 'ltv', usable: false } },
+      'not_synced',
+      'NO_LOOKALIKE_VALUE',
+      true,
+    ],
+    ['a user with a value', { value: { trait: 'ltv', usable: true } }, 'pending', undefined, true],
+    [
+      'a user without a value removed from a value-based audience',
+      { value: { trait: 'ltv', usable: false }, action: 'remove' as const },
+      'pending',
+      undefined,
+      true,
+    ],
+    [
+      'missing keys win over a missing value',
+      { usable: false, value: { trait: 'ltv', usable: false } },
+      'not_synced',
+      'NO_MATCH_KEYS',
+      true,
+    ],
   ])('%s', (_what, over, status, code, keepValues) => {
     const outcome = handoffOutcome(facts(over));
     expect(outcome.status).toBe(status);

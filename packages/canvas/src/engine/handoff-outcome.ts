@@ -11,6 +11,8 @@ export interface HandoffFacts {
   /** The user opted out of ads or data sharing. */
   optedOut: boolean;
   matchKeys: readonly MatchKey[];
+  /** For a value-based audience: the trait its LOOKALIKE_VALUE comes from, and whether the user has a usable value. */
+  value?: { trait: string; usable: boolean } | undefined;
 }
 
 export interface HandoffOutcome {
@@ -23,7 +25,8 @@ export interface HandoffOutcome {
 
 /**
  * What becomes of a user handed to a Facebook step: Errored when the version has no audience,
- * Not synced when they opted out (adds only) or have no usable identifier, Pending otherwise.
+ * Not synced when they opted out (adds only), have no usable identifier or, added to a value-based
+ * audience, no usable value; Pending otherwise.
  */
 export function handoffOutcome(facts: HandoffFacts): HandoffOutcome {
   if (!facts.audienceResolved)
@@ -44,6 +47,16 @@ export function handoffOutcome(facts: HandoffFacts): HandoffOutcome {
       reason: {
         code: 'NO_MATCH_KEYS',
         message: `no usable value for any identifier among ${facts.matchKeys.join(', ')}`,
+      },
+      keepValues: true,
+    };
+  // Meta refuses a value-based row without LOOKALIKE_VALUE; removals send 0 instead (decision 35)
+  if (facts.action === 'add' && facts.value && !facts.value.usable)
+    return {
+      status: 'not_synced',
+      reason: {
+        code: 'NO_LOOKALIKE_VALUE',
+        message: `no usable value in trait ${facts.value.trait} for the value-based audience (a number ≥ 0)`,
       },
       keepValues: true,
     };

@@ -18,6 +18,7 @@ export const entryErrors = {
   AD_ACCOUNT_REMOVED: 'the ad account was disconnected from the workspace',
   AUDIENCE_UNRESOLVED: 'the canvas version has no audience for the step',
   NO_MATCH_KEYS: "no usable value for any of the step's match keys",
+  NO_LOOKALIKE_VALUE: "no usable value (a number ≥ 0) in the trait a value-based audience's LOOKALIKE_VALUE comes from",
   CONSENT: 'the user opted out of ads or data sharing; nothing was sent',
   NEVER_ADDED: 'a removal of a user whose add never reached Meta: there is nothing to remove',
   SYNC_FAILED: 'an unexpected error in the sync; it tries again',

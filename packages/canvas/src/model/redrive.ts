@@ -29,6 +29,8 @@ export const redriveOfCode = {
   NO_MATCH_KEYS: 'final',
   CONSENT: 'final',
   NEVER_ADDED: 'final',
+  // the user had no usable value for a value-based audience; a new trait value comes with a new entry
+  NO_LOOKALIKE_VALUE: 'final',
 } as const satisfies Record<EntryErrorCode, 'send' | 'final'>;
 
 /** The codes a re-drive sends again. */

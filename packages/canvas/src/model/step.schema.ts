@@ -3,6 +3,7 @@ import { UserCondition } from './condition.schema.js';
 import { Duration } from './duration.js';
 import { matchKeys } from './match-keys.js';
 import { audienceDescriptionMax } from './vocabulary.js';
+import { LookalikeRequest, ValueTrait } from './lookalike.js';
 
 export const StepId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64');
 /** The step that follows, or null to end the journey. */
@@ -66,7 +67,14 @@ export const RandomSplitStep = z
   .describe('Sends each user down one path, with the given percentages, the same way every time.');
 
 export const AudienceRef = z.union([
-  z.object({ id: z.string().regex(/^\d{1,30}$/, 'a Meta custom audience id') }).strict(),
+  z
+    .object({
+      id: z.string().regex(/^\d{1,30}$/, 'a Meta custom audience id'),
+      valueTrait: ValueTrait.optional().describe(
+        "For a value-based audience (launch checks Meta's is_value_based): the trait sent as LOOKALIKE_VALUE",
+      ),
+    })
+    .strict(),
   z
     .object({
       create: z
@@ -76,6 +84,7 @@ export const AudienceRef = z.union([
             .string()
             .max(audienceDescriptionMax, `at most ${audienceDescriptionMax} characters`)
             .optional(),
+          valueTrait: ValueTrait.optional(),
         })
         .strict(),
     })
@@ -114,6 +123,7 @@ export const FacebookAudienceStep = z
       .max(50)
       .optional()
       .describe("Ad sets of the step's account whose targeting should include the audience; linked at launch"),
+    lookalike: LookalikeRequest.optional(),
     next: NextStep,
   })
   .strict()

@@ -36,6 +36,8 @@ export const problemCodes = [
   'audience_account_mismatch',
   'ad_sets_on_remove',
   'duplicate_ad_set',
+  'value_based',
+  'lookalike',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 

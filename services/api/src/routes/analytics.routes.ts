@@ -5,6 +5,7 @@ import {
   canvasLevel,
   entryOrigins,
   invalidEntriesMetric,
+  noLookalikeValueMetric,
   type Step,
   type StepMetric,
 } from '@canvas/canvas';
@@ -13,7 +14,7 @@ import type { ApiDeps } from '../deps.js';
 import { definitionOf } from '../stored-definition.js';
 import { notFound } from '../problem.js';
 import { IsoDate, VersionNumber, iso, problems } from '../schemas.js';
-import { isDataProcessingColumn } from '@canvas/meta-graph';
+import { isMatchKey } from '@canvas/meta-graph';
 
 const StatusNumbers = {
   synced: z.number().int(),
@@ -30,6 +31,13 @@ const FacebookNumbers = z.object({
       'Rows Meta reported invalid in requests it accepted (num_invalid_entries), adds and removals. ' +
         "Users Meta's samples name are Not synced (META_INVALID_ENTRY); the rest of them are counted Synced, " +
         'since Meta does not say which they are',
+    ),
+  withoutValue: z
+    .number()
+    .int()
+    .describe(
+      'Of notSynced: users a value-based audience could not take, having no usable value for LOOKALIKE_VALUE ' +
+        '(NO_LOOKALIKE_VALUE)',
     ),
   removals: z
     .object({ removed: z.number().int(), ...StatusNumbers })
@@ -185,6 +193,7 @@ export const analyticsRoutes =
                       pending: sum(step.id, 'pending'),
                       errored: sum(step.id, 'errored'),
                       invalidEntries: sum(step.id, invalidEntriesMetric),
+                      withoutValue: sum(step.id, noLookalikeValueMetric),
                       removals: {
                         removed: sum(step.id, 'removed'),
                         synced: sum(step.id, 'removed_synced'),
@@ -235,9 +244,9 @@ export const analyticsRoutes =
             origin: e.origin,
             audienceId: e.audienceId,
             adAccountId: e.metaAccountId === null ? null : `act_${e.metaAccountId}`,
-            // the Limited Data Use columns ride in the schema but are no match keys
-            matchKeys: e.schema.filter((key) => !isDataProcessingColumn(key)),
-            keysWithValues: e.schema.filter((key, i) => !isDataProcessingColumn(key) && (e.values[i] ?? '') !== ''),
+            // the Limited Data Use and LOOKALIKE_VALUE columns ride in the schema but are no match keys
+            matchKeys: e.schema.filter(isMatchKey),
+            keysWithValues: e.schema.filter((key, i) => isMatchKey(key) && (e.values[i] ?? '') !== ''),
             attempts: e.attempts,
             enteredAt: e.enteredAt.toISOString(),
             nextAttemptAt: e.status === 'pending' ? e.nextAttemptAt.toISOString() : null,

@@ -2,6 +2,7 @@ import { findCanvasVersion, type CanvasRecord } from '@canvas/db';
 import { canvasAccountProblems } from '../canvas-account-problems.js';
 import type { ApiDeps } from '../deps.js';
 import { audienceViews } from '../draft-audiences.js';
+import { lookalikeViews } from '../lookalike-view.js';
 import { definitionOf } from '../stored-definition.js';
 import { stepDriftViews } from '../step-drift.js';
 import type { CanvasView } from './canvas.schemas.js';
@@ -24,6 +25,7 @@ export async function canvasView(deps: ApiDeps, canvas: CanvasRecord): Promise<C
     hasUnlaunchedChanges: canvas.liveVersion !== canvas.latestVersion,
     definition,
     audiences: audienceViews(resolved),
+    lookalikes: await lookalikeViews(deps.db, definition, [resolved, ...(live ? [live.resolved] : [])]),
     accountProblems: await canvasAccountProblems(
       deps.db,
       canvas.workspaceId,

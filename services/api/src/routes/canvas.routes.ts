@@ -125,7 +125,15 @@ export const canvasRoutes =
             .strict(),
           response: {
             200: z.object({
-              data: z.array(CanvasView.omit({ definition: true, audiences: true, accountProblems: true, drift: true })),
+              data: z.array(
+                CanvasView.omit({
+                  definition: true,
+                  audiences: true,
+                  lookalikes: true,
+                  accountProblems: true,
+                  drift: true,
+                }),
+              ),
               nextCursor: z.uuid().nullable(),
             }),
             ...problems(),

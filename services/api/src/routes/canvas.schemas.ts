@@ -4,6 +4,7 @@ import { requestExamples } from '../request-examples.js';
 import { IsoDate } from '../schemas.js';
 import { audienceHealthCodes } from '../audience-health-problems.js';
 import { StepDriftView } from '../step-drift.js';
+import { LookalikeView } from '../lookalike-view.js';
 
 export const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 export const CanvasStatusSchema = z.enum(canvasStatuses);
@@ -15,6 +16,10 @@ export const AudienceView = z.object({
   created: z.boolean().describe('This canvas created the audience'),
   fromStep: z.string().nullable().describe('The step whose audience this step uses'),
   linkedAdSets: z.array(z.string()).describe('Ad sets whose targeting includes the audience'),
+  valueTrait: z
+    .string()
+    .nullable()
+    .describe("A value-based audience: the trait each user's LOOKALIKE_VALUE comes from (decision 35)"),
 });
 export const AccountProblemView = z.object({
   code: z.enum([
@@ -44,6 +49,9 @@ export const CanvasView = z.object({
     .describe(
       "The newest version's Facebook steps that have their Meta audience: created at launch or with POST …/audiences",
     ),
+  lookalikes: z
+    .array(LookalikeView)
+    .describe("The lookalikes the newest version's Facebook steps ask for, and where each stands"),
   accountProblems: z
     .array(AccountProblemView)
     .describe(

@@ -5,6 +5,7 @@ import type { Analytics, Canvas } from '../types.js';
 import { Errors } from './sign-in.js';
 import { DriftNotice, StepRedrive, driftBadges, useDrift } from './step-reconciliation.js';
 import { UserLookup } from './user-lookup.js';
+import { Lookalikes } from './lookalikes.js';
 
 /** How often the graph's numbers are read again. */
 const refreshMs = 3000;
@@ -97,6 +98,7 @@ export function CanvasPage(props: { id: string }) {
           <StepGraph steps={canvas.definition.steps} numbers={analytics?.steps ?? []} badges={driftBadges(drift)} />
         ) : null}
       </div>
+      <Lookalikes lookalikes={canvas.lookalikes ?? []} />
       {canvas.definition ? <UserLookup canvasId={canvas.id} steps={canvas.definition.steps} /> : null}
       {canvas.definition ? (
         <StepRedrive canvasId={canvas.id} steps={canvas.definition.steps} numbers={analytics?.steps ?? []} />
