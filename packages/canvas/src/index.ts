@@ -126,3 +126,14 @@ export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry
 export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { handoffOutcome, type HandoffFacts, type HandoffOutcome } from './engine/handoff-outcome.js';
+export { Replay, type ReplayEvent, type ReplayOptions, type ReplayUser, type UsableCheck } from './dry-run/replay.js';
+export { CapCounter, CapCutoff } from './dry-run/cap-admission.js';
+export { SendTicks, type StepSends } from './dry-run/send-ticks.js';
+export { segmentRunsIn } from './dry-run/segment-runs.js';
+export type {
+  BranchNumbers,
+  FacebookProjection,
+  ReplayResult,
+  ReplayTotals,
+  StepProjection,
+} from './dry-run/replay-result.js';

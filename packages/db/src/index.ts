@@ -20,6 +20,7 @@ export {
   listWorkspaceIds,
   type Workspace,
   lockWorkspace,
+  setBlockLaunchOnQuotaRisk,
 } from './workspace.repository.js';
 export {
   insertApiKey,
@@ -217,3 +218,27 @@ export { failureKind, sqlStateOf, type FailureKind } from './failure-kind.js';
 export { adAccountTokenRow, facebookLoginTokenRow, type SealedTokenRow } from './token-row.js';
 export { tokensInFormat, replaceSealedToken, type StoredToken } from './sealed-token.repository.js';
 export { limitStatementTime, isStatementTimeout } from './statement-timeout.js';
+export {
+  insertDryRun,
+  findDryRun,
+  listDryRuns,
+  latestDoneDryRun,
+  openDryRuns,
+  dryRunCostSince,
+  claimDryRun,
+  recordDryRunProgress,
+  finishDryRun,
+  releaseDryRun,
+  cancelDryRun,
+  type DryRunRecord,
+  type ClaimedDryRun,
+} from './dry-run.repository.js';
+export { dryRunStatuses, openDryRunStatuses, type DryRunStatus } from './dry-run-status.js';
+export {
+  replayPage,
+  type ReplayPage,
+  type ReplayPageRequest,
+  type ReplayPageUser,
+} from './dry-run-history.repository.js';
+export { recordAccountCapacity, findAccountCapacity, type AccountCapacity } from './account-capacity.repository.js';
+export { recentStepLoads, pendingStepLoads, type StepLoad } from './account-load.repository.js';

@@ -1,6 +1,7 @@
 import type { Db } from '@canvas/db';
 import type { AdAccountDirectory } from '@canvas/meta-graph';
 import type { Logger, Registry, TokenCipher } from '@canvas/runtime';
+import type { DryRunSettings } from './dry-run-settings.js';
 import type { ExpensiveWorkLimits } from './expensive-work.js';
 import type { SegmentBudget } from './segment-budget.js';
 
@@ -29,6 +30,8 @@ export interface ApiDeps {
   facebookLogin?: FacebookLoginSettings | undefined;
   /** Erasures: how long their removals are retried, and how long an erased user's events are skipped. */
   erasure?: { retryWindowMs: number; suppressionMs: number };
+  /** Dry runs: this process's worker (concurrency 0: none here), each workspace's share, page size, window. */
+  dryRun?: Partial<DryRunSettings>;
 }
 
 export interface FacebookLoginSettings {
