@@ -15,6 +15,7 @@ import { historyCost } from './history-cost.ts';
 import { quotaUse, syncPeakRss, syncThroughput } from './sync.ts';
 import { isolationFigures } from './isolation.ts';
 import { segmentFigures } from './segments.ts';
+import { dryRunFigures } from './dry-run.ts';
 import { benchEvents, seedBenchCanvases } from './workload.ts';
 
 const ctx = await benchContext();
@@ -33,6 +34,7 @@ const size = {
   growthRows: full ? [100_000, 10_000_000] : [10_000, 100_000],
   segmentUsers: full ? 1_000_000 : 50_000,
   isolationUsers: full ? 300_000 : 30_000,
+  dryRunUsers: full ? 1_000_000 : 50_000,
 };
 ctx.log(`scale ${ctx.scale}, ${ctx.repeats} run(s) per figure; ${ctx.infrastructure.description.join('; ')}`);
 const results: Record<string, Figure | Record<string, unknown>> = {};
@@ -178,6 +180,11 @@ results.segmentRunPeakRssMb = figure([segments.run.peakRssMb]);
 ctx.log('8/8 isolation');
 const isolation = await isolationFigures(ctx, size.isolationUsers, size.isolationUsers * 10, 40);
 results.isolationOtherWorkspaceP99Ms = { ...figure([isolation.loaded.p99]), ...isolation };
+// 9. dry run: a two-branch canvas replayed over every user's history, through the API as deployed
+ctx.log('and a dry run');
+const dryRun = await dryRunFigures(ctx, size.dryRunUsers, size.dryRunUsers * 10);
+results.dryRunSeconds = { ...figure(dryRun.runSeconds), ...dryRun };
+results.dryRunPeakRssMb = figure([dryRun.peakRssMb]);
 await ctx.close();
 
 // the report
@@ -241,6 +248,14 @@ const checks = [
     'max',
     100,
   ),
+  bound(
+    `dry run over ${size.dryRunUsers} users / ${size.dryRunUsers * 10} events ≤ 60 s`,
+    f('dryRunSeconds').max,
+    1,
+    'max',
+    60,
+  ),
+  peakRss('dryRunPeakRssMb', `API peak RSS during the dry runs (${heapLimit}, as deployed)`),
   {
     target: 'cost with 1,000 canvases ≤ 1.3 × with 1',
     value: ratio(f('engine1').median, f('engine1000').median),
@@ -281,6 +296,10 @@ const labels: Record<string, string> = {
     `(${segments.run.entered} entered and handed to the sync)`,
   segmentRunPeakRssMb: `runner peak RSS during the segment run (${heapLimit}, as deployed), MB`,
   isolationOtherWorkspaceP99Ms: "another workspace's GET /v1/canvases p99 during ten exact estimates, ms",
+  dryRunSeconds:
+    `dry run of a two-branch canvas, s (${size.dryRunUsers} users, ${size.dryRunUsers * 10} events, ` +
+    `${dryRun.historyRows} history rows read, ${dryRun.entered} entered)`,
+  dryRunPeakRssMb: `API peak RSS during the dry runs (${heapLimit}, as deployed), MB`,
   ...Object.fromEntries(growthKeys.map((k, i) => [k, `per-event cost with ${size.growthRows[i]} journey rows, µs`])),
 };
 const lines = ['| figure | median | min | max |', '| --- | ---: | ---: | ---: |'];

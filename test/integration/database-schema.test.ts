@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import ts from 'typescript';
 import { audienceStatuses, journeyStatuses } from '@canvas/canvas';
-import { insertAudienceEntries, type NewAudienceEntry } from '@canvas/db';
+import { dryRunStatuses, insertAudienceEntries, type NewAudienceEntry } from '@canvas/db';
 import { createTestDatabase, type TestDatabase } from '@canvas/test-support';
 
 type Columns = Record<string, Record<string, 'null' | 'not null'>>;
@@ -54,7 +54,7 @@ describe('the database layer', () => {
     for (const r of rows.rows)
       (migrated[r.table_name] ??= {})[r.column_name] = r.is_nullable === 'YES' ? 'null' : 'not null';
     const declared = declaredSchema();
-    expect(Object.keys(declared)).toHaveLength(33);
+    expect(Object.keys(declared)).toHaveLength(35);
     expect(declared).toEqual(migrated);
   });
 
@@ -69,6 +69,16 @@ describe('the database layer', () => {
         .sort();
     expect(values('journeys')).toEqual([...journeyStatuses].sort());
     expect(values('audience_entries')).toEqual([...audienceStatuses].sort());
+  });
+
+  it("checks dry-run statuses against the repository's list", async () => {
+    const check = await sql<{ definition: string }>`
+      SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
+      WHERE contype = 'c' AND conrelid = 'dry_runs'::regclass AND pg_get_constraintdef(oid) LIKE '%status%'`.execute(
+      database.db,
+    );
+    const values = [...(check.rows[0]?.definition ?? '').matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
+    expect(values).toEqual([...dryRunStatuses].sort());
   });
 
   it('lets a hand-off without a Meta target exist only as an Errored row, with no placeholder ids', async () => {

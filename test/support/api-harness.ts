@@ -39,7 +39,7 @@ export const facebookLoginRedirectUri = 'http://127.0.0.1:8080/v1/facebook-login
 export async function startApiHarness(
   options: Pick<
     ApiDeps,
-    'estimateSampleSize' | 'metricsMaxAgeMs' | 'estimateTimeoutMs' | 'expensiveWork' | 'segmentBudget'
+    'estimateSampleSize' | 'metricsMaxAgeMs' | 'estimateTimeoutMs' | 'expensiveWork' | 'segmentBudget' | 'dryRun'
   > & { facebookLogin?: boolean } = {},
 ): Promise<ApiHarness> {
   const { facebookLogin, ...apiOptions } = options;

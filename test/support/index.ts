@@ -33,3 +33,4 @@ export {
   type ReadyRunner,
 } from './runner-kit.ts';
 export { reconnectAccount, startReadySync, startScaledSyncHarness } from './sync-kit.ts';
+export { twoBranchCanvas, dryRunShoppers, awaitDryRun, comparableNumbers, type DryRunAnswer } from './dry-run.ts';

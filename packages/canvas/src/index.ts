@@ -148,3 +148,14 @@ export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasS
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { handoffOutcome, type HandoffFacts, type HandoffOutcome } from './engine/handoff-outcome.js';
 export { profileFields, behaviourCountOps, reachabilityKinds, audienceDescriptionMax } from './model/vocabulary.js';
+export { Replay, type ReplayEvent, type ReplayOptions, type ReplayUser, type UsableCheck } from './dry-run/replay.js';
+export { CapCounter, CapCutoff } from './dry-run/cap-admission.js';
+export { SendTicks, type StepSends } from './dry-run/send-ticks.js';
+export { segmentRunsIn } from './dry-run/segment-runs.js';
+export type {
+  BranchNumbers,
+  FacebookProjection,
+  ReplayResult,
+  ReplayTotals,
+  StepProjection,
+} from './dry-run/replay-result.js';

@@ -21,6 +21,7 @@ export {
   listWorkspaceIds,
   type Workspace,
   lockWorkspace,
+  setBlockLaunchOnQuotaRisk,
 } from './workspace.repository.js';
 export {
   insertApiKey,
@@ -260,3 +261,27 @@ export {
   type ExpectedMembers,
 } from './reconciliation.repository.js';
 export { optedOutOfAds } from './ad-opt-out.sql.js';
+export {
+  insertDryRun,
+  findDryRun,
+  listDryRuns,
+  latestDoneDryRun,
+  openDryRuns,
+  dryRunCostSince,
+  claimDryRun,
+  recordDryRunProgress,
+  finishDryRun,
+  releaseDryRun,
+  cancelDryRun,
+  type DryRunRecord,
+  type ClaimedDryRun,
+} from './dry-run.repository.js';
+export { dryRunStatuses, openDryRunStatuses, type DryRunStatus } from './dry-run-status.js';
+export {
+  replayPage,
+  type ReplayPage,
+  type ReplayPageRequest,
+  type ReplayPageUser,
+} from './dry-run-history.repository.js';
+export { recordAccountCapacity, findAccountCapacity, type AccountCapacity } from './account-capacity.repository.js';
+export { recentStepLoads, pendingStepLoads, type StepLoad } from './account-load.repository.js';

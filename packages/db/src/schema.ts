@@ -1,5 +1,6 @@
 import type { AudienceStatus, CanvasStatus, EntryOrigin, JourneyStatus, StepMetric } from '@canvas/canvas';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { DryRunStatus } from './dry-run-status.js';
 
 /** Kysely's view of the tables in migrations/. Rows never leave this package. */
 export interface Database {
@@ -36,6 +37,8 @@ export interface Database {
   step_drift: StepDriftTable;
   reconciliation_checks: ReconciliationChecksTable;
   audience_size_checks: AudienceSizeChecksTable;
+  dry_runs: DryRunsTable;
+  meta_account_capacity: MetaAccountCapacityTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -47,6 +50,7 @@ export interface WorkspacesTable {
   id: string;
   name: string;
   audience_name_prefix: string | null;
+  block_launch_on_quota_risk: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
 }
 
@@ -415,4 +419,41 @@ export interface LookalikeAudiencesTable {
   claimed_at: Date | null;
   lookalike_created_at: Date | null;
   updated_at: Date;
+}
+
+/** A dry run of a canvas version over the behaviour history; the only row a dry run writes. */
+export interface DryRunsTable {
+  id: string;
+  workspace_id: string;
+  canvas_id: string;
+  version: number;
+  window_from: Date;
+  window_to: Date;
+  status: DryRunStatus;
+  users_done: ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
+  users_total: ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
+  pass: ColumnType<number, number | undefined, number>;
+  passes: ColumnType<number, number | undefined, number>;
+  cost_events: ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
+  result: Json<unknown> | null;
+  failure: string | null;
+  requested_by: string;
+  lease: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  started_at: Date | null;
+  heartbeat_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** How the sync's owner of a Meta account paces it; read by the quota planner. */
+export interface MetaAccountCapacityTable {
+  meta_account_id: string;
+  quota_per_window: number;
+  window_ms: BigIntColumn;
+  safety: number;
+  users_per_request: number;
+  batch_window_ms: number;
+  pace_factor: ColumnType<number, number | undefined, number>;
+  recorded_at: Date;
 }

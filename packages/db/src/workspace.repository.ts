@@ -6,6 +6,8 @@ export interface Workspace {
   name: string;
   /** Put before the name of every audience this product creates for the workspace. */
   audienceNamePrefix: string | null;
+  /** A launch whose ad accounts risk the sync's retry limit is refused, not only warned about. */
+  blockLaunchOnQuotaRisk: boolean;
   createdAt: Date;
 }
 
@@ -13,11 +15,13 @@ const toWorkspace = (row: {
   id: string;
   name: string;
   audience_name_prefix: WorkspacesTable['audience_name_prefix'];
+  block_launch_on_quota_risk: boolean;
   created_at: Date;
 }) => ({
   id: row.id,
   name: row.name,
   audienceNamePrefix: row.audience_name_prefix,
+  blockLaunchOnQuotaRisk: row.block_launch_on_quota_risk,
   createdAt: row.created_at,
 });
 
@@ -39,6 +43,20 @@ export async function setAudienceNamePrefix(
   const row = await db
     .updateTable('workspaces')
     .set({ audience_name_prefix: prefix })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toWorkspace(row);
+}
+
+export async function setBlockLaunchOnQuotaRisk(
+  db: Executor,
+  id: string,
+  block: boolean,
+): Promise<Workspace | undefined> {
+  const row = await db
+    .updateTable('workspaces')
+    .set({ block_launch_on_quota_risk: block })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();

@@ -2,6 +2,7 @@ export { matchKeys, identifierKeys, unhashedKeys, isMatchKey, isHashedKey, type 
 export { sha256Hex, isSha256Hex } from './hash.js';
 export { normalizeMatchValue, matchValue, type MatchValue, type NormalizeContext } from './match-value.js';
 export { matchRow, rawMatchValue, type MatchRow, type MatchSource } from './profile-match.js';
+export { hasUsableIdentifier } from './match-usable.js';
 export {
   GraphApiError,
   classifyGraphError,
@@ -59,6 +60,14 @@ export { invalidRows, type InvalidRow } from './invalid-samples.js';
 export { withTransientRetry, type TransientRetryOptions } from './retry.js';
 export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';
 export { customAudienceQuota } from './quota.js';
+export {
+  planQuota,
+  sustainedRequestsPerHour,
+  type QuotaPlan,
+  type QuotaPlanInput,
+  type SyncCapacity,
+  type HourlyLoad,
+} from './quota-plan.js';
 export type { AdAccountDirectory, AudienceUploader, LookalikeMaker } from './port.js';
 export { graphApiSettings } from './config.js';
 export { type AdSet, type Targeting, type AdSetCalls } from './ad-sets.js';

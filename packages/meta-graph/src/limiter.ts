@@ -72,6 +72,11 @@ export class AccountLimiter {
     return this.factor / this.baseRatePerMs;
   }
 
+  /** How much slower than the quota Meta's usage reports make it go (1: at the quota's pace). */
+  get pace(): number {
+    return this.factor;
+  }
+
   get pausedUntil(): number {
     return this.pausedUntilMs;
   }

@@ -15,6 +15,8 @@ import { refuseDeepBody } from './body-depth.js';
 import { registerCanvasGauge } from './canvas-metrics.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
+import { defaultDryRunSettings } from './dry-run-settings.js';
+import { createDryRunWorker } from './dry-run-worker.js';
 import { createExpensiveWork, defaultExpensiveWorkLimits } from './expensive-work.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { apiReadiness, logCheckFailure } from './readiness.js';
@@ -29,6 +31,8 @@ import { analyticsSeriesRoutes } from './routes/analytics-series.routes.js';
 import { erasureRoutes } from './routes/erasure.routes.js';
 import { redriveRoutes } from './routes/redrive.routes.js';
 import { canvasRoutes } from './routes/canvas.routes.js';
+import { dryRunRoutes } from './routes/dry-run.routes.js';
+import { quotaPlanRoutes } from './routes/quota-plan.routes.js';
 import { segmentRoutes } from './routes/segment.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
 
@@ -99,6 +103,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   // one limiter for every expensive operation, so together they never take the whole pool
   const expensive = createExpensiveWork(deps.expensiveWork ?? defaultExpensiveWorkLimits);
+  // dry runs are background work of this process, a small bounded worker (decision 38)
+  const dryRunSettings = { ...defaultDryRunSettings, ...deps.dryRun };
+  const dryRuns = dryRunSettings.concurrency > 0 ? createDryRunWorker(deps, dryRunSettings) : undefined;
+  app.addHook('onClose', async () => dryRuns?.stop());
   await app.register(facebookLoginCallback(deps));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(deps.db));
@@ -113,6 +121,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(analyticsSeriesRoutes(deps));
     await v1.register(erasureRoutes(deps, expensive));
     await v1.register(redriveRoutes(deps));
+    await v1.register(dryRunRoutes(deps, dryRunSettings, () => dryRuns?.wake()));
+    await v1.register(quotaPlanRoutes(deps));
   });
+  dryRuns?.start();
   return app;
 }

@@ -1,12 +1,12 @@
 import {
   findCanvas,
   findCanvasVersion,
+  findWorkspace,
   lockCanvas,
   findSegment,
   markLaunched,
   requestLookalikes,
   saveResolved,
-  findWorkspace,
   type CanvasRecord,
 } from '@canvas/db';
 import { linkAdSets } from './ad-set-linking.js';
@@ -14,16 +14,24 @@ import { lookalikeRequests } from './lookalike-requests.js';
 import { resolveFacebookSteps } from './audience-resolution.js';
 import type { ApiDeps } from './deps.js';
 import { definitionOf } from './stored-definition.js';
+import { launchQuotaCheck, type LaunchWarning } from './launch-quota.js';
 import { apiError, conflict, notFound, type FieldProblem } from './problem.js';
+
+/** A launched canvas, and what the launch warns about without refusing it. */
+export interface Launched {
+  canvas: CanvasRecord;
+  warnings: LaunchWarning[];
+}
 
 /**
  * Launches the newest version: every Facebook step needs a connected ad account with the
  * Custom Audience terms accepted (checked with Meta now) and readable ad sets; audiences to be
  * created are created (once: an edit of the same step keeps its audience), existing ones must be
  * readable; then each audience is added to the ad sets its step names, and the lookalikes steps ask for
- * are recorded for the sync to create.
+ * are recorded for the sync to create. An ad account whose users would risk the sync's retry window is a
+ * warning, or a problem when the workspace says so.
  */
-export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId: string): Promise<CanvasRecord> {
+export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId: string): Promise<Launched> {
   const canvas = await findCanvas(deps.db, workspaceId, canvasId);
   if (!canvas) throw notFound(`canvas ${canvasId}`);
   if (canvas.status === 'archived') throw conflict('CANVAS_ARCHIVED', 'an archived canvas cannot be launched');
@@ -49,6 +57,12 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
         message: `segment ${segmentId} does not exist in this workspace`,
       });
   }
+  // before anything changes at Meta: a launch the workspace wants refused on quota creates nothing
+  const quota = await launchQuotaCheck(deps, workspaceId, { canvasId, version: version.version, definition });
+  if (quota.problems.length > 0 && (await findWorkspace(deps.db, workspaceId))?.blockLaunchOnQuotaRisk) {
+    problems.push(...quota.problems);
+    throw apiError('LAUNCH_PREFLIGHT_FAILED', `${problems.length} problem(s) found before launch`, problems);
+  }
   const {
     resolved,
     problems: stepProblems,
@@ -71,7 +85,7 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
     );
   }
   const prefix = (await findWorkspace(deps.db, workspaceId))?.audienceNamePrefix ?? '';
-  return deps.db.transaction().execute(async (tx) => {
+  const launched = await deps.db.transaction().execute(async (tx) => {
     const locked = await lockCanvas(tx, workspaceId, canvasId);
     if (!locked || locked.latestVersion !== version.version || locked.status === 'archived') {
       throw conflict('CANVAS_CHANGED', 'the canvas changed during launch; try again');
@@ -80,4 +94,5 @@ export async function launchCanvas(deps: ApiDeps, workspaceId: string, canvasId:
     await requestLookalikes(tx, lookalikeRequests(definition, resolved, { workspaceId, canvasId, prefix }), deps.now());
     return markLaunched(tx, canvasId, version.version, deps.now());
   });
+  return { canvas: launched, warnings: quota.warnings };
 }

@@ -23,8 +23,18 @@ export const apiConfigSchema = z
     /** A segment's budget: conditions (property tests in behaviours included), and listed values. */
     SEGMENT_MAX_CONDITIONS: positiveInt(100),
     SEGMENT_MAX_VALUES: positiveInt(2000),
-    /** How long the sync keeps trying an erasure's removals (as for any hand-off). */
+    /** How long the sync keeps trying a hand-off: erasures' removals, and the quota planner's retry window. */
     AUDIENCE_RETRY_WINDOW: duration('13h'),
+    /** Dry runs this API process works on at once (0: none here; other replicas take them). */
+    DRY_RUN_CONCURRENCY: z.coerce.number().int().min(0).max(8).default(1),
+    /** Dry runs one workspace may have queued or running at once (then 429 DRY_RUN_BUSY). */
+    DRY_RUN_PER_WORKSPACE: positiveInt(1),
+    /** History rows one workspace's dry runs may read in 24 hours (then 429 DRY_RUN_BUDGET_EXCEEDED). */
+    DRY_RUN_DAILY_HISTORY_ROWS: positiveInt(50_000_000),
+    /** Profiles per page of a dry run: what it holds in memory at once, with their events. */
+    DRY_RUN_PAGE_USERS: positiveInt(2000),
+    /** The longest window a dry run replays. */
+    DRY_RUN_MAX_WINDOW: duration('31d'),
     /** How long the runner skips an erased user's events (those already in Kafka, and any sent later). */
     ERASURE_SUPPRESSION: duration('30d'),
     /**

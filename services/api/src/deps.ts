@@ -1,6 +1,7 @@
 import type { Db } from '@canvas/db';
 import type { AdAccountDirectory } from '@canvas/meta-graph';
 import type { Logger, Registry, TokenCipher } from '@canvas/runtime';
+import type { DryRunSettings } from './dry-run-settings.js';
 import type { ExpensiveWorkLimits } from './expensive-work.js';
 import type { SegmentBudget } from './segment-budget.js';
 
@@ -31,6 +32,8 @@ export interface ApiDeps {
   erasure?: { retryWindowMs: number; suppressionMs: number };
   /** Re-drives: the fresh retry window each re-sent user gets (AUDIENCE_RETRY_WINDOW). */
   redrive?: { retryWindowMs: number };
+  /** Dry runs: this process's worker (concurrency 0: none here), each workspace's share, page size, window. */
+  dryRun?: Partial<DryRunSettings>;
 }
 
 export interface FacebookLoginSettings {

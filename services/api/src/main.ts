@@ -57,6 +57,13 @@ const deps = {
       : undefined,
   erasure: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW, suppressionMs: config.ERASURE_SUPPRESSION },
   redrive: { retryWindowMs: config.AUDIENCE_RETRY_WINDOW },
+  dryRun: {
+    concurrency: config.DRY_RUN_CONCURRENCY,
+    perWorkspace: config.DRY_RUN_PER_WORKSPACE,
+    dailyHistoryRows: config.DRY_RUN_DAILY_HISTORY_ROWS,
+    pageUsers: config.DRY_RUN_PAGE_USERS,
+    maxWindowDays: config.DRY_RUN_MAX_WINDOW / 86_400_000,
+  },
 } satisfies ApiDeps;
 const app = await buildApi(deps);
 // an authorized login nobody connects loses its token at expiry even if no login call comes

@@ -12,6 +12,7 @@ export const requestExamples = {
   segment: cartAbandonersSegmentExample,
   erasures: { userIds: ['user-1842', 'user-1907'] },
   redrive: { note: 'Token reconnected after the weekend outage' },
-  workspaceSettings: { audienceNamePrefix: 'CA_' },
+  workspaceSettings: { audienceNamePrefix: 'CA_', blockLaunchOnQuotaRisk: false },
+  dryRun: { window: { lastDays: 7 } },
   facebookLoginConnect: { adAccountIds: ['act_1234567890', 'act_2345678901'], defaultAdAccountId: 'act_1234567890' },
 } as const;

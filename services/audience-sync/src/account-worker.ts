@@ -43,6 +43,8 @@ export interface AccountWorkerDeps extends TokenCheckDeps {
   shard: number;
   /** Lookalikes steps ask for; without it none are created. */
   lookalikes?: { maker: LookalikeMaker; intervalMs: number; minSourceSize: number } | undefined;
+  /** Hears when Meta's usage reports change the pace noticeably (the quota planner reads it). */
+  onPaceChange?: (pace: number) => void;
 }
 
 /**
@@ -57,6 +59,7 @@ export class AccountWorker {
   private heldConnections = new Set<string>();
   private lastPacingSave = 0;
   private reportedThrottleMs = 0;
+  private reportedPace = 1;
   private readonly loop: ReturnType<typeof pollingLoop>;
   private readonly checkTokens: ReturnType<typeof tokenCheck>;
   private readonly outcome: OutcomeDeps;
@@ -221,6 +224,7 @@ export class AccountWorker {
       if (result.usage) {
         deps.limiter.observeUsage(result.usage);
         deps.metrics.usage.set(this.label, result.usage.percent);
+        this.notePace();
       }
       await recordSuccess(this.outcome, group, page, result.data, now);
       await this.savePacing(now, {});
@@ -235,6 +239,13 @@ export class AccountWorker {
       const { throttledUntil } = await recordFailure(this.outcome, group, connection, ids, error, now);
       if (throttledUntil) await this.savePacing(now, { throttledUntil }, true);
     }
+  }
+
+  private notePace(): void {
+    const pace = this.deps.limiter.pace;
+    if (Math.abs(pace - this.reportedPace) < 0.05) return;
+    this.reportedPace = pace;
+    this.deps.onPaceChange?.(pace);
   }
 
   private async savePacing(now: Date, extra: { throttledUntil?: Date }, force = false): Promise<void> {

@@ -6,6 +6,7 @@ import {
   counterShards,
   pingDatabase,
   readPacing,
+  recordAccountCapacity,
   type Db,
 } from '@canvas/db';
 import {
@@ -99,6 +100,21 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
         pacing.throttledUntil?.getTime() ?? 0,
       );
       limiter.pauseUntil(notBefore);
+      // what the quota planner forecasts with: this owner's quota, batching and pace
+      const capacity = (paceFactor: number) =>
+        recordAccountCapacity(db, {
+          metaAccountId,
+          quotaPerWindow: quota,
+          windowMs: config.META_QUOTA_WINDOW,
+          safety: config.META_QUOTA_SAFETY,
+          usersPerRequest: config.SYNC_MAX_USERS_PER_REQUEST,
+          batchWindowMs: config.SYNC_BATCH_WINDOW,
+          paceFactor,
+          recordedAt: now(),
+        }).catch((error: unknown) =>
+          logger.warn({ err: error, metaAccountId }, 'could not record the account capacity'),
+        );
+      await capacity(1);
       const worker = new AccountWorker({
         metaAccountId,
         db,
@@ -127,6 +143,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
           intervalMs: config.SYNC_LOOKALIKE_INTERVAL,
           minSourceSize: config.SYNC_LOOKALIKE_MIN_SOURCE,
         },
+        onPaceChange: (pace) => void capacity(pace),
       });
       workers.set(metaAccountId, worker);
       metrics.owned.set(workers.size);

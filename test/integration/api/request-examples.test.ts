@@ -35,6 +35,7 @@ describe('request examples in the OpenAPI document', () => {
       'POST /v1/api-keys',
       'POST /v1/canvases',
       'POST /v1/canvases/validate',
+      'POST /v1/canvases/{id}/dry-run',
       'POST /v1/canvases/{id}/steps/{stepId}/redrive',
       'POST /v1/erasures',
       'POST /v1/facebook-login/{id}/connect',
@@ -69,6 +70,12 @@ describe('request examples in the OpenAPI document', () => {
       example('PUT', '/v1/canvases/{id}'),
     );
     expect(edited.statusCode).toBe(200);
+    const dryRun = await h.call(
+      'POST',
+      `/v1/canvases/${canvas.json<{ id: string }>().id}/dry-run`,
+      example('POST', '/v1/canvases/{id}/dry-run'),
+    );
+    expect(dryRun.statusCode).toBe(202);
     const redrive = await h.call(
       'POST',
       `/v1/canvases/${canvas.json<{ id: string }>().id}/steps/fb/redrive`,

@@ -13,6 +13,7 @@ import {
   transitionCanvas,
 } from '@canvas/db';
 import { launchCanvas } from '../canvas-launch.js';
+import { LaunchWarning } from '../launch-quota.js';
 import { createDraftAudiences } from '../draft-audiences.js';
 import type { ApiDeps } from '../deps.js';
 import { definitionOf } from '../stored-definition.js';
@@ -219,12 +220,19 @@ export const canvasRoutes =
           description:
             'Preflight: the canvas is valid, its ad accounts are connected with the Custom ' +
             'Audience terms accepted, audiences to create are created and existing ones are ' +
-            'readable.',
+            "readable. `warnings` lists accounts whose users would risk the sync's retry window " +
+            '(quota_at_risk); with the workspace setting blockLaunchOnQuotaRisk they stop the launch.',
           params: IdParams,
-          response: { 200: CanvasView, ...problems(404, 409, 422, 502, 503) },
+          response: {
+            200: CanvasView.extend({ warnings: z.array(LaunchWarning) }),
+            ...problems(404, 409, 422, 502, 503),
+          },
         },
       },
-      async (request) => canvasView(deps, await launchCanvas(deps, request.caller.workspaceId, request.params.id)),
+      async (request) => {
+        const { canvas, warnings } = await launchCanvas(deps, request.caller.workspaceId, request.params.id);
+        return { ...(await canvasView(deps, canvas)), warnings };
+      },
     );
 
     app.post(

@@ -8,6 +8,7 @@ import {
   lockWorkspace,
   revokeApiKey,
   setAudienceNamePrefix,
+  setBlockLaunchOnQuotaRisk,
   type ApiKey,
   type Workspace,
 } from '@canvas/db';
@@ -36,6 +37,12 @@ const WorkspaceView = z.object({
     .describe(
       'Put before the name of every audience this product creates (e.g. CA_), so they stand out in Ads Manager',
     ),
+  blockLaunchOnQuotaRisk: z
+    .boolean()
+    .describe(
+      "Refuse a launch whose ad accounts' users would risk the sync's retry window (quota_at_risk); " +
+        'false: the launch only warns',
+    ),
   createdAt: IsoDate,
   graphApi: GraphApiVersionView,
 });
@@ -47,7 +54,12 @@ const WorkspacePatch = z
       .max(40)
       .regex(/^[^\s].*$/, 'a prefix does not start with a space')
       .nullable()
+      .optional()
       .describe('null removes the prefix; audiences already created keep their names'),
+    blockLaunchOnQuotaRisk: z
+      .boolean()
+      .optional()
+      .describe('true: a launch at risk of the retry window is refused (LAUNCH_PREFLIGHT_FAILED, quota_at_risk)'),
   })
   .strict()
   .meta({ examples: [requestExamples.workspaceSettings] });
@@ -55,6 +67,7 @@ const workspaceView = (w: Workspace, deps: ApiDeps) => ({
   id: w.id,
   name: w.name,
   audienceNamePrefix: w.audienceNamePrefix,
+  blockLaunchOnQuotaRisk: w.blockLaunchOnQuotaRisk,
   createdAt: w.createdAt.toISOString(),
   graphApi: graphApiVersionView(deps.graphVersion ?? defaultGraphVersion, deps.now()),
 });
@@ -93,17 +106,20 @@ export const workspaceRoutes =
         schema: {
           tags: ['workspace'],
           summary: "Change the workspace's settings",
-          description: 'audienceNamePrefix: put before the name of each audience launches create from now on',
+          description:
+            'audienceNamePrefix: put before the name of each audience launches create from now on. ' +
+            'blockLaunchOnQuotaRisk: refuse launches whose users would risk the retry window. Fields left out stay.',
           body: WorkspacePatch,
           response: { 200: WorkspaceView, ...problems() },
         },
       },
       async (request) => {
-        const workspace = await setAudienceNamePrefix(
-          deps.db,
-          request.caller.workspaceId,
-          request.body.audienceNamePrefix,
-        );
+        const { workspaceId } = request.caller;
+        const { audienceNamePrefix, blockLaunchOnQuotaRisk } = request.body;
+        if (audienceNamePrefix !== undefined) await setAudienceNamePrefix(deps.db, workspaceId, audienceNamePrefix);
+        if (blockLaunchOnQuotaRisk !== undefined)
+          await setBlockLaunchOnQuotaRisk(deps.db, workspaceId, blockLaunchOnQuotaRisk);
+        const workspace = await findWorkspace(deps.db, workspaceId);
         if (!workspace) throw notFound('the workspace');
         return workspaceView(workspace, deps);
       },
