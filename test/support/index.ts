@@ -33,3 +33,14 @@ export {
   type ReadyRunner,
 } from './runner-kit.ts';
 export { reconnectAccount, startReadySync, startScaledSyncHarness } from './sync-kit.ts';
+export {
+  addToSandbox,
+  followingCanvas,
+  readResync,
+  requestStepResync,
+  resyncReaches,
+  rowOf,
+  sandboxEmails,
+  seedFollowing,
+  type FollowingCanvas,
+} from './resync-kit.ts';

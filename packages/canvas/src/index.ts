@@ -126,3 +126,10 @@ export { entryErrors, entryErrorCodes, type EntryErrorCode } from './model/entry
 export { canvasStatuses, liveCanvasStatuses, type CanvasStatus, type LiveCanvasStatus } from './model/canvas-status.js';
 export { CanvasError, errorCode, hasCode } from './errors.js';
 export { handoffOutcome, type HandoffFacts, type HandoffOutcome } from './engine/handoff-outcome.js';
+export {
+  openResyncStatuses,
+  resyncModes,
+  resyncStatuses,
+  type ResyncMode,
+  type ResyncStatus,
+} from './model/resync-status.js';

@@ -217,3 +217,27 @@ export { failureKind, sqlStateOf, type FailureKind } from './failure-kind.js';
 export { adAccountTokenRow, facebookLoginTokenRow, type SealedTokenRow } from './token-row.js';
 export { tokensInFormat, replaceSealedToken, type StoredToken } from './sealed-token.repository.js';
 export { limitStatementTime, isStatementTimeout } from './statement-timeout.js';
+export {
+  audienceSharers,
+  dueResyncs,
+  endResync,
+  findResync,
+  latestResyncs,
+  listResyncs,
+  requestResyncs,
+  resyncingAudiences,
+  updateResync,
+  type DueResync,
+  type Resync,
+  type ResyncChange,
+  type ResyncError,
+  type ResyncTarget,
+} from './audience-resync.repository.js';
+export {
+  completeResync,
+  markResyncRowsRefused,
+  resyncBatchRows,
+  settleResyncBatch,
+  snapshotResyncMembers,
+  type ResyncRow,
+} from './audience-resync-upload.repository.js';

@@ -4,6 +4,7 @@ import { facebookLoginCalls } from './facebook-login.js';
 import { tokenCalls } from './tokens.js';
 import { createTransport, type TransportOptions } from './transport.js';
 import { usersCalls } from './users.js';
+import { replaceCalls } from './users-replace.js';
 
 export interface GraphClientOptions extends TransportOptions {
   /** App id, with appSecret, makes the app token used for debug_token. */
@@ -18,6 +19,7 @@ export function createGraphClient(options: GraphClientOptions) {
     ...tokenCalls(call, { appId: options.appId, appSecret: options.appSecret }),
     ...customAudienceCalls(call),
     ...usersCalls(call),
+    ...replaceCalls(call),
     ...adSetCalls(call),
     ...facebookLoginCalls(call),
     close,

@@ -46,7 +46,7 @@ export { invalidRows, type InvalidRow } from './invalid-samples.js';
 export { withTransientRetry, type TransientRetryOptions } from './retry.js';
 export { AccountLimiter, paceFactor, bucketFor, type AccountLimiterOptions } from './limiter.js';
 export { customAudienceQuota } from './quota.js';
-export type { AdAccountDirectory, AudienceUploader } from './port.js';
+export type { AdAccountDirectory, AudienceReplacer, AudienceUploader } from './port.js';
 export { graphApiSettings } from './config.js';
 export { type AdSet, type Targeting, type AdSetCalls } from './ad-sets.js';
 export { linkAudienceToAdSet, targetingWithAudience, type LinkOutcome, type AdSetTargetingApi } from './ad-set-link.js';
@@ -56,3 +56,11 @@ export {
   type ReachableAdAccount,
   type FacebookLoginCalls,
 } from './facebook-login.js';
+export {
+  replaceErrorKind,
+  replaceErrorKinds,
+  replaceOperationStatus,
+  replaceSessionWindowMs,
+  type ReplaceErrorKind,
+} from './replace-errors.js';
+export { uploadSessionEnded, toUploadSessionState, type UploadSessionState } from './users-replace.js';

@@ -13,8 +13,10 @@ import {
   createGraphClient,
   customAudienceQuota,
   type AdAccountDirectory,
+  type AudienceReplacer,
   type AudienceUploader,
   graphVersionGauge,
+  replaceSessionWindowMs,
 } from '@canvas/meta-graph';
 import { registerReadGauge, type Logger, type ReadinessCheck, type Registry, type TokenCipher } from '@canvas/runtime';
 import { AccountWorker } from './account-worker.js';
@@ -22,6 +24,7 @@ import type { SyncConfig } from './config.js';
 import { createErasureFinisher } from './erasure-finisher.js';
 import { createOwnership } from './ownership.js';
 import { syncMetrics } from './sync-metrics.js';
+import { resyncMetrics } from './resync/resync-metrics.js';
 
 export interface SyncDeps {
   config: SyncConfig;
@@ -31,6 +34,8 @@ export interface SyncDeps {
   registry: Registry;
   /** Defaults to a Graph client built from the config. */
   uploader?: AudienceUploader & { close?: () => Promise<void> };
+  /** Replace sessions for resyncs; defaults to the Graph client built from the config (none with a custom uploader). */
+  replacer?: AudienceReplacer;
   /** Token checks; defaults to the Graph client built from the config (none with a custom uploader). */
   tokens?: Pick<AdAccountDirectory, 'debugToken'>;
   now?: () => Date;
@@ -67,6 +72,19 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
       connections: config.META_MAX_CONCURRENT_REQUESTS * 4,
     });
   const workers = new Map<string, AccountWorker>();
+  const replacer = deps.replacer ?? (deps.uploader ? undefined : (graph as AudienceReplacer));
+  const resync = replacer && {
+    replacer,
+    metrics: resyncMetrics(deps.registry),
+    settings: {
+      windowMs: replaceSessionWindowMs,
+      maxSessions: config.SYNC_RESYNC_MAX_SESSIONS,
+      maxAttempts: config.SYNC_RESYNC_MAX_ATTEMPTS,
+      confirmTimeoutMs: config.SYNC_RESYNC_CONFIRM_TIMEOUT,
+      pollIntervalMs: config.SYNC_RESYNC_POLL_INTERVAL,
+      retry: { minDelayMs: config.SYNC_RETRY_MIN_DELAY, maxDelayMs: config.SYNC_RETRY_MAX_DELAY },
+    },
+  };
 
   const ownership = createOwnership({
     url: config.DATABASE_URL,
@@ -114,6 +132,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
           defaultThrottleWaitMs: config.META_DEFAULT_THROTTLE_WAIT,
         },
         shard: counterShards.adAccount(stableHash(metaAccountId)),
+        resync,
       });
       workers.set(metaAccountId, worker);
       metrics.owned.set(workers.size);

@@ -19,6 +19,7 @@ export interface Step {
   else?: string | null;
   branches?: { name?: string; next: string | null }[];
   paths?: { name?: string; percent: number; next: string | null }[];
+  followSegment?: boolean;
 }
 
 export interface Canvas {
@@ -43,4 +44,18 @@ export interface StepNumbers {
 export interface Analytics {
   version: number | null;
   steps: StepNumbers[];
+}
+
+export interface Resync {
+  id: string;
+  stepId: string;
+  status: 'waiting' | 'uploading' | 'confirming' | 'done' | 'unconfirmed' | 'failed';
+  requestedAt: string;
+  members: number | null;
+  batches: number | null;
+  batchesSent: number;
+  sessions: number;
+  added: number | null;
+  removed: number | null;
+  lastError: { code: string; message: string } | null;
 }

@@ -7,6 +7,8 @@ import { adSetRoutes, listAdSets } from './ad-set.routes.js';
 import { versionRefusal } from './version-gate.js';
 import { adsManagementMetered } from './ads-management-quota.js';
 import { exchangeToken, reachableAccounts, registerLoginDialog } from './login.routes.js';
+import { replaceRoutes, type ReplaceLog } from './replace.routes.js';
+import { replaceErrors } from './replace-errors.js';
 
 type Params = Record<string, unknown>;
 type Answer = GraphFailure | { status: 200; body: unknown; headers?: Record<string, string> };
@@ -75,7 +77,9 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
             : { code: 200, description: 'This audience is ready for use.' },
         operation_status: audience.flagged
           ? { code: 471, description: 'This audience has been flagged and cannot be used in new campaigns.' }
-          : { code: 200, description: 'Normal' },
+          : state.replaces.inProgress(audience.id)
+            ? { code: 414, description: 'Replace in progress' }
+            : { code: 200, description: 'Normal' },
         is_eligible_for_sac_campaigns: audience.sacEligible ?? true,
         time_created: Math.floor(audience.createdAt / 1000),
         time_updated: Math.floor(audience.updatedAt / 1000),
@@ -178,6 +182,11 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       return errors.objectMissing(audienceId, method);
     const account = state.accounts.get(audience.accountId);
     return metered(audience.accountId, () => {
+      state.replaces.refresh(audience);
+      if (edge === 'usersreplace' || edge === 'sessions')
+        return replaceRoutes(state, method, edge, audience, account, params, (entry) => {
+          (request as FastifyRequest & { sandboxLog?: object }).sandboxLog = entry;
+        });
       if (edge === undefined) {
         if (method === 'GET') return { status: 200, body: audienceView(audience, fieldsOf(params)) };
         if (method === 'DELETE') {
@@ -196,6 +205,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       if (edge !== 'users' || (method !== 'POST' && method !== 'DELETE')) return errors.unknownPath();
       if (!account?.tosAccepted) return errors.tosNotAccepted();
       if (audience.flagged) return errors.audienceFlagged();
+      // Meta refuses membership edits while a replace runs
+      if (state.replaces.inProgress(audience.id)) return replaceErrors.updateInProgress();
       const parsed = parseUsersRequest(params, state.settings.maxRowsPerRequest);
       const action = method === 'DELETE' ? 'remove' : 'add';
       if (isFailure(parsed)) return parsed;
@@ -344,7 +355,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
     }
     const extra = (
       request as FastifyRequest & {
-        sandboxLog?: { action: 'add' | 'remove'; rows: number; schema: string[]; numInvalid: number };
+        sandboxLog?: { action: 'add' | 'remove'; rows: number; schema: string[]; numInvalid: number } | ReplaceLog;
       }
     ).sandboxLog;
     const errorBody =

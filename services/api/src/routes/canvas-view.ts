@@ -3,6 +3,7 @@ import { canvasAccountProblems } from '../canvas-account-problems.js';
 import type { ApiDeps } from '../deps.js';
 import { audienceViews } from '../draft-audiences.js';
 import { definitionOf } from '../stored-definition.js';
+import { resyncProblems } from '../resync-problems.js';
 import type { CanvasView } from './canvas.schemas.js';
 
 /** A canvas as the API answers it: its newest version, the audiences it has and what stops its Facebook steps. */
@@ -23,13 +24,16 @@ export async function canvasView(deps: ApiDeps, canvas: CanvasRecord): Promise<C
     hasUnlaunchedChanges: canvas.liveVersion !== canvas.latestVersion,
     definition,
     audiences: audienceViews(resolved),
-    accountProblems: await canvasAccountProblems(
-      deps.db,
-      canvas.workspaceId,
-      definition,
-      [resolved, ...(live ? [live.resolved] : [])],
-      deps.now(),
-    ),
+    accountProblems: [
+      ...(await canvasAccountProblems(
+        deps.db,
+        canvas.workspaceId,
+        definition,
+        [resolved, ...(live ? [live.resolved] : [])],
+        deps.now(),
+      )),
+      ...(await resyncProblems(deps.db, canvas.workspaceId, canvas.id)),
+    ],
     createdAt: canvas.createdAt.toISOString(),
     updatedAt: canvas.updatedAt.toISOString(),
   };

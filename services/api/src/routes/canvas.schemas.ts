@@ -3,6 +3,7 @@ import { CanvasDefinition, canvasStatuses } from '@canvas/canvas';
 import { requestExamples } from '../request-examples.js';
 import { IsoDate } from '../schemas.js';
 import { audienceHealthCodes } from '../audience-health-problems.js';
+import { resyncProblemCodes } from '../resync-problems.js';
 
 export const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 export const CanvasStatusSchema = z.enum(canvasStatuses);
@@ -23,6 +24,7 @@ export const AccountProblemView = z.object({
     'audience_deleted',
     'ad_account_missing',
     ...audienceHealthCodes,
+    ...resyncProblemCodes,
   ]),
   adAccountId: z.string(),
   steps: z.array(z.string()),

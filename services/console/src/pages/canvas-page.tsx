@@ -3,6 +3,7 @@ import { api, describeError } from '../api.js';
 import { StepGraph } from '../graph/step-graph.js';
 import type { Analytics, Canvas } from '../types.js';
 import { Errors } from './sign-in.js';
+import { StepResyncs } from './step-resyncs.js';
 import { UserLookup } from './user-lookup.js';
 
 /** How often the graph's numbers are read again. */
@@ -89,6 +90,13 @@ export function CanvasPage(props: { id: string }) {
       <div class="graph-frame">
         {canvas.definition ? <StepGraph steps={canvas.definition.steps} numbers={analytics?.steps ?? []} /> : null}
       </div>
+      {canvas.definition && canvas.liveVersion !== null ? (
+        <StepResyncs
+          canvasId={canvas.id}
+          steps={canvas.definition.steps}
+          onEnded={() => void load().catch((error: unknown) => setErrors(describeError(error)))}
+        />
+      ) : null}
       {canvas.definition ? <UserLookup canvasId={canvas.id} steps={canvas.definition.steps} /> : null}
     </section>
   );
