@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { cartAbandonersSegmentExample } from '@canvas/canvas';
 import { useEndToEnd, waitFor, type EndToEnd, type RunningSystem } from '@canvas/test-support';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -316,6 +317,50 @@ describe('the web console in a real Chromium, against the running system', () =>
       expect(failedRequests.filter((r) => /^DELETE \/v1\/ad-accounts\/[0-9a-f-]+ 409$/.test(r))).toHaveLength(1);
     },
   );
+
+  it("resyncs a step that follows its segment and shows the last resync's outcome", async () => {
+    const segment = await designer.call<{ id: string }>('POST', '/v1/segments', cartAbandonersSegmentExample);
+    const created = await designer.call<{ id: string }>('POST', '/v1/canvases', {
+      name: 'Following audience',
+      entry: {
+        segment: { segmentId: segment.body.id, runs: { kind: 'once', at: '2099-01-01T09:00:00Z' } },
+        reentry: { policy: 'after_cooldown', cooldown: '0s' },
+      },
+      firstStep: 'fb',
+      steps: [
+        {
+          id: 'fb',
+          kind: 'facebook_audience',
+          name: 'Mirror',
+          audience: { create: { name: 'Console_Mirror' } },
+          matchKeys: ['EMAIL'],
+          followSegment: true,
+          next: null,
+        },
+      ],
+    });
+    expect((await designer.call('POST', `/v1/canvases/${created.body.id}/launch`)).status).toBe(200);
+    const page = await openTab();
+    await signIn(page);
+    await page.goto(`${system.api.url}/console/#/canvases/${created.body.id}`);
+    const status = page.getByTestId('resync-fb');
+    await expect(status.textContent()).resolves.toBe('never resynced');
+    await page.getByRole('button', { name: 'Resync' }).click();
+    // the workspace has no shoppers: the run finds no members, and an empty audience cannot be replaced
+    await page
+      .getByTestId('resync-fb')
+      .filter({ hasText: /^failed/ })
+      .waitFor({ timeout: 60_000 });
+    await page
+      .getByText(/has no members to upload/)
+      .first()
+      .waitFor();
+    await page
+      .getByRole('list', { name: 'Ad account problems' })
+      .getByText(/the resync of audience/)
+      .waitFor();
+    await shot(page, 'canvas-resync');
+  });
 
   it('has no serious or critical accessibility violations on any page', async () => {
     // axe is injected as a script, which the console's own policy would refuse

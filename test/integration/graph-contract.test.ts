@@ -108,6 +108,40 @@ describe('Graph API client against the sandbox', () => {
       expect(removal?.path).toBe(`/v25.0/${id}/users`);
     });
 
+    it('replaces the members through an upload session, read back from the sessions edge', async () => {
+      const audienceId = await newAudience();
+      await client.addUsers(token, audienceId, { schema, data: [hashedRow(1), hashedRow(2)] });
+      const session = (batchSeq: number, lastBatchFlag: boolean) => ({
+        sessionId: 734_001,
+        batchSeq,
+        lastBatchFlag,
+        estimatedNumTotal: 3,
+      });
+      const first = await client.replaceUsers(token, audienceId, { schema, data: [hashedRow(2)] }, session(1, false));
+      expect(first.data).toMatchObject({ audienceId, sessionId: '734001', numReceived: 1, numInvalidEntries: 0 });
+      // Meta refuses other writes while the replace runs
+      const refused = await failure(client.addUsers(token, audienceId, { schema, data: [hashedRow(9)] }));
+      expect(refused.details).toMatchObject({ metaCode: 2650, metaSubcode: 1870145 });
+      expect(refused.classification).toBe('transient');
+      const last = await client.replaceUsers(
+        token,
+        audienceId,
+        { schema, data: [hashedRow(3), hashedRow(4)] },
+        session(2, true),
+      );
+      expect(last.data.numReceived).toBe(3);
+      const stale = await failure(
+        client.replaceUsers(token, audienceId, { schema, data: [hashedRow(5)] }, session(3, false)),
+      );
+      expect(stale.details).toMatchObject({ metaCode: 2650, metaSubcode: 1870159 });
+      await new Promise((resolve) => setTimeout(resolve, sandbox.state.settings.replaceProcessingMs + 100));
+      const read = await client.readUploadSession(token, audienceId, '734001');
+      expect(read.data).toMatchObject({ sessionId: '734001', numReceived: 3, numMatched: 3, stage: 'finished' });
+      expect(read.data?.endTime).toBeGreaterThan(0);
+      expect((await client.getCustomAudience(token, audienceId)).data.approximateCountLowerBound).toBe(3);
+      expect((await client.readUploadSession(token, audienceId, '999')).data).toBeUndefined();
+    });
+
     it('accepts form-encoded payloads, access_token parameters and POST with method=DELETE', async () => {
       sandbox.state.settings.minRemovalSize = 0;
       const id = await newAudience();

@@ -34,3 +34,14 @@ export {
 } from './runner-kit.ts';
 export { reconnectAccount, startReadySync, startScaledSyncHarness } from './sync-kit.ts';
 export { twoBranchCanvas, dryRunShoppers, awaitDryRun, comparableNumbers, type DryRunAnswer } from './dry-run.ts';
+export {
+  addToSandbox,
+  followingCanvas,
+  readResync,
+  requestStepResync,
+  resyncReaches,
+  rowOf,
+  sandboxEmails,
+  seedFollowing,
+  type FollowingCanvas,
+} from './resync-kit.ts';

@@ -159,3 +159,10 @@ export type {
   ReplayTotals,
   StepProjection,
 } from './dry-run/replay-result.js';
+export {
+  openResyncStatuses,
+  resyncModes,
+  resyncStatuses,
+  type ResyncMode,
+  type ResyncStatus,
+} from './model/resync-status.js';

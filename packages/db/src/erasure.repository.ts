@@ -43,6 +43,7 @@ const userTables = [
   'processed_messages',
   'segment_audience_members',
   'segment_run_candidates',
+  'audience_resync_members',
 ] as const;
 
 /**

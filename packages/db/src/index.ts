@@ -285,3 +285,27 @@ export {
 } from './dry-run-history.repository.js';
 export { recordAccountCapacity, findAccountCapacity, type AccountCapacity } from './account-capacity.repository.js';
 export { recentStepLoads, pendingStepLoads, type StepLoad } from './account-load.repository.js';
+export {
+  audienceSharers,
+  dueResyncs,
+  endResync,
+  findResync,
+  latestResyncs,
+  listResyncs,
+  requestResyncs,
+  resyncingAudiences,
+  updateResync,
+  type DueResync,
+  type Resync,
+  type ResyncChange,
+  type ResyncError,
+  type ResyncTarget,
+} from './audience-resync.repository.js';
+export {
+  completeResync,
+  markResyncRowsRefused,
+  resyncBatchRows,
+  settleResyncBatch,
+  snapshotResyncMembers,
+  type ResyncRow,
+} from './audience-resync-upload.repository.js';

@@ -1,4 +1,11 @@
-import type { AudienceStatus, CanvasStatus, EntryOrigin, JourneyStatus, StepMetric } from '@canvas/canvas';
+import type {
+  AudienceStatus,
+  CanvasStatus,
+  EntryOrigin,
+  JourneyStatus,
+  ResyncStatus,
+  StepMetric,
+} from '@canvas/canvas';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { DryRunStatus } from './dry-run-status.js';
 
@@ -11,6 +18,8 @@ export interface Database {
   missing_audiences: MissingAudiencesTable;
   audience_health: AudienceHealthTable;
   lookalike_audiences: LookalikeAudiencesTable;
+  audience_resyncs: AudienceResyncsTable;
+  audience_resync_members: AudienceResyncMembersTable;
   canvases: CanvasesTable;
   canvas_versions: CanvasVersionsTable;
   canvas_entry_counts: CanvasEntryCountsTable;
@@ -456,4 +465,49 @@ export interface MetaAccountCapacityTable {
   batch_window_ms: number;
   pace_factor: ColumnType<number, number | undefined, number>;
   recorded_at: Date;
+}
+
+export interface AudienceResyncsTable {
+  id: string;
+  meta_account_id: string;
+  workspace_id: string;
+  canvas_id: string;
+  step_id: string;
+  ad_account_id: string;
+  audience_id: string;
+  status: ResyncStatus;
+  requested_by: string;
+  run_scheduled_at: Date | null;
+  session_id: BigIntColumn | null;
+  sessions_started: Generated<number>;
+  session_started_at: Date | null;
+  batch_size: number | null;
+  members: number | null;
+  batches: number | null;
+  batches_sent: Generated<number>;
+  schema: string[] | null;
+  added: number | null;
+  removed: number | null;
+  invalid_entries: Generated<number>;
+  stage: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  last_error: Json<unknown> | null;
+  requested_at: Date;
+  started_at: Date | null;
+  confirming_since: Date | null;
+  finished_at: Date | null;
+  updated_at: Date;
+}
+
+export interface AudienceResyncMembersTable {
+  meta_account_id: string;
+  resync_id: string;
+  workspace_id: string;
+  batch: number;
+  user_id: string;
+  entry_seq: number;
+  schema: string[];
+  row_values: string[];
+  refused: Generated<boolean>;
 }

@@ -5,6 +5,7 @@ import { lookalikeCalls } from './lookalikes.js';
 import { tokenCalls } from './tokens.js';
 import { createTransport, type TransportOptions } from './transport.js';
 import { usersCalls } from './users.js';
+import { replaceCalls } from './users-replace.js';
 
 export interface GraphClientOptions extends TransportOptions {
   /** App id, with appSecret, makes the app token used for debug_token. */
@@ -20,6 +21,7 @@ export function createGraphClient(options: GraphClientOptions) {
     ...customAudienceCalls(call),
     ...lookalikeCalls(call),
     ...usersCalls(call),
+    ...replaceCalls(call),
     ...adSetCalls(call),
     ...facebookLoginCalls(call),
     close,

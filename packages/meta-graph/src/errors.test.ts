@@ -45,6 +45,9 @@ describe('classifyGraphError', () => {
     ['schema mismatch', { code: 100 }, 400, 'invalid_request'],
     ['deprecated version', { code: 2635 }, 400, 'invalid_request'],
     ['data source mismatch', { code: 2650 }, 400, 'invalid_request'],
+    ['a replace of the audience runs', { code: 2650, error_subcode: 1870145 }, 400, 'transient'],
+    ['replace: something went wrong, try again', { code: 2650, error_subcode: 1870148 }, 400, 'transient'],
+    ['replace session timed out', { code: 2650, error_subcode: 1870158 }, 400, 'invalid_request'],
     ['no envelope, 502', {}, 502, 'transient'],
     ['no envelope, 404', {}, 404, 'invalid_request'],
   ])('%s → %s', (_name, body, status, expected) => {

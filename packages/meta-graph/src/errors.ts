@@ -97,6 +97,8 @@ export function classifyGraphError(body: GraphErrorBody, httpStatus: number): Er
   if (code === 100 && sub === 1713230) return 'audience_flagged';
   // "(#803) … do not exist: users" right after create: the new audience's edge is not visible yet
   if (code === 803 && /do not exist: users/.test(body.message ?? '')) return 'transient';
+  // a replace or update of the audience is running (1870145), or Meta asks to try again (1870148)
+  if (code === 2650 && (sub === 1870145 || sub === 1870148)) return 'transient';
   if (body.is_transient === true || code === 1 || code === 2 || code < 0 || code === 368) return 'transient';
   if (code === 10 || code === 270 || code === 294 || (code >= 200 && code <= 299) || code === 2654 || code === 1487301)
     return 'permission';

@@ -68,7 +68,7 @@ export {
   type SyncCapacity,
   type HourlyLoad,
 } from './quota-plan.js';
-export type { AdAccountDirectory, AudienceUploader, LookalikeMaker } from './port.js';
+export type { AdAccountDirectory, AudienceReplacer, AudienceUploader, LookalikeMaker } from './port.js';
 export { graphApiSettings } from './config.js';
 export { type AdSet, type Targeting, type AdSetCalls } from './ad-sets.js';
 export { linkAudienceToAdSet, targetingWithAudience, type LinkOutcome, type AdSetTargetingApi } from './ad-set-link.js';
@@ -78,3 +78,11 @@ export {
   type ReachableAdAccount,
   type FacebookLoginCalls,
 } from './facebook-login.js';
+export {
+  replaceErrorKind,
+  replaceErrorKinds,
+  replaceOperationStatus,
+  replaceSessionWindowMs,
+  type ReplaceErrorKind,
+} from './replace-errors.js';
+export { uploadSessionEnded, toUploadSessionState, type UploadSessionState } from './users-replace.js';

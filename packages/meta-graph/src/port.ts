@@ -6,7 +6,8 @@ import type { PageRequest } from './paging.js';
 import type { UsersPayload } from './payload.js';
 import type { AdAccountInfo, TokenInfo } from './tokens.js';
 import type { GraphResult } from './transport.js';
-import type { UsersResult } from './users.js';
+import type { UploadSession, UsersResult } from './users.js';
+import type { UploadSessionState } from './users-replace.js';
 
 /**
  * What the designer API needs from Meta. The Graph client satisfies it; unit tests may use a
@@ -62,4 +63,23 @@ export interface LookalikeMaker {
     adAccountId: string,
     lookalike: NewLookalikeAudience,
   ) => Promise<GraphResult<{ id: string }>>;
+}
+
+/** What an audience resync needs from Meta: replace-session batches and the session's state. */
+export interface AudienceReplacer {
+  replaceUsers: (
+    token: string,
+    audienceId: string,
+    payload: UsersPayload,
+    session: UploadSession,
+    context?: { adAccountId?: string },
+  ) => Promise<GraphResult<UsersResult>>;
+  readUploadSession: (
+    token: string,
+    audienceId: string,
+    sessionId: string,
+    context?: { adAccountId?: string },
+  ) => Promise<GraphResult<UploadSessionState | undefined>>;
+  /** The audience's operation_status after a session ended (415: the replace failed). */
+  getCustomAudience: (token: string, audienceId: string, adAccountId?: string) => Promise<GraphResult<CustomAudience>>;
 }

@@ -23,7 +23,8 @@ export interface UsersContext {
   session?: UploadSession;
 }
 
-interface RawUsersResult {
+/** A users write's answer as Meta sends it. */
+export interface RawUsersResult {
   audience_id?: string;
   session_id?: string;
   num_received?: number;
@@ -31,7 +32,8 @@ interface RawUsersResult {
   invalid_entry_samples?: unknown;
 }
 
-function usersBody(payload: UsersPayload, session?: UploadSession) {
+/** A users write's body: the payload's rows as Meta reads them, and the upload session it joins. */
+export function usersBody(payload: UsersPayload, session?: UploadSession) {
   if (payload.data.length > maxUsersPerRequest) throw new RangeError(`at most ${maxUsersPerRequest} users per request`);
   return {
     payload: { schema: payload.schema, data: payload.data.map((row) => wireRow(payload.schema, row)), is_raw: true },
@@ -48,7 +50,7 @@ function usersBody(payload: UsersPayload, session?: UploadSession) {
   };
 }
 
-const toUsersResult = (raw: RawUsersResult): UsersResult => ({
+export const toUsersResult = (raw: RawUsersResult): UsersResult => ({
   audienceId: String(raw.audience_id ?? ''),
   ...(raw.session_id === undefined ? {} : { sessionId: String(raw.session_id) }),
   numReceived: raw.num_received ?? 0,

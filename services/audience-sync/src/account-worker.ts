@@ -16,6 +16,7 @@ import {
 import {
   withTransientRetry,
   isGraphApiError,
+  type AudienceReplacer,
   type AudienceUploader,
   type GraphApiError,
   type LookalikeMaker,
@@ -27,6 +28,9 @@ import { audienceHealthWatch } from './audience-health.js';
 import { recordFailure, recordSuccess, type OutcomeDeps } from './record-outcome.js';
 import { tokenCheck, type TokenCheckDeps } from './token-check.js';
 import { lookalikeCreator } from './lookalike-creator.js';
+import type { ReplaceSettings } from './resync/replace-plan.js';
+import type { ResyncMetrics } from './resync/resync-metrics.js';
+import { resyncWorker, type ResyncWorker } from './resync/resync-worker.js';
 
 export interface AccountWorkerDeps extends TokenCheckDeps {
   metaAccountId: string;
@@ -45,6 +49,8 @@ export interface AccountWorkerDeps extends TokenCheckDeps {
   lookalikes?: { maker: LookalikeMaker; intervalMs: number; minSourceSize: number } | undefined;
   /** Hears when Meta's usage reports change the pace noticeably (the quota planner reads it). */
   onPaceChange?: (pace: number) => void;
+  /** Resyncs of following audiences through Meta's replace sessions; none without a replacer. */
+  resync?: { replacer: AudienceReplacer; settings: ReplaceSettings; metrics: ResyncMetrics } | undefined;
 }
 
 /**
@@ -67,6 +73,10 @@ export class AccountWorker {
   private readonly healthReads = new Set<Promise<void>>();
   private readonly makeLookalikes: ((token: string) => Promise<void>) | undefined;
   private lookalikeRound: Promise<void> | undefined;
+  private readonly resyncs: ResyncWorker | undefined;
+  /** Audiences with a users write under way, and those whose writes wait for a resync. */
+  private readonly busyAudiences = new Map<string, number>();
+  private heldAudiences = new Set<string>();
 
   constructor(private readonly deps: AccountWorkerDeps) {
     this.readHealth = audienceHealthWatch({ ...deps, intervalMs: deps.tokenCheckIntervalMs });
@@ -85,6 +95,14 @@ export class AccountWorker {
       pauseUntil: (untilMs) => deps.limiter.pauseUntil(untilMs),
       hold: (connectionId) => this.heldConnections.add(connectionId),
     };
+    this.resyncs =
+      deps.resync &&
+      resyncWorker({
+        ...deps,
+        ...deps.resync,
+        batchSize: deps.maxUsersPerRequest,
+        audienceBusy: (audienceId) => (this.busyAudiences.get(audienceId) ?? 0) > 0,
+      });
   }
 
   private get label() {
@@ -98,10 +116,13 @@ export class AccountWorker {
   /** Stops taking work, lets requests already sent finish and record their outcome. */
   async stop(): Promise<void> {
     this.controller.abort();
+    // before the limiter: a resync batch the limiter drops is not a refusal to count
+    const resyncing = this.resyncs?.stop();
     const looping = this.loop.stop();
     await this.deps.limiter.stop();
     await looping;
     await Promise.allSettled([...this.busy.values()]);
+    await resyncing;
     await Promise.allSettled([...this.healthReads]);
     await this.lookalikeRound;
   }
@@ -119,15 +140,25 @@ export class AccountWorker {
       .filter((c) => c.status === 'connected' && !this.heldConnections.has(c.id))
       .map((c) => c.id);
     const groups = await dueGroups(db, metaAccountId, usable, now);
+    // read after the groups: an entry of a run a resync waits for is never seen without its resync
+    this.heldAudiences = (await this.resyncs?.holding()) ?? new Set();
     // rotate so every group gets an early place in the queue in turn
     const offset = groups.length > 0 ? Math.floor(this.deps.random() * groups.length) : 0;
     for (const group of [...groups.slice(offset), ...groups.slice(0, offset)]) {
       const key = groupKey(group);
-      if (this.busy.has(key)) continue;
-      const drain = this.drain(group, now).finally(() => this.busy.delete(key));
+      if (this.busy.has(key) || this.heldAudiences.has(group.audienceId)) continue;
+      const audienceId = group.audienceId;
+      this.busyAudiences.set(audienceId, (this.busyAudiences.get(audienceId) ?? 0) + 1);
+      const drain = this.drain(group, now).finally(() => {
+        this.busy.delete(key);
+        const left = (this.busyAudiences.get(audienceId) ?? 1) - 1;
+        if (left > 0) this.busyAudiences.set(audienceId, left);
+        else this.busyAudiences.delete(audienceId);
+      });
       this.busy.set(key, drain);
     }
     this.startLookalikes(usable);
+    await this.resyncs?.tick(this.connections, new Set(usable), now);
     // after the sends are under way: expiry is not urgent, a user's first batch is
     await db.transaction().execute(async (tx) => {
       const expired = [
@@ -177,7 +208,11 @@ export class AccountWorker {
   private async drain(group: EntryGroup, now: Date): Promise<void> {
     const sends: Promise<void>[] = [];
     let cursor = '0';
-    while (!this.controller.signal.aborted && !this.heldConnections.has(group.adAccountId)) {
+    while (
+      !this.controller.signal.aborted &&
+      !this.heldConnections.has(group.adAccountId) &&
+      !this.heldAudiences.has(group.audienceId)
+    ) {
       const page = await dueEntriesPage(
         this.deps.db,
         this.deps.metaAccountId,

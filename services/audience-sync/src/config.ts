@@ -39,6 +39,14 @@ export const syncConfigSchema = z.object({
   SYNC_LOOKALIKE_INTERVAL: duration('5m'),
   /** The source size (approximate_count_lower_bound) from which a lookalike is created; Meta's minimum is 100. */
   SYNC_LOOKALIKE_MIN_SOURCE: positiveInt(100),
+  /** How often a resync reads its replace session after the last batch. */
+  SYNC_RESYNC_POLL_INTERVAL: duration('30s'),
+  /** How long Meta may take to report a replace session finished before the resync is unconfirmed. */
+  SYNC_RESYNC_CONFIRM_TIMEOUT: duration('30m'),
+  /** Replace sessions one resync may start (Meta closed or refused the earlier ones) before it fails. */
+  SYNC_RESYNC_MAX_SESSIONS: positiveInt(3),
+  /** Refused attempts in a row (throttles not counted) before a resync fails. */
+  SYNC_RESYNC_MAX_ATTEMPTS: positiveInt(20),
   /** Name in logs and in the user agent, to tell replicas apart. */
   SYNC_REPLICA_NAME: z.string().min(1).max(100).optional(),
   OPS_HOST: z.string().default('127.0.0.1'),

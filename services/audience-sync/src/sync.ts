@@ -14,9 +14,11 @@ import {
   createGraphClient,
   customAudienceQuota,
   type AdAccountDirectory,
+  type AudienceReplacer,
   type AudienceUploader,
   type LookalikeMaker,
   graphVersionGauge,
+  replaceSessionWindowMs,
 } from '@canvas/meta-graph';
 import { registerReadGauge, type Logger, type ReadinessCheck, type Registry, type TokenCipher } from '@canvas/runtime';
 import { AccountWorker } from './account-worker.js';
@@ -26,6 +28,7 @@ import { createOwnership } from './ownership.js';
 import { reconciliationMetrics } from './reconciliation-metrics.js';
 import { createReconciliationWatch } from './reconciliation-watch.js';
 import { syncMetrics } from './sync-metrics.js';
+import { resyncMetrics } from './resync/resync-metrics.js';
 
 export interface SyncDeps {
   config: SyncConfig;
@@ -35,6 +38,8 @@ export interface SyncDeps {
   registry: Registry;
   /** Defaults to a Graph client built from the config. */
   uploader?: AudienceUploader & { close?: () => Promise<void> };
+  /** Replace sessions for resyncs; defaults to the Graph client built from the config (none with a custom uploader). */
+  replacer?: AudienceReplacer;
   /** Token checks; defaults to the Graph client built from the config (none with a custom uploader). */
   tokens?: Pick<AdAccountDirectory, 'debugToken'>;
   /** Lookalike creation; defaults to the Graph client built from the config (none with a custom uploader). */
@@ -76,6 +81,19 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
   const watches = new Map<string, ReturnType<typeof createReconciliationWatch>>();
   const watchMetrics = reconciliationMetrics(deps.registry);
   const lookalikeMaker = deps.lookalikes ?? ('createLookalikeAudience' in graph ? graph : undefined);
+  const replacer = deps.replacer ?? (deps.uploader ? undefined : (graph as AudienceReplacer));
+  const resync = replacer && {
+    replacer,
+    metrics: resyncMetrics(deps.registry),
+    settings: {
+      windowMs: replaceSessionWindowMs,
+      maxSessions: config.SYNC_RESYNC_MAX_SESSIONS,
+      maxAttempts: config.SYNC_RESYNC_MAX_ATTEMPTS,
+      confirmTimeoutMs: config.SYNC_RESYNC_CONFIRM_TIMEOUT,
+      pollIntervalMs: config.SYNC_RESYNC_POLL_INTERVAL,
+      retry: { minDelayMs: config.SYNC_RETRY_MIN_DELAY, maxDelayMs: config.SYNC_RETRY_MAX_DELAY },
+    },
+  };
 
   const ownership = createOwnership({
     url: config.DATABASE_URL,
@@ -144,6 +162,7 @@ export function createAudienceSync(deps: SyncDeps): AudienceSync {
           minSourceSize: config.SYNC_LOOKALIKE_MIN_SOURCE,
         },
         onPaceChange: (pace) => void capacity(pace),
+        resync,
       });
       workers.set(metaAccountId, worker);
       metrics.owned.set(workers.size);

@@ -20,6 +20,7 @@ export interface Step {
   else?: string | null;
   branches?: { name?: string; next: string | null }[];
   paths?: { name?: string; percent: number; next: string | null }[];
+  followSegment?: boolean;
 }
 
 export interface Canvas {
@@ -87,4 +88,18 @@ export interface Redrive {
   users: number;
   skipped: Record<string, number>;
   progress: { pending: number; synced: number; notSynced: number; errored: number };
+}
+
+export interface Resync {
+  id: string;
+  stepId: string;
+  status: 'waiting' | 'uploading' | 'confirming' | 'done' | 'unconfirmed' | 'failed';
+  requestedAt: string;
+  members: number | null;
+  batches: number | null;
+  batchesSent: number;
+  sessions: number;
+  added: number | null;
+  removed: number | null;
+  lastError: { code: string; message: string } | null;
 }

@@ -19,11 +19,13 @@ import {
   loadSegmentMembers,
   lockNextCandidates,
   materialiseRun,
+  requestResyncs,
   scheduleSegmentRun,
   type ClaimedRun,
   type Tx,
 } from '@canvas/db';
 import { pollingLoop } from './polling-loop.js';
+import { runResyncs } from './run-resyncs.js';
 import { countPlanned, loadPlanWrite, type PlanningLoopDeps } from './load-plan-write.js';
 
 export interface SegmentRunLoopDeps extends PlanningLoopDeps {
@@ -58,10 +60,11 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       const after = last.get(canvas.version.canvasId) ?? new Date(canvas.launchedAt.getTime() - 1);
       const due = dueRun(runs, after, canvas.launchedAt, now);
       if (due)
-        await scheduleSegmentRun(deps.db, {
-          canvasId: canvas.version.canvasId,
-          scheduledAt: due,
-          version: canvas.version.version,
+        await deps.db.transaction().execute(async (tx) => {
+          const run = { canvasId: canvas.version.canvasId, scheduledAt: due, version: canvas.version.version };
+          await scheduleSegmentRun(tx, run);
+          // steps resynced after each run: their audience's writes wait for the run and its replace
+          await requestResyncs(tx, runResyncs(canvas, due, now));
         });
     }
   }

@@ -63,6 +63,8 @@ const settingsInput = z
     minLookalikeSourceSize: z.number().int().min(0).optional(),
     lookalikePopulateMs: z.number().int().min(0).optional(),
     adsManagementQuota: z.number().int().positive().optional(),
+    replaceProcessingMs: z.number().int().min(0).optional(),
+    maxReplaceMembers: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -200,6 +202,8 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     '/_sandbox/audiences/:id/members',
     async (request) => {
       const a = audienceOr404(request.params.id);
+      // a replace session that closed meanwhile has changed the members
+      state.replaces.refresh(a);
       const limit = Math.min(100_000, Math.max(1, Number(request.query.limit ?? 1000) || 1000));
       const offset = Math.max(0, Number(request.query.offset ?? 0) || 0);
       return { total: a.members.size, members: [...a.members.values()].slice(offset, offset + limit) };

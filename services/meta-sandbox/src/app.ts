@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin.routes.js';
 import { registerGraphRoutes } from './graph.routes.js';
 import { registerLoginAdminRoutes } from './login-admin.routes.js';
+import { registerReplaceAdminRoutes } from './replace-admin.routes.js';
 import type { SandboxSettings } from './sandbox-config.js';
 import { SandboxState } from './state.js';
 
@@ -44,6 +45,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   if (options.admin) {
     registerAdminRoutes(app, state);
     registerLoginAdminRoutes(app, state);
+    registerReplaceAdminRoutes(app, state);
   }
   registerGraphRoutes(app, state);
   return { app, state };

@@ -30,6 +30,11 @@ export class ScaledClock {
     return logicalMs / this.scale;
   }
 
+  /** Moves sandbox time on at once, e.g. past a replace session's 90 minutes. */
+  advance(logicalMs: number): void {
+    this.logicalAnchor += Math.max(0, logicalMs);
+  }
+
   setTimeScale(timeScale: number): void {
     const logical = this.now();
     this.realAnchor = this.realNow();

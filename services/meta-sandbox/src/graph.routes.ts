@@ -9,6 +9,8 @@ import { adsManagementMetered } from './ads-management-quota.js';
 import { exchangeToken, reachableAccounts, registerLoginDialog } from './login.routes.js';
 import { createLookalike, hasLookalikes, lookalikeFields } from './lookalike-audiences.js';
 import { valueBasedColumns, valueBasedRefusal } from './value-based.js';
+import { replaceRoutes, type ReplaceLog } from './replace.routes.js';
+import { replaceErrors } from './replace-errors.js';
 
 type Params = Record<string, unknown>;
 type Answer = GraphFailure | { status: 200; body: unknown; headers?: Record<string, string> };
@@ -77,7 +79,9 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
             : { code: 200, description: 'This audience is ready for use.' },
         operation_status: audience.flagged
           ? { code: 471, description: 'This audience has been flagged and cannot be used in new campaigns.' }
-          : { code: 200, description: 'Normal' },
+          : state.replaces.inProgress(audience.id)
+            ? { code: 414, description: 'Replace in progress' }
+            : { code: 200, description: 'Normal' },
         is_eligible_for_sac_campaigns: audience.sacEligible ?? true,
         is_value_based: audience.isValueBased ?? false,
         ...lookalikeFields(state, audience),
@@ -187,6 +191,11 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       return errors.objectMissing(audienceId, method);
     const account = state.accounts.get(audience.accountId);
     return metered(audience.accountId, () => {
+      state.replaces.refresh(audience);
+      if (edge === 'usersreplace' || edge === 'sessions')
+        return replaceRoutes(state, method, edge, audience, account, params, (entry) => {
+          (request as FastifyRequest & { sandboxLog?: object }).sandboxLog = entry;
+        });
       if (edge === undefined) {
         if (method === 'GET') return { status: 200, body: audienceView(audience, fieldsOf(params)) };
         if (method === 'DELETE') {
@@ -206,6 +215,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
       if (edge !== 'users' || (method !== 'POST' && method !== 'DELETE')) return errors.unknownPath();
       if (!account?.tosAccepted) return errors.tosNotAccepted();
       if (audience.flagged) return errors.audienceFlagged();
+      // Meta refuses membership edits while a replace runs
+      if (state.replaces.inProgress(audience.id)) return replaceErrors.updateInProgress();
       const parsed = parseUsersRequest(params, state.settings.maxRowsPerRequest);
       const action = method === 'DELETE' ? 'remove' : 'add';
       if (isFailure(parsed)) return parsed;
@@ -357,7 +368,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
     }
     const extra = (
       request as FastifyRequest & {
-        sandboxLog?: { action: 'add' | 'remove'; rows: number; schema: string[]; numInvalid: number };
+        sandboxLog?: { action: 'add' | 'remove'; rows: number; schema: string[]; numInvalid: number } | ReplaceLog;
       }
     ).sandboxLog;
     const errorBody =

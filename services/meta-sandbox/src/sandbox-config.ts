@@ -21,6 +21,10 @@ export interface SandboxSettings {
   /** ads_management calls (ad sets) per rolling hour; Meta: 100,000 + 40 × active ads (no ads here). */
   adsManagementQuota: number;
   maxRowsPerRequest: number;
+  /** Sandbox time a replace session is "processing" after its last batch before the audience is replaced. */
+  replaceProcessingMs: number;
+  /** Audiences this large cannot be replaced (Meta: 100 million, 2650/1870144). */
+  maxReplaceMembers: number;
   /** How many requests the log keeps. */
   requestLogSize: number;
 }
@@ -38,5 +42,7 @@ export const defaultSettings: SandboxSettings = {
   lookalikePopulateMs: 3_600_000,
   adsManagementQuota: 100_000,
   maxRowsPerRequest: 10_000,
+  replaceProcessingMs: 2_000,
+  maxReplaceMembers: 100_000_000,
   requestLogSize: 200_000,
 };

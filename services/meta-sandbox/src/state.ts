@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ScaledClock } from './clock.js';
 import { FaultInjector } from './fault-injector.js';
+import { ReplaceSessions } from './replace-sessions.js';
 import { QuotaMeter } from './quota-meter.js';
 import { defaultSettings, type SandboxSettings } from './sandbox-config.js';
 import type { SandboxAudience } from './audience-store.js';
@@ -40,7 +41,7 @@ export interface LoggedRequest {
   path: string;
   accountId?: string | undefined;
   audienceId?: string | undefined;
-  action?: 'add' | 'remove' | undefined;
+  action?: 'add' | 'remove' | 'replace' | undefined;
   rows?: number | undefined;
   schema?: string[] | undefined;
   status: number;
@@ -49,6 +50,9 @@ export interface LoggedRequest {
   numInvalid?: number | undefined;
   /** Of a `POST act_…/customaudiences`: the subtype asked for (CUSTOM or LOOKALIKE). */
   subtype?: string | undefined;
+  /** For replace batches: the session and its batch_seq. */
+  sessionId?: string | undefined;
+  batchSeq?: number | undefined;
   userAgent?: string | undefined;
 }
 
@@ -66,6 +70,8 @@ export class SandboxState {
   readonly clock: ScaledClock;
   readonly quota: QuotaMeter;
   readonly faults: FaultInjector;
+  /** Replace sessions per audience (`/usersreplace`), on the sandbox clock. */
+  readonly replaces: ReplaceSessions;
   readonly accounts = new Map<string, SandboxAccount>();
   readonly tokens = new Map<string, SandboxToken>();
   readonly audiences = new Map<string, SandboxAudience>();
@@ -88,6 +94,10 @@ export class SandboxState {
     this.clock = new ScaledClock(options.timeScale ?? 1, options.realNow);
     this.quota = new QuotaMeter(this.clock);
     this.faults = new FaultInjector(options.seed ?? 42);
+    this.replaces = new ReplaceSessions(this.clock, () => ({
+      processingMs: this.settings.replaceProcessingMs,
+      maxMembers: this.settings.maxReplaceMembers,
+    }));
   }
 
   createAccount(input: {
@@ -188,5 +198,6 @@ export class SandboxState {
     this.requests.length = 0;
     this.quota.reset();
     this.faults.clear();
+    this.replaces.clear();
   }
 }

@@ -46,6 +46,7 @@ describe('OpenAPI document', () => {
       'GET /v1/canvases/{id}/dry-runs',
       'GET /v1/canvases/{id}/runs',
       'GET /v1/canvases/{id}/steps/{stepId}/redrives',
+      'GET /v1/canvases/{id}/steps/{stepId}/resyncs',
       'GET /v1/canvases/{id}/steps/{stepId}/users/{userId}',
       'GET /v1/canvases/{id}/versions',
       'GET /v1/canvases/{id}/versions/{version}',
@@ -69,6 +70,7 @@ describe('OpenAPI document', () => {
       'POST /v1/canvases/{id}/pause',
       'POST /v1/canvases/{id}/resume',
       'POST /v1/canvases/{id}/steps/{stepId}/redrive',
+      'POST /v1/canvases/{id}/steps/{stepId}/resync',
       'POST /v1/erasures',
       'POST /v1/facebook-login',
       'POST /v1/facebook-login/{id}/connect',
@@ -93,7 +95,7 @@ describe('OpenAPI document', () => {
       expect([path, method, Boolean(op.responses['400'] ?? op.responses['401'])]).toEqual([path, method, true]);
       if (
         ['post', 'put'].includes(method) &&
-        !/\/(launch|pause|resume|archive|default|erasure|audiences|facebook-login)$/.test(path)
+        !/\/(launch|pause|resume|archive|default|erasure|audiences|facebook-login|resync)$/.test(path)
       ) {
         expect([path, method, Boolean(op.requestBody)]).toEqual([path, method, true]);
       }

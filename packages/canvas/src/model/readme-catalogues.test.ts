@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { canvasStatuses } from './canvas-status.js';
 import { entryErrorCodes } from './entry-errors.js';
+import { resyncStatuses } from './resync-status.js';
 
 /** The back-quoted codes in the first column of the table under a README heading. */
 function readmeTableCodes(heading: string): string[] {
@@ -25,5 +26,9 @@ describe('the catalogues the README publishes', () => {
 
   it("canvas statuses are exactly the README's canvas status table, in its order", () => {
     expect(readmeTableCodes('### Canvas statuses')).toEqual([...canvasStatuses]);
+  });
+
+  it("resync statuses are exactly the README's resync status table, in its order", () => {
+    expect(readmeTableCodes('### Resync statuses')).toEqual([...resyncStatuses]);
   });
 });

@@ -4,6 +4,7 @@ import { Duration } from './duration.js';
 import { matchKeys } from './match-keys.js';
 import { audienceDescriptionMax } from './vocabulary.js';
 import { LookalikeRequest, ValueTrait } from './lookalike.js';
+import { resyncModes } from './resync-status.js';
 
 export const StepId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64');
 /** The step that follows, or null to end the journey. */
@@ -116,6 +117,13 @@ export const FacebookAudienceStep = z
       .describe(
         "Keep the audience equal to the canvas's segment: each run adds new members and removes those " +
           'who no longer qualify (segment-entry canvases, action add)',
+      ),
+    resync: z
+      .enum(resyncModes)
+      .optional()
+      .describe(
+        'For a following step: "each_run" replaces the audience with the members after every scheduled run ' +
+          "(Meta's replace: no ad-set learning reset); on_demand (the default) only when asked",
       ),
     matchKeys: z.array(z.enum(matchKeys)).min(1).max(matchKeys.length),
     adSetIds: z

@@ -22,6 +22,7 @@ describe('canvas entry: an event trigger or a segment', () => {
   it('accepts a canvas that enters a segment weekly, and one whose audience follows it', () => {
     expect(codes(weeklySegmentCanvasExample(segmentId))).toEqual([]);
     expect(codes(following())).toEqual([]);
+    expect(codes({ ...following(), steps: [{ ...following().steps[0], resync: 'each_run' }] })).toEqual([]);
   });
 
   it.each<[string, unknown, [string, string][]]>([
@@ -87,6 +88,16 @@ describe('canvas entry: an event trigger or a segment', () => {
       'a following audience that never lets removed users back',
       { ...following(), entry: { ...following().entry, reentry: { policy: 'never' } } },
       [['follow_segment', '/entry/reentry']],
+    ],
+    [
+      'a resync after each run of a step that does not follow',
+      { ...following(), steps: [{ ...following().steps[0], followSegment: false, resync: 'each_run' }] },
+      [['follow_segment', '/steps/0/resync']],
+    ],
+    [
+      'an unknown resync mode',
+      { ...following(), steps: [{ ...following().steps[0], resync: 'hourly' }] },
+      [['invalid_value', '/steps/0/resync']],
     ],
   ])('%s', (_name, input, expected) => {
     expect(codes(input)).toEqual(expected);

@@ -4,7 +4,11 @@ import type { Problem } from './problem.js';
 /** A step that follows the segment needs a segment to follow, adds, and users who may come back. */
 function followProblems(canvas: CanvasDefinition): Problem[] {
   return canvas.steps.flatMap((step, index): Problem[] => {
-    if (step.kind !== 'facebook_audience' || !step.followSegment) return [];
+    if (step.kind !== 'facebook_audience') return [];
+    if (!step.followSegment)
+      return step.resync === 'each_run'
+        ? [{ code: 'follow_segment', path: `/steps/${index}/resync`, message: 'only a following step is resynced' }]
+        : [];
     const path = `/steps/${index}/followSegment`;
     if (!canvas.entry.segment)
       return [{ code: 'follow_segment', path, message: 'only a canvas that enters a segment can follow it' }];

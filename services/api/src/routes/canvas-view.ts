@@ -5,6 +5,7 @@ import { audienceViews } from '../draft-audiences.js';
 import { lookalikeViews } from '../lookalike-view.js';
 import { definitionOf } from '../stored-definition.js';
 import { stepDriftViews } from '../step-drift.js';
+import { resyncProblems } from '../resync-problems.js';
 import type { CanvasView } from './canvas.schemas.js';
 
 /** A canvas as the API answers it: its newest version, the audiences it has and what stops its Facebook steps. */
@@ -26,13 +27,16 @@ export async function canvasView(deps: ApiDeps, canvas: CanvasRecord): Promise<C
     definition,
     audiences: audienceViews(resolved),
     lookalikes: await lookalikeViews(deps.db, definition, [resolved, ...(live ? [live.resolved] : [])]),
-    accountProblems: await canvasAccountProblems(
-      deps.db,
-      canvas.workspaceId,
-      definition,
-      [resolved, ...(live ? [live.resolved] : [])],
-      deps.now(),
-    ),
+    accountProblems: [
+      ...(await canvasAccountProblems(
+        deps.db,
+        canvas.workspaceId,
+        definition,
+        [resolved, ...(live ? [live.resolved] : [])],
+        deps.now(),
+      )),
+      ...(await resyncProblems(deps.db, canvas.workspaceId, canvas.id)),
+    ],
     drift: await stepDriftViews(deps.db, canvas.id, definition, [resolved, ...(live ? [live.resolved] : [])]),
     createdAt: canvas.createdAt.toISOString(),
     updatedAt: canvas.updatedAt.toISOString(),

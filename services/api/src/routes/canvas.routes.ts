@@ -20,6 +20,7 @@ import { definitionOf } from '../stored-definition.js';
 import { apiError, conflict, notFound } from '../problem.js';
 import { IdParams, VersionNumber, iso, problems } from '../schemas.js';
 import { canvasRunRoutes } from './canvas-run.routes.js';
+import { resyncRoutes } from './resync.routes.js';
 import { canvasView } from './canvas-view.js';
 import { AudienceView, CanvasBody, CanvasStatusSchema, CanvasView, VersionView } from './canvas.schemas.js';
 
@@ -344,4 +345,5 @@ export const canvasRoutes =
     );
 
     await app.register(canvasRunRoutes(deps));
+    await app.register(resyncRoutes(deps));
   };

@@ -5,6 +5,7 @@ import { IsoDate } from '../schemas.js';
 import { audienceHealthCodes } from '../audience-health-problems.js';
 import { StepDriftView } from '../step-drift.js';
 import { LookalikeView } from '../lookalike-view.js';
+import { resyncProblemCodes } from '../resync-problems.js';
 
 export const CanvasBody = CanvasDefinition.meta({ examples: [requestExamples.canvas] });
 export const CanvasStatusSchema = z.enum(canvasStatuses);
@@ -29,6 +30,7 @@ export const AccountProblemView = z.object({
     'audience_deleted',
     'ad_account_missing',
     ...audienceHealthCodes,
+    ...resyncProblemCodes,
   ]),
   adAccountId: z.string(),
   steps: z.array(z.string()),

@@ -4,6 +4,7 @@ import { StepGraph } from '../graph/step-graph.js';
 import type { Analytics, Canvas } from '../types.js';
 import { Errors } from './sign-in.js';
 import { DriftNotice, StepRedrive, driftBadges, useDrift } from './step-reconciliation.js';
+import { StepResyncs } from './step-resyncs.js';
 import { UserLookup } from './user-lookup.js';
 import { Lookalikes } from './lookalikes.js';
 
@@ -99,6 +100,13 @@ export function CanvasPage(props: { id: string }) {
         ) : null}
       </div>
       <Lookalikes lookalikes={canvas.lookalikes ?? []} />
+      {canvas.definition && canvas.liveVersion !== null ? (
+        <StepResyncs
+          canvasId={canvas.id}
+          steps={canvas.definition.steps}
+          onEnded={() => void load().catch((error: unknown) => setErrors(describeError(error)))}
+        />
+      ) : null}
       {canvas.definition ? <UserLookup canvasId={canvas.id} steps={canvas.definition.steps} /> : null}
       {canvas.definition ? (
         <StepRedrive canvasId={canvas.id} steps={canvas.definition.steps} numbers={analytics?.steps ?? []} />
