@@ -357,6 +357,34 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     expect(browserErrors).toEqual([]);
   });
 
+  it('asks for a value-based audience and its lookalike without JSON', async () => {
+    const designer = e2e.designer('Value shop');
+    expect(await designer.connectAccount()).toBe(201);
+    const page = await openTab(designer.apiKey);
+    await page.getByRole('link', { name: 'New canvas' }).click();
+    await page.getByLabel('Canvas name').fill('Best customers');
+    await page.getByLabel('Event', { exact: true }).fill('purchased');
+    await page.getByRole('button', { name: 'Add a step at the start' }).click();
+    await page.getByRole('button', { name: 'Facebook Audience', exact: true }).click();
+    const fb = card(page, 'fb');
+    await fb.getByLabel('New audience name').fill('Best_Customers');
+    await fb.getByLabel(/^Value trait/).fill('lifetime_value');
+    await fb.getByLabel(/Ask Meta for a lookalike/).check();
+    const lookalike = fb.locator('fieldset.lookalike');
+    await lookalike.getByRole('combobox', { name: 'Countries' }).fill('Canada');
+    await lookalike.getByRole('button', { name: 'Add' }).click();
+    await lookalike.getByLabel('Size').selectOption('5');
+    await noProblems(page);
+    await shot(page, 'builder-value-lookalike');
+    await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
+    const built = JSON.parse(await page.getByLabel('Canvas JSON').inputValue()) as { steps: unknown[] };
+    expect(built.steps[0]).toMatchObject({
+      audience: { create: { name: 'Best_Customers', valueTrait: 'lifetime_value' } },
+      lookalike: { countries: ['US', 'CA'], ratio: 0.05 },
+    });
+    expect(browserErrors).toEqual([]);
+  });
+
   it('shows every problem the API can name for a canvas on its field (and a segment window on its date)', async () => {
     const designer = e2e.designer('Problem shop');
     const page = await openTab(designer.apiKey);

@@ -171,6 +171,22 @@ export const canvasProblemWalk: { code: string; canvas: unknown; home: string }[
     home: '/steps/2/adSetIds',
   },
   { code: 'duplicate_ad_set', canvas: edit((c) => (fb(c).adSetIds = ['120', '120'])), home: '/steps/1/adSetIds' },
+  {
+    code: 'value_based',
+    canvas: edit((c) => {
+      fb(c).action = 'remove';
+      fb(c).audience = { create: { name: 'Walk_Audience', valueTrait: 'lifetime_value' } };
+    }),
+    home: '/steps/1/audience/create/valueTrait',
+  },
+  {
+    code: 'lookalike',
+    canvas: edit((c) => {
+      fb(c).action = 'remove';
+      fb(c).lookalike = { countries: ['US'], ratio: 0.01 };
+    }),
+    home: '/steps/1/lookalike',
+  },
 ];
 
 export const segmentProblemWalk = {

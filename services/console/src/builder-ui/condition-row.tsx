@@ -92,7 +92,7 @@ function placeLabel(field: string, value: Json): string {
 }
 
 /** Countries and US states from lists, as chips; what is typed is kept as the engine's code when it names a place. */
-function PlacePicker(props: { path: Path; field: 'country' | 'region'; many: boolean; label: string }) {
+export function PlacePicker(props: { path: Path; field: 'country' | 'region'; many: boolean; label: string }) {
   const { get, set, idFor } = useDraft();
   const [typed, setTyped] = useState('');
   const value = get(props.path) as Json | undefined;

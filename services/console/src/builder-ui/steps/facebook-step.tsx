@@ -5,6 +5,7 @@ import { audienceDescriptionMax, identifierKeys, matchKeys } from '../../builder
 import { accountFor, useAdAccounts, useMetaList, type Estimate, type MetaAdSet, type MetaAudience } from '../data.js';
 import { pointerOf, useDraft } from '../draft-context.js';
 import { FieldProblems, RadioGroup, SelectField, TextField } from '../fields.js';
+import { LookalikeFields, ResyncModeField, ValueTraitField } from './facebook-extras.js';
 
 export const matchKeyNames: Record<(typeof matchKeys)[number], string> = {
   EMAIL: 'E-mail',
@@ -225,18 +226,22 @@ export function FacebookStepForm(props: { path: Path }) {
   const segmentEntry = Boolean(get(['entry', 'segment']) ?? false);
   const action = step.followSegment === true ? 'follow' : step.action === 'remove' ? 'remove' : 'add';
   const at = pointerOf(props.path);
+  const created = audience.create as Record<string, Json> | undefined;
+  const hasValueTrait = audience.valueTrait !== undefined || created?.valueTrait !== undefined;
   const setAudience = (next: string) =>
     set(
       [...props.path, 'audience'],
       next === 'create' ? { create: { name: '' } } : next === 'id' ? { id: '' } : { fromStep: others[0]?.id ?? '' },
     );
   const setAction = (next: string) => {
-    const { followSegment: _f, adSetIds, ...rest } = step;
+    const { followSegment: _f, adSetIds, lookalike, resync, ...rest } = step;
     set(props.path, {
       ...rest,
       action: next === 'remove' ? 'remove' : 'add',
       ...(next === 'follow' ? { followSegment: true } : {}),
+      ...(next === 'follow' && resync !== undefined ? { resync } : {}),
       ...(next !== 'remove' && adSetIds !== undefined ? { adSetIds } : {}),
+      ...(next !== 'remove' && lookalike !== undefined ? { lookalike } : {}),
     });
   };
   const defaultAccount = accounts.find((a) => a.isDefault);
@@ -297,7 +302,12 @@ export function FacebookStepForm(props: { path: Path }) {
         disabled={(value) => value === 'follow' && !segmentEntry && action !== 'follow'}
         onValue={setAction}
       />
+      {action === 'follow' ? <ResyncModeField path={props.path} /> : null}
+      {mode !== 'fromStep' && (action !== 'remove' || hasValueTrait) ? (
+        <ValueTraitField audiencePath={[...props.path, 'audience']} creating={mode === 'create'} />
+      ) : null}
       <MatchKeys path={props.path} />
+      {action !== 'remove' || step.lookalike !== undefined ? <LookalikeFields path={props.path} /> : null}
       {action !== 'remove' || Array.isArray(step.adSetIds) ? (
         <AdSets path={props.path} accountId={account?.id} />
       ) : null}
