@@ -178,6 +178,17 @@ describe('the console builder: a canvas and a segment campaign without typing JS
       expect(await shown(step.stepId, 'Proceeded')).toBe(`Proceeded: ${step.proceeded}`);
     }
     await shot(page, 'builder-canvas-running');
+    // the same numbers over time: each step's chart sums to what the analytics API counts
+    await page.getByRole('link', { name: 'Results over time' }).click();
+    for (const step of analytics?.steps ?? []) {
+      const name = step.stepId === 'fb' ? 'Abandoned cart audience' : 'Wait 10 seconds';
+      const legend = page.locator('figure.chart', { hasText: name }).locator('.legend');
+      await legend.waitFor();
+      const text = await legend.textContent();
+      expect(text).toContain(`Entered ${step.entered}`);
+      if (step.facebook) expect(text).toContain(`Synced ${step.facebook.synced}`);
+    }
+    await shot(page, 'builder-canvas-results');
     expect(browserErrors).toEqual([]);
   });
 

@@ -45,10 +45,14 @@ describe('an upload session as the sessions edge reports it', () => {
     });
   });
 
-  it('has ended only with an end time and a stage past uploading', () => {
+  it('has ended only with an end time and a stage past uploading and processing', () => {
     expect(uploadSessionEnded(toUploadSessionState(stuck))).toBe(false);
     expect(uploadSessionEnded(toUploadSessionState({ ...stuck, end_time: '1757326900' }))).toBe(false);
     expect(uploadSessionEnded(toUploadSessionState({ ...stuck, stage: 'processing' }))).toBe(false);
+    // ended, but Meta is still applying it: the audience is not replaced yet
+    expect(uploadSessionEnded(toUploadSessionState({ ...stuck, end_time: '1757326900', stage: 'processing' }))).toBe(
+      false,
+    );
     expect(
       uploadSessionEnded(
         toUploadSessionState({ ...stuck, end_time: '1757326900', stage: 'finished', num_matched: '9' }),

@@ -42,13 +42,16 @@ export function toUploadSessionState(raw: Record<string, unknown>): UploadSessio
   };
 }
 
+/** Stages of a session Meta is still working on: a stuck one keeps saying "uploading". */
+const unfinishedStages = new Set(['uploading', 'processing']);
+
 /**
  * Whether Meta has finished with a session it received the last batch of: the upload has an end
- * time and its stage is no longer "uploading" (what a stuck session keeps saying). Meta does not
- * document the stage values; these two fields are the ones a stuck session was seen with.
+ * time and its stage is past uploading and processing. Meta does not document the stage values;
+ * these are the fields a stuck session was seen with.
  */
 export const uploadSessionEnded = (session: UploadSessionState): boolean =>
-  session.endTime > 0 && session.stage !== 'uploading';
+  session.endTime > 0 && !unfinishedStages.has(session.stage);
 
 /** Replacing an audience's members through upload sessions, and reading a session's state. */
 export function replaceCalls(call: GraphCall) {
