@@ -501,7 +501,7 @@ describe('the web console in a real Chromium, against the running system', () =>
       for (const user of step.sampleUserIds)
         expect(await page.locator(`[data-dry-run-step="${step.stepId}"]`).textContent()).toContain(user);
     }
-    await shot(page, 'canvas-dry-run');
+    await page.screenshot({ path: new URL('canvas-dry-run.png', screenshots).pathname, fullPage: true });
     expect(await accessibilityViolations(page)).toEqual([]);
     // back to the live numbers
     await page.getByRole('button', { name: 'Show live numbers' }).click();

@@ -107,7 +107,6 @@ export function CanvasPage(props: { id: string; dryRun?: boolean }) {
           </option>
         ))}
       </select>
-      <DryRunPanel canvasId={canvas.id} versions={versions} open={props.dryRun} onProjection={setProjection} />
       {projection ? (
         <p class="notice projected-note" data-testid="projected-note">
           {`Projected numbers: dry run of version ${projection.version} over ${windowText(projection)}. `}
@@ -126,6 +125,7 @@ export function CanvasPage(props: { id: string; dryRun?: boolean }) {
           />
         ) : null}
       </div>
+      <DryRunPanel canvasId={canvas.id} versions={versions} open={props.dryRun} onProjection={setProjection} />
       <Lookalikes lookalikes={canvas.lookalikes ?? []} />
       {canvas.definition && canvas.liveVersion !== null ? (
         <StepResyncs

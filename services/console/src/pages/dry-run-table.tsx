@@ -18,7 +18,8 @@ export function DryRunTable(props: { run: DryRun }) {
         {`${result.users.entered.toLocaleString()} user(s) would enter of ${result.users.replayed.toLocaleString()} ` +
           `with behaviour in the window; ${result.events.toLocaleString()} event(s) replayed.`}
       </p>
-      <div class="table-scroll">
+      {/* a wide table scrolls: the keyboard reaches it too */}
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Projected numbers per step">
         <table class="dry-run-table">
           <caption>Projected numbers per step</caption>
           <TableHead columns={['Step', 'Entered', 'Proceeded', 'Exited', 'Branches', 'Facebook', 'Sample users']} />
