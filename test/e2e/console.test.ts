@@ -525,7 +525,7 @@ describe('the web console in a real Chromium, against the running system', () =>
       `of ${round(plan.quota.capacityPerHour)} request(s) an hour`,
     );
     await expect(panel.locator('[data-metric="backlog"]').textContent()).resolves.toContain(
-      `${round(plan.backlog.users)} user(s) waiting`,
+      plan.backlog.users === 0 ? 'Nobody waiting' : `${round(plan.backlog.users)} user(s) waiting`,
     );
     await expect(panel.locator('[data-metric="recent"]').textContent()).resolves.toContain(
       `over the last ${plan.recent.hours} h`,

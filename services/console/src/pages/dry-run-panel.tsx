@@ -86,24 +86,28 @@ export function DryRunPanel(props: {
         Replays the workspace's stored behaviour through the version as if it had been launched when the window opened.
         Nobody enters a journey and nothing reaches Meta.
       </p>
-      <form class="row" onSubmit={start}>
-        <label for="dry-run-window">Window</label>
-        <select id="dry-run-window" value={String(days)} onChange={(e) => setDays(Number(e.currentTarget.value))}>
-          {windows.map((d) => (
-            <option key={d} value={String(d)}>
-              {d === 1 ? 'the last day' : `the last ${d} days`}
-            </option>
-          ))}
-        </select>
-        <label for="dry-run-version">Version</label>
-        <select id="dry-run-version" value={version} onChange={(e) => setVersion(e.currentTarget.value)}>
-          <option value="">the newest{newest ? ` (${newest})` : ''}</option>
-          {props.versions.map((v) => (
-            <option key={v.version} value={String(v.version)}>
-              version {v.version} ({v.state})
-            </option>
-          ))}
-        </select>
+      <form class="dry-run-form" onSubmit={start}>
+        <span class="field-pair">
+          <label for="dry-run-window">Window</label>
+          <select id="dry-run-window" value={String(days)} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+            {windows.map((d) => (
+              <option key={d} value={String(d)}>
+                {d === 1 ? 'the last day' : `the last ${d} days`}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span class="field-pair">
+          <label for="dry-run-version">Version</label>
+          <select id="dry-run-version" value={version} onChange={(e) => setVersion(e.currentTarget.value)}>
+            <option value="">the newest{newest ? ` (${newest})` : ''}</option>
+            {props.versions.map((v) => (
+              <option key={v.version} value={String(v.version)}>
+                version {v.version} ({v.state})
+              </option>
+            ))}
+          </select>
+        </span>
         <button type="submit" class="primary" disabled={running}>
           Dry run
         </button>

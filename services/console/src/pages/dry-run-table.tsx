@@ -60,7 +60,15 @@ export function DryRunTable(props: { run: DryRun }) {
                     '—'
                   )}
                 </td>
-                <td class="samples">{s.sampleUserIds.length ? s.sampleUserIds.join(', ') : '—'}</td>
+                <td class="samples">
+                  {s.sampleUserIds.length
+                    ? s.sampleUserIds.map((id) => (
+                        <span key={id} class="sample">
+                          {id}
+                        </span>
+                      ))
+                    : '—'}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -69,8 +69,10 @@ export function QuotaPlanPanel(props: { accountId: string; accountName: string }
             </dd>
             <dt>Backlog</dt>
             <dd data-metric="backlog">
-              {`${whole(plan.backlog.users)} user(s) waiting in ${whole(plan.backlog.requests)} request(s); ` +
-                `sent within ${duration(plan.drainSeconds)}`}
+              {plan.backlog.users === 0
+                ? 'Nobody waiting to be sent'
+                : `${whole(plan.backlog.users)} user(s) waiting in ${whole(plan.backlog.requests)} request(s); ` +
+                  `sent within ${duration(plan.drainSeconds)}`}
             </dd>
             <dt>Projected delay</dt>
             <dd data-metric="delay">{`A user handed off now waits ${duration(plan.projectedDelaySeconds)}`}</dd>
