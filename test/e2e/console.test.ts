@@ -377,10 +377,14 @@ describe('the web console in a real Chromium, against the running system', () =>
     found.canvases = await accessibilityViolations(page);
     await page.getByRole('link', { name: 'Ad accounts' }).click();
     await page.getByRole('heading', { name: 'Ad accounts' }).waitFor();
+    await page.locator('[data-quota-plan] summary').first().click();
+    await page.locator('[data-quota-plan] dl.facts').first().waitFor();
     found['ad accounts'] = await accessibilityViolations(page);
     await page.getByRole('link', { name: 'Canvases' }).click();
     await page.getByRole('link', { name: hostileName }).click();
     await page.locator('svg.graph').waitFor();
+    await page.getByText('Dry run: what would this version have done?').click();
+    await page.getByLabel('Window').waitFor();
     found.canvas = await accessibilityViolations(page);
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.locator('section.step-card').first().waitFor();
@@ -460,4 +464,120 @@ describe('the web console in a real Chromium, against the running system', () =>
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(browserErrors).toEqual([]);
   });
+
+  it('dry-runs a canvas over its history and draws the projection on the graph, equal to the API', async () => {
+    const page = await openTab({ bypassCSP: true });
+    await signIn(page);
+    await page.getByRole('link', { name: hostileName }).click();
+    await page.locator('svg.graph').waitFor();
+    const canvasId = /#\/canvases\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
+    await page.getByText('Dry run: what would this version have done?').click();
+    await page.getByLabel('Window').selectOption('1');
+    await page.getByRole('button', { name: 'Dry run', exact: true }).click();
+    await page.getByTestId('dry-run-status').filter({ hasText: /^Done/ }).waitFor({ timeout: 60_000 });
+    const runs = await designer.call<{ data: DryRunView[] }>('GET', `/v1/canvases/${canvasId}/dry-runs`);
+    const run = (await designer.call<DryRunView>('GET', `/v1/dry-runs/${runs.body.data[0]?.id}`)).body;
+    expect(run.status).toBe('done');
+    // the events the first test sent are the history: six shoppers entered
+    expect(run.result.steps.find((s) => s.stepId === 'wait')?.entered).toBe(6);
+    await page.getByTestId('projected-note').waitFor();
+    expect(await page.locator('svg.graph-projected').count()).toBe(1);
+    const shown = (step: string, metric: string) =>
+      page.locator(`svg.graph [data-step="${step}"] [data-metric="${metric}"]`).textContent();
+    const cell = (step: string, metric: string) =>
+      page.locator(`[data-dry-run-step="${step}"] [data-metric="${metric}"]`).textContent();
+    for (const step of run.result.steps) {
+      expect(await shown(step.stepId, 'Entered')).toBe(`Entered: ${step.entered}`);
+      expect(await shown(step.stepId, 'Proceeded')).toBe(`Proceeded: ${step.proceeded}`);
+      expect(await shown(step.stepId, 'Exited')).toBe(`Exited: ${step.exited}`);
+      expect(await cell(step.stepId, 'Entered')).toBe(String(step.entered));
+      if (step.facebook) {
+        expect(await shown(step.stepId, 'Synced')).toBe(`Synced: ${step.facebook.synced}`);
+        expect(await shown(step.stepId, 'Not synced')).toBe(`Not synced: ${step.facebook.notSynced.total}`);
+        // a projection sends nothing: no pending or errored line
+        expect(await page.locator(`svg.graph [data-step="${step.stepId}"] [data-metric="Pending"]`).count()).toBe(0);
+        expect(await cell(step.stepId, 'Requests')).toContain(`${step.facebook.requests} Meta request(s)`);
+      }
+      for (const user of step.sampleUserIds)
+        expect(await page.locator(`[data-dry-run-step="${step.stepId}"]`).textContent()).toContain(user);
+    }
+    await page.screenshot({ path: new URL('canvas-dry-run.png', screenshots).pathname, fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    // back to the live numbers
+    await page.getByRole('button', { name: 'Show live numbers' }).click();
+    expect(await page.locator('svg.graph-projected').count()).toBe(0);
+
+    // the builder's way in: the same page with the dry run open
+    await page.goto(`${system.api.url}/console/#/canvases/${canvasId}/edit`);
+    await page.getByRole('link', { name: 'Dry run' }).click();
+    await page.getByLabel('Window').waitFor();
+
+    // the quota plan of the connected account, in words, with the API's numbers
+    await page.getByRole('link', { name: 'Ad accounts' }).click();
+    const { body } = await designer.call<{ data: { id: string; adAccountId: string }[] }>('GET', '/v1/ad-accounts');
+    const account = body.data.find((a) => a.adAccountId === `act_${system.adAccountId}`);
+    const plan = (await designer.call<QuotaPlanView>('GET', `/v1/ad-accounts/${account?.id}/quota-plan`)).body;
+    const panel = page.locator(`[data-quota-plan="${account?.id}"]`);
+    await panel.locator('summary').click();
+    await panel.locator('dl.facts').waitFor();
+    const round = (n: number) => Math.round(n).toLocaleString('en-US');
+    await expect(panel.locator('[data-metric="quota"]').textContent()).resolves.toContain(
+      `of ${round(plan.quota.capacityPerHour)} request(s) an hour`,
+    );
+    await expect(panel.locator('[data-metric="backlog"]').textContent()).resolves.toContain(
+      plan.backlog.users === 0 ? 'Nobody waiting' : `${round(plan.backlog.users)} user(s) waiting`,
+    );
+    await expect(panel.locator('[data-metric="recent"]').textContent()).resolves.toContain(
+      `over the last ${plan.recent.hours} h`,
+    );
+    expect(await panel.getByTestId('quota-risk').count()).toBe(plan.retryLimitAtRisk ? 1 : 0);
+    await shot(page, 'ad-accounts-quota-plan');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // a draft's audiences made before its launch, said in words
+    const draft = await designer.call<{ id: string }>('POST', '/v1/canvases', {
+      name: 'Audiences first',
+      entry: { trigger: { event: 'added_to_cart' } },
+      firstStep: 'fb',
+      steps: [
+        {
+          id: 'fb',
+          kind: 'facebook_audience',
+          audience: { create: { name: 'Console_Early' } },
+          matchKeys: ['EMAIL'],
+          next: null,
+        },
+      ],
+    });
+    await page.goto(`${system.api.url}/console/#/canvases/${draft.body.id}`);
+    await page.getByRole('button', { name: 'Create audiences' }).click();
+    await page
+      .getByTestId('created-audiences')
+      .getByText(/Console_Early.*made by this canvas/)
+      .waitFor();
+    await shot(page, 'canvas-create-audiences');
+    expect(browserErrors).toEqual([]);
+  });
 });
+
+interface DryRunView {
+  id: string;
+  status: string;
+  result: {
+    steps: {
+      stepId: string;
+      entered: number;
+      proceeded: number;
+      exited: number;
+      facebook: { synced: number; notSynced: { total: number }; requests: number } | null;
+      sampleUserIds: string[];
+    }[];
+  };
+}
+
+interface QuotaPlanView {
+  quota: { capacityPerHour: number };
+  recent: { hours: number };
+  backlog: { users: number };
+  retryLimitAtRisk: boolean;
+}

@@ -21,11 +21,11 @@ function App() {
     return () => removeEventListener('hashchange', follow);
   }, []);
   if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
-  const canvasId = /^\/canvases\/([0-9a-f-]{36})$/.exec(route)?.[1];
+  const canvasId = /^\/canvases\/([0-9a-f-]{36})(?:\/dry-run)?$/.exec(route)?.[1];
   const editId = /^\/canvases\/([0-9a-f-]{36})\/edit$/.exec(route)?.[1];
   const resultsId = /^\/canvases\/([0-9a-f-]{36})\/results$/.exec(route)?.[1];
   const page = canvasId ? (
-    <CanvasPage id={canvasId} />
+    <CanvasPage key={route} id={canvasId} dryRun={route.endsWith('/dry-run')} />
   ) : resultsId ? (
     <CanvasResults id={resultsId} />
   ) : editId || route === '/canvases/new' ? (

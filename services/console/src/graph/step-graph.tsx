@@ -13,7 +13,7 @@ const kindNames: Record<Step['kind'], string> = {
 const titleLength = 22;
 
 /** The lines a step shows: Braze's per-step numbers, and the sync's for a Facebook step. */
-function numberLines(numbers: StepNumbers | undefined): [string, number][] {
+function numberLines(numbers: StepNumbers | undefined, projected: boolean): [string, number][] {
   if (!numbers) return [['Entered', 0]];
   const lines: [string, number][] = [
     ['Entered', numbers.entered],
@@ -24,8 +24,13 @@ function numberLines(numbers: StepNumbers | undefined): [string, number][] {
     lines.push(
       ['Synced', numbers.facebook.synced],
       ['Not synced', numbers.facebook.notSynced],
-      ['Pending', numbers.facebook.pending],
-      ['Errored', numbers.facebook.errored],
+      // a projection sends nothing: nothing pends or errs
+      ...(projected
+        ? []
+        : ([
+            ['Pending', numbers.facebook.pending],
+            ['Errored', numbers.facebook.errored],
+          ] as [string, number][])),
     );
   return lines;
 }
@@ -36,14 +41,16 @@ export function StepGraph(props: {
   numbers?: StepNumbers[] | undefined;
   /** A short warning per step id, drawn on its box (e.g. the reconciliation watch's drift). */
   badges?: Record<string, string> | undefined;
+  /** The numbers are a dry run's projection, not live. */
+  projected?: boolean | undefined;
 }) {
   const { nodes, edges, width, height } = layout(props.steps);
   const byStep = new Map((props.numbers ?? []).map((n) => [n.stepId, n]));
   return (
     <svg
-      class="graph"
+      class={props.projected ? 'graph graph-projected' : 'graph'}
       role="img"
-      aria-label={`Canvas graph with ${props.steps.length} steps`}
+      aria-label={`Canvas graph with ${props.steps.length} steps${props.projected ? ', projected numbers' : ''}`}
       viewBox={`0 0 ${width} ${height}`}
       width={width}
       height={height}
@@ -65,7 +72,10 @@ export function StepGraph(props: {
       ))}
       {nodes.map(({ step, x, y }) => {
         const lines = props.numbers
-          ? numberLines(byStep.get(step.id)).slice(0, step.kind === 'facebook_audience' ? 7 : 3)
+          ? numberLines(byStep.get(step.id), props.projected ?? false).slice(
+              0,
+              step.kind === 'facebook_audience' ? 7 : 3,
+            )
           : [];
         const title = step.name ?? step.id;
         return (

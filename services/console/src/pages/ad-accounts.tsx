@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from '../api.js';
 import type { AdAccount } from '../types.js';
 import { CreatedAudiences } from './created-audiences.js';
+import { QuotaPlanPanel } from './quota-plan.js';
 import { FacebookLoginPicker } from './facebook-login-picker.js';
 import { TableHead, TokenInput } from './form-parts.js';
 import { GraphApiVersion } from './graph-api-version.js';
@@ -117,6 +118,11 @@ export function AdAccounts() {
       {accounts.map((a) => (
         <CreatedAudiences key={a.id} accountId={a.id} accountName={a.name} />
       ))}
+      {accounts
+        .filter((a) => a.status === 'connected')
+        .map((a) => (
+          <QuotaPlanPanel key={a.id} accountId={a.id} accountName={a.name} />
+        ))}
       {reconnecting ? (
         <form class="connect" onSubmit={reconnect}>
           <label for="new-token">New access token</label>

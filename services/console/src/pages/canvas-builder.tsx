@@ -68,6 +68,11 @@ export function CanvasBuilder(props: { id?: string | undefined; initial?: DraftC
         <button type="button" class="primary" onClick={save} disabled={!ready || saving}>
           {props.id ? 'Save draft' : 'Create draft'}
         </button>
+        {props.id ? (
+          <a class="button-link" href={`#/canvases/${props.id}/dry-run`}>
+            Dry run
+          </a>
+        ) : null}
       </div>
       <Errors messages={[...errors, ...checkErrors]} />
       <ProblemSummary problems={problems} draft={draft} onShow={() => setTab(why ? 'json' : 'builder')} />

@@ -7,6 +7,11 @@ import { DriftNotice, StepRedrive, driftBadges, useDrift } from './step-reconcil
 import { StepResyncs } from './step-resyncs.js';
 import { UserLookup } from './user-lookup.js';
 import { Lookalikes } from './lookalikes.js';
+import { DryRunPanel } from './dry-run-panel.js';
+import { LaunchWarnings, type LaunchWarning } from './launch-warnings.js';
+import { CreateAudiences } from './create-audiences.js';
+import { projectedNumbers, windowText } from '../dry-run/projected.js';
+import type { DryRun } from '../dry-run/types.js';
 
 /** How often the graph's numbers are read again. */
 const refreshMs = 3000;
@@ -18,13 +23,17 @@ const actions: Record<Canvas['status'], ('launch' | 'pause' | 'resume' | 'archiv
   archived: [],
 };
 
+const projectedBadges = (steps: { id: string }[]) => Object.fromEntries(steps.map((s) => [s.id, 'Projected']));
+
 /** A canvas drawn as its step graph with live per-step numbers, and its lifecycle buttons. */
-export function CanvasPage(props: { id: string }) {
+export function CanvasPage(props: { id: string; dryRun?: boolean }) {
   const [canvas, setCanvas] = useState<Canvas>();
   const [analytics, setAnalytics] = useState<Analytics>();
   const [errors, setErrors] = useState<string[]>([]);
   const [versions, setVersions] = useState<{ version: number; state: string }[]>([]);
   const [version, setVersion] = useState('');
+  const [projection, setProjection] = useState<DryRun>();
+  const [warnings, setWarnings] = useState<LaunchWarning[]>([]);
   const numbersPath = `/v1/canvases/${props.id}/analytics${version ? `?version=${version}` : ''}`;
   const drift = useDrift(props.id, canvas?.drift);
   const load = async () => {
@@ -46,7 +55,9 @@ export function CanvasPage(props: { id: string }) {
 
   const act = (action: string) => {
     setErrors([]);
-    api('POST', `/v1/canvases/${props.id}/${action}`)
+    setWarnings([]);
+    api<{ warnings?: LaunchWarning[] }>('POST', `/v1/canvases/${props.id}/${action}`)
+      .then((answer) => setWarnings(answer.warnings ?? []))
       .then(load)
       .catch((error: unknown) => setErrors(describeError(error)));
   };
@@ -74,7 +85,9 @@ export function CanvasPage(props: { id: string }) {
             </button>
           ))}
       </div>
+      {canvas.status === 'draft' ? <CreateAudiences canvasId={canvas.id} /> : null}
       <Errors messages={errors} />
+      <LaunchWarnings warnings={warnings} />
       {canvas.accountProblems && canvas.accountProblems.length > 0 ? (
         <ul class="problems" aria-label="Ad account problems">
           {canvas.accountProblems.map((p) => (
@@ -94,11 +107,25 @@ export function CanvasPage(props: { id: string }) {
           </option>
         ))}
       </select>
-      <div class="graph-frame">
+      {projection ? (
+        <p class="notice projected-note" data-testid="projected-note">
+          {`Projected numbers: dry run of version ${projection.version} over ${windowText(projection)}. `}
+          <button type="button" onClick={() => setProjection(undefined)}>
+            Show live numbers
+          </button>
+        </p>
+      ) : null}
+      <div class={`graph-frame${projection ? ' projected' : ''}`}>
         {canvas.definition ? (
-          <StepGraph steps={canvas.definition.steps} numbers={analytics?.steps ?? []} badges={driftBadges(drift)} />
+          <StepGraph
+            steps={canvas.definition.steps}
+            numbers={projection ? projectedNumbers(projection) : (analytics?.steps ?? [])}
+            badges={projection ? projectedBadges(canvas.definition.steps) : driftBadges(drift)}
+            projected={projection !== undefined}
+          />
         ) : null}
       </div>
+      <DryRunPanel canvasId={canvas.id} versions={versions} open={props.dryRun} onProjection={setProjection} />
       <Lookalikes lookalikes={canvas.lookalikes ?? []} />
       {canvas.definition && canvas.liveVersion !== null ? (
         <StepResyncs
