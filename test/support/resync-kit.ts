@@ -27,23 +27,7 @@ const retryWindowMs = 13 * 3_600_000;
 /** A launched segment-entry canvas whose step "fb" follows the segment into a new sandbox audience. */
 export async function followingCanvas(h: SyncHarness, account: SyncAccount, name: string): Promise<FollowingCanvas> {
   const audienceId = h.sandbox.state.newAudienceId();
-  const at = Date.now();
-  h.sandbox.state.audiences.set(audienceId, {
-    id: audienceId,
-    accountId: account.metaAccountId,
-    name,
-    description: '',
-    subtype: 'CUSTOM',
-    customerFileSource: 'USER_PROVIDED_ONLY',
-    retentionDays: null,
-    createdAt: at,
-    updatedAt: at,
-    deleted: false,
-    members: new Map(),
-    index: new Map(),
-    addedAt: new Map(),
-    sessions: new Map(),
-  });
+  h.sandbox.state.addAudience({ id: audienceId, accountId: account.metaAccountId, name: name });
   const canvasId = randomUUID();
   await seedLaunchedCanvas(h.database.db, {
     id: canvasId,

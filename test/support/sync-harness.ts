@@ -116,22 +116,10 @@ export async function startSyncHarness(
     },
     async canvasWithAudience(account, canvasOptions = {}) {
       const audienceId = sandbox.state.newAudienceId();
-      const at = Date.now();
-      sandbox.state.audiences.set(audienceId, {
+      sandbox.state.addAudience({
         id: audienceId,
         accountId: account.metaAccountId,
         name: canvasOptions.name ?? `audience ${audienceId}`,
-        description: '',
-        subtype: 'CUSTOM',
-        customerFileSource: 'USER_PROVIDED_ONLY',
-        retentionDays: null,
-        createdAt: at,
-        updatedAt: at,
-        deleted: false,
-        members: new Map(),
-        index: new Map(),
-        addedAt: new Map(),
-        sessions: new Map(),
       });
       const canvasId = randomUUID();
       await seedLaunchedCanvas(database.db, {

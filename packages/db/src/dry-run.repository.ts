@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Executor, Tx } from './connection.js';
 import { openDryRunStatuses, type DryRunStatus } from './dry-run-status.js';
 import type { DryRunsTable } from './schema.js';
@@ -206,6 +206,24 @@ export async function claimDryRun(
   return { ...toRecord(row), lease: claim.lease };
 }
 
+/** Changes a run only while this lease still holds it running; false when it no longer does. */
+async function updateHeldRun(
+  db: Executor,
+  id: string,
+  lease: string,
+  change: Updateable<DryRunsTable>,
+): Promise<boolean> {
+  const rows = await db
+    .updateTable('dry_runs')
+    .set(change)
+    .where('id', '=', id)
+    .where('lease', '=', lease)
+    .where('status', '=', 'running')
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
 /** Progress of a held run; false when the run is no longer this lease's (cancelled or taken over). */
 export async function recordDryRunProgress(
   db: Executor,
@@ -213,22 +231,14 @@ export async function recordDryRunProgress(
   lease: string,
   progress: { usersDone: number; usersTotal: number; pass: number; passes: number; costEvents: number; now: Date },
 ): Promise<boolean> {
-  const rows = await db
-    .updateTable('dry_runs')
-    .set({
-      users_done: progress.usersDone,
-      users_total: progress.usersTotal,
-      pass: progress.pass,
-      passes: progress.passes,
-      cost_events: progress.costEvents,
-      heartbeat_at: progress.now,
-    })
-    .where('id', '=', id)
-    .where('lease', '=', lease)
-    .where('status', '=', 'running')
-    .returning('id')
-    .execute();
-  return rows.length > 0;
+  return updateHeldRun(db, id, lease, {
+    users_done: progress.usersDone,
+    users_total: progress.usersTotal,
+    pass: progress.pass,
+    passes: progress.passes,
+    cost_events: progress.costEvents,
+    heartbeat_at: progress.now,
+  });
 }
 
 /** Ends a held run: done with its result, or failed with a reason; false when it was no longer this lease's. */
@@ -240,34 +250,20 @@ export async function finishDryRun(
     | { status: 'done'; result: unknown; costEvents: number; now: Date }
     | { status: 'failed'; failure: string; costEvents: number; now: Date },
 ): Promise<boolean> {
-  const rows = await db
-    .updateTable('dry_runs')
-    .set({
-      status: end.status,
-      result: end.status === 'done' ? JSON.stringify(end.result) : null,
-      failure: end.status === 'failed' ? end.failure : null,
-      cost_events: end.costEvents,
-      lease: null,
-      finished_at: end.now,
-      heartbeat_at: end.now,
-    })
-    .where('id', '=', id)
-    .where('lease', '=', lease)
-    .where('status', '=', 'running')
-    .returning('id')
-    .execute();
-  return rows.length > 0;
+  return updateHeldRun(db, id, lease, {
+    status: end.status,
+    result: end.status === 'done' ? JSON.stringify(end.result) : null,
+    failure: end.status === 'failed' ? end.failure : null,
+    cost_events: end.costEvents,
+    lease: null,
+    finished_at: end.now,
+    heartbeat_at: end.now,
+  });
 }
 
 /** Gives a held run back to the queue (its worker is stopping); another replica starts it over. */
 export async function releaseDryRun(db: Executor, id: string, lease: string): Promise<void> {
-  await db
-    .updateTable('dry_runs')
-    .set({ status: 'queued', lease: null })
-    .where('id', '=', id)
-    .where('lease', '=', lease)
-    .where('status', '=', 'running')
-    .execute();
+  await updateHeldRun(db, id, lease, { status: 'queued', lease: null });
 }
 
 /** Cancels a queued or running run (its worker sees it at its next page); answers the run as it now stands. */

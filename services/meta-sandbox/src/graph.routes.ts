@@ -154,24 +154,13 @@ export function registerGraphRoutes(app: FastifyInstance, state: SandboxState): 
         (a) => a.accountId === accountId && !a.deleted && a.subtype === 'CUSTOM',
       ).length;
       if (customerFile >= state.settings.maxAudiencesPerAccount) return errors.audienceLimit();
-      const id = state.newAudienceId();
-      const now = state.clock.now();
-      state.audiences.set(id, {
-        id,
+      const { id } = state.addAudience({
         accountId,
         name: params.name,
         description: typeof params.description === 'string' ? params.description : '',
-        subtype: 'CUSTOM',
         customerFileSource:
           typeof params.customer_file_source === 'string' ? params.customer_file_source : 'USER_PROVIDED_ONLY',
         retentionDays: params.retention_days === undefined ? null : Number(params.retention_days),
-        createdAt: now,
-        updatedAt: now,
-        deleted: false,
-        members: new Map(),
-        index: new Map(),
-        addedAt: new Map(),
-        sessions: new Map(),
         ...([true, 1, '1', 'true'].includes(params.is_value_based as string) ? { isValueBased: true } : {}),
       });
       return { status: 200, body: { id } };

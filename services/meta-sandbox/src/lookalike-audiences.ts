@@ -62,10 +62,7 @@ export function createLookalike(
     (a) => a.lookalike?.ratio === spec.ratio && a.lookalike.countries.join() === spec.countries.join(),
   );
   if (same) return errors.duplicateLookalike();
-  const id = state.newAudienceId();
-  const now = state.clock.now();
-  state.audiences.set(id, {
-    id,
+  const { id } = state.addAudience({
     accountId,
     name:
       typeof params.name === 'string' && params.name.trim() !== ''
@@ -74,14 +71,6 @@ export function createLookalike(
     description: typeof params.description === 'string' ? params.description : '',
     subtype: 'LOOKALIKE',
     customerFileSource: '',
-    retentionDays: null,
-    createdAt: now,
-    updatedAt: now,
-    deleted: false,
-    members: new Map(),
-    index: new Map(),
-    addedAt: new Map(),
-    sessions: new Map(),
     lookalike: { originAudienceId: origin.id, countries: spec.countries, ratio: spec.ratio },
   });
   return { status: 200, body: { id } };

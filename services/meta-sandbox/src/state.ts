@@ -156,6 +156,28 @@ export class SandboxState {
     return `238${numericId(14)}`;
   }
 
+  /** A new, empty customer-file audience of the account, with what is given set over the defaults. */
+  addAudience(given: Pick<SandboxAudience, 'accountId' | 'name'> & Partial<SandboxAudience>): SandboxAudience {
+    const now = this.clock.now();
+    const audience: SandboxAudience = {
+      id: this.newAudienceId(),
+      description: '',
+      subtype: 'CUSTOM',
+      customerFileSource: 'USER_PROVIDED_ONLY',
+      retentionDays: null,
+      createdAt: now,
+      updatedAt: now,
+      deleted: false,
+      members: new Map(),
+      index: new Map(),
+      addedAt: new Map(),
+      sessions: new Map(),
+      ...given,
+    };
+    this.audiences.set(audience.id, audience);
+    return audience;
+  }
+
   activeAudienceCount(accountId: string): number {
     let count = 0;
     for (const audience of this.audiences.values())

@@ -12,23 +12,7 @@ describe("audiences made at launch: Meta's 500-audience limit, the workspace's n
   const accountWithAudiences = async (count: number) => {
     const { accountId, token } = h.sandboxAccount();
     for (let i = 0; i < count; i += 1) {
-      const id = h.sandbox.state.newAudienceId();
-      h.sandbox.state.audiences.set(id, {
-        id,
-        accountId,
-        name: `Existing ${i}`,
-        description: '',
-        subtype: 'CUSTOM',
-        customerFileSource: 'USER_PROVIDED_ONLY',
-        retentionDays: null,
-        createdAt: Date.now(),
-        updatedAt: Date.now(),
-        deleted: false,
-        members: new Map(),
-        index: new Map(),
-        addedAt: new Map(),
-        sessions: new Map(),
-      });
+      h.sandbox.state.addAudience({ accountId, name: `Existing ${i}` });
     }
     const connected = await h.call('POST', '/v1/ad-accounts', {
       adAccountId: accountId,

@@ -19,22 +19,9 @@ describe('launching value-based audiences and lookalikes', () => {
 
   /** An existing audience of the account, value-based or not. */
   const existing = (isValueBased: boolean) => {
-    const id = h.sandbox.state.newAudienceId();
-    h.sandbox.state.audiences.set(id, {
-      id,
+    const { id } = h.sandbox.state.addAudience({
       accountId,
-      name: `Existing ${id}`,
-      description: '',
-      subtype: 'CUSTOM',
-      customerFileSource: 'USER_PROVIDED_ONLY',
-      retentionDays: null,
-      createdAt: Date.now(),
-      updatedAt: Date.now(),
-      deleted: false,
-      members: new Map(),
-      index: new Map(),
-      addedAt: new Map(),
-      sessions: new Map(),
+      name: 'Existing value audience',
       ...(isValueBased ? { isValueBased } : {}),
     });
     return id;
