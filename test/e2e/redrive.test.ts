@@ -252,6 +252,8 @@ describe('re-drive and the reconciliation watch, end to end', () => {
       await table.getByRole('cell', { name: '500', exact: true }).waitFor();
       await page.getByRole('button', { name: /Re-drive 0 errored/ }).click();
       await page.getByTestId('redrive-result').getByText('0 user(s) sent again').waitFor();
+      // the list is read again after the answer: wait for the new row, then count
+      await table.locator('tbody tr').nth(2).waitFor();
       expect(await table.locator('tbody tr').count()).toBe(3);
       await page.context().close();
     },
