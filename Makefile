@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint format test test-cluster up down dev demo demo-segments sandbox bench bench-segments bench-history bench-isolation bench-dry-run clean
+.PHONY: help env toolchain install build lint format test test-cluster up down dev demo demo-segments sandbox bench bench-segments bench-history bench-isolation bench-dry-run bench-runners clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ bench-isolation: install ## one workspace's ten exact estimates against another'
 
 bench-dry-run: install ## only the dry run of a two-branch canvas over the history (BENCH_DRY_RUN_USERS, default 1,000,000; 10 events each)
 	@pnpm run bench:dry-run
+
+bench-runners: install ## 1, 2 and 3 runner processes on one six-partition topic (BENCH_RUNNER_EVENTS, default 200,000)
+	@pnpm run bench:runners
 
 clean: ## remove build output (keeps the toolchain and the broker data)
 	@rm -rf packages/*/dist services/*/dist bench/dist

@@ -16,6 +16,7 @@ import { quotaUse, syncPeakRss, syncThroughput } from './sync.ts';
 import { isolationFigures } from './isolation.ts';
 import { segmentFigures } from './segments.ts';
 import { dryRunFigures } from './dry-run.ts';
+import { runnerScaling } from './runner-scaling.ts';
 import { benchEvents, seedBenchCanvases } from './workload.ts';
 
 const ctx = await benchContext();
@@ -35,6 +36,7 @@ const size = {
   segmentUsers: full ? 1_000_000 : 50_000,
   isolationUsers: full ? 300_000 : 30_000,
   dryRunUsers: full ? 1_000_000 : 50_000,
+  runnerEvents: full ? 200_000 : 40_000,
 };
 ctx.log(`scale ${ctx.scale}, ${ctx.repeats} run(s) per figure; ${ctx.infrastructure.description.join('; ')}`);
 const results: Record<string, Figure | Record<string, unknown>> = {};
@@ -185,6 +187,10 @@ ctx.log('and a dry run');
 const dryRun = await dryRunFigures(ctx, size.dryRunUsers, size.dryRunUsers * 10);
 results.dryRunSeconds = { ...figure(dryRun.runSeconds), ...dryRun };
 results.dryRunPeakRssMb = figure([dryRun.peakRssMb]);
+// 10. scale-out: one, two and three runner processes in one group on six partitions
+ctx.log('and 1, 2, 3 runner processes');
+const scaling = await runnerScaling(ctx, size.runnerEvents);
+for (const run of scaling.runs) results[`runners${run.runners}`] = { ...figure([run.eventsPerSecond]), ...run };
 await ctx.close();
 
 // the report
@@ -257,6 +263,11 @@ const checks = [
   ),
   peakRss('dryRunPeakRssMb', `API peak RSS during the dry runs (${heapLimit}, as deployed)`),
   {
+    target: `runner processes past which one more adds < 10 % on this machine (reported, no target)`,
+    value: scaling.stopsGrowingAt,
+    ok: true,
+  },
+  {
     target: 'cost with 1,000 canvases ≤ 1.3 × with 1',
     value: ratio(f('engine1').median, f('engine1000').median),
     ok: f('engine1').median / f('engine1000').median <= 1.3,
@@ -300,6 +311,12 @@ const labels: Record<string, string> = {
     `dry run of a two-branch canvas, s (${size.dryRunUsers} users, ${size.dryRunUsers * 10} events, ` +
     `${dryRun.historyRows} history rows read, ${dryRun.entered} entered)`,
   dryRunPeakRssMb: `API peak RSS during the dry runs (${heapLimit}, as deployed), MB`,
+  ...Object.fromEntries(
+    scaling.runs.map((run) => [
+      `runners${run.runners}`,
+      `${run.runners} runner process(es), one group, 6 partitions, events/s (${size.runnerEvents} events)`,
+    ]),
+  ),
   ...Object.fromEntries(growthKeys.map((k, i) => [k, `per-event cost with ${size.growthRows[i]} journey rows, µs`])),
 };
 const lines = ['| figure | median | min | max |', '| --- | ---: | ---: | ---: |'];
