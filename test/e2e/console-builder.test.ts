@@ -144,6 +144,7 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     const wide = await openTab(designer.apiKey, 1680);
     await wide.goto(`${system.api.url}/console/#/canvases/${canvasId}/edit`);
     await card(wide, 'fb').getByLabel('New audience name').waitFor();
+    await noProblems(wide);
     const column = await wide.locator('section.builder').boundingBox();
     const stepWidth = (await card(wide, 'fb').boundingBox())?.width ?? 0;
     expect(stepWidth).toBeGreaterThanOrEqual(1300);

@@ -85,8 +85,8 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
     await page.getByRole('heading', { name: 'Canvases' }).waitFor();
     return page;
   };
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname, fullPage: true });
+  const shot = (page: Page, name: string, fullPage = true) =>
+    page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname, fullPage });
   const seriousViolations = async (page: Page) => {
     await page.addScriptTag({ path: axePath });
     const found = await page.evaluate(async () => {
@@ -146,7 +146,7 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
     expect(warned).not.toMatch(/\/v1\//);
     expect((await designer.call<{ status: string }>('GET', `/v1/canvases/${canvasId}`)).body.status).toBe('running');
     await page.evaluate(() => scrollTo(0, 0));
-    await shot(page, 'canvas-launch-warning');
+    await shot(page, 'canvas-launch-warning', false);
     expect(await seriousViolations(page)).toEqual([]);
 
     // the warning's link: the accounts page with the plan open, the draft's figures beside today's

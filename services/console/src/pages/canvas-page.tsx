@@ -95,7 +95,8 @@ export function CanvasPage(props: { id: string; dryRun?: boolean }) {
         <ul class="problems" aria-label="Ad account problems">
           {canvas.accountProblems.map((p) => (
             <li key={`${p.code}-${p.adAccountId}`}>
-              {p.adAccountId}: {p.message} (steps {p.steps.map(stepName).join(', ')}). {hintInWords(p.code, p.hint)}
+              {p.adAccountId}: {p.message} ({p.steps.length === 1 ? 'step' : 'steps'} {p.steps.map(stepName).join(', ')}
+              ). {hintInWords(p.code, p.hint)}
             </li>
           ))}
         </ul>

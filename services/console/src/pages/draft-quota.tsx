@@ -55,7 +55,12 @@ export function DraftQuota(props: { run: DryRun }) {
                 duration(today.projectedDelaySeconds)}
             </span>
             <span class="line" data-metric="with-draft">
-              {`With draft v ${props.run.version}: ${whole(withDraft.forecast.requestsPerHour)} request(s) an hour ` +
+              {`With draft v ${props.run.version}` +
+                // the planner takes the canvas's own running load out: the draft would replace it
+                (today.recent.canvases.some((c) => c.canvasId === props.run.canvasId)
+                  ? ' (in place of the running version)'
+                  : '') +
+                `: ${whole(withDraft.forecast.requestsPerHour)} request(s) an hour ` +
                 `(${percent(withDraft.forecast.utilisation)}), busiest hour ` +
                 `${percent(withDraft.forecast.peakUtilisation)}; a user waits ${upTo(withDraft.peakDelaySeconds)}`}
             </span>

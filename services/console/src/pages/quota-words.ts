@@ -2,7 +2,7 @@
 export interface QuotaPlan {
   adAccountId: string;
   quota: { perWindow: number; windowSeconds: number; capacityPerHour: number; source: 'sync' | 'formula' };
-  recent: { hours: number; usersPerHour: number; requestsPerHour: number };
+  recent: { hours: number; usersPerHour: number; requestsPerHour: number; canvases: { canvasId: string }[] };
   draft: { dryRunId: string; version: number; usersPerHour: number; requestsPerHour: number } | null;
   backlog: { users: number; requests: number; oldestWaitSeconds: number };
   forecast: { usersPerHour: number; requestsPerHour: number; utilisation: number; peakUtilisation: number };
@@ -14,7 +14,8 @@ export interface QuotaPlan {
   hoursUntilRetryLimit: number | null;
 }
 
-export const whole = (n: number) => Math.round(n).toLocaleString();
+// a trickle is not nothing: below one an hour says so
+export const whole = (n: number) => (n > 0 && n < 0.5 ? 'under 1' : Math.round(n).toLocaleString());
 
 /** A share of the quota as people write it: 12 %, 1,250 %. */
 export const percent = (share: number) =>
