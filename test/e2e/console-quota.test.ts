@@ -145,7 +145,7 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
     expect(warned).toContain('Spread the load over other accounts or steps, or launch later.');
     expect(warned).not.toMatch(/\/v1\//);
     expect((await designer.call<{ status: string }>('GET', `/v1/canvases/${canvasId}`)).body.status).toBe('running');
-    await page.evaluate(() => scrollTo(0, 0));
+    await page.evaluate('scrollTo(0, 0)');
     await shot(page, 'canvas-launch-warning', false);
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -184,7 +184,7 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
     expect((await designer.call<{ status: string }>('GET', `/v1/canvases/${blocked.canvasId}`)).body.status).toBe(
       'draft',
     );
-    await page.evaluate(() => scrollTo(0, 0));
+    await page.evaluate('scrollTo(0, 0)');
     await shot(page, 'canvas-launch-refused');
 
     expect(browserErrors).toEqual([]);

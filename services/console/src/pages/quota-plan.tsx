@@ -6,6 +6,12 @@ import { duration, percent, riskText, upTo, whole, type QuotaPlan } from './quot
 const planPath = (accountId: string, dryRunId?: string) =>
   `/v1/ad-accounts/${accountId}/quota-plan${dryRunId ? `?dryRunId=${dryRunId}` : ''}`;
 
+/** The wait now and after the busiest hour, said once when both are without end. */
+const delayText = (p: QuotaPlan) =>
+  p.projectedDelaySeconds === null
+    ? duration(null)
+    : `${duration(p.projectedDelaySeconds)}; after its busiest hour, ${upTo(p.peakDelaySeconds)}`;
+
 /** The draft's figure beside today's, on a line of its own. */
 function WithDraft(props: { plan: QuotaPlan | undefined; metric: string; text: (plan: QuotaPlan) => string }) {
   const { plan } = props;
@@ -89,15 +95,7 @@ export function QuotaPlanPanel(props: { accountId: string; accountName: string; 
             <dt>Projected delay</dt>
             <dd data-metric="delay">
               {`A user handed off now waits ${duration(plan.projectedDelaySeconds)}`}
-              <WithDraft
-                plan={draft}
-                metric="delay"
-                text={(p) =>
-                  p.projectedDelaySeconds === null
-                    ? `a user waits ${duration(null)}`
-                    : `a user waits ${duration(p.projectedDelaySeconds)}; after its busiest hour, ${upTo(p.peakDelaySeconds)}`
-                }
-              />
+              <WithDraft plan={draft} metric="delay" text={(p) => `a user waits ${delayText(p)}`} />
             </dd>
             {draft?.draft ? (
               <>
