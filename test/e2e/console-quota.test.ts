@@ -177,7 +177,7 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
     await alert.waitFor();
     const refusal = await alert.textContent();
     expect(refusal).toMatch(new RegExp(`${account} would carry \\d+ requests an hour against 1 it sustains`));
-    expect(refusal).toContain('(fb_us, fb_rest)');
+    expect(refusal).toContain('(steps fb_us, fb_rest). Spread the load over other accounts or steps, or launch later.');
     // one problem for the account, not one per step
     expect(refusal?.match(/would carry/g)).toHaveLength(1);
     expect(await page.getByTestId('canvas-status').textContent()).toBe('draft');

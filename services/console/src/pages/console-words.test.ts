@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Resync } from '../types.js';
+import { ApiError } from '../api.js';
 import { hintInWords } from './hint-words.js';
+import { launchProblems } from './launch-problems.js';
 import { describeResync } from './resync-words.js';
 
 const resync = (r: Partial<Resync>): Resync => ({
@@ -53,5 +55,28 @@ describe("the console says the API's hints without endpoints", () => {
     expect(hintInWords('quota_at_risk', 'see GET /v1/ad-accounts/x/quota-plan; spread')).toBe(
       'Spread the load over other accounts or steps, or launch later.',
     );
+  });
+});
+
+describe('a refused launch in words', () => {
+  it('says each problem once, on the steps by name, with what to do', () => {
+    const refused = new ApiError({
+      code: 'LAUNCH_PREFLIGHT_FAILED',
+      title: 'Canvas cannot be launched',
+      status: 422,
+      detail: '3 problem(s) found before launch',
+      errors: [
+        { code: 'quota_at_risk', path: '/steps/1', message: 'act_1 would carry 6 requests an hour' },
+        { code: 'quota_at_risk', path: '/steps/2', message: 'act_1 would carry 6 requests an hour' },
+        { code: 'segment_not_found', path: '/entry/segment/segmentId', message: 'no segment s-1.' },
+      ],
+    });
+    const steps = [{ id: 'split' }, { id: 'fb_us', name: 'US buyers' }, { id: 'fb_rest' }];
+    expect(launchProblems(refused, steps)).toEqual([
+      'Not launched: the checks before launch found 2 problems.',
+      'act_1 would carry 6 requests an hour (steps US buyers, fb_rest). ' +
+        'Spread the load over other accounts or steps, or launch later.',
+      'no segment s-1 (/entry/segment/segmentId).',
+    ]);
   });
 });

@@ -5,6 +5,7 @@
 const reconnect = 'Reconnect it on the Ad accounts page (a new token, or Connect with Facebook)';
 const codeWords: Record<string, string> = {
   ad_account_missing: 'Connect it on the Ad accounts page, with a token or with Facebook',
+  ad_account_not_connected: 'Connect it on the Ad accounts page, with a token or with Facebook',
   ad_account_disconnected: `${reconnect}; waiting users are sent once it is back`,
   token_expires_soon: reconnect,
   quota_at_risk: 'Spread the load over other accounts or steps, or launch later',
@@ -21,3 +22,6 @@ export function hintInWords(code: string, hint: string): string {
   if (own) return sentence(own);
   return sentence(hint.replace(resyncEndpoint, ' with the Resync button on this page').replace(anyEndpoint, '').trim());
 }
+
+/** What to do about a problem the console has its own words for; empty for any other. */
+export const consoleHint = (code: string) => sentence(codeWords[code] ?? '');
