@@ -140,6 +140,18 @@ describe('the console builder: a canvas and a segment campaign without typing JS
     await card(phone, 'fb').scrollIntoViewIfNeeded();
     await shot(phone, 'builder-phone-step', false);
     await phone.context().close();
+    // and on a wide screen the builder takes the width: the step cards fill the page's column, no scrolling sideways
+    const wide = await openTab(designer.apiKey, 1680);
+    await wide.goto(`${system.api.url}/console/#/canvases/${canvasId}/edit`);
+    await card(wide, 'fb').getByLabel('New audience name').waitFor();
+    await noProblems(wide);
+    const column = await wide.locator('section.builder').boundingBox();
+    const stepWidth = (await card(wide, 'fb').boundingBox())?.width ?? 0;
+    expect(stepWidth).toBeGreaterThanOrEqual(1300);
+    expect(stepWidth).toBeLessThanOrEqual(column?.width ?? 0);
+    expect(await wide.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1680);
+    await shot(wide, 'builder-wide', false);
+    await wide.context().close();
     await page.getByRole('button', { name: 'Launch' }).click();
     await page.locator('[data-testid="canvas-status"]', { hasText: 'running' }).waitFor();
 

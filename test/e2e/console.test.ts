@@ -344,21 +344,25 @@ describe('the web console in a real Chromium, against the running system', () =>
     await signIn(page);
     await page.goto(`${system.api.url}/console/#/canvases/${created.body.id}`);
     const status = page.getByTestId('resync-fb');
-    await expect(status.textContent()).resolves.toBe('never resynced');
+    await expect(status.textContent()).resolves.toBe('Never resynced');
     await page.getByRole('button', { name: 'Resync' }).click();
     // the workspace has no shoppers: the run finds no members, and an empty audience cannot be replaced
     await page
       .getByTestId('resync-fb')
-      .filter({ hasText: /^failed/ })
+      .filter({ hasText: /^Failed/ })
       .waitFor({ timeout: 60_000 });
+    // in words: nothing was sent, so no batch count
+    await expect(status.textContent()).resolves.toBe('Failed before anything was sent');
     await page
       .getByText(/has no members to upload/)
       .first()
       .waitFor();
-    await page
-      .getByRole('list', { name: 'Ad account problems' })
-      .getByText(/the resync of audience/)
-      .waitFor();
+    const problems = page.getByRole('list', { name: 'Ad account problems' });
+    await problems.getByText(/the resync of audience/).waitFor();
+    // the hint says where to click, not which endpoint to call
+    const problemText = await problems.textContent();
+    expect(problemText).toContain('resync again with the Resync button on this page.');
+    expect(problemText).not.toMatch(/\/v1\/|POST /);
     await shot(page, 'canvas-resync');
   });
 

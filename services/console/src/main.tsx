@@ -21,6 +21,9 @@ function App() {
     return () => removeEventListener('hashchange', follow);
   }, []);
   if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
+  // a page's own choices ride after '?' in the hash (#/ad-accounts?dryRun=…)
+  const [path = route, query = ''] = route.split('?');
+  const params = new URLSearchParams(query);
   const canvasId = /^\/canvases\/([0-9a-f-]{36})(?:\/dry-run)?$/.exec(route)?.[1];
   const editId = /^\/canvases\/([0-9a-f-]{36})\/edit$/.exec(route)?.[1];
   const resultsId = /^\/canvases\/([0-9a-f-]{36})\/results$/.exec(route)?.[1];
@@ -32,8 +35,8 @@ function App() {
     <CanvasBuilder id={editId} />
   ) : route === '/campaigns/new' ? (
     <CampaignWizard />
-  ) : route === '/ad-accounts' ? (
-    <AdAccounts />
+  ) : path === '/ad-accounts' ? (
+    <AdAccounts dryRunId={params.get('dryRun') ?? undefined} account={params.get('account') ?? undefined} />
   ) : route === '/segments' ? (
     <Segments />
   ) : (
@@ -49,7 +52,7 @@ function App() {
           <a href="#/segments" aria-current={route === '/segments' ? 'page' : undefined}>
             Segments
           </a>
-          <a href="#/ad-accounts" aria-current={route === '/ad-accounts' ? 'page' : undefined}>
+          <a href="#/ad-accounts" aria-current={path === '/ad-accounts' ? 'page' : undefined}>
             Ad accounts
           </a>
         </nav>

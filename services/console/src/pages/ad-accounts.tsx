@@ -11,8 +11,12 @@ import { Errors } from './sign-in.js';
 const statusText = (a: AdAccount) =>
   a.status === 'connected' ? 'Connected' : a.status === 'disconnected' ? 'Disconnected' : 'Terms not accepted';
 
-/** CleverTap's Settings › Facebook: the workspace's ad accounts, connect, reconnect, default, delete. */
-export function AdAccounts() {
+/**
+ * CleverTap's Settings › Facebook: the workspace's ad accounts, connect, reconnect, default, delete.
+ * Opened from a dry run (#/ad-accounts?account=act_…&dryRun=…), the account's quota plan is open
+ * with that draft's load beside today's.
+ */
+export function AdAccounts(props: { dryRunId?: string | undefined; account?: string | undefined }) {
   const [accounts, setAccounts] = useState<AdAccount[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
   const [form, setForm] = useState({ adAccountId: '', accessToken: '' });
@@ -121,7 +125,13 @@ export function AdAccounts() {
       {accounts
         .filter((a) => a.status === 'connected')
         .map((a) => (
-          <QuotaPlanPanel key={a.id} accountId={a.id} accountName={a.name} />
+          <QuotaPlanPanel
+            key={`${a.id}-${props.dryRunId ?? ''}`}
+            accountId={a.id}
+            accountName={a.name}
+            {...(props.dryRunId ? { dryRunId: props.dryRunId } : {})}
+            open={props.account === a.adAccountId || (props.dryRunId !== undefined && props.account === undefined)}
+          />
         ))}
       {reconnecting ? (
         <form class="connect" onSubmit={reconnect}>

@@ -10,6 +10,8 @@ import { Lookalikes } from './lookalikes.js';
 import { DryRunPanel } from './dry-run-panel.js';
 import { LaunchWarnings, type LaunchWarning } from './launch-warnings.js';
 import { CreateAudiences } from './create-audiences.js';
+import { hintInWords } from './hint-words.js';
+import { launchProblems } from './launch-problems.js';
 import { projectedNumbers, windowText } from '../dry-run/projected.js';
 import type { DryRun } from '../dry-run/types.js';
 
@@ -59,8 +61,9 @@ export function CanvasPage(props: { id: string; dryRun?: boolean }) {
     api<{ warnings?: LaunchWarning[] }>('POST', `/v1/canvases/${props.id}/${action}`)
       .then((answer) => setWarnings(answer.warnings ?? []))
       .then(load)
-      .catch((error: unknown) => setErrors(describeError(error)));
+      .catch((error: unknown) => setErrors(launchProblems(error, canvas?.definition?.steps ?? [])));
   };
+  const stepName = (id: string) => canvas?.definition?.steps.find((s) => s.id === id)?.name ?? id;
   if (!canvas) return <Errors messages={errors} />;
   return (
     <section aria-labelledby="canvas-title">
@@ -87,12 +90,13 @@ export function CanvasPage(props: { id: string; dryRun?: boolean }) {
       </div>
       {canvas.status === 'draft' ? <CreateAudiences canvasId={canvas.id} /> : null}
       <Errors messages={errors} />
-      <LaunchWarnings warnings={warnings} />
+      <LaunchWarnings warnings={warnings} stepName={stepName} />
       {canvas.accountProblems && canvas.accountProblems.length > 0 ? (
         <ul class="problems" aria-label="Ad account problems">
           {canvas.accountProblems.map((p) => (
             <li key={`${p.code}-${p.adAccountId}`}>
-              {p.adAccountId}: {p.message} (steps {p.steps.join(', ')}). {p.hint}
+              {p.adAccountId}: {p.message} ({p.steps.length === 1 ? 'step' : 'steps'} {p.steps.map(stepName).join(', ')}
+              ). {hintInWords(p.code, p.hint)}
             </li>
           ))}
         </ul>

@@ -3,6 +3,7 @@ import { api, describeError } from '../api.js';
 import { windowText } from '../dry-run/projected.js';
 import { finished, type DryRun } from '../dry-run/types.js';
 import { DryRunTable } from './dry-run-table.js';
+import { DraftQuota } from './draft-quota.js';
 import { Errors } from './sign-in.js';
 
 /** How often a running dry run is read again. */
@@ -124,6 +125,8 @@ export function DryRunPanel(props: {
         </p>
       ) : null}
       {running ? <progress value={run.progress.fraction} max={1} aria-label="Dry run progress" /> : null}
+      {/* the quota's verdict before the table: a risk is read without scrolling past every step */}
+      {run?.status === 'done' ? <DraftQuota run={run} /> : null}
       {run?.status === 'done' ? <DryRunTable run={run} /> : null}
     </details>
   );

@@ -1,43 +1,50 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from '../api.js';
 import { Errors } from './sign-in.js';
+import { duration, percent, riskText, upTo, whole, type QuotaPlan } from './quota-words.js';
 
-export interface QuotaPlan {
-  adAccountId: string;
-  quota: { perWindow: number; windowSeconds: number; capacityPerHour: number; source: 'sync' | 'formula' };
-  recent: { hours: number; usersPerHour: number; requestsPerHour: number };
-  draft: { dryRunId: string; version: number; usersPerHour: number; requestsPerHour: number } | null;
-  backlog: { users: number; requests: number; oldestWaitSeconds: number };
-  forecast: { usersPerHour: number; requestsPerHour: number; utilisation: number };
-  drainSeconds: number | null;
-  projectedDelaySeconds: number | null;
-  retryWindowSeconds: number;
-  retryLimitAtRisk: boolean;
-  hoursUntilRetryLimit: number | null;
+const planPath = (accountId: string, dryRunId?: string) =>
+  `/v1/ad-accounts/${accountId}/quota-plan${dryRunId ? `?dryRunId=${dryRunId}` : ''}`;
+
+/** The wait now and after the busiest hour, said once when both are without end. */
+const delayText = (p: QuotaPlan) =>
+  p.projectedDelaySeconds === null
+    ? duration(null)
+    : `${duration(p.projectedDelaySeconds)}; after its busiest hour, ${upTo(p.peakDelaySeconds)}`;
+
+/** The draft's figure beside today's, on a line of its own. */
+function WithDraft(props: { plan: QuotaPlan | undefined; metric: string; text: (plan: QuotaPlan) => string }) {
+  const { plan } = props;
+  if (!plan?.draft) return null;
+  return (
+    <span class="with-draft" data-draft-metric={props.metric}>
+      {`With draft v ${plan.draft.version}: ${props.text(plan)}`}
+    </span>
+  );
 }
 
-const whole = (n: number) => Math.round(n).toLocaleString();
-
-/** A wait in the words a person uses. */
-export function duration(seconds: number | null): string {
-  if (seconds === null) return 'never (the load is above the quota)';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
-/** One account's load on Meta's quota, read only when opened (decision 38). */
-export function QuotaPlanPanel(props: { accountId: string; accountName: string }) {
+/**
+ * One account's load on Meta's quota, read only when opened (decision 38). With a finished dry
+ * run, the forecast with that draft's load stands next to today's.
+ */
+export function QuotaPlanPanel(props: { accountId: string; accountName: string; dryRunId?: string; open?: boolean }) {
   const [plan, setPlan] = useState<QuotaPlan>();
+  const [draft, setDraft] = useState<QuotaPlan>();
   const [errors, setErrors] = useState<string[]>([]);
-  const open = (event: Event) => {
-    if (!(event.currentTarget as HTMLDetailsElement).open || plan) return;
-    api<QuotaPlan>('GET', `/v1/ad-accounts/${props.accountId}/quota-plan`).then(setPlan, (error: unknown) =>
-      setErrors(describeError(error)),
-    );
+  const load = () => {
+    if (plan) return;
+    const failed = (error: unknown) => setErrors(describeError(error));
+    api<QuotaPlan>('GET', planPath(props.accountId)).then(setPlan, failed);
+    if (props.dryRunId) api<QuotaPlan>('GET', planPath(props.accountId, props.dryRunId)).then(setDraft, failed);
+  };
+  useEffect(() => {
+    if (props.open) load();
+  }, []);
+  const toggled = (event: Event) => {
+    if ((event.currentTarget as HTMLDetailsElement).open) load();
   };
   return (
-    <details class="quota-plan" onToggle={open} data-quota-plan={props.accountId}>
+    <details class="quota-plan" open={props.open} onToggle={toggled} data-quota-plan={props.accountId}>
       <summary>Meta quota plan for {props.accountName}</summary>
       <Errors messages={errors} />
       {!plan ? (
@@ -48,11 +55,12 @@ export function QuotaPlanPanel(props: { accountId: string; accountName: string }
         <>
           {plan.retryLimitAtRisk ? (
             <p class="errors" role="alert" data-testid="quota-risk">
-              {`Users risk the ${duration(plan.retryWindowSeconds)} retry limit: past it they end Errored ` +
-                '(RETRY_WINDOW_OVER).'}
-              {plan.hoursUntilRetryLimit === null
-                ? ''
-                : ` At this load a user would wait that long in ${plan.hoursUntilRetryLimit.toFixed(1)} h.`}
+              {riskText(plan)}
+            </p>
+          ) : null}
+          {draft?.draft && draft.retryLimitAtRisk && !plan.retryLimitAtRisk ? (
+            <p class="errors" role="alert" data-testid="quota-risk-draft">
+              {riskText(draft, `With draft v ${draft.draft.version}, users`)}
             </p>
           ) : null}
           <dl class="facts">
@@ -64,26 +72,44 @@ export function QuotaPlanPanel(props: { accountId: string; accountName: string }
             <dt>Quota</dt>
             <dd data-metric="quota">
               {`${whole(plan.forecast.requestsPerHour)} of ${whole(plan.quota.capacityPerHour)} request(s) an hour ` +
-                `(${(plan.forecast.utilisation * 100).toFixed(1)} %; ` +
+                `(${percent(plan.forecast.utilisation)}; ` +
                 `${plan.quota.source === 'sync' ? "Meta's recorded quota" : "Meta's formula"})`}
+              <WithDraft
+                plan={draft}
+                metric="quota"
+                text={(p) =>
+                  `${whole(p.forecast.requestsPerHour)} request(s) an hour (${percent(p.forecast.utilisation)}), ` +
+                  `busiest hour ${percent(p.forecast.peakUtilisation)}`
+                }
+              />
             </dd>
             <dt>Backlog</dt>
             <dd data-metric="backlog">
               {plan.backlog.users === 0
                 ? 'Nobody waiting to be sent'
                 : `${whole(plan.backlog.users)} user(s) waiting in ${whole(plan.backlog.requests)} request(s); ` +
-                  `sent within ${duration(plan.drainSeconds)}`}
+                  (plan.drainSeconds === null
+                    ? 'never all sent at this load'
+                    : `sent within ${duration(plan.drainSeconds)}`)}
             </dd>
             <dt>Projected delay</dt>
-            <dd data-metric="delay">{`A user handed off now waits ${duration(plan.projectedDelaySeconds)}`}</dd>
-            {plan.draft ? (
+            <dd data-metric="delay">
+              {`A user handed off now waits ${duration(plan.projectedDelaySeconds)}`}
+              <WithDraft plan={draft} metric="delay" text={(p) => `a user waits ${delayText(p)}`} />
+            </dd>
+            {draft?.draft ? (
               <>
-                <dt>With the draft</dt>
-                <dd>{`version ${plan.draft.version} adds ${whole(plan.draft.usersPerHour)} user(s) an hour`}</dd>
+                <dt>The draft adds</dt>
+                <dd data-draft-metric="adds">
+                  {`${whole(draft.draft.usersPerHour)} user(s) in ${whole(draft.draft.requestsPerHour)} ` +
+                    `request(s) an hour (version ${draft.draft.version}, from its dry run)`}
+                </dd>
               </>
             ) : null}
           </dl>
-          {plan.retryLimitAtRisk ? null : <p data-testid="quota-ok">Users stay well within the sync's retry limit.</p>}
+          {plan.retryLimitAtRisk || draft?.retryLimitAtRisk ? null : (
+            <p data-testid="quota-ok">Users stay well within the sync's retry limit.</p>
+          )}
         </>
       )}
     </details>

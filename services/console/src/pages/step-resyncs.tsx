@@ -1,20 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeError } from '../api.js';
 import type { Resync, Step } from '../types.js';
+import { describeResync } from './resync-words.js';
 import { Errors } from './sign-in.js';
 
 /** How often an open resync is read again. */
 const refreshMs = 3000;
 const open = (r: Resync | undefined) => r !== undefined && ['waiting', 'uploading', 'confirming'].includes(r.status);
 
-/** The last resync of one following step, in words. */
-function describe(r: Resync): string {
-  const changes = r.added === null ? '' : `, +${r.added} / −${r.removed ?? 0}`;
-  const batches = r.batches === null ? '' : `, ${r.batchesSent} of ${r.batches} batches`;
-  const sessions = r.sessions > 1 ? `, ${r.sessions} sessions` : '';
-  const members = r.members === null ? '' : ` ${r.members} members`;
-  return `${r.status}${members}${changes}${batches}${sessions} (asked ${new Date(r.requestedAt).toLocaleString()})`;
-}
+const askedText = (r: Resync) =>
+  `asked ${new Date(r.requestedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
 
 function StepResync(props: { canvasId: string; step: Step; onEnded: () => void }) {
   const path = `/v1/canvases/${props.canvasId}/steps/${encodeURIComponent(props.step.id)}`;
@@ -46,8 +41,9 @@ function StepResync(props: { canvasId: string; step: Step; onEnded: () => void }
   return (
     <li>
       <strong>{props.step.name ?? props.step.id}</strong>:{' '}
-      <span data-testid={`resync-${props.step.id}`}>{last ? describe(last) : 'never resynced'}</span>
-      {last?.lastError && last.status !== 'done' ? ` — ${last.lastError.message}` : ''}{' '}
+      <span data-testid={`resync-${props.step.id}`}>{last ? describeResync(last) : 'Never resynced'}</span>
+      {last?.lastError && last.status !== 'done' ? `: ${last.lastError.message}` : ''}
+      {last ? <span class="muted">{` (${askedText(last)})`}</span> : null}{' '}
       <button type="button" disabled={open(last)} onClick={resync}>
         Resync
       </button>
