@@ -253,7 +253,10 @@ export async function liveCanvasesUsingAdAccount(
   const rows = await db
     .selectFrom('canvases as c')
     .innerJoin('canvas_versions as v', (join) =>
-      join.onRef('v.canvas_id', '=', 'c.id').onRef('v.version', '=', 'c.live_version'),
+      join
+        .onRef('v.workspace_id', '=', 'c.workspace_id')
+        .onRef('v.canvas_id', '=', 'c.id')
+        .onRef('v.version', '=', 'c.live_version'),
     )
     .select('c.name')
     .where('c.workspace_id', '=', workspaceId)

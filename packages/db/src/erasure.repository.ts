@@ -98,8 +98,9 @@ export async function startErasure(
   });
   // the same adds the removals undo; a removal already handed off for one (the user left a followed segment) serves too
   await sql`
-    INSERT INTO erasure_removals (erasure_id, meta_account_id, audience_id, canvas_id, step_id, entry_seq, status)
-    SELECT DISTINCT ON (meta_account_id, audience_id) ${request.id}::uuid, meta_account_id, audience_id,
+    INSERT INTO erasure_removals (workspace_id, erasure_id, meta_account_id, audience_id, canvas_id, step_id, entry_seq,
+      status)
+    SELECT DISTINCT ON (meta_account_id, audience_id) workspace_id, ${request.id}::uuid, meta_account_id, audience_id,
       canvas_id, step_id, entry_seq, 'pending'
     FROM audience_entries
     WHERE workspace_id = ${workspaceId} AND user_id = ${hash} AND action = 'add' AND status IN ('pending', 'synced')
