@@ -49,7 +49,8 @@ export async function snapshotResyncMembers(
     FULL JOIN (
       SELECT workspace_id, user_id FROM (
         SELECT DISTINCT ON (user_id) workspace_id, user_id, action FROM audience_entries
-        WHERE workspace_id = ${resync.workspaceId} AND canvas_id = ${canvasId} AND step_id = ${stepId} AND audience_id = ${audienceId} AND status = 'synced'
+        WHERE workspace_id = ${resync.workspaceId} AND canvas_id = ${canvasId} AND step_id = ${stepId}
+          AND audience_id = ${audienceId} AND status = 'synced'
         ORDER BY user_id, id DESC) latest
       WHERE action = 'add') b ON b.workspace_id = u.workspace_id AND b.user_id = u.user_id`.execute(tx);
   const columns = await sql<{ columns: string[] | null }>`
@@ -166,7 +167,8 @@ export async function settleResyncBatch(
       SELECT e.workspace_id, e.meta_account_id, e.id, e.was FROM audience_resync_members m
       CROSS JOIN LATERAL (
         SELECT e.workspace_id, e.meta_account_id, e.id, e.status AS was FROM audience_entries e
-        WHERE e.workspace_id = m.workspace_id AND e.canvas_id = ${resync.canvasId} AND e.step_id = ${resync.stepId} AND e.user_id = m.user_id
+        WHERE e.workspace_id = m.workspace_id AND e.canvas_id = ${resync.canvasId} AND e.step_id = ${resync.stepId}
+          AND e.user_id = m.user_id
           AND e.entry_seq = m.entry_seq AND e.action = 'add' AND e.meta_account_id = ${resync.metaAccountId}
           AND e.audience_id = ${resync.audienceId} AND e.status IN ('pending', 'errored')
         LIMIT 1
@@ -212,7 +214,8 @@ export async function completeResync(
   }>`
     WITH done AS (
       SELECT e.workspace_id, e.meta_account_id, e.id FROM audience_entries e
-      WHERE e.workspace_id = ${resync.workspaceId} AND e.meta_account_id = ${resync.metaAccountId} AND e.canvas_id = ${resync.canvasId}
+      WHERE e.workspace_id = ${resync.workspaceId} AND e.meta_account_id = ${resync.metaAccountId}
+        AND e.canvas_id = ${resync.canvasId}
         AND e.step_id = ${resync.stepId} AND e.audience_id = ${resync.audienceId}
         AND e.action = 'remove' AND e.status = 'pending'
         -- an erasure's removal names the user by hash: it goes the usual way once the resync ends

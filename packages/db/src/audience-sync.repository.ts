@@ -232,7 +232,8 @@ const gaveUp = (code: EntryErrorCode, message: RawBuilder<string>, now: Date) =>
 
 /** A pending entry's connection is held (the sync cannot use it): its retry window does not run. */
 const heldConnection = sql<boolean>`EXISTS (
-  SELECT 1 FROM ad_accounts h WHERE h.workspace_id = audience_entries.workspace_id AND h.id = audience_entries.ad_account_id
+  SELECT 1 FROM ad_accounts h
+  WHERE h.workspace_id = audience_entries.workspace_id AND h.id = audience_entries.ad_account_id
     AND h.held_since IS NOT NULL)`;
 
 /**
@@ -258,8 +259,8 @@ export async function expireOverdue(
         sql`'not delivered before the retry window closed; last error: ' || coalesce(e.last_error->>'message', 'none')`,
         now,
       )}
-    WHERE e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
-      SELECT meta_account_id, id FROM audience_entries
+    WHERE e.meta_account_id = ${metaAccountId} AND (e.workspace_id, e.meta_account_id, e.id) IN (
+      SELECT workspace_id, meta_account_id, id FROM audience_entries
       WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now}
         AND NOT ${heldConnection}
       LIMIT ${limit})
@@ -294,9 +295,10 @@ export async function expireHeld(
         now,
       )}
     FROM ad_accounts a
-    WHERE a.workspace_id = e.workspace_id AND a.id = e.ad_account_id AND a.meta_account_id = ${metaAccountId} AND a.held_since <= ${since}
-      AND e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
-        SELECT meta_account_id, id FROM audience_entries
+    WHERE a.workspace_id = e.workspace_id AND a.id = e.ad_account_id AND a.meta_account_id = ${metaAccountId}
+      AND a.held_since <= ${since}
+      AND e.meta_account_id = ${metaAccountId} AND (e.workspace_id, e.meta_account_id, e.id) IN (
+        SELECT workspace_id, meta_account_id, id FROM audience_entries
         WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND entered_at <= ${since}
           AND ad_account_id = a.id
         LIMIT ${limit})

@@ -62,7 +62,8 @@ export async function stepTotalsOnAccount(db: Executor, metaAccountId: string): 
     FROM targets t
     LEFT JOIN LATERAL (
       SELECT sc.metric, sum(sc.value) AS total FROM step_counters sc
-      WHERE sc.workspace_id = t.workspace_id AND sc.canvas_id = t.canvas_id AND sc.version = t.version AND sc.step_id = t.step_id
+      WHERE sc.workspace_id = t.workspace_id AND sc.canvas_id = t.canvas_id AND sc.version = t.version
+        AND sc.step_id = t.step_id
         AND sc.metric = ANY(${[...watchedMetrics]}::text[])
       GROUP BY sc.metric
     ) s ON true

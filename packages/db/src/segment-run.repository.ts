@@ -98,7 +98,8 @@ export async function materialiseRun(
   follows: boolean,
 ): Promise<number> {
   const audience = follows
-    ? sql` OR p.user_id IN (SELECT user_id FROM segment_audience_members WHERE canvas_id = ${run.canvasId})`
+    ? sql` OR p.user_id IN (SELECT user_id FROM segment_audience_members
+        WHERE workspace_id = ${run.workspaceId} AND canvas_id = ${run.canvasId})`
     : sql``;
   const inserted = await sql`
     INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id)
