@@ -34,10 +34,10 @@ export async function seedPending(
         'pending', now(), now(), now() + interval '13 hours'
       FROM generate_series(${from}::int, ${to}::int) AS i`.execute(db);
   }
-  await sql`INSERT INTO step_counters (canvas_id, version, step_id, metric, bucket, shard, value) VALUES
-    (${canvas.canvasId}::uuid, 1, 'fb', 'entered', date_trunc('hour', now()), 0, ${users}),
-    (${canvas.canvasId}::uuid, 1, 'fb', 'pending', date_trunc('hour', now()), 0, ${users})
-    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard)
+  await sql`INSERT INTO step_counters (workspace_id, canvas_id, version, step_id, metric, bucket, shard, value) VALUES
+    (${workspaceId}::uuid, ${canvas.canvasId}::uuid, 1, 'fb', 'entered', date_trunc('hour', now()), 0, ${users}),
+    (${workspaceId}::uuid, ${canvas.canvasId}::uuid, 1, 'fb', 'pending', date_trunc('hour', now()), 0, ${users})
+    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard, workspace_id)
     DO UPDATE SET value = step_counters.value + excluded.value`.execute(db);
 }
 

@@ -119,7 +119,16 @@ describe('re-drive and the reconciliation watch, end to end', () => {
     // a writer that counted 7 users Errored who are not
     await addCounters(
       e2e.database.db,
-      [{ canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'errored', delta: 7 }],
+      [
+        {
+          workspaceId: designer.workspaceId,
+          canvasId: canvas.id,
+          version: 1,
+          stepId: 'fb',
+          metric: 'errored',
+          delta: 7,
+        },
+      ],
       new Date(),
       999_999,
     );
@@ -144,7 +153,16 @@ describe('re-drive and the reconciliation watch, end to end', () => {
 
     await addCounters(
       e2e.database.db,
-      [{ canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'errored', delta: -7 }],
+      [
+        {
+          workspaceId: designer.workspaceId,
+          canvasId: canvas.id,
+          version: 1,
+          stepId: 'fb',
+          metric: 'errored',
+          delta: -7,
+        },
+      ],
       new Date(),
       999_999,
     );

@@ -76,7 +76,14 @@ export async function seedFollowing(
   await db.transaction().execute(async (tx) => {
     const counters: CounterDelta[] = [];
     const count = (metric: CounterDelta['metric'], delta: number) =>
-      counters.push({ canvasId: canvas.canvasId, version: 1, stepId: canvas.stepId, metric, delta });
+      counters.push({
+        workspaceId: h.workspaceId,
+        canvasId: canvas.canvasId,
+        version: 1,
+        stepId: canvas.stepId,
+        metric,
+        delta,
+      });
     for (const group of groups) {
       await insertAudienceEntries(
         tx,

@@ -176,9 +176,17 @@ export async function startSyncHarness(
         await addCounters(
           tx,
           [
-            { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'entered', delta: entries.length },
-            { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: pending },
             {
+              workspaceId,
+              canvasId: canvas.canvasId,
+              version: 1,
+              stepId: 'fb',
+              metric: 'entered',
+              delta: entries.length,
+            },
+            { workspaceId, canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: pending },
+            {
+              workspaceId,
               canvasId: canvas.canvasId,
               version: 1,
               stepId: 'fb',

@@ -170,7 +170,7 @@ async function changeStatus(
   const at = now.toISOString();
   const result = await sql<AdAccountRow>`
     WITH before AS (
-      SELECT id, held_since FROM ad_accounts
+      SELECT id, workspace_id, held_since FROM ad_accounts
       WHERE id = ${id} ${also.workspaceId === undefined ? sql`` : sql`AND workspace_id = ${also.workspaceId}`}
       FOR UPDATE
     ), changed AS (
@@ -183,7 +183,7 @@ async function changeStatus(
             ? sql``
             : sql`, token_expires_at = ${also.token.expiresAt}, token_checked_at = ${at}::timestamptz`
         }
-      FROM before b WHERE a.id = b.id
+      FROM before b WHERE a.workspace_id = b.workspace_id AND a.id = b.id
       RETURNING a.*, b.held_since AS was_held_since
     ), resumed AS (
       UPDATE audience_entries e
@@ -191,7 +191,8 @@ async function changeStatus(
         next_attempt_at = least(e.next_attempt_at, ${at}::timestamptz), updated_at = ${at}::timestamptz
       FROM changed c
       WHERE c.status = 'connected' AND c.was_held_since IS NOT NULL
-        AND e.meta_account_id = c.meta_account_id AND e.ad_account_id = c.id AND e.status = 'pending'
+        AND e.workspace_id = c.workspace_id AND e.meta_account_id = c.meta_account_id AND e.ad_account_id = c.id
+        AND e.status = 'pending'
     )
     SELECT id, workspace_id, meta_account_id, name, status, status_reason, held_since, token_expires_at,
       token_checked_at, token_ciphertext, is_default, added_by, created_at, updated_at
@@ -253,7 +254,10 @@ export async function liveCanvasesUsingAdAccount(
   const rows = await db
     .selectFrom('canvases as c')
     .innerJoin('canvas_versions as v', (join) =>
-      join.onRef('v.canvas_id', '=', 'c.id').onRef('v.version', '=', 'c.live_version'),
+      join
+        .onRef('v.workspace_id', '=', 'c.workspace_id')
+        .onRef('v.canvas_id', '=', 'c.id')
+        .onRef('v.version', '=', 'c.live_version'),
     )
     .select('c.name')
     .where('c.workspace_id', '=', workspaceId)

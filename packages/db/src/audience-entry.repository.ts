@@ -126,7 +126,9 @@ export async function insertAudienceEntries(tx: Executor, entries: readonly NewA
         })),
       )
       .onConflict((oc) =>
-        oc.columns(['meta_account_id', 'canvas_id', 'step_id', 'user_id', 'entry_seq', 'action']).doNothing(),
+        oc
+          .columns(['meta_account_id', 'canvas_id', 'step_id', 'user_id', 'entry_seq', 'action', 'workspace_id'])
+          .doNothing(),
       )
       .executeTakeFirst();
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0);

@@ -5,12 +5,18 @@ import type { CounterDelta } from './counter.repository.js';
 
 /** What handing off removals moves: `removed`, and the removals' status counter, per step. */
 export const removalCounters = (
-  removals: readonly { canvasId: string; version: number; stepId: string; status: AudienceStatus }[],
+  removals: readonly {
+    workspaceId: string;
+    canvasId: string;
+    version: number;
+    stepId: string;
+    status: AudienceStatus;
+  }[],
   origin: Exclude<EntryOrigin, 'step'>,
 ): CounterDelta[] =>
-  removals.flatMap(({ canvasId, version, stepId, status }): CounterDelta[] => [
-    { canvasId, version, stepId, metric: 'removed', delta: 1 },
-    { canvasId, version, stepId, metric: statusMetric(status, origin), delta: 1 },
+  removals.flatMap(({ workspaceId, canvasId, version, stepId, status }): CounterDelta[] => [
+    { workspaceId, canvasId, version, stepId, metric: 'removed', delta: 1 },
+    { workspaceId, canvasId, version, stepId, metric: statusMetric(status, origin), delta: 1 },
   ]);
 
 /**
@@ -47,7 +53,13 @@ export async function handOffRemovalsEverywhere(
     ON CONFLICT DO NOTHING
     RETURNING canvas_id, version, step_id`.execute(tx);
   return removalCounters(
-    rows.rows.map((r) => ({ canvasId: r.canvas_id, version: r.version, stepId: r.step_id, status: 'pending' })),
+    rows.rows.map((r) => ({
+      workspaceId: request.workspaceId,
+      canvasId: r.canvas_id,
+      version: r.version,
+      stepId: r.step_id,
+      status: 'pending',
+    })),
     request.origin,
   );
 }

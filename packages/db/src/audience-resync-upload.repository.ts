@@ -4,7 +4,7 @@ import type { Executor } from './connection.js';
 import type { CounterDelta } from './counter.repository.js';
 import { toResync, type Resync } from './audience-resync.repository.js';
 
-type Target = Pick<Resync, 'id' | 'metaAccountId' | 'canvasId' | 'stepId' | 'audienceId'>;
+type Target = Pick<Resync, 'id' | 'workspaceId' | 'metaAccountId' | 'canvasId' | 'stepId' | 'audienceId'>;
 
 /**
  * Fixes the members a resync uploads: everyone the step has in its audience (the latest add of each
@@ -34,8 +34,8 @@ export async function snapshotResyncMembers(
     FROM segment_audience_members m
     CROSS JOIN LATERAL (
       SELECT a.schema, a.row_values FROM audience_entries a
-      WHERE a.canvas_id = m.canvas_id AND a.step_id = m.step_id AND a.user_id = m.user_id
-        AND a.entry_seq = m.entry_seq AND a.action = 'add' AND a.meta_account_id IS NOT NULL
+      WHERE a.workspace_id = m.workspace_id AND a.canvas_id = m.canvas_id AND a.step_id = m.step_id
+        AND a.user_id = m.user_id AND a.entry_seq = m.entry_seq AND a.action = 'add' AND a.meta_account_id IS NOT NULL
         AND a.status IN ('pending', 'synced', 'errored') AND cardinality(a.row_values) > 0
       ORDER BY a.id DESC LIMIT 1) a
     WHERE m.canvas_id = ${canvasId} AND m.step_id = ${stepId}`.execute(tx);
@@ -44,13 +44,15 @@ export async function snapshotResyncMembers(
     SELECT count(u.user_id) AS members,
       count(*) FILTER (WHERE u.user_id IS NOT NULL AND b.user_id IS NULL) AS added,
       count(*) FILTER (WHERE u.user_id IS NULL) AS removed
-    FROM (SELECT user_id FROM audience_resync_members WHERE meta_account_id = ${meta} AND resync_id = ${id}) u
+    FROM (SELECT workspace_id, user_id FROM audience_resync_members
+      WHERE meta_account_id = ${meta} AND resync_id = ${id}) u
     FULL JOIN (
-      SELECT user_id FROM (
-        SELECT DISTINCT ON (user_id) user_id, action FROM audience_entries
-        WHERE canvas_id = ${canvasId} AND step_id = ${stepId} AND audience_id = ${audienceId} AND status = 'synced'
+      SELECT workspace_id, user_id FROM (
+        SELECT DISTINCT ON (user_id) workspace_id, user_id, action FROM audience_entries
+        WHERE workspace_id = ${resync.workspaceId} AND canvas_id = ${canvasId} AND step_id = ${stepId}
+          AND audience_id = ${audienceId} AND status = 'synced'
         ORDER BY user_id, id DESC) latest
-      WHERE action = 'add') b ON b.user_id = u.user_id`.execute(tx);
+      WHERE action = 'add') b ON b.workspace_id = u.workspace_id AND b.user_id = u.user_id`.execute(tx);
   const columns = await sql<{ columns: string[] | null }>`
     SELECT array_agg(DISTINCT c) AS columns FROM audience_resync_members m, unnest(m.schema) c
     WHERE m.meta_account_id = ${meta} AND m.resync_id = ${id}`.execute(tx);
@@ -114,11 +116,26 @@ export async function markResyncRowsRefused(
 }
 
 const moved = (
-  rows: readonly { canvas_id: string; version: number; step_id: string; origin: EntryOrigin; was: AudienceStatus }[],
+  rows: readonly {
+    workspace_id: string;
+    canvas_id: string;
+    version: number;
+    step_id: string;
+    origin: EntryOrigin;
+    was: AudienceStatus;
+  }[],
 ): CounterDelta[] =>
   rows.flatMap((r) => [
-    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: statusMetric(r.was, r.origin), delta: -1 },
     {
+      workspaceId: r.workspace_id,
+      canvasId: r.canvas_id,
+      version: r.version,
+      stepId: r.step_id,
+      metric: statusMetric(r.was, r.origin),
+      delta: -1,
+    },
+    {
+      workspaceId: r.workspace_id,
       canvasId: r.canvas_id,
       version: r.version,
       stepId: r.step_id,
@@ -139,6 +156,7 @@ export async function settleResyncBatch(
   now: Date,
 ): Promise<CounterDelta[]> {
   const rows = await sql<{
+    workspace_id: string;
     canvas_id: string;
     version: number;
     step_id: string;
@@ -146,10 +164,11 @@ export async function settleResyncBatch(
     was: AudienceStatus;
   }>`
     WITH covered AS (
-      SELECT e.meta_account_id, e.id, e.was FROM audience_resync_members m
+      SELECT e.workspace_id, e.meta_account_id, e.id, e.was FROM audience_resync_members m
       CROSS JOIN LATERAL (
-        SELECT e.meta_account_id, e.id, e.status AS was FROM audience_entries e
-        WHERE e.canvas_id = ${resync.canvasId} AND e.step_id = ${resync.stepId} AND e.user_id = m.user_id
+        SELECT e.workspace_id, e.meta_account_id, e.id, e.status AS was FROM audience_entries e
+        WHERE e.workspace_id = m.workspace_id AND e.canvas_id = ${resync.canvasId} AND e.step_id = ${resync.stepId}
+          AND e.user_id = m.user_id
           AND e.entry_seq = m.entry_seq AND e.action = 'add' AND e.meta_account_id = ${resync.metaAccountId}
           AND e.audience_id = ${resync.audienceId} AND e.status IN ('pending', 'errored')
         LIMIT 1
@@ -158,8 +177,8 @@ export async function settleResyncBatch(
         AND NOT m.refused
       ORDER BY m.user_id)
     UPDATE audience_entries e SET status = 'synced', sent_at = ${now}, last_error = NULL, updated_at = ${now}
-    FROM covered c WHERE e.meta_account_id = c.meta_account_id AND e.id = c.id
-    RETURNING e.canvas_id, e.version, e.step_id, e.origin, c.was`.execute(tx);
+    FROM covered c WHERE e.workspace_id = c.workspace_id AND e.meta_account_id = c.meta_account_id AND e.id = c.id
+    RETURNING e.workspace_id, e.canvas_id, e.version, e.step_id, e.origin, c.was`.execute(tx);
   return moved(rows.rows);
 }
 
@@ -186,6 +205,7 @@ export async function completeResync(
   // completed before: removals handed off since then are not the replace's
   if (!ended) return { resync: undefined, counters: [] };
   const rows = await sql<{
+    workspace_id: string;
     canvas_id: string;
     version: number;
     step_id: string;
@@ -193,20 +213,21 @@ export async function completeResync(
     was: AudienceStatus;
   }>`
     WITH done AS (
-      SELECT e.meta_account_id, e.id FROM audience_entries e
-      WHERE e.meta_account_id = ${resync.metaAccountId} AND e.canvas_id = ${resync.canvasId}
+      SELECT e.workspace_id, e.meta_account_id, e.id FROM audience_entries e
+      WHERE e.workspace_id = ${resync.workspaceId} AND e.meta_account_id = ${resync.metaAccountId}
+        AND e.canvas_id = ${resync.canvasId}
         AND e.step_id = ${resync.stepId} AND e.audience_id = ${resync.audienceId}
         AND e.action = 'remove' AND e.status = 'pending'
         -- an erasure's removal names the user by hash: it goes the usual way once the resync ends
         AND e.origin <> 'erasure'
         AND NOT EXISTS (SELECT 1 FROM audience_resync_members m
-          WHERE m.meta_account_id = ${resync.metaAccountId} AND m.resync_id = ${resync.id}
-            AND m.user_id = e.user_id AND m.entry_seq <= e.entry_seq)
+          WHERE m.workspace_id = e.workspace_id AND m.meta_account_id = ${resync.metaAccountId}
+            AND m.resync_id = ${resync.id} AND m.user_id = e.user_id AND m.entry_seq <= e.entry_seq)
       ORDER BY e.id
       FOR UPDATE OF e)
     UPDATE audience_entries e SET status = 'synced', sent_at = ${now}, last_error = NULL, updated_at = ${now}
-    FROM done d WHERE e.meta_account_id = d.meta_account_id AND e.id = d.id
-    RETURNING e.canvas_id, e.version, e.step_id, e.origin, 'pending' AS was`.execute(tx);
+    FROM done d WHERE e.workspace_id = d.workspace_id AND e.meta_account_id = d.meta_account_id AND e.id = d.id
+    RETURNING e.workspace_id, e.canvas_id, e.version, e.step_id, e.origin, 'pending' AS was`.execute(tx);
   await tx
     .deleteFrom('audience_resync_members')
     .where('meta_account_id', '=', resync.metaAccountId)

@@ -176,7 +176,7 @@ export async function audienceSharers(
 ): Promise<{ canvasId: string; stepId: string }[]> {
   const rows = await sql<{ canvas_id: string; step_id: string }>`
     SELECT DISTINCT v.canvas_id, r.key AS step_id FROM canvas_versions v
-    JOIN canvases c ON c.id = v.canvas_id, jsonb_each(v.resolved) r
+    JOIN canvases c ON c.workspace_id = v.workspace_id AND c.id = v.canvas_id, jsonb_each(v.resolved) r
     WHERE c.workspace_id = ${workspaceId} AND c.status <> 'archived' AND r.value->>'audienceId' = ${audienceId}
       AND NOT (v.canvas_id = ${own.canvasId} AND r.key = ${own.stepId})
     ORDER BY v.canvas_id, r.key`.execute(db);
@@ -194,8 +194,9 @@ export interface DueResync extends Resync {
 export async function dueResyncs(db: Executor, metaAccountId: string, now: Date, limit = 50): Promise<DueResync[]> {
   const rows = await sql<Row & { canvas_status: string; run_status: string | null }>`
     SELECT x.*, c.status AS canvas_status, r.status AS run_status FROM audience_resyncs x
-    JOIN canvases c ON c.id = x.canvas_id
-    LEFT JOIN segment_runs r ON r.canvas_id = x.canvas_id AND r.scheduled_at = x.run_scheduled_at
+    JOIN canvases c ON c.workspace_id = x.workspace_id AND c.id = x.canvas_id
+    LEFT JOIN segment_runs r ON r.workspace_id = x.workspace_id AND r.canvas_id = x.canvas_id
+      AND r.scheduled_at = x.run_scheduled_at
     WHERE x.meta_account_id = ${metaAccountId} AND x.status IN (${sql.join([...openResyncStatuses])})
       AND x.next_attempt_at <= ${now}
     ORDER BY x.requested_at LIMIT ${limit}`.execute(db);

@@ -7,6 +7,7 @@ import type { CounterDelta } from './counter.repository.js';
 
 /** Entries sent together: one audience, one action, one step of one canvas version. */
 export interface EntryGroup {
+  workspaceId: string;
   adAccountId: string;
   audienceId: string;
   action: 'add' | 'remove';
@@ -46,7 +47,7 @@ export async function dueGroups(
   if (adAccountIds.length === 0) return [];
   const rows = await db
     .selectFrom('audience_entries')
-    .select(['ad_account_id', 'audience_id', 'action', 'canvas_id', 'version', 'step_id', 'schema'])
+    .select(['workspace_id', 'ad_account_id', 'audience_id', 'action', 'canvas_id', 'version', 'step_id', 'schema'])
     .distinct()
     .where('meta_account_id', '=', metaAccountId)
     .where('status', '=', 'pending')
@@ -58,6 +59,7 @@ export async function dueGroups(
     .limit(limit)
     .execute();
   return rows.map((r) => ({
+    workspaceId: r.workspace_id,
     adAccountId: r.ad_account_id,
     audienceId: r.audience_id,
     action: r.action,
@@ -80,6 +82,7 @@ export async function dueEntriesPage(
   const rows = await db
     .selectFrom('audience_entries')
     .select(['id', 'row_values'])
+    .where('workspace_id', '=', group.workspaceId)
     .where('meta_account_id', '=', metaAccountId)
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
@@ -99,18 +102,26 @@ export async function dueEntriesPage(
 }
 
 function deltas(
-  rows: readonly { canvas_id: string; version: number; step_id: string; origin: EntryOrigin }[],
+  rows: readonly { workspace_id: string; canvas_id: string; version: number; step_id: string; origin: EntryOrigin }[],
   status: AudienceStatus,
 ): CounterDelta[] {
   return rows.flatMap((r) => [
     {
+      workspaceId: r.workspace_id,
       canvasId: r.canvas_id,
       version: r.version,
       stepId: r.step_id,
       metric: statusMetric('pending', r.origin),
       delta: -1,
     },
-    { canvasId: r.canvas_id, version: r.version, stepId: r.step_id, metric: statusMetric(status, r.origin), delta: 1 },
+    {
+      workspaceId: r.workspace_id,
+      canvasId: r.canvas_id,
+      version: r.version,
+      stepId: r.step_id,
+      metric: statusMetric(status, r.origin),
+      delta: 1,
+    },
   ]);
 }
 
@@ -129,7 +140,7 @@ async function settlePending(
     .where('meta_account_id', '=', metaAccountId)
     .where('id', 'in', [...ids])
     .where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id', 'origin'])
+    .returning(['workspace_id', 'canvas_id', 'version', 'step_id', 'origin'])
     .execute();
   return deltas(rows, status);
 }
@@ -221,7 +232,9 @@ const gaveUp = (code: EntryErrorCode, message: RawBuilder<string>, now: Date) =>
 
 /** A pending entry's connection is held (the sync cannot use it): its retry window does not run. */
 const heldConnection = sql<boolean>`EXISTS (
-  SELECT 1 FROM ad_accounts h WHERE h.id = audience_entries.ad_account_id AND h.held_since IS NOT NULL)`;
+  SELECT 1 FROM ad_accounts h
+  WHERE h.workspace_id = audience_entries.workspace_id AND h.id = audience_entries.ad_account_id
+    AND h.held_since IS NOT NULL)`;
 
 /**
  * Entries still pending when their retry window closed become errored with the last reason;
@@ -233,19 +246,25 @@ export async function expireOverdue(
   now: Date,
   limit = 10_000,
 ): Promise<CounterDelta[]> {
-  const rows = await sql<{ canvas_id: string; version: number; step_id: string; origin: EntryOrigin }>`
+  const rows = await sql<{
+    workspace_id: string;
+    canvas_id: string;
+    version: number;
+    step_id: string;
+    origin: EntryOrigin;
+  }>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
       last_error = ${gaveUp(
         'RETRY_WINDOW_OVER',
         sql`'not delivered before the retry window closed; last error: ' || coalesce(e.last_error->>'message', 'none')`,
         now,
       )}
-    WHERE e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
-      SELECT meta_account_id, id FROM audience_entries
+    WHERE e.meta_account_id = ${metaAccountId} AND (e.workspace_id, e.meta_account_id, e.id) IN (
+      SELECT workspace_id, meta_account_id, id FROM audience_entries
       WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND deadline_at <= ${now}
         AND NOT ${heldConnection}
       LIMIT ${limit})
-    RETURNING e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
+    RETURNING e.workspace_id, e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
   return deltas(rows.rows, 'errored');
 }
 
@@ -261,7 +280,13 @@ export async function expireHeld(
   limit = 10_000,
 ): Promise<CounterDelta[]> {
   const since = new Date(now.getTime() - holdLimitMs);
-  const rows = await sql<{ canvas_id: string; version: number; step_id: string; origin: EntryOrigin }>`
+  const rows = await sql<{
+    workspace_id: string;
+    canvas_id: string;
+    version: number;
+    step_id: string;
+    origin: EntryOrigin;
+  }>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
       last_error = ${gaveUp(
         'CREDENTIAL_NOT_RESTORED',
@@ -270,13 +295,14 @@ export async function expireHeld(
         now,
       )}
     FROM ad_accounts a
-    WHERE a.id = e.ad_account_id AND a.meta_account_id = ${metaAccountId} AND a.held_since <= ${since}
-      AND e.meta_account_id = ${metaAccountId} AND (e.meta_account_id, e.id) IN (
-        SELECT meta_account_id, id FROM audience_entries
+    WHERE a.workspace_id = e.workspace_id AND a.id = e.ad_account_id AND a.meta_account_id = ${metaAccountId}
+      AND a.held_since <= ${since}
+      AND e.meta_account_id = ${metaAccountId} AND (e.workspace_id, e.meta_account_id, e.id) IN (
+        SELECT workspace_id, meta_account_id, id FROM audience_entries
         WHERE meta_account_id = ${metaAccountId} AND status = 'pending' AND entered_at <= ${since}
           AND ad_account_id = a.id
         LIMIT ${limit})
-    RETURNING e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
+    RETURNING e.workspace_id, e.canvas_id, e.version, e.step_id, e.origin`.execute(tx);
   return deltas(rows.rows, 'errored');
 }
 
@@ -364,7 +390,7 @@ export async function errorPendingOfConnection(
     .set({ status: 'errored', last_error: JSON.stringify(error), updated_at: now })
     .where('ad_account_id', '=', adAccountId)
     .where('status', '=', 'pending')
-    .returning(['canvas_id', 'version', 'step_id', 'origin'])
+    .returning(['workspace_id', 'canvas_id', 'version', 'step_id', 'origin'])
     .execute();
   return deltas(rows, 'errored');
 }

@@ -87,6 +87,7 @@ export async function insertCanvas(
   await db
     .insertInto('canvas_versions')
     .values({
+      workspace_id: canvas.workspaceId,
       canvas_id: canvas.id,
       version: 1,
       definition: JSON.stringify(toStoredDefinition(canvas.definition)),
@@ -215,6 +216,7 @@ export async function saveDraft(
     await db
       .insertInto('canvas_versions')
       .values({
+        workspace_id: canvas.workspaceId,
         canvas_id: canvas.id,
         version,
         definition: JSON.stringify(toStoredDefinition(change.definition)),
@@ -262,17 +264,17 @@ export async function markLaunched(db: Executor, canvasId: string, version: numb
     .where('canvas_id', '=', canvasId)
     .where('version', '=', version)
     .execute();
-  await db
-    .insertInto('canvas_entry_counts')
-    .values({ canvas_id: canvasId, entrants: 0 })
-    .onConflict((oc) => oc.column('canvas_id').doNothing())
-    .execute();
   const row = await db
     .updateTable('canvases')
     .set({ status: 'running', live_version: version, updated_at: now })
     .where('id', '=', canvasId)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await db
+    .insertInto('canvas_entry_counts')
+    .values({ workspace_id: row.workspace_id, canvas_id: canvasId, entrants: 0 })
+    .onConflict((oc) => oc.columns(['canvas_id', 'workspace_id']).doNothing())
+    .execute();
   return toCanvas(row);
 }
 
@@ -312,7 +314,10 @@ export async function liveCanvasVersions(db: Executor): Promise<LiveCanvasVersio
   const rows = await db
     .selectFrom('canvases as c')
     .innerJoin('canvas_versions as v', (join) =>
-      join.onRef('v.canvas_id', '=', 'c.id').onRef('v.version', '=', 'c.live_version'),
+      join
+        .onRef('v.workspace_id', '=', 'c.workspace_id')
+        .onRef('v.canvas_id', '=', 'c.id')
+        .onRef('v.version', '=', 'c.live_version'),
     )
     .select(['c.id', 'c.workspace_id', 'c.status', 'v.version', 'v.definition', 'v.resolved', 'v.launched_at'])
     .where('c.status', 'in', liveCanvasStatuses)
@@ -347,7 +352,9 @@ export async function versionById(
 ): Promise<(CanvasVersionRecord & { workspaceId: string }) | undefined> {
   const row = await db
     .selectFrom('canvas_versions as v')
-    .innerJoin('canvases as c', 'c.id', 'v.canvas_id')
+    .innerJoin('canvases as c', (join) =>
+      join.onRef('c.workspace_id', '=', 'v.workspace_id').onRef('c.id', '=', 'v.canvas_id'),
+    )
     .select([
       'v.canvas_id',
       'v.version',

@@ -4,6 +4,7 @@ import type { Executor } from './connection.js';
 
 /** One change to a counter, before it is summed into its row. */
 export interface CounterDelta {
+  workspaceId: string;
   canvasId: string;
   version: number;
   stepId: string;
@@ -32,7 +33,7 @@ export async function addCounters(
 ): Promise<void> {
   const merged = new Map<string, CounterDelta>();
   for (const d of deltas) {
-    const key = compositeKey(d.canvasId, d.version, d.stepId, d.metric);
+    const key = compositeKey(d.workspaceId, d.canvasId, d.version, d.stepId, d.metric);
     const existing = merged.get(key);
     if (existing) existing.delta += d.delta;
     else merged.set(key, { ...d });
@@ -47,6 +48,7 @@ export async function addCounters(
     .insertInto('step_counters')
     .values(
       rows.map((d) => ({
+        workspace_id: d.workspaceId,
         canvas_id: d.canvasId,
         version: d.version,
         step_id: d.stepId,
@@ -58,7 +60,7 @@ export async function addCounters(
     )
     .onConflict((oc) =>
       oc
-        .columns(['canvas_id', 'version', 'step_id', 'metric', 'bucket', 'shard'])
+        .columns(['canvas_id', 'version', 'step_id', 'metric', 'bucket', 'shard', 'workspace_id'])
         .doUpdateSet({ value: sql`step_counters.value + excluded.value` }),
     )
     .execute();

@@ -36,7 +36,7 @@ export async function createdAudiencesOfAccount(
            array_agg(DISTINCT target.key ORDER BY target.key) AS step_ids,
            min(v.version) AS first_version
       FROM canvases c
-      JOIN canvas_versions v ON v.canvas_id = c.id
+      JOIN canvas_versions v ON v.workspace_id = c.workspace_id AND v.canvas_id = c.id
       CROSS JOIN LATERAL jsonb_each(v.resolved) AS target
      WHERE c.workspace_id = ${workspaceId}
        AND target.value->>'adAccountId' = ${adAccountId}

@@ -98,8 +98,9 @@ export async function startErasure(
   });
   // the same adds the removals undo; a removal already handed off for one (the user left a followed segment) serves too
   await sql`
-    INSERT INTO erasure_removals (erasure_id, meta_account_id, audience_id, canvas_id, step_id, entry_seq, status)
-    SELECT DISTINCT ON (meta_account_id, audience_id) ${request.id}::uuid, meta_account_id, audience_id,
+    INSERT INTO erasure_removals (workspace_id, erasure_id, meta_account_id, audience_id, canvas_id, step_id, entry_seq,
+      status)
+    SELECT DISTINCT ON (meta_account_id, audience_id) workspace_id, ${request.id}::uuid, meta_account_id, audience_id,
       canvas_id, step_id, entry_seq, 'pending'
     FROM audience_entries
     WHERE workspace_id = ${workspaceId} AND user_id = ${hash} AND action = 'add' AND status IN ('pending', 'synced')
@@ -139,15 +140,17 @@ export async function advanceErasures(db: Executor, now: Date, limit = 100): Pro
       UPDATE erasure_removals r SET status = ${to}, last_error = e.last_error,
         confirmed_at = CASE WHEN ${to} = 'confirmed' THEN coalesce(e.sent_at, ${now}) END
       FROM erasures x, audience_entries e
-      WHERE x.id = r.erasure_id AND x.status = 'removing' AND r.status = 'pending'
-        AND e.meta_account_id = r.meta_account_id AND e.canvas_id = r.canvas_id AND e.step_id = r.step_id
+      WHERE x.workspace_id = r.workspace_id AND x.id = r.erasure_id AND x.status = 'removing' AND r.status = 'pending'
+        AND e.workspace_id = r.workspace_id AND e.meta_account_id = r.meta_account_id AND e.canvas_id = r.canvas_id
+        AND e.step_id = r.step_id
         AND e.user_id = x.user_hash AND e.entry_seq = r.entry_seq
         AND e.action = 'remove' AND e.status = ${from}`.execute(db);
   }
   const done = await sql<{ id: string }>`
     SELECT x.id FROM erasures x
     WHERE x.status = 'removing' AND NOT EXISTS (
-      SELECT 1 FROM erasure_removals r WHERE r.erasure_id = x.id AND r.status = 'pending')
+      SELECT 1 FROM erasure_removals r
+      WHERE r.workspace_id = x.workspace_id AND r.erasure_id = x.id AND r.status = 'pending')
     ORDER BY x.requested_at LIMIT ${limit}`.execute(db);
   for (const { id } of done.rows) {
     await sql`

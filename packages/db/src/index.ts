@@ -309,3 +309,4 @@ export {
   snapshotResyncMembers,
   type ResyncRow,
 } from './audience-resync-upload.repository.js';
+export { coordinatorTables, distributionColumn, referenceTables, undistributedReason } from './distribution.js';

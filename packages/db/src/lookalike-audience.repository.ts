@@ -115,7 +115,9 @@ export async function requestLookalikes(
         updated_at: now,
       })),
     )
-    .onConflict((oc) => oc.columns(['meta_account_id', 'source_audience_id', 'countries', 'ratio_percent']).doNothing())
+    .onConflict((oc) =>
+      oc.columns(['meta_account_id', 'source_audience_id', 'countries', 'ratio_percent', 'workspace_id']).doNothing(),
+    )
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }

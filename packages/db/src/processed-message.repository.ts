@@ -22,7 +22,8 @@ export async function markProcessed(
 /** Forgets message ids older than the retention, a slice at a time. */
 export async function pruneProcessedMessages(db: Executor, olderThan: Date, limit: number): Promise<number> {
   const result = await sql`
-    DELETE FROM processed_messages WHERE ctid IN (
-      SELECT ctid FROM processed_messages WHERE processed_at < ${olderThan} LIMIT ${limit})`.execute(db);
+    DELETE FROM processed_messages WHERE (workspace_id, user_id, message_id) IN (
+      SELECT workspace_id, user_id, message_id FROM processed_messages
+      WHERE processed_at < ${olderThan} LIMIT ${limit})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

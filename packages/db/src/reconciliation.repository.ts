@@ -52,7 +52,7 @@ export async function stepTotalsOnAccount(db: Executor, metaAccountId: string): 
     WITH targets AS (
       SELECT v.canvas_id, c.workspace_id, c.status AS canvas_status, v.version, r.key AS step_id, r.value AS target
       FROM canvas_versions v
-      JOIN canvases c ON c.id = v.canvas_id
+      JOIN canvases c ON c.workspace_id = v.workspace_id AND c.id = v.canvas_id
       CROSS JOIN LATERAL jsonb_each(v.resolved) r
       WHERE v.launched_at IS NOT NULL AND r.value->>'metaAccountId' = ${metaAccountId}
     )
@@ -62,7 +62,8 @@ export async function stepTotalsOnAccount(db: Executor, metaAccountId: string): 
     FROM targets t
     LEFT JOIN LATERAL (
       SELECT sc.metric, sum(sc.value) AS total FROM step_counters sc
-      WHERE sc.canvas_id = t.canvas_id AND sc.version = t.version AND sc.step_id = t.step_id
+      WHERE sc.workspace_id = t.workspace_id AND sc.canvas_id = t.canvas_id AND sc.version = t.version
+        AND sc.step_id = t.step_id
         AND sc.metric = ANY(${[...watchedMetrics]}::text[])
       GROUP BY sc.metric
     ) s ON true
@@ -144,8 +145,7 @@ export async function saveStepDrift(
         })),
       )
       .onConflict((oc) =>
-        oc.columns(['canvas_id', 'step_id', 'kind']).doUpdateSet((eb) => ({
-          workspace_id: eb.ref('excluded.workspace_id'),
+        oc.columns(['canvas_id', 'step_id', 'kind', 'workspace_id']).doUpdateSet((eb) => ({
           meta_account_id: eb.ref('excluded.meta_account_id'),
           expected: eb.ref('excluded.expected'),
           actual: eb.ref('excluded.actual'),

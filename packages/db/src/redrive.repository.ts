@@ -193,7 +193,7 @@ export async function startRedrive(tx: Tx, request: RedriveRequest): Promise<Red
       SET status = 'pending', ad_account_id = j.connection_id, redrive_id = ${request.id}, attempts = 0,
         next_attempt_at = ${now}, deadline_at = ${deadline}, sent_at = NULL, updated_at = ${now}
       FROM judged j
-      WHERE e.id = j.id AND j.verdict = 'send'
+      WHERE e.workspace_id = j.workspace_id AND e.id = j.id AND j.verdict = 'send'
       RETURNING e.version, e.origin, j.status AS was
     )
     SELECT 'moved' AS part, version, origin, was AS key, count(*) AS n FROM moved GROUP BY version, origin, was
@@ -218,7 +218,7 @@ export async function startRedrive(tx: Tx, request: RedriveRequest): Promise<Red
       if (was === 'errored') moved.errored += n;
       else moved.notSynced += n;
       const origin = row.origin ?? 'step';
-      const at = { canvasId, version: row.version ?? 0, stepId };
+      const at = { workspaceId, canvasId, version: row.version ?? 0, stepId };
       counters.push(
         { ...at, metric: statusMetric(was, origin), delta: -n },
         { ...at, metric: statusMetric('pending', origin), delta: n },

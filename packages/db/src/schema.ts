@@ -103,6 +103,7 @@ export interface CanvasesTable {
 }
 
 export interface CanvasVersionsTable {
+  workspace_id: string;
   canvas_id: string;
   version: number;
   definition: Json<unknown>;
@@ -113,6 +114,7 @@ export interface CanvasVersionsTable {
 }
 
 export interface CanvasEntryCountsTable {
+  workspace_id: string;
   canvas_id: string;
   entrants: BigIntColumn;
 }
@@ -185,6 +187,7 @@ export interface OffsetSkipsTable {
 }
 
 export interface StepCountersTable {
+  workspace_id: string;
   canvas_id: string;
   version: number;
   step_id: string;
@@ -268,6 +271,7 @@ export interface SegmentsTable {
 export type SegmentRunStatus = 'pending' | 'running' | 'finished';
 
 export interface SegmentRunsTable {
+  workspace_id: string;
   canvas_id: string;
   scheduled_at: Date;
   version: number;
@@ -310,6 +314,7 @@ export interface ErasuresTable {
 }
 
 export interface ErasureRemovalsTable {
+  workspace_id: string;
   erasure_id: string;
   meta_account_id: string;
   audience_id: string;

@@ -29,7 +29,7 @@ export async function recordAudienceMembers(tx: Executor, members: readonly Audi
       })),
     )
     .onConflict((oc) =>
-      oc.columns(['canvas_id', 'step_id', 'user_id']).doUpdateSet((eb) => ({
+      oc.columns(['canvas_id', 'step_id', 'user_id', 'workspace_id']).doUpdateSet((eb) => ({
         entry_seq: eb.ref('excluded.entry_seq'),
         added_at: eb.ref('excluded.added_at'),
       })),
@@ -72,12 +72,12 @@ export async function handOffRemovals(
 ): Promise<CounterDelta[]> {
   if (leaving.stepIds.length === 0 || leaving.userIds.length === 0) return [];
   const deadline = new Date(now.getTime() + retryWindowMs).toISOString();
-  const rows = await sql<{ version: number; step_id: string; status: AudienceStatus }>`
+  const rows = await sql<{ workspace_id: string; version: number; step_id: string; status: AudienceStatus }>`
     WITH leaving AS (
       DELETE FROM segment_audience_members m
       WHERE m.canvas_id = ${leaving.canvasId} AND m.step_id = ANY(${[...leaving.stepIds]}::text[])
         AND m.user_id = ANY(${[...leaving.userIds]}::text[])
-      RETURNING m.canvas_id, m.step_id, m.user_id, m.entry_seq)
+      RETURNING m.workspace_id, m.canvas_id, m.step_id, m.user_id, m.entry_seq)
     INSERT INTO audience_entries (meta_account_id, ad_account_id, workspace_id, audience_id, action, canvas_id, version,
       step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at, last_error,
       origin)
@@ -89,12 +89,18 @@ export async function handOffRemovals(
       CASE WHEN a.status IN ('not_synced', 'errored') THEN jsonb_build_object('code', ${neverAdded}::text,
         'message', 'the add never reached Meta; there is nothing to remove', 'at', ${now.toISOString()}::text) END,
       'segment_exit'
-    FROM leaving l JOIN audience_entries a ON a.canvas_id = l.canvas_id AND a.step_id = l.step_id
-      AND a.user_id = l.user_id AND a.entry_seq = l.entry_seq AND a.action = 'add'
+    FROM leaving l JOIN audience_entries a ON a.workspace_id = l.workspace_id AND a.canvas_id = l.canvas_id
+      AND a.step_id = l.step_id AND a.user_id = l.user_id AND a.entry_seq = l.entry_seq AND a.action = 'add'
     ON CONFLICT DO NOTHING
-    RETURNING version, step_id, status`.execute(tx);
+    RETURNING workspace_id, version, step_id, status`.execute(tx);
   return removalCounters(
-    rows.rows.map((r) => ({ canvasId: leaving.canvasId, version: r.version, stepId: r.step_id, status: r.status })),
+    rows.rows.map((r) => ({
+      workspaceId: r.workspace_id,
+      canvasId: leaving.canvasId,
+      version: r.version,
+      stepId: r.step_id,
+      status: r.status,
+    })),
     'segment_exit',
   );
 }

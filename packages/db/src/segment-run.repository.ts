@@ -46,11 +46,17 @@ const toRun = (r: RunRow): SegmentRunRecord => ({
 /** Records a due run; several runners may try, one row results. */
 export async function scheduleSegmentRun(
   db: Executor,
-  run: { canvasId: string; scheduledAt: Date; version: number },
+  run: { workspaceId: string; canvasId: string; scheduledAt: Date; version: number },
 ): Promise<void> {
   await db
     .insertInto('segment_runs')
-    .values({ canvas_id: run.canvasId, scheduled_at: run.scheduledAt, version: run.version, status: 'pending' })
+    .values({
+      workspace_id: run.workspaceId,
+      canvas_id: run.canvasId,
+      scheduled_at: run.scheduledAt,
+      version: run.version,
+      status: 'pending',
+    })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
@@ -71,7 +77,7 @@ export async function lastSegmentRuns(db: Executor, canvasIds: readonly string[]
 export async function claimOpenRun(tx: Tx, now: Date): Promise<ClaimedRun | undefined> {
   const rows = await sql<RunRow & { workspace_id: string; canvas_status: string }>`
     SELECT r.*, c.workspace_id, c.status AS canvas_status FROM segment_runs r
-    JOIN canvases c ON c.id = r.canvas_id
+    JOIN canvases c ON c.workspace_id = r.workspace_id AND c.id = r.canvas_id
     WHERE r.status <> 'finished' AND r.scheduled_at <= ${now.toISOString()}::timestamptz
       AND c.status IN ('running', 'archived')
     ORDER BY r.scheduled_at LIMIT 1
@@ -92,7 +98,8 @@ export async function materialiseRun(
   follows: boolean,
 ): Promise<number> {
   const audience = follows
-    ? sql` OR p.user_id IN (SELECT user_id FROM segment_audience_members WHERE canvas_id = ${run.canvasId})`
+    ? sql` OR p.user_id IN (SELECT user_id FROM segment_audience_members
+        WHERE workspace_id = ${run.workspaceId} AND canvas_id = ${run.canvasId})`
     : sql``;
   const inserted = await sql`
     INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id)

@@ -133,7 +133,7 @@ export async function canvasesUsingSegment(
 ): Promise<{ id: string; name: string; status: CanvasStatus }[]> {
   const rows = await sql<{ id: string; name: string; status: CanvasStatus }>`
     SELECT c.id, c.name, c.status FROM canvases c
-    JOIN canvas_versions v ON v.canvas_id = c.id AND v.version = c.live_version
+    JOIN canvas_versions v ON v.workspace_id = c.workspace_id AND v.canvas_id = c.id AND v.version = c.live_version
     WHERE c.workspace_id = ${workspaceId} AND c.status = ANY(${[...liveCanvasStatuses]}::text[])
       AND ${segmentId} IN (v.definition #>> '{entry,segment,segmentId}', v.definition #>> '{entry,inSegment}')
     ORDER BY c.name`.execute(db);

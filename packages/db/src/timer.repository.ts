@@ -55,7 +55,7 @@ export interface ClaimedTimer extends UserRef {
 export async function claimDueTimers(tx: Tx, now: Date, limit: number): Promise<ClaimedTimer[]> {
   const rows = await sql<Selectable<TimersTable> & { status: ClaimedTimer['canvasStatus'] }>`
     SELECT t.workspace_id, t.user_id, t.canvas_id, t.entry_seq, t.step_id, t.due_at, c.status
-    FROM timers t JOIN canvases c ON c.id = t.canvas_id
+    FROM timers t JOIN canvases c ON c.workspace_id = t.workspace_id AND c.id = t.canvas_id
     WHERE t.due_at <= ${now} AND c.status IN ('running', 'archived')
     ORDER BY t.due_at
     LIMIT ${limit}
@@ -74,7 +74,8 @@ export async function claimDueTimers(tx: Tx, now: Date, limit: number): Promise<
 /** Due timers waiting to fire and the lateness of the oldest, for the SRE dashboard. */
 export async function dueTimerStats(db: Executor, now: Date): Promise<{ due: number; oldestDueAt: Date | null }> {
   const row = await sql<{ due: string; oldest: Date | null }>`
-    SELECT count(*) AS due, min(t.due_at) AS oldest FROM timers t JOIN canvases c ON c.id = t.canvas_id
+    SELECT count(*) AS due, min(t.due_at) AS oldest
+    FROM timers t JOIN canvases c ON c.workspace_id = t.workspace_id AND c.id = t.canvas_id
     WHERE t.due_at <= ${now} AND c.status = 'running'`.execute(db);
   return { due: Number(row.rows[0]?.due ?? 0), oldestDueAt: row.rows[0]?.oldest ?? null };
 }

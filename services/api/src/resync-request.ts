@@ -51,7 +51,8 @@ export async function requestResync(
   const now = deps.now();
   const runAt = canvas.status === 'running' ? now : null;
   return deps.db.transaction().execute(async (tx) => {
-    if (runAt) await scheduleSegmentRun(tx, { canvasId, scheduledAt: runAt, version: canvas.liveVersion! });
+    if (runAt)
+      await scheduleSegmentRun(tx, { workspaceId, canvasId, scheduledAt: runAt, version: canvas.liveVersion! });
     const [created] = await requestResyncs(tx, {
       workspaceId,
       canvasId,

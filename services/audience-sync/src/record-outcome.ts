@@ -72,8 +72,15 @@ export async function recordSuccess(
       await addCounters(tx, moved, now, deps.shard);
     }
     if (result.numInvalidEntries > 0) {
-      const { canvasId, version, stepId } = group;
-      const invalid = { canvasId, version, stepId, metric: invalidEntriesMetric, delta: result.numInvalidEntries };
+      const { workspaceId, canvasId, version, stepId } = group;
+      const invalid = {
+        workspaceId,
+        canvasId,
+        version,
+        stepId,
+        metric: invalidEntriesMetric,
+        delta: result.numInvalidEntries,
+      };
       await addCounters(tx, [invalid], now, deps.shard);
     }
   });

@@ -41,7 +41,7 @@ export function handoffEntries(
       matchKeys: h.step.matchKeys,
       value: valueTrait === undefined ? undefined : { trait: valueTrait, usable: value !== null },
     });
-    const step = { canvasId: h.canvasId, version: h.version, stepId: h.step.id };
+    const step = { workspaceId: h.workspaceId, canvasId: h.canvasId, version: h.version, stepId: h.step.id };
     counts.push({ ...step, metric: status, delta: 1 });
     if (reason?.code === 'NO_LOOKALIKE_VALUE') counts.push({ ...step, metric: noLookalikeValueMetric, delta: 1 });
     entries.push({

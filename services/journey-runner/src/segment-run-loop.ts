@@ -61,7 +61,12 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       const due = dueRun(runs, after, canvas.launchedAt, now);
       if (due)
         await deps.db.transaction().execute(async (tx) => {
-          const run = { canvasId: canvas.version.canvasId, scheduledAt: due, version: canvas.version.version };
+          const run = {
+            workspaceId: canvas.workspaceId,
+            canvasId: canvas.version.canvasId,
+            scheduledAt: due,
+            version: canvas.version.version,
+          };
           await scheduleSegmentRun(tx, run);
           // steps resynced after each run: their audience's writes wait for the run and its replace
           await requestResyncs(tx, runResyncs(canvas, due, now));

@@ -218,8 +218,8 @@ describe('ad-account connections', () => {
     await addCounters(
       h.database.db,
       [
-        { canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'entered', delta: 1 },
-        { canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'pending', delta: 1 },
+        { workspaceId: h.workspaceId, canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'entered', delta: 1 },
+        { workspaceId: h.workspaceId, canvasId: canvas.id, version: 1, stepId: 'fb', metric: 'pending', delta: 1 },
       ],
       new Date(),
       0,

@@ -19,7 +19,14 @@ describe('analytics over time', () => {
     const write = (at: string, shard: number, deltas: [string, 'entered' | 'synced' | 'errored', number][]) =>
       addCounters(
         h.database.db,
-        deltas.map(([stepId, metric, delta]) => ({ canvasId, version: 1, stepId, metric, delta })),
+        deltas.map(([stepId, metric, delta]) => ({
+          workspaceId: h.workspaceId,
+          canvasId,
+          version: 1,
+          stepId,
+          metric,
+          delta,
+        })),
         new Date(at),
         shard,
       );

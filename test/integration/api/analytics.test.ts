@@ -64,10 +64,10 @@ describe('analytics', () => {
       await addCounters(
         h.database.db,
         [
-          { canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 5 },
-          { canvasId, version: 1, stepId: 'wait', metric: 'entered', delta: 5 },
-          { canvasId, version: 1, stepId: 'fb', metric: 'entered', delta: 3 },
-          { canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: 3 },
+          { workspaceId: h.workspaceId, canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 5 },
+          { workspaceId: h.workspaceId, canvasId, version: 1, stepId: 'wait', metric: 'entered', delta: 5 },
+          { workspaceId: h.workspaceId, canvasId, version: 1, stepId: 'fb', metric: 'entered', delta: 3 },
+          { workspaceId: h.workspaceId, canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: 3 },
         ],
         earlier,
         0,
@@ -75,9 +75,9 @@ describe('analytics', () => {
       await addCounters(
         h.database.db,
         [
-          { canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: -2 },
-          { canvasId, version: 1, stepId: 'fb', metric: 'synced', delta: 2 },
-          { canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 1 },
+          { workspaceId: h.workspaceId, canvasId, version: 1, stepId: 'fb', metric: 'pending', delta: -2 },
+          { workspaceId: h.workspaceId, canvasId, version: 1, stepId: 'fb', metric: 'synced', delta: 2 },
+          { workspaceId: h.workspaceId, canvasId, version: 1, stepId: '$canvas', metric: 'entered', delta: 1 },
         ],
         now,
         7,

@@ -37,7 +37,7 @@ describe('the API ops listener', () => {
     await h.call('POST', `/v1/canvases/${canvasId}/launch`);
     await addCounters(
       h.database.db,
-      [{ canvasId, version: 1, stepId: 'wait', metric: 'entered', delta: 4 }],
+      [{ workspaceId: h.workspaceId, canvasId, version: 1, stepId: 'wait', metric: 'entered', delta: 4 }],
       new Date(),
       0,
     );

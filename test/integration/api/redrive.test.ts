@@ -115,7 +115,7 @@ describe('re-driving a Facebook step', () => {
         if (wanted === 'synced')
           await sql`UPDATE audience_entries SET status = 'synced' WHERE canvas_id = ${target.canvasId}
             AND step_id = ${stepId} AND user_id = ${userId} AND entry_seq = ${entry.entrySeq}`.execute(tx);
-        const at = { canvasId: target.canvasId, version: 1, stepId };
+        const at = { workspaceId: h.workspaceId, canvasId: target.canvasId, version: 1, stepId };
         await addCounters(
           tx,
           [

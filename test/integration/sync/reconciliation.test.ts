@@ -41,7 +41,7 @@ describe('the reconciliation watch', () => {
     const brokenAt = Date.now();
     await addCounters(
       h.database.db,
-      [{ canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'synced', delta: 3 }],
+      [{ workspaceId: h.workspaceId, canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'synced', delta: 3 }],
       new Date(),
       999_999,
     );
@@ -71,7 +71,16 @@ describe('the reconciliation watch', () => {
 
     await addCounters(
       h.database.db,
-      [{ canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'synced', delta: -3 }],
+      [
+        {
+          workspaceId: h.workspaceId,
+          canvasId: canvas.canvasId,
+          version: 1,
+          stepId: 'fb',
+          metric: 'synced',
+          delta: -3,
+        },
+      ],
       new Date(),
       999_999,
     );
@@ -87,8 +96,22 @@ describe('the reconciliation watch', () => {
     await addCounters(
       h.database.db,
       [
-        { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'removed', delta: 5 },
-        { canvasId: canvas.canvasId, version: 1, stepId: 'fb', metric: 'removed_synced', delta: 4 },
+        {
+          workspaceId: h.workspaceId,
+          canvasId: canvas.canvasId,
+          version: 1,
+          stepId: 'fb',
+          metric: 'removed',
+          delta: 5,
+        },
+        {
+          workspaceId: h.workspaceId,
+          canvasId: canvas.canvasId,
+          version: 1,
+          stepId: 'fb',
+          metric: 'removed_synced',
+          delta: 4,
+        },
       ],
       new Date(),
       999_999,

@@ -54,6 +54,7 @@ export interface Handoff {
 }
 
 export interface CountChange {
+  workspaceId: string;
   canvasId: string;
   version: number;
   stepId: string;
@@ -129,6 +130,7 @@ function record(plan: Plan, state: BatchState, canvas: CanvasVersion, profile: P
     switch (effect.kind) {
       case 'count':
         plan.counts.push({
+          workspaceId: profile.workspaceId,
           canvasId: canvas.canvasId,
           version: journey.version,
           stepId: effect.stepId,
