@@ -1,3 +1,4 @@
+// The runner service itself; main.ts starts it once its heap limits are in place.
 import { createServiceDatabase } from '@canvas/db';
 import { loadConfig, runService } from '@canvas/runtime';
 import { runnerConfigSchema } from './config.js';
