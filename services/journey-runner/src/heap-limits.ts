@@ -1,10 +1,11 @@
 /**
  * V8 sizes its heap from the machine's memory, not the container's: on a large host the young
  * generation alone grows to 128 MB and the old one is collected late, so a runner working off a
- * backlog kept ~450 MB resident. The runner bounds both itself unless the operator set them.
+ * backlog kept ~450 MB resident. The runner bounds both itself unless the operator set them:
+ * 32 MB semi-spaces (8 MB cost about 15 µs of scavenging an event) and the deployed old space.
  */
 export const runnerHeapFlags: Readonly<Record<string, string>> = {
-  '--max-semi-space-size': '8',
+  '--max-semi-space-size': '32',
   '--max-old-space-size': '256',
 };
 
