@@ -48,9 +48,8 @@ export async function addCounters(
       ${rows.map((d) => d.canvasId)}::uuid[], ${rows.map((d) => d.version)}::int[],
       ${rows.map((d) => d.stepId)}::text[], ${rows.map((d) => d.metric)}::text[],
       ${rows.map((d) => d.delta)}::bigint[]) AS k(c, v, s, m, d)
-    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard) DO UPDATE SET value = sc.value + excluded.value`.execute(
-    db,
-  );
+    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard)
+    DO UPDATE SET value = sc.value + excluded.value`.execute(db);
 }
 
 /**
