@@ -95,11 +95,11 @@ results.databaseWriteCeiling = history.writeCeiling;
 results.engine1000 = await engine(1000, thousand.topic, thousand.workspaceId, size.events);
 results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.naiveEvents, 1);
 
-// 3. latency at half the measured maximum
+// 3. latency at three quarters of the measured maximum
 ctx.log('3/8 latency');
-const halfLoad = Math.round(results.engine100.median / 2);
+const latencyLoad = Math.round((results.engine100.median * 3) / 4);
 const latencyRuns: LatencyResult[] = [];
-for (let i = 0; i < ctx.repeats; i += 1) latencyRuns.push(await latency(ctx, halfLoad, size.latencySeconds));
+for (let i = 0; i < ctx.repeats; i += 1) latencyRuns.push(await latency(ctx, latencyLoad, size.latencySeconds));
 results.latencyP50 = figure(latencyRuns.map((r) => r.p50));
 results.latencyP99 = figure(latencyRuns.map((r) => r.p99));
 results.latencyRunnerP99 = figure(latencyRuns.map((r) => r.runnerP99));
@@ -203,7 +203,8 @@ const bound = (target: string, value: number, digits: number, side: 'min' | 'max
   value: round(value, digits),
   ok: side === 'min' ? value >= limit : value <= limit,
 });
-const peakRss = (key: string, label: string) => bound(`${label} ≤ 512 MB`, f(key).max, 0, 'max', 512);
+const peakRss = (key: string, label: string, limit = 512) =>
+  bound(`${label} ≤ ${limit} MB`, f(key).max, 0, 'max', limit);
 const checks = [
   {
     target: 'engine (100 canvases) ≥ 0.5 × bare kafkajs consumer',
@@ -211,25 +212,25 @@ const checks = [
     ok: f('engine100').median >= 0.5 * f('clientCeiling').median,
   },
   {
-    target: 'engine (100 canvases) as a share of the PostgreSQL write ceiling for its rows (reported, no target)',
+    target: 'engine (100 canvases) ≥ 0.6 × the PostgreSQL write ceiling for its rows',
     value: ratio(f('engine100').median, f('databaseWriteCeiling').median),
-    ok: true,
+    ok: f('engine100').median >= 0.6 * f('databaseWriteCeiling').median,
   },
   {
-    target: 'engine with behaviour history ≥ 0.8 × without it (medians; runs in alternating pairs)',
+    target: 'engine with behaviour history ≥ 0.9 × without it (medians; runs in alternating pairs)',
     value: ratio(f('engine100').median, f('engine100NoHistory').median),
-    ok: f('engine100').median >= 0.8 * f('engine100NoHistory').median,
+    ok: f('engine100').median >= 0.9 * f('engine100NoHistory').median,
   },
   {
     target: 'engine ≥ 10 × naive runner (one transaction per event)',
     value: ratio(f('engine100').median, f('naive100').median),
     ok: f('engine100').median >= 10 * f('naive100').median,
   },
-  bound('p99 produce → Meta ≤ 6 s at half load', f('latencyP99').median, 2, 'max', 6),
+  bound('p99 produce → Meta ≤ 5.5 s at three-quarter load', f('latencyP99').median, 2, 'max', 5.5),
   bound('mean batch ≥ 9,500 users under backlog', f('syncMeanBatch').median, 0, 'min', 9500),
   bound('quota use ≥ 95 % in every full window', f('quotaMinWindowUse').median, 1, 'min', 95),
   bound('quota use never above 100 %', f('quotaMaxWindowUse').max, 1, 'max', 100),
-  peakRss('runnerPeakRssMb', 'runner peak RSS (default heap sizing)'),
+  peakRss('runnerPeakRssMb', 'runner peak RSS (default heap sizing)', 400),
   peakRss('runnerPeakRssCappedMb', `runner peak RSS (${heapLimit}, as deployed)`),
   peakRss('syncPeakRssMb', 'sync peak RSS (default heap sizing)'),
   peakRss('syncPeakRssCappedMb', `sync peak RSS (${heapLimit}, as deployed)`),
@@ -284,8 +285,8 @@ const labels: Record<string, string> = {
   historyPairRatio: 'engine with history ÷ without, per alternating pair',
   engine1000: 'engine, 1,000 canvases, events/s',
   naive100: 'naive runner (1 tx/event), 100 canvases, events/s',
-  latencyP50: `produce → Meta p50, s (at ${halfLoad} events/s)`,
-  latencyP99: `produce → Meta p99, s (at ${halfLoad} events/s)`,
+  latencyP50: `produce → Meta p50, s (at ${latencyLoad} events/s)`,
+  latencyP99: `produce → Meta p99, s (at ${latencyLoad} events/s)`,
   latencyRunnerP99: 'of which produce → hand-off to the sync, p99, s',
   latencySyncP99: 'of which hand-off → Meta (5 s window included), p99, s',
   syncUsersPerSecond: 'audience sync, users/s delivered',

@@ -43,27 +43,14 @@ export async function addCounters(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, d]) => d);
   if (rows.length === 0) return;
-  const bucket = hourOf(at);
-  await db
-    .insertInto('step_counters')
-    .values(
-      rows.map((d) => ({
-        workspace_id: d.workspaceId,
-        canvas_id: d.canvasId,
-        version: d.version,
-        step_id: d.stepId,
-        metric: d.metric,
-        bucket,
-        shard,
-        value: d.delta,
-      })),
-    )
-    .onConflict((oc) =>
-      oc
-        .columns(['canvas_id', 'version', 'step_id', 'metric', 'bucket', 'shard', 'workspace_id'])
-        .doUpdateSet({ value: sql`step_counters.value + excluded.value` }),
-    )
-    .execute();
+  await sql`
+    INSERT INTO step_counters AS sc (workspace_id, canvas_id, version, step_id, metric, bucket, shard, value)
+    SELECT k.w, k.c, k.v, k.s, k.m, ${hourOf(at).toISOString()}::timestamptz, ${shard}::int, k.d FROM unnest(
+      ${rows.map((d) => d.workspaceId)}::uuid[], ${rows.map((d) => d.canvasId)}::uuid[],
+      ${rows.map((d) => d.version)}::int[], ${rows.map((d) => d.stepId)}::text[],
+      ${rows.map((d) => d.metric)}::text[], ${rows.map((d) => d.delta)}::bigint[]) AS k(w, c, v, s, m, d)
+    ON CONFLICT (canvas_id, version, step_id, metric, bucket, shard, workspace_id)
+    DO UPDATE SET value = sc.value + excluded.value`.execute(db);
 }
 
 /**

@@ -208,27 +208,24 @@ export async function findErasure(db: Executor, workspaceId: string, id: string)
   };
 }
 
-/** The users among `users` whose events are suppressed now (erased), as `workspaceId|userId`. */
+/**
+ * The users among `users` whose events are suppressed now (erased), as `workspaceId|userId`.
+ * The database hashes each distinct user as `userHash` does, so no hash is computed or sent here.
+ */
 export async function suppressedAmong(
   db: Executor,
   users: readonly { workspaceId: string; userId: string }[],
   now: Date,
 ): Promise<Set<string>> {
   if (users.length === 0) return new Set();
-  const hashed = users.map((u) => ({ user: u, hash: userHash(u.workspaceId, u.userId) }));
-  const byHash = new Map(hashed.map((h) => [userKey(h.user.workspaceId, h.hash), h.user]));
-  const rows = await sql<{ workspace_id: string; user_hash: string }>`
-    SELECT s.workspace_id, s.user_hash FROM suppressed_users s
-    JOIN unnest(
-      ${hashed.map((h) => h.user.workspaceId)}::uuid[],
-      ${hashed.map((h) => h.hash)}::text[]
-    ) AS u(workspace_id, user_hash)
-      ON s.workspace_id = u.workspace_id AND s.user_hash = u.user_hash
+  const distinct = new Map(users.map((u) => [userKey(u.workspaceId, u.userId), u]));
+  const rows = await sql<{ workspace_id: string; user_id: string }>`
+    SELECT u.workspace_id, u.user_id FROM unnest(
+      ${[...distinct.values()].map((u) => u.workspaceId)}::uuid[],
+      ${[...distinct.values()].map((u) => u.userId)}::text[]
+    ) AS u(workspace_id, user_id)
+    JOIN suppressed_users s ON s.workspace_id = u.workspace_id
+      AND s.user_hash = encode(sha256(convert_to(u.workspace_id::text || ':' || u.user_id, 'UTF8')), 'hex')
     WHERE s.until > ${now}`.execute(db);
-  return new Set(
-    rows.rows.map((r) => {
-      const user = byHash.get(userKey(r.workspace_id, r.user_hash))!;
-      return userKey(user.workspaceId, user.userId);
-    }),
-  );
+  return new Set(rows.rows.map((r) => userKey(r.workspace_id, r.user_id)));
 }

@@ -44,38 +44,22 @@ export async function loadJourneys(tx: Executor, users: readonly UserRef[]): Pro
   }));
 }
 
+/** Upserts journeys: one statement over arrays, whatever their number. */
 export async function saveJourneys(tx: Executor, journeys: readonly StoredJourney[], now: Date): Promise<void> {
-  for (let i = 0; i < journeys.length; i += 1000) {
-    const chunk = journeys.slice(i, i + 1000);
-    await tx
-      .insertInto('journeys')
-      .values(
-        chunk.map((j) => ({
-          workspace_id: j.workspaceId,
-          user_id: j.userId,
-          canvas_id: j.canvasId,
-          entry_seq: j.entrySeq,
-          version: j.version,
-          status: j.status,
-          step_id: j.stepId,
-          entered_at: j.enteredAt,
-          updated_at: now,
-          converted_at: j.convertedAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'user_id', 'canvas_id']).doUpdateSet((eb) => ({
-          entry_seq: eb.ref('excluded.entry_seq'),
-          version: eb.ref('excluded.version'),
-          status: eb.ref('excluded.status'),
-          step_id: eb.ref('excluded.step_id'),
-          entered_at: eb.ref('excluded.entered_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-          converted_at: eb.ref('excluded.converted_at'),
-        })),
-      )
-      .execute();
-  }
+  if (journeys.length === 0) return;
+  await sql`
+    INSERT INTO journeys AS j
+      (workspace_id, user_id, canvas_id, entry_seq, version, status, step_id, entered_at, updated_at, converted_at)
+    SELECT k.w, k.u, k.c, k.e, k.v, k.s, k.st, k.ea, ${now.toISOString()}::timestamptz, k.ca FROM unnest(
+      ${journeys.map((j) => j.workspaceId)}::uuid[], ${journeys.map((j) => j.userId)}::text[],
+      ${journeys.map((j) => j.canvasId)}::uuid[], ${journeys.map((j) => j.entrySeq)}::int[],
+      ${journeys.map((j) => j.version)}::int[], ${journeys.map((j) => j.status)}::text[],
+      ${journeys.map((j) => j.stepId)}::text[], ${journeys.map((j) => j.enteredAt.toISOString())}::timestamptz[],
+      ${journeys.map((j) => j.convertedAt?.toISOString() ?? null)}::timestamptz[]) AS k(w, u, c, e, v, s, st, ea, ca)
+    ON CONFLICT (workspace_id, user_id, canvas_id) DO UPDATE SET
+      entry_seq = excluded.entry_seq, version = excluded.version, status = excluded.status,
+      step_id = excluded.step_id, entered_at = excluded.entered_at, updated_at = excluded.updated_at,
+      converted_at = excluded.converted_at`.execute(tx);
 }
 
 /** Locks the users' journeys only through their profiles; this reads one journey for tests and tools. */

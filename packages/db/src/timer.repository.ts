@@ -19,28 +19,15 @@ export async function applyTimerChanges(tx: Executor, changes: readonly TimerCha
         ${deletes.map((d) => d.canvasId)}::uuid[]) AS k(w, u, c)
       WHERE t.workspace_id = k.w AND t.user_id = k.u AND t.canvas_id = k.c`.execute(tx);
   }
-  for (let i = 0; i < sets.length; i += 1000) {
-    await tx
-      .insertInto('timers')
-      .values(
-        sets.slice(i, i + 1000).map((s) => ({
-          workspace_id: s.workspaceId,
-          user_id: s.userId,
-          canvas_id: s.canvasId,
-          entry_seq: s.timer.entrySeq,
-          step_id: s.timer.stepId,
-          due_at: s.timer.dueAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'user_id', 'canvas_id']).doUpdateSet((eb) => ({
-          entry_seq: eb.ref('excluded.entry_seq'),
-          step_id: eb.ref('excluded.step_id'),
-          due_at: eb.ref('excluded.due_at'),
-        })),
-      )
-      .execute();
-  }
+  if (sets.length === 0) return;
+  await sql`
+    INSERT INTO timers (workspace_id, user_id, canvas_id, entry_seq, step_id, due_at)
+    SELECT * FROM unnest(
+      ${sets.map((s) => s.workspaceId)}::uuid[], ${sets.map((s) => s.userId)}::text[],
+      ${sets.map((s) => s.canvasId)}::uuid[], ${sets.map((s) => s.timer.entrySeq)}::int[],
+      ${sets.map((s) => s.timer.stepId)}::text[], ${sets.map((s) => s.timer.dueAt.toISOString())}::timestamptz[])
+    ON CONFLICT (workspace_id, user_id, canvas_id) DO UPDATE SET
+      entry_seq = excluded.entry_seq, step_id = excluded.step_id, due_at = excluded.due_at`.execute(tx);
 }
 
 export interface ClaimedTimer extends UserRef {

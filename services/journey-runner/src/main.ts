@@ -1,29 +1,5 @@
-import { createServiceDatabase } from '@canvas/db';
-import { loadConfig, runService } from '@canvas/runtime';
-import { runnerConfigSchema } from './config.js';
-import { createRunner } from './runner.js';
+import { ensureHeapLimits } from './heap-limits.js';
 
-const config = loadConfig(runnerConfigSchema, process.env);
-await runService({
-  name: 'journey-runner',
-  config,
-  start: async ({ logger, registry }) => {
-    const db = createServiceDatabase(config, 'canvas-journey-runner');
-    const runner = await createRunner({
-      config,
-      db,
-      logger,
-      registry,
-      onFatal: () => {
-        logger.fatal('the Kafka consumer stopped for good; exiting so the supervisor restarts this runner');
-        process.exit(1);
-      },
-    });
-    return {
-      readiness: runner.readiness,
-      drain: [{ name: 'runner', close: runner.stop }],
-      disconnect: [{ name: 'postgres', close: () => db.destroy() }],
-      run: runner.start,
-    };
-  },
-});
+// before anything is loaded: the process is replaced by one with bounded heap sizes
+ensureHeapLimits();
+await import('./service.js');
