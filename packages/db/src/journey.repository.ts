@@ -44,37 +44,26 @@ export async function loadJourneys(tx: Executor, users: readonly UserRef[]): Pro
   }));
 }
 
+/** Rows per statement: each column goes as one array parameter (`unnest`), so a statement costs one parse. */
+const journeyChunk = 10_000;
+
 export async function saveJourneys(tx: Executor, journeys: readonly StoredJourney[], now: Date): Promise<void> {
-  for (let i = 0; i < journeys.length; i += 1000) {
-    const chunk = journeys.slice(i, i + 1000);
-    await tx
-      .insertInto('journeys')
-      .values(
-        chunk.map((j) => ({
-          workspace_id: j.workspaceId,
-          user_id: j.userId,
-          canvas_id: j.canvasId,
-          entry_seq: j.entrySeq,
-          version: j.version,
-          status: j.status,
-          step_id: j.stepId,
-          entered_at: j.enteredAt,
-          updated_at: now,
-          converted_at: j.convertedAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'user_id', 'canvas_id']).doUpdateSet((eb) => ({
-          entry_seq: eb.ref('excluded.entry_seq'),
-          version: eb.ref('excluded.version'),
-          status: eb.ref('excluded.status'),
-          step_id: eb.ref('excluded.step_id'),
-          entered_at: eb.ref('excluded.entered_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-          converted_at: eb.ref('excluded.converted_at'),
-        })),
-      )
-      .execute();
+  for (let i = 0; i < journeys.length; i += journeyChunk) {
+    const chunk = journeys.slice(i, i + journeyChunk);
+    await sql`
+      INSERT INTO journeys (workspace_id, user_id, canvas_id, entry_seq, version, status, step_id, entered_at,
+        converted_at, updated_at)
+      SELECT j.*, ${now.toISOString()}::timestamptz FROM unnest(
+        ${chunk.map((j) => j.workspaceId)}::uuid[], ${chunk.map((j) => j.userId)}::text[],
+        ${chunk.map((j) => j.canvasId)}::uuid[], ${chunk.map((j) => j.entrySeq)}::int[],
+        ${chunk.map((j) => j.version)}::int[], ${chunk.map((j) => j.status)}::text[],
+        ${chunk.map((j) => j.stepId)}::text[], ${chunk.map((j) => j.enteredAt.toISOString())}::timestamptz[],
+        ${chunk.map((j) => j.convertedAt?.toISOString() ?? null)}::timestamptz[]
+      ) AS j
+      ON CONFLICT (workspace_id, user_id, canvas_id) DO UPDATE SET
+        entry_seq = excluded.entry_seq, version = excluded.version, status = excluded.status,
+        step_id = excluded.step_id, entered_at = excluded.entered_at, updated_at = excluded.updated_at,
+        converted_at = excluded.converted_at`.execute(tx);
   }
 }
 

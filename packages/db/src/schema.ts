@@ -280,6 +280,8 @@ export interface SegmentRunsTable {
   members: Generated<number>;
   entered: Generated<number>;
   removed: Generated<number>;
+  /** What the first transaction counted from the rollup for every candidate (null: nothing). */
+  counted: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SegmentRunCandidatesTable {
@@ -287,6 +289,8 @@ export interface SegmentRunCandidatesTable {
   scheduled_at: Date;
   workspace_id: string;
   user_id: string;
+  /** Counts of the run's counted behaviours, in order (null: the slice reads the history). */
+  counts: ColumnType<number[] | null, number[] | null | undefined, number[] | null>;
 }
 
 export interface SegmentAudienceMembersTable {
