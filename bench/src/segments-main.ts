@@ -14,7 +14,12 @@ const figures = await segmentFigures(ctx, users, users * 10);
 const date = new Date().toISOString();
 const result = {
   date,
-  command: `BENCH_SEGMENT_USERS=${users} make bench-segments`,
+  command: [
+    ...['BENCH_REPEATS', 'BENCH_SEGMENT_DATABASE', 'BENCH_SEGMENT_PARTS'].flatMap((k) =>
+      process.env[k] ? [`${k}=${process.env[k]}`] : [],
+    ),
+    `BENCH_SEGMENT_USERS=${users} make bench-segments`,
+  ].join(' '),
   machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
   users,

@@ -198,18 +198,21 @@ export async function collectCounts(tx: Tx, workspaceId: string, counted: readon
   await sql`CREATE TEMPORARY TABLE segment_counts ON COMMIT DROP AS
     SELECT user_id, ${columns.known} AS known, ${columns.open} AS open
     FROM user_event_days WHERE ${countedRows(workspaceId, counted)} GROUP BY user_id`.execute(tx);
-  for (const [i, c] of counted.entries())
-    for (const [j, edge] of edgeDays(c).entries()) {
-      if (edge === null) continue;
-      // one partition: the edge day's
-      await sql`
-        UPDATE segment_counts s SET known[${i + 1}] = known[${i + 1}] + (
-          SELECT count(*) FROM user_events
-          WHERE workspace_id = ${workspaceId} AND user_id = s.user_id AND event = ${c.event}
-            AND occurred_at >= ${at(edge.from)} AND occurred_at < ${at(edge.to)})
-        WHERE s.open[${2 * i + j + 1}]`.execute(tx);
-    }
-  await sql`ALTER TABLE segment_counts ADD PRIMARY KEY (user_id)`.execute(tx);
+  // one pass over the rare straddling users; each count reads one partition, the edge day's
+  const added = counted.map((c, i) =>
+    edgeDays(c).map((edge, j) =>
+      edge === null
+        ? sql`0`
+        : sql`CASE WHEN s.open[${2 * i + j + 1}] THEN (
+            SELECT count(*) FROM user_events
+            WHERE workspace_id = ${workspaceId} AND user_id = s.user_id AND event = ${c.event}
+              AND occurred_at >= ${at(edge.from)} AND occurred_at < ${at(edge.to)}) ELSE 0 END`,
+    ),
+  );
+  await sql`
+    UPDATE segment_counts s
+    SET known = ARRAY[${sql.join(added.map((edges, i) => sql`known[${i + 1}] + ${sql.join(edges, sql` + `)}`))}]::int[]
+    WHERE true = ANY(s.open)`.execute(tx);
   // a temporary table has no statistics until analysed
   await sql`ANALYZE segment_counts`.execute(tx);
 }
