@@ -281,7 +281,7 @@ export interface SegmentRunsTable {
   entered: Generated<number>;
   removed: Generated<number>;
   /** What the first transaction counted from the rollup for every candidate (null: nothing). */
-  counted: ColumnType<string | null, string | null | undefined, string | null>;
+  counted: string | null;
 }
 
 export interface SegmentRunCandidatesTable {
@@ -290,7 +290,7 @@ export interface SegmentRunCandidatesTable {
   workspace_id: string;
   user_id: string;
   /** Counts of the run's counted behaviours, in order (null: the slice reads the history). */
-  counts: ColumnType<number[] | null, number[] | null | undefined, number[] | null>;
+  counts: number[] | null;
 }
 
 export interface SegmentAudienceMembersTable {
