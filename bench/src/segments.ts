@@ -4,6 +4,7 @@ import { estimateReach } from '@canvas/api';
 import { cartAbandonersSegmentExample, SegmentDefinition, weeklySegmentCanvasExample } from '@canvas/canvas';
 import { insertSegment, maintainHistoryPartitions, type Db } from '@canvas/db';
 import { sleep } from '@canvas/runtime';
+import { clearEarlierRuns, keptDatabase } from './kept-database.ts';
 import { deployedHeapLimit, peakRssMb, type BenchContext } from './context.ts';
 import { seedLaunchedCanvas, seedWorkspace, startRunnerProcess } from '../../test/support/index.ts';
 
@@ -62,7 +63,9 @@ export async function segmentEstimate(
   exact = false,
 ): Promise<{ seconds: number; members: number; range: { low: number; high: number } }> {
   const started = performance.now();
-  const reach = await estimateReach(db, workspaceId, segment.conditions, undefined, new Date(), { exact });
+  // a figure past the API's 15 s limit is still a figure: the bench lets it finish
+  const options = { exact, timeoutMs: 300_000 };
+  const reach = await estimateReach(db, workspaceId, segment.conditions, undefined, new Date(), options);
   return { seconds: (performance.now() - started) / 1000, members: reach.members, range: reach.membersRange };
 }
 
@@ -96,7 +99,8 @@ export async function segmentRun(
     DATABASE_URL: url,
     LOG_LEVEL: 'warn',
     SEGMENT_RUN_POLL_INTERVAL: '100ms',
-    NODE_OPTIONS: deployedHeapLimit,
+    // BENCH_RUNNER_NODE_OPTIONS, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof, to profile the runner
+    NODE_OPTIONS: `${deployedHeapLimit} ${process.env.BENCH_RUNNER_NODE_OPTIONS ?? ''}`.trim(),
   });
   const deadline = Date.now() + 900_000;
   let peakMb = 0;
@@ -126,42 +130,75 @@ export async function segmentRun(
 }
 
 export interface SegmentFigures {
-  seedSeconds: number;
+  /** Null when a kept database was reused. */
+  seedSeconds: number | null;
+  /** Sampled estimates after the first. */
   estimateSeconds: number[];
+  /** The first sampled estimate, reading from disk. */
+  estimateColdSeconds: number;
   members: number;
   membersRange: { low: number; high: number };
-  exactSeconds: number;
+  /** Exact counts after the first. */
+  exactSeconds: number[];
+  /** The first exact count, reading what the sampled estimates did not. */
+  exactColdSeconds: number;
   exactMembers: number;
   run: Awaited<ReturnType<typeof segmentRun>>;
 }
 
-/** Seeds once, estimates `repeats` times, then runs the segment once into a canvas. */
+/**
+ * Seeds once, estimates `repeats` times, then runs the segment once into a canvas. With
+ * BENCH_SEGMENT_DATABASE=<name> the seeded database is kept under that name and reused by later
+ * runs of the same size (seedSeconds is then null).
+ */
 export async function segmentFigures(ctx: BenchContext, users: number, events: number): Promise<SegmentFigures> {
-  const database = await ctx.newDatabase();
-  const workspaceId = randomUUID();
-  const seeding = performance.now();
-  await seedSegmentHistory(database.db, workspaceId, users, events);
-  const seedSeconds = (performance.now() - seeding) / 1000;
-  ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
-  const estimates: Awaited<ReturnType<typeof segmentEstimate>>[] = [];
-  for (let i = 0; i < ctx.repeats; i += 1) estimates.push(await segmentEstimate(database.db, workspaceId));
-  const { members, range } = estimates[0]!;
-  ctx.log(
-    `  estimate: ${estimates.map((e) => e.seconds.toFixed(2)).join(', ')} s, ` +
-      `${members} members (${range.low}–${range.high})`,
-  );
-  const exact = await segmentEstimate(database.db, workspaceId, true);
-  ctx.log(`  exact count: ${exact.seconds.toFixed(2)} s, ${exact.members} members`);
-  const run = await segmentRun(ctx, database.db, database.url, workspaceId);
+  const keptName = process.env.BENCH_SEGMENT_DATABASE;
+  const kept = keptName ? await keptDatabase(ctx.infrastructure.databaseUrl, keptName, users) : undefined;
+  const database = kept ?? (await ctx.newDatabase());
+  let workspaceId = kept?.workspaceId;
+  let seedSeconds: number | null = null;
+  if (workspaceId === undefined) {
+    workspaceId = randomUUID();
+    const seeding = performance.now();
+    await seedSegmentHistory(database.db, workspaceId, users, events);
+    seedSeconds = (performance.now() - seeding) / 1000;
+    await kept?.markSeeded(workspaceId);
+    ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
+  } else {
+    await clearEarlierRuns(database.db);
+    ctx.log(`  reusing ${keptName}: ${users} users and ${events} events seeded earlier`);
+  }
+  // BENCH_SEGMENT_PARTS (default all): estimate, exact, run — to measure one of them alone
+  const parts = new Set((process.env.BENCH_SEGMENT_PARTS ?? 'estimate,exact,run').split(','));
+  type Counted = Awaited<ReturnType<typeof segmentEstimate>>;
+  const none: Counted = { seconds: Number.NaN, members: 0, range: { low: 0, high: 0 } };
+  // the first of each kind reads from disk (after a seed, or on a reused database); reported apart
+  const estimate = async (exact: boolean, kind: string): Promise<{ cold: Counted; warm: Counted[] }> => {
+    if (!parts.has(kind)) return { cold: none, warm: [none] };
+    const cold = await segmentEstimate(database.db, workspaceId, exact);
+    const warm: Counted[] = [];
+    for (let i = 0; i < ctx.repeats; i += 1) warm.push(await segmentEstimate(database.db, workspaceId, exact));
+    ctx.log(
+      `  ${kind}: ${warm.map((e) => e.seconds.toFixed(2)).join(', ')} s (cold ${cold.seconds.toFixed(2)} s), ` +
+        `${warm[0]!.members} members (${warm[0]!.range.low}–${warm[0]!.range.high})`,
+    );
+    return { cold, warm };
+  };
+  const sampled = await estimate(false, 'estimate');
+  const exact = await estimate(true, 'exact');
+  const noRun = { seconds: Number.NaN, entered: 0, handedOff: 0, peakRssMb: 0 };
+  const run = parts.has('run') ? await segmentRun(ctx, database.db, database.url, workspaceId) : noRun;
   ctx.log(`  run: ${run.entered} entered and ${run.handedOff} handed off in ${run.seconds.toFixed(1)} s`);
   await database.drop();
   return {
     seedSeconds,
-    estimateSeconds: estimates.map((e) => e.seconds),
-    members,
-    membersRange: range,
-    exactSeconds: exact.seconds,
-    exactMembers: exact.members,
+    estimateSeconds: sampled.warm.map((e) => e.seconds),
+    estimateColdSeconds: sampled.cold.seconds,
+    members: sampled.warm[0]!.members,
+    membersRange: sampled.warm[0]!.range,
+    exactSeconds: exact.warm.map((e) => e.seconds),
+    exactColdSeconds: exact.cold.seconds,
+    exactMembers: exact.warm[0]!.members,
     run,
   };
 }

@@ -127,6 +127,7 @@ export {
   usableIdentifiers,
 } from './segment/reachability.js';
 export { candidateFilter, historyNeeded, type CandidateFilter } from './segment/candidates.js';
+export { rollupCountable, type CountedBehaviour } from './segment/rollup-counts.js';
 export { followingChanges } from './segment/following.js';
 export { tallyReach, emptyReach, scaleReach, type Reach, type ScaledReach } from './segment/reach.js';
 export { SegmentRuns, SegmentEntry, weekdays } from './schedule/segment-runs.schema.js';

@@ -1,7 +1,7 @@
 import type { AudienceStatus, EntryErrorCode, EntryOrigin } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { AudienceEntriesTable } from './schema.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 
 export type AudienceEntryStatus = AudienceStatus;
 
@@ -96,42 +96,43 @@ export type NewAudienceEntry = Omit<
   status: Exclude<AudienceStatus, 'synced'>;
 };
 
+/** Hand-offs per statement: they go as one JSON parameter, so a statement costs one parse. */
+const entryChunk = 5_000;
+
 /** Writes hand-offs; the (account, canvas, step, user, entry) key makes a replay a no-op. */
 export async function insertAudienceEntries(tx: Executor, entries: readonly NewAudienceEntry[]): Promise<number> {
   let inserted = 0;
-  for (let i = 0; i < entries.length; i += 500) {
-    const result = await tx
-      .insertInto('audience_entries')
-      .values(
-        entries.slice(i, i + 500).map((e) => ({
-          meta_account_id: e.metaAccountId,
-          ad_account_id: e.adAccountId,
-          workspace_id: e.workspaceId,
-          audience_id: e.audienceId,
-          action: e.action,
-          canvas_id: e.canvasId,
-          version: e.version,
-          step_id: e.stepId,
-          user_id: e.userId,
-          entry_seq: e.entrySeq,
-          schema: e.schema,
-          row_values: e.values,
-          status: e.status,
-          next_attempt_at: e.enteredAt,
-          entered_at: e.enteredAt,
-          deadline_at: e.deadlineAt,
-          last_error: e.lastError ? JSON.stringify(e.lastError) : null,
-          sent_at: null,
-          updated_at: e.enteredAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['meta_account_id', 'canvas_id', 'step_id', 'user_id', 'entry_seq', 'action', 'workspace_id'])
-          .doNothing(),
-      )
-      .executeTakeFirst();
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  for (let i = 0; i < entries.length; i += entryChunk) {
+    const rows = entries.slice(i, i + entryChunk).map((e) => ({
+      meta_account_id: e.metaAccountId,
+      ad_account_id: e.adAccountId,
+      workspace_id: e.workspaceId,
+      audience_id: e.audienceId,
+      action: e.action,
+      canvas_id: e.canvasId,
+      version: e.version,
+      step_id: e.stepId,
+      user_id: e.userId,
+      entry_seq: e.entrySeq,
+      schema: e.schema,
+      row_values: e.values,
+      status: e.status,
+      entered_at: e.enteredAt,
+      deadline_at: e.deadlineAt,
+      last_error: e.lastError,
+    }));
+    const result = await sql`
+      INSERT INTO audience_entries (meta_account_id, ad_account_id, workspace_id, audience_id, action, canvas_id,
+        version, step_id, user_id, entry_seq, schema, row_values, status, next_attempt_at, entered_at, deadline_at,
+        last_error, sent_at, updated_at)
+      SELECT meta_account_id, ad_account_id, workspace_id, audience_id, action, canvas_id, version, step_id, user_id,
+        entry_seq, schema, row_values, status, entered_at, entered_at, deadline_at, last_error, NULL, entered_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(meta_account_id text, ad_account_id uuid,
+        workspace_id uuid, audience_id text, action text, canvas_id uuid, version int, step_id text, user_id text,
+        entry_seq int, schema text[], row_values text[], status text, entered_at timestamptz, deadline_at timestamptz,
+        last_error jsonb)
+      ON CONFLICT (meta_account_id, canvas_id, step_id, user_id, entry_seq, action, workspace_id) DO NOTHING`.execute(tx);
+    inserted += Number(result.numAffectedRows ?? 0n);
   }
   return inserted;
 }

@@ -154,6 +154,7 @@ export {
   type UserIdRange,
   type HistoryNeeds,
 } from './segment-scan.repository.js';
+export { rollupCounts, scanCounted, countedKey, countedMembers } from './segment-counts.repository.js';
 export {
   scheduleSegmentRun,
   lastSegmentRuns,
@@ -163,6 +164,8 @@ export {
   advanceRun,
   listSegmentRuns,
   type SegmentRunRecord,
+  type RunSlice,
+  type RunCounting,
   type ClaimedRun,
 } from './segment-run.repository.js';
 export {

@@ -44,22 +44,27 @@ export async function loadJourneys(tx: Executor, users: readonly UserRef[]): Pro
   }));
 }
 
-/** Upserts journeys: one statement over arrays, whatever their number. */
+/** Rows per statement: each column goes as one array parameter (`unnest`), so a statement costs one parse. */
+const journeyChunk = 10_000;
+
 export async function saveJourneys(tx: Executor, journeys: readonly StoredJourney[], now: Date): Promise<void> {
-  if (journeys.length === 0) return;
-  await sql`
-    INSERT INTO journeys AS j
-      (workspace_id, user_id, canvas_id, entry_seq, version, status, step_id, entered_at, updated_at, converted_at)
-    SELECT k.w, k.u, k.c, k.e, k.v, k.s, k.st, k.ea, ${now.toISOString()}::timestamptz, k.ca FROM unnest(
-      ${journeys.map((j) => j.workspaceId)}::uuid[], ${journeys.map((j) => j.userId)}::text[],
-      ${journeys.map((j) => j.canvasId)}::uuid[], ${journeys.map((j) => j.entrySeq)}::int[],
-      ${journeys.map((j) => j.version)}::int[], ${journeys.map((j) => j.status)}::text[],
-      ${journeys.map((j) => j.stepId)}::text[], ${journeys.map((j) => j.enteredAt.toISOString())}::timestamptz[],
-      ${journeys.map((j) => j.convertedAt?.toISOString() ?? null)}::timestamptz[]) AS k(w, u, c, e, v, s, st, ea, ca)
-    ON CONFLICT (workspace_id, user_id, canvas_id) DO UPDATE SET
-      entry_seq = excluded.entry_seq, version = excluded.version, status = excluded.status,
-      step_id = excluded.step_id, entered_at = excluded.entered_at, updated_at = excluded.updated_at,
-      converted_at = excluded.converted_at`.execute(tx);
+  for (let i = 0; i < journeys.length; i += journeyChunk) {
+    const chunk = journeys.slice(i, i + journeyChunk);
+    await sql`
+      INSERT INTO journeys (workspace_id, user_id, canvas_id, entry_seq, version, status, step_id, entered_at,
+        converted_at, updated_at)
+      SELECT j.*, ${now.toISOString()}::timestamptz FROM unnest(
+        ${chunk.map((j) => j.workspaceId)}::uuid[], ${chunk.map((j) => j.userId)}::text[],
+        ${chunk.map((j) => j.canvasId)}::uuid[], ${chunk.map((j) => j.entrySeq)}::int[],
+        ${chunk.map((j) => j.version)}::int[], ${chunk.map((j) => j.status)}::text[],
+        ${chunk.map((j) => j.stepId)}::text[], ${chunk.map((j) => j.enteredAt.toISOString())}::timestamptz[],
+        ${chunk.map((j) => j.convertedAt?.toISOString() ?? null)}::timestamptz[]
+      ) AS j
+      ON CONFLICT (workspace_id, user_id, canvas_id) DO UPDATE SET
+        entry_seq = excluded.entry_seq, version = excluded.version, status = excluded.status,
+        step_id = excluded.step_id, entered_at = excluded.entered_at, updated_at = excluded.updated_at,
+        converted_at = excluded.converted_at`.execute(tx);
+  }
 }
 
 /** Locks the users' journeys only through their profiles; this reads one journey for tests and tools. */

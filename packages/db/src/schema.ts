@@ -284,6 +284,8 @@ export interface SegmentRunsTable {
   members: Generated<number>;
   entered: Generated<number>;
   removed: Generated<number>;
+  /** What the first transaction counted from the rollup for every candidate (null: nothing). */
+  counted: string | null;
 }
 
 export interface SegmentRunCandidatesTable {
@@ -291,6 +293,8 @@ export interface SegmentRunCandidatesTable {
   scheduled_at: Date;
   workspace_id: string;
   user_id: string;
+  /** Counts of the run's counted behaviours, in order (null: the slice reads the history). */
+  counts: number[] | null;
 }
 
 export interface SegmentAudienceMembersTable {

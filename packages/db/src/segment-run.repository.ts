@@ -1,9 +1,10 @@
 import { sql, type Selectable } from 'kysely';
-import type { CandidateFilter } from '@canvas/canvas';
+import type { CandidateFilter, CountedBehaviour, SegmentCondition } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import { toProfile, type ProfileRow, type StoredProfile } from './profile.repository.js';
 import type { SegmentRunStatus, SegmentRunsTable } from './schema.js';
 import { candidateCondition } from './segment-scan.repository.js';
+import { collectCounts, countedKey, countsOf, narrowedByCounts } from './segment-counts.repository.js';
 
 export interface SegmentRunRecord {
   canvasId: string;
@@ -18,6 +19,8 @@ export interface SegmentRunRecord {
   members: number;
   entered: number;
   removed: number;
+  /** What the run counted for every candidate when it started (see `countedKey`), or null. */
+  counted: string | null;
 }
 
 /** An open run with what processing it needs to know about its canvas. */
@@ -41,6 +44,7 @@ const toRun = (r: RunRow): SegmentRunRecord => ({
   members: r.members,
   entered: r.entered,
   removed: r.removed,
+  counted: r.counted,
 });
 
 /** Records a due run; several runners may try, one row results. */
@@ -86,9 +90,17 @@ export async function claimOpenRun(tx: Tx, now: Date): Promise<ClaimedRun | unde
   return row && { ...toRun(row), workspaceId: row.workspace_id, canvasStatus: row.canvas_status };
 }
 
+/** What a run counts from the rollup for every candidate when it starts (absent: its slices read history). */
+export interface RunCounting {
+  condition: SegmentCondition;
+  counted: readonly CountedBehaviour[];
+}
+
 /**
  * Collects a run's candidates in one statement and marks it running; returns how many. A canvas
  * whose audience follows the segment also looks at everyone in that audience, to find who left.
+ * With `counting`, the behaviours are counted for every candidate here (one hashed pass over
+ * the rollup) and kept beside it, and the candidates are narrowed by those counts.
  */
 export async function materialiseRun(
   tx: Tx,
@@ -96,26 +108,46 @@ export async function materialiseRun(
   filter: CandidateFilter | null,
   startedAt: Date,
   follows: boolean,
+  counting?: RunCounting,
 ): Promise<number> {
   const audience = follows
     ? sql` OR p.user_id IN (SELECT user_id FROM segment_audience_members
         WHERE workspace_id = ${run.workspaceId} AND canvas_id = ${run.canvasId})`
     : sql``;
-  const inserted = await sql`
-    INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id)
-    SELECT ${run.canvasId}::uuid, ${run.scheduledAt.toISOString()}::timestamptz, p.workspace_id, p.user_id
-    FROM user_profiles p
-    WHERE p.workspace_id = ${run.workspaceId} AND (${candidateCondition(run.workspaceId, filter)}${audience})`.execute(
-    tx,
-  );
+  if (counting) await collectCounts(tx, run.workspaceId, counting.counted);
+  const inserted = counting
+    ? await sql`
+      INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id, counts)
+      SELECT ${run.canvasId}::uuid, ${run.scheduledAt.toISOString()}::timestamptz, p.workspace_id, p.user_id,
+        ${countsOf(counting.counted)}
+      FROM user_profiles p LEFT JOIN segment_counts c ON c.user_id = p.user_id
+      WHERE p.workspace_id = ${run.workspaceId}
+        AND (${narrowedByCounts(counting.condition, counting.counted)}${audience})`.execute(tx)
+    : await sql`
+      INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id)
+      SELECT ${run.canvasId}::uuid, ${run.scheduledAt.toISOString()}::timestamptz, p.workspace_id, p.user_id
+      FROM user_profiles p
+      WHERE p.workspace_id = ${run.workspaceId}
+        AND (${candidateCondition(run.workspaceId, filter)}${audience})`.execute(tx);
   const candidates = Number(inserted.numAffectedRows ?? 0n);
   await tx
     .updateTable('segment_runs')
-    .set({ status: 'running', started_at: startedAt, candidates })
+    .set({
+      status: 'running',
+      started_at: startedAt,
+      candidates,
+      counted: counting ? countedKey(counting.counted) : null,
+    })
     .where('canvas_id', '=', run.canvasId)
     .where('scheduled_at', '=', run.scheduledAt)
     .execute();
   return candidates;
+}
+
+/** A slice of a run: the profiles, locked, and the counts kept for them when the run counted (else null). */
+export interface RunSlice {
+  profiles: StoredProfile[];
+  counts: Map<string, number[]> | null;
 }
 
 /** The next slice of a run's candidates after its cursor (one workspace), their profiles locked in user order. */
@@ -123,15 +155,19 @@ export async function lockNextCandidates(
   tx: Tx,
   run: { canvasId: string; scheduledAt: Date; cursor: string | null },
   limit: number,
-): Promise<StoredProfile[]> {
-  const rows = await sql<ProfileRow>`
-    SELECT p.* FROM segment_run_candidates c
+): Promise<RunSlice> {
+  const rows = await sql<ProfileRow & { counts: number[] | null }>`
+    SELECT p.*, c.counts FROM segment_run_candidates c
     JOIN user_profiles p ON p.workspace_id = c.workspace_id AND p.user_id = c.user_id
     WHERE c.canvas_id = ${run.canvasId} AND c.scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz
       AND c.user_id > ${run.cursor ?? ''}
     ORDER BY c.user_id LIMIT ${limit}
     FOR UPDATE OF p`.execute(tx);
-  return rows.rows.map(toProfile);
+  const counted = rows.rows.every((r) => r.counts !== null);
+  return {
+    profiles: rows.rows.map(toProfile),
+    counts: counted && rows.rows.length > 0 ? new Map(rows.rows.map((r) => [r.user_id, r.counts!])) : null,
+  };
 }
 
 /** Moves a run's cursor past a slice and adds its tallies; the last slice finishes it and drops its candidates. */

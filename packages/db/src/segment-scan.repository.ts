@@ -1,12 +1,23 @@
 import { sql, type RawBuilder } from 'kysely';
-import { deviceAdvertisingId, type CandidateFilter, type HistoryItem, type SegmentMember } from '@canvas/canvas';
+import {
+  deviceAdvertisingId,
+  type CandidateFilter,
+  type CountedBehaviour,
+  type HistoryItem,
+  type SegmentMember,
+} from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import { toProfile, type ProfileRow, type StoredProfile } from './profile.repository.js';
+import { countedMembers, rollupCounts, type UserIdRange } from './segment-counts.repository.js';
 
-/** What a scan loads per candidate: the history of these events since this moment (null: all kept). */
+/**
+ * What a scan loads per candidate: the history of these events since this moment (null: all
+ * kept), or, when `counted` is given, only those behaviours' counts from the daily rollup.
+ */
 export interface HistoryNeeds {
   events: readonly string[];
   since: Date | null;
+  counted?: readonly CountedBehaviour[] | null | undefined;
 }
 
 /**
@@ -39,11 +50,7 @@ export function candidateCondition(workspaceId: string, filter: CandidateFilter 
   return filter === null ? sql`true` : sql`p.user_id IN ${candidateSet(workspaceId, filter)}`;
 }
 
-/** Users whose ids lie in [from, to], inclusive. */
-export interface UserIdRange {
-  from: string;
-  to: string;
-}
+export type { UserIdRange };
 
 /**
  * The needed history of the given users of a workspace, by user id. History is partitioned by
@@ -102,6 +109,20 @@ const asMembers = (profiles: readonly StoredProfile[], history: Map<string, Hist
     advertisingId: deviceAdvertisingId(p.context),
   }));
 
+/** The members' history, or their counts from the rollup when the needs allow it; read by `range` when given. */
+async function withBehaviour(
+  db: Executor,
+  workspaceId: string,
+  profiles: readonly StoredProfile[],
+  needs: HistoryNeeds,
+  range: UserIdRange | undefined,
+): Promise<SegmentMember[]> {
+  const ids = profiles.map((p) => p.userId);
+  if (needs.counted)
+    return countedMembers(profiles, needs.counted, await rollupCounts(db, workspaceId, ids, needs.counted, range));
+  return asMembers(profiles, await loadHistories(db, workspaceId, ids, needs, range));
+}
+
 /** Profiles (sorted by user id) and the needed history of those users, as the segment evaluator reads them. */
 export async function loadSegmentMembers(
   db: Executor,
@@ -111,7 +132,7 @@ export async function loadSegmentMembers(
 ): Promise<SegmentMember[]> {
   const ids = profiles.map((p) => p.userId);
   const range = needs.events.length > 0 ? await denseRange(db, workspaceId, ids) : undefined;
-  return asMembers(profiles, await loadHistories(db, workspaceId, ids, needs, range));
+  return withBehaviour(db, workspaceId, profiles, needs, range);
 }
 
 /**
@@ -187,14 +208,7 @@ export async function* scanSample(
       ORDER BY user_id`.execute(tx);
     const profiles = page.rows.map(toProfile);
     sizes.sampled += profiles.length;
-    const history = await loadHistories(
-      tx,
-      workspaceId,
-      profiles.map((p) => p.userId),
-      needs,
-      range,
-    );
-    yield asMembers(profiles, history);
+    yield await withBehaviour(tx, workspaceId, profiles, needs, range);
   }
 }
 

@@ -13,7 +13,7 @@ export const apiConfigSchema = z
     OPS_PORT: port(9103),
     /** How old the canvas counters on /metrics may be; one database read serves every scrape in it. */
     METRICS_MAX_AGE: duration('15s'),
-    SEGMENT_ESTIMATE_SAMPLE: positiveInt(50_000),
+    SEGMENT_ESTIMATE_SAMPLE: positiveInt(20_000),
     /** How long an estimate, and any one statement of it, may run (then 422 ESTIMATE_TOO_COSTLY). */
     ESTIMATE_TIMEOUT: duration('15s'),
     /** Expensive operations (estimates, bulk erasures) one workspace may run at once (then 429). */

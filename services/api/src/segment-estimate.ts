@@ -2,6 +2,7 @@ import {
   candidateFilter,
   emptyReach,
   historyNeeded,
+  rollupCountable,
   scaleReach,
   tallyReach,
   type MatchKey,
@@ -14,6 +15,7 @@ import {
   limitStatementTime,
   profileCount,
   scanCandidates,
+  scanCounted,
   scanSample,
   type Db,
   type SampleSize,
@@ -22,6 +24,8 @@ import { apiError } from './problem.js';
 
 /** Candidates per page: bounded memory, and a page of history parses in a few milliseconds of the event loop. */
 const pageSize = 1000;
+/** Candidates per page when the rollup counts their behaviour (one cursor): a page carries no history. */
+const countedPageSize = 5000;
 /** Runs of adjacent users a sample is made of. */
 const sampleClusters = 64;
 /** Candidates evaluated between two turns of the event loop, so other requests are served meanwhile. */
@@ -59,7 +63,7 @@ export async function estimateReach(
   now: Date,
   options: EstimateOptions = {},
 ): Promise<Estimate> {
-  const sampleSize = options.sampleSize ?? 50_000;
+  const sampleSize = options.sampleSize ?? 20_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = performance.now() + timeoutMs;
   const tooCostly = () =>
@@ -75,13 +79,16 @@ export async function estimateReach(
     .execute(async (tx) => {
       await limitStatementTime(tx, timeoutMs);
       const reach = emptyReach(keys);
-      const needs = historyNeeded(conditions, now);
+      // behaviour without property filters is counted by the daily rollup, not read event by event
+      const needs = { ...historyNeeded(conditions, now), counted: rollupCountable(conditions, now) };
       const total = options.exact ? 0 : await profileCount(tx, workspaceId);
       const sizes: SampleSize = { sampled: 0, total };
       const sampled = !options.exact && total > 2 * sampleSize;
       const pages = sampled
         ? scanSample(tx, workspaceId, needs, sampleSize, sampleClusters, sizes)
-        : scanCandidates(tx, workspaceId, candidateFilter(conditions, now), needs, pageSize);
+        : needs.counted
+          ? scanCounted(tx, workspaceId, conditions, needs.counted, countedPageSize)
+          : scanCandidates(tx, workspaceId, candidateFilter(conditions, now), needs, pageSize);
       for await (const page of pages)
         for (let i = 0; i < page.length; i += evaluationChunk) {
           tallyReach(reach, conditions, page.slice(i, i + evaluationChunk), now, keys);

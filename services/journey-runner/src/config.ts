@@ -32,7 +32,7 @@ export const runnerConfigSchema = z.object({
   /** How often due segment runs of segment-entry canvases are looked for. */
   SEGMENT_RUN_POLL_INTERVAL: duration('1s'),
   /** Candidates a segment run evaluates and enters per transaction. */
-  SEGMENT_RUN_SLICE: positiveInt(2000),
+  SEGMENT_RUN_SLICE: positiveInt(5_000),
   /** How long after entering a Facebook Audience step the sync may keep trying. */
   AUDIENCE_RETRY_WINDOW: duration('13h'),
   /** How long behaviour history (track events and their daily rollup) is kept; whole days are dropped. */

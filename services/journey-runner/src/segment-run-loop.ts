@@ -4,6 +4,7 @@ import {
   followingChanges,
   historyNeeded,
   planSegmentEntries,
+  rollupCountable,
   segmentMatches,
   type CanvasVersion,
   type SegmentCondition,
@@ -14,6 +15,8 @@ import {
   audienceMembersAmong,
   handOffRemovals,
   claimOpenRun,
+  countedKey,
+  countedMembers,
   findSegment,
   lastSegmentRuns,
   loadSegmentMembers,
@@ -84,8 +87,13 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
   async function enterSlice(tx: Tx, run: ClaimedRun, conditions: SegmentCondition, now: Date): Promise<void> {
     const canvas = deps.index.lookup().version(run.canvasId, run.version)!;
     const evaluatedAt = run.startedAt ?? now;
-    const profiles = await lockNextCandidates(tx, run, deps.sliceSize);
-    const candidates = await loadSegmentMembers(tx, run.workspaceId, profiles, historyNeeded(conditions, evaluatedAt));
+    const { profiles, counts } = await lockNextCandidates(tx, run, deps.sliceSize);
+    // behaviour without property filters was counted for every candidate when the run started
+    const counted = rollupCountable(conditions, evaluatedAt);
+    const candidates =
+      counts && counted && run.counted === countedKey(counted)
+        ? countedMembers(profiles, counted, counts)
+        : await loadSegmentMembers(tx, run.workspaceId, profiles, historyNeeded(conditions, evaluatedAt));
     const members = new Set(
       candidates.filter((c) => segmentMatches(conditions, c, evaluatedAt)).map((c) => c.profile.userId),
     );
@@ -154,7 +162,10 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
       }
       if (run.status === 'pending') {
         const follows = followingSteps(deps.index.lookup().version(run.canvasId, run.version)).length > 0;
-        const count = await materialiseRun(tx, run, candidateFilter(segment.conditions, now), now, follows);
+        const counted = rollupCountable(segment.conditions, now);
+        const counting = counted ? { condition: segment.conditions, counted } : undefined;
+        const filter = candidateFilter(segment.conditions, now);
+        const count = await materialiseRun(tx, run, filter, now, follows, counting);
         deps.logger.info(
           { canvasId: run.canvasId, scheduledAt: run.scheduledAt, candidates: count },
           'segment run started',

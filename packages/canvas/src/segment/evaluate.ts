@@ -18,6 +18,8 @@ export interface SegmentMember {
   history: readonly HistoryItem[];
   /** The device advertising id last seen, for MADID reachability. */
   advertisingId?: string | undefined;
+  /** Occurrences of behaviour conditions already counted (from the daily rollup); the history is not read for them. */
+  counts?: ReadonlyMap<BehaviourCondition, number> | undefined;
 }
 
 const dayMs = 86_400_000;
@@ -42,7 +44,7 @@ export function occurrences(condition: BehaviourCondition, history: readonly His
 }
 
 function behaviourHolds(condition: BehaviourCondition, member: SegmentMember, now: Date): boolean {
-  const n = occurrences(condition, member.history, now);
+  const n = member.counts?.get(condition) ?? occurrences(condition, member.history, now);
   const { op, value } = condition.count ?? { op: 'gte', value: 1 };
   const counted = op === 'gte' ? n >= value : op === 'eq' ? n === value : n <= value;
   return condition.did ? counted : !counted;
