@@ -131,7 +131,9 @@ export async function insertAudienceEntries(tx: Executor, entries: readonly NewA
         workspace_id uuid, audience_id text, action text, canvas_id uuid, version int, step_id text, user_id text,
         entry_seq int, schema text[], row_values text[], status text, entered_at timestamptz, deadline_at timestamptz,
         last_error jsonb)
-      ON CONFLICT (meta_account_id, canvas_id, step_id, user_id, entry_seq, action, workspace_id) DO NOTHING`.execute(tx);
+      ON CONFLICT (meta_account_id, canvas_id, step_id, user_id, entry_seq, action, workspace_id) DO NOTHING`.execute(
+      tx,
+    );
     inserted += Number(result.numAffectedRows ?? 0n);
   }
   return inserted;
