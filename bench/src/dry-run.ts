@@ -5,6 +5,7 @@ import { generateApiKey } from '@canvas/api';
 import { insertAdAccount, insertApiKey, maintainHistoryPartitions, type Db } from '@canvas/db';
 import { sleep } from '@canvas/runtime';
 import { readFileSync } from 'node:fs';
+import { keptDatabase } from './kept-database.ts';
 import { deployedHeapLimit, peakRssMb, type BenchContext } from './context.ts';
 import { percentile, round } from './stats.ts';
 import { seedWorkspace, startNode, twoBranchCanvas, waitFor, type RunningProcess } from '../../test/support/index.ts';
@@ -103,28 +104,49 @@ interface Run {
  * heap cap of deploy/k8s/.
  */
 export async function dryRunFigures(ctx: BenchContext, users: number, events: number): Promise<DryRunFigures> {
-  const database = await ctx.newDatabase();
-  const workspaceId = randomUUID();
-  const seeding = performance.now();
-  await seedDryRunHistory(database.db, workspaceId, users, events);
-  const seedSeconds = (performance.now() - seeding) / 1000;
-  ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
+  const reuse = process.env.BENCH_REUSE_DB === '1';
+  const database = reuse
+    ? await keptDatabase(process.env.TEST_DATABASE_TEMPLATE_URL!, 'dry_run', users, events)
+    : { ...(await ctx.newDatabase()), seed: undefined, remember: async () => undefined };
+  let seed = database.seed;
+  let seedSeconds = 0;
+  if (seed) {
+    ctx.log(
+      `  reusing ${users} users and ${events} events seeded at ${seed.seededAt.toISOString()} (BENCH_REUSE_DB=1)`,
+    );
+    // the daily budget counts earlier runs' rows: a kept workspace starts each bench with none
+    await sql`DELETE FROM dry_runs WHERE workspace_id = ${seed.workspaceId}`.execute(database.db);
+  } else {
+    seed = { workspaceId: randomUUID(), users, events, seededAt: new Date() };
+    const seeding = performance.now();
+    await seedDryRunHistory(database.db, seed.workspaceId, users, events);
+    seedSeconds = (performance.now() - seeding) / 1000;
+    ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
+    await insertAdAccount(database.db, {
+      id: randomUUID(),
+      workspaceId: seed.workspaceId,
+      metaAccountId: '555000111',
+      name: 'Bench account',
+      status: 'connected',
+      statusReason: null,
+      tokenCiphertext: Buffer.from('never read by a dry run'),
+      isDefault: true,
+      addedBy: 'bench',
+      now: new Date(),
+    });
+    await database.remember(seed);
+  }
+  const { workspaceId } = seed;
+  // the seeded history ends before seededAt: a reused one is replayed over the same seven days
+  const window = reuse
+    ? { from: new Date(seed.seededAt.getTime() - 7 * 86_400_000).toISOString(), to: seed.seededAt.toISOString() }
+    : { lastDays: 7 };
   const key = generateApiKey();
   await insertApiKey(database.db, { id: randomUUID(), workspaceId, label: 'bench', ...key });
-  await insertAdAccount(database.db, {
-    id: randomUUID(),
-    workspaceId,
-    metaAccountId: '555000111',
-    name: 'Bench account',
-    status: 'connected',
-    statusReason: null,
-    tokenCiphertext: Buffer.from('never read by a dry run'),
-    isDefault: true,
-    addedBy: 'bench',
-    now: new Date(),
-  });
 
-  const api = startNode([deployedHeapLimit, apiMain], {
+  // BENCH_CPU_PROF=<dir>: the API writes a CPU profile of the runs there when it stops
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const api = startNode([deployedHeapLimit, ...profile, apiMain], {
     DATABASE_URL: database.url,
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     API_PORT: '0',
@@ -150,7 +172,7 @@ export async function dryRunFigures(ctx: BenchContext, users: number, events: nu
   let last: Run | undefined;
   for (let i = 0; i < ctx.repeats; i += 1) {
     const cpuBefore = cpuSeconds(api.child.pid!);
-    const asked = await call<Run>('POST', `/v1/canvases/${canvas.body.id}/dry-run`, { window: { lastDays: 7 } });
+    const asked = await call<Run>('POST', `/v1/canvases/${canvas.body.id}/dry-run`, { window });
     if (asked.status !== 202) throw new Error(`the dry run was refused: ${JSON.stringify(asked.body)}`);
     const deadline = Date.now() + 900_000;
     for (;;) {
