@@ -48,9 +48,8 @@ export async function keptDatabase(
     await migrate(url.toString());
     const db = createDatabase({ url: url.toString(), maxConnections: 10, applicationName: 'canvas-bench' });
     await sql`CREATE TABLE IF NOT EXISTS bench_seed (
-      workspace_id uuid NOT NULL, users integer NOT NULL, events bigint NOT NULL, seeded_at timestamptz NOT NULL)`.execute(
-      db,
-    );
+      workspace_id uuid NOT NULL, users integer NOT NULL, events bigint NOT NULL,
+      seeded_at timestamptz NOT NULL)`.execute(db);
     const { rows } = await sql<{ workspace_id: string; users: number; events: string; seeded_at: Date }>`
       SELECT workspace_id, users, events, seeded_at FROM bench_seed`.execute(db);
     return { db, row: rows[0] };
@@ -71,10 +70,9 @@ export async function keptDatabase(
     db,
     seed: row ? { workspaceId: row.workspace_id, users, events, seededAt: row.seeded_at } : undefined,
     remember: async (seed) => {
+      const seededAt = seed.seededAt.toISOString();
       await sql`INSERT INTO bench_seed (workspace_id, users, events, seeded_at)
-        VALUES (${seed.workspaceId}::uuid, ${seed.users}, ${seed.events}, ${seed.seededAt.toISOString()}::timestamptz)`.execute(
-        db,
-      );
+        VALUES (${seed.workspaceId}::uuid, ${seed.users}, ${seed.events}, ${seededAt}::timestamptz)`.execute(db);
     },
     // kept for the next run: only the pool closes
     drop: () => db.destroy(),

@@ -30,7 +30,7 @@ export function leaseConnection(db: Executor): Promise<LeasedConnection> {
         await finished;
       })
       .catch((error: unknown) => {
-        if (!held) reject(error);
+        if (!held) reject(error instanceof Error ? error : new Error(String(error)));
       });
   });
 }
