@@ -111,8 +111,10 @@ async function rangeBounds(
  * range's profiles joined with their wanted history, a row per user with the events as JSON in
  * time order, read through a cursor a page at a time. The range's history is read in the
  * tables' physical order and sorted once (a bitmap read touches each heap page once, where a
- * lookup per user-ordered index entry touches one per event), without parallel workers (the
- * API's core does the replay) or JIT. Memory: the page being replayed and the next one.
+ * lookup per user-ordered index entry touches one per event), by byte order (a range is the
+ * same set of users in any order; "C" compares bytes, a locale's collation calls strcoll), without
+ * parallel workers (the API's core does the replay) or JIT. Memory: the page being replayed and
+ * the next one.
  */
 export async function openReplayRange(db: Executor, request: ReplayRangeRequest): Promise<ReplayRange> {
   const bounds = await rangeBounds(db, request);
@@ -133,7 +135,7 @@ export async function openReplayRange(db: Executor, request: ReplayRangeRequest)
         SELECT user_id, count(*) AS rows,
           json_agg(json_build_array(idx, ms${props ? sql`, props` : sql``}))::text AS events
         FROM (
-          SELECT user_id, array_position(${names}::text[], event) AS idx,
+          SELECT user_id COLLATE "C" AS user_id, array_position(${names}::text[], event) AS idx,
             round(date_part('epoch', occurred_at) * 1000) AS ms${props ? sql`, ${props} AS props` : sql``}
           FROM user_events
           WHERE workspace_id = ${request.workspaceId} AND user_id > ${request.after}${upper(sql`user_id`)}
@@ -146,10 +148,10 @@ export async function openReplayRange(db: Executor, request: ReplayRangeRequest)
   const statement = sql`
     SELECT p.user_id, p.traits, p.context, p.first_seen, p.last_seen, p.n, e.rows, e.events
     FROM (
-      SELECT user_id, traits, context,
+      SELECT user_id COLLATE "C" AS user_id, traits, context,
         round(date_part('epoch', first_seen_at) * 1000) AS first_seen,
         round(date_part('epoch', last_seen_at) * 1000) AS last_seen,
-        row_number() OVER (ORDER BY user_id) AS n
+        row_number() OVER (ORDER BY user_id COLLATE "C") AS n
       FROM user_profiles
       WHERE workspace_id = ${request.workspaceId} AND user_id > ${request.after}${upper(sql`user_id`)}) p
     ${join} (${history}) e ON e.user_id = p.user_id
