@@ -84,13 +84,24 @@ function propertiesRead(definition: CanvasDefinition, segment: SegmentCondition 
   return Object.fromEntries([...read].map(([event, keys]) => [event, [...keys]]));
 }
 
+/** The first range is a sixteenth of a full one, and each next a quarter larger, up to `rangeUsers`. */
+const firstRangeShare = 1 / 16;
+const rangeGrowth = 1.25;
+
 /**
  * Pages of a pass, range after range: each range is one sorted read of its users' history, and
  * the next range's read starts as soon as the current one delivers, so PostgreSQL sorts it while
- * this process replays. Ends every read it opened, also when the run stops early.
+ * this process replays. Ranges start small and grow (sorting a user costs PostgreSQL less than
+ * replaying one costs here), so the replay starts within a second and rarely waits for a sort.
+ * Ends every read it opened, also when the run stops early.
  */
 async function* pages(deps: ApiDeps, request: ReplayReadRequest, rangeUsers: number): AsyncGenerator<ReplayPageOf> {
-  const open = (after: string) => openReplayRange(deps.db, { ...request, after, rangeUsers });
+  let size = Math.min(rangeUsers, Math.max(request.users, Math.ceil(rangeUsers * firstRangeShare)));
+  const open = (after: string) => {
+    const range = openReplayRange(deps.db, { ...request, after, rangeUsers: size });
+    size = Math.min(rangeUsers, Math.ceil(size * rangeGrowth));
+    return range;
+  };
   let current: ReplayRange | undefined = await open('');
   let following: Promise<ReplayRange> | undefined;
   try {
