@@ -71,7 +71,7 @@ bench-history: install ## only what behaviour history costs the engine, in alter
 bench-isolation: install ## one workspace's ten exact estimates against another's canvas list (BENCH_ISOLATION_USERS, default 300,000)
 	@pnpm run bench:isolation
 
-bench-dry-run: install ## only the dry run of a two-branch canvas over the history (BENCH_DRY_RUN_USERS, default 1,000,000; 10 events each)
+bench-dry-run: install ## only the dry run of a two-branch canvas over the history (BENCH_DRY_RUN_USERS, default 1,000,000; 10 events each; BENCH_REUSE_DB=1 keeps the seeded database for the next run)
 	@pnpm run bench:dry-run
 
 bench-runners: install ## 1, 2 and 3 runner processes on one six-partition topic (BENCH_RUNNER_EVENTS, default 200,000)

@@ -5,6 +5,7 @@ import { generateApiKey } from '@canvas/api';
 import { insertAdAccount, insertApiKey, maintainHistoryPartitions, type Db } from '@canvas/db';
 import { sleep } from '@canvas/runtime';
 import { readFileSync } from 'node:fs';
+import { keptDatabase } from './kept-database.ts';
 import { deployedHeapLimit, peakRssMb, type BenchContext } from './context.ts';
 import { percentile, round } from './stats.ts';
 import { seedWorkspace, startNode, twoBranchCanvas, waitFor, type RunningProcess } from '../../test/support/index.ts';
@@ -49,9 +50,15 @@ export async function seedDryRunHistory(db: Db, workspaceId: string, users: numb
   await sql`VACUUM (ANALYZE) user_profiles, user_events, user_event_days`.execute(db);
 }
 
-/** CPU seconds a process has used (user + system), from /proc (Linux). */
+/** CPU seconds a process has used (user + system), from /proc (Linux; 0 once it has gone). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const fields = stat.split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux)
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -64,6 +71,11 @@ export interface DryRunFigures {
   runSeconds: number[];
   /** Per run: CPU seconds the API process spent (the rest of the run's time is PostgreSQL's and waiting). */
   apiCpuSeconds: number[];
+  /**
+   * Per run: CPU seconds of the API's PostgreSQL backends (server on this machine), sampled with
+   * every poll, so a connection the pool closes meanwhile still counts up to its last sample.
+   */
+  postgresCpuSeconds: number[];
   /** Per run: history rows read and window events replayed through the engine. */
   historyRows: number;
   replayedEvents: number;
@@ -103,28 +115,49 @@ interface Run {
  * heap cap of deploy/k8s/.
  */
 export async function dryRunFigures(ctx: BenchContext, users: number, events: number): Promise<DryRunFigures> {
-  const database = await ctx.newDatabase();
-  const workspaceId = randomUUID();
-  const seeding = performance.now();
-  await seedDryRunHistory(database.db, workspaceId, users, events);
-  const seedSeconds = (performance.now() - seeding) / 1000;
-  ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
+  const reuse = process.env.BENCH_REUSE_DB === '1';
+  const database = reuse
+    ? await keptDatabase(process.env.TEST_DATABASE_TEMPLATE_URL!, 'dry_run', users, events)
+    : { ...(await ctx.newDatabase()), seed: undefined, remember: async () => undefined };
+  let seed = database.seed;
+  let seedSeconds = 0;
+  if (seed) {
+    ctx.log(
+      `  reusing ${users} users and ${events} events seeded at ${seed.seededAt.toISOString()} (BENCH_REUSE_DB=1)`,
+    );
+    // the daily budget counts earlier runs' rows: a kept workspace starts each bench with none
+    await sql`DELETE FROM dry_runs WHERE workspace_id = ${seed.workspaceId}`.execute(database.db);
+  } else {
+    seed = { workspaceId: randomUUID(), users, events, seededAt: new Date() };
+    const seeding = performance.now();
+    await seedDryRunHistory(database.db, seed.workspaceId, users, events);
+    seedSeconds = (performance.now() - seeding) / 1000;
+    ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
+    await insertAdAccount(database.db, {
+      id: randomUUID(),
+      workspaceId: seed.workspaceId,
+      metaAccountId: '555000111',
+      name: 'Bench account',
+      status: 'connected',
+      statusReason: null,
+      tokenCiphertext: Buffer.from('never read by a dry run'),
+      isDefault: true,
+      addedBy: 'bench',
+      now: new Date(),
+    });
+    await database.remember(seed);
+  }
+  const { workspaceId } = seed;
+  // the seeded history ends before seededAt: a reused one is replayed over the same seven days
+  const window = reuse
+    ? { from: new Date(seed.seededAt.getTime() - 7 * 86_400_000).toISOString(), to: seed.seededAt.toISOString() }
+    : { lastDays: 7 };
   const key = generateApiKey();
   await insertApiKey(database.db, { id: randomUUID(), workspaceId, label: 'bench', ...key });
-  await insertAdAccount(database.db, {
-    id: randomUUID(),
-    workspaceId,
-    metaAccountId: '555000111',
-    name: 'Bench account',
-    status: 'connected',
-    statusReason: null,
-    tokenCiphertext: Buffer.from('never read by a dry run'),
-    isDefault: true,
-    addedBy: 'bench',
-    now: new Date(),
-  });
 
-  const api = startNode([deployedHeapLimit, apiMain], {
+  // BENCH_CPU_PROF=<dir>: the API writes a CPU profile of the runs there when it stops
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const api = startNode([deployedHeapLimit, ...profile, apiMain], {
     DATABASE_URL: database.url,
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     API_PORT: '0',
@@ -147,16 +180,36 @@ export async function dryRunFigures(ctx: BenchContext, users: number, events: nu
   const runSeconds: number[] = [];
   const apiCpuSeconds: number[] = [];
   const poll: number[] = [];
+  const postgresCpuSeconds: number[] = [];
+  // the API's backends: every connection to the bench database but the bench's own
+  const backends = async () =>
+    (
+      await sql<{ pid: number }>`
+        SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+          AND application_name NOT IN ('canvas-bench', 'canvas-test')`.execute(database.db)
+    ).rows.map((r) => r.pid);
   let last: Run | undefined;
   for (let i = 0; i < ctx.repeats; i += 1) {
     const cpuBefore = cpuSeconds(api.child.pid!);
-    const asked = await call<Run>('POST', `/v1/canvases/${canvas.body.id}/dry-run`, { window: { lastDays: 7 } });
+    const backendCpu = new Map<number, { first: number; last: number }>();
+    const sampleBackends = async (initial = false) => {
+      for (const pid of await backends()) {
+        const now = cpuSeconds(pid);
+        const seen = backendCpu.get(pid);
+        if (seen) seen.last = Math.max(seen.last, now);
+        // a backend first seen mid-run was opened by the pool for the run: all its CPU counts
+        else backendCpu.set(pid, { first: initial ? now : 0, last: now });
+      }
+    };
+    await sampleBackends(true);
+    const asked = await call<Run>('POST', `/v1/canvases/${canvas.body.id}/dry-run`, { window });
     if (asked.status !== 202) throw new Error(`the dry run was refused: ${JSON.stringify(asked.body)}`);
     const deadline = Date.now() + 900_000;
     for (;;) {
       const started = performance.now();
       const { body } = await call<Run>('GET', `/v1/dry-runs/${asked.body.id}`);
       poll.push(performance.now() - started);
+      await sampleBackends();
       if (body.status !== 'queued' && body.status !== 'running') {
         last = body;
         break;
@@ -168,6 +221,12 @@ export async function dryRunFigures(ctx: BenchContext, users: number, events: nu
     const seconds = (Date.parse(last.finishedAt!) - Date.parse(last.startedAt!)) / 1000;
     runSeconds.push(seconds);
     apiCpuSeconds.push(round(cpuSeconds(api.child.pid!) - cpuBefore, 2));
+    postgresCpuSeconds.push(
+      round(
+        [...backendCpu.values()].reduce((sum, b) => sum + b.last - b.first, 0),
+        2,
+      ),
+    );
     const cpu = apiCpuSeconds[i];
     ctx.log(`  dry run ${i + 1}: ${seconds.toFixed(1)} s (API CPU ${cpu} s), ${last.cost.historyRows} history rows`);
   }
@@ -180,6 +239,7 @@ export async function dryRunFigures(ctx: BenchContext, users: number, events: nu
     seedSeconds: round(seedSeconds),
     runSeconds,
     apiCpuSeconds,
+    postgresCpuSeconds,
     historyRows: last?.cost.historyRows ?? 0,
     replayedEvents: last?.result?.events ?? 0,
     entered: last?.result?.totals.entered ?? 0,

@@ -15,7 +15,7 @@ const date = new Date().toISOString();
 const result = {
   date,
   command: [
-    ...['BENCH_REPEATS', 'BENCH_SEGMENT_DATABASE', 'BENCH_SEGMENT_PARTS'].flatMap((k) =>
+    ...['BENCH_REPEATS', 'BENCH_REUSE_DB', 'BENCH_SEGMENT_PARTS'].flatMap((k) =>
       process.env[k] ? [`${k}=${process.env[k]}`] : [],
     ),
     `BENCH_SEGMENT_USERS=${users} make bench-segments`,

@@ -148,25 +148,27 @@ export interface SegmentFigures {
 
 /**
  * Seeds once, estimates `repeats` times, then runs the segment once into a canvas. With
- * BENCH_SEGMENT_DATABASE=<name> the seeded database is kept under that name and reused by later
- * runs of the same size (seedSeconds is then null).
+ * BENCH_REUSE_DB=1 the seeded database is kept and reused by later runs of the same size
+ * (seedSeconds is then null).
  */
 export async function segmentFigures(ctx: BenchContext, users: number, events: number): Promise<SegmentFigures> {
-  const keptName = process.env.BENCH_SEGMENT_DATABASE;
-  const kept = keptName ? await keptDatabase(ctx.infrastructure.databaseUrl, keptName, users) : undefined;
+  const kept =
+    process.env.BENCH_REUSE_DB === '1'
+      ? await keptDatabase(process.env.TEST_DATABASE_TEMPLATE_URL!, 'segments', users, events)
+      : undefined;
   const database = kept ?? (await ctx.newDatabase());
-  let workspaceId = kept?.workspaceId;
+  let workspaceId = kept?.seed?.workspaceId;
   let seedSeconds: number | null = null;
   if (workspaceId === undefined) {
     workspaceId = randomUUID();
     const seeding = performance.now();
     await seedSegmentHistory(database.db, workspaceId, users, events);
     seedSeconds = (performance.now() - seeding) / 1000;
-    await kept?.markSeeded(workspaceId);
+    await kept?.remember({ workspaceId, users, events, seededAt: new Date() });
     ctx.log(`  seeded ${users} users and ${events} events in ${Math.round(seedSeconds)} s`);
   } else {
     await clearEarlierRuns(database.db);
-    ctx.log(`  reusing ${keptName}: ${users} users and ${events} events seeded earlier`);
+    ctx.log(`  reusing ${users} users and ${events} events seeded earlier (BENCH_REUSE_DB=1)`);
   }
   // BENCH_SEGMENT_PARTS (default all): estimate, exact, run — to measure one of them alone
   const parts = new Set((process.env.BENCH_SEGMENT_PARTS ?? 'estimate,exact,run').split(','));

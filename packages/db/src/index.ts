@@ -281,10 +281,13 @@ export {
 } from './dry-run.repository.js';
 export { dryRunStatuses, openDryRunStatuses, type DryRunStatus } from './dry-run-status.js';
 export {
-  replayPage,
+  openReplayRange,
   type ReplayPage,
-  type ReplayPageRequest,
+  type ReplayPageRow,
   type ReplayPageUser,
+  type ReplayRange,
+  type ReplayRangeRequest,
+  type ReplayReadRequest,
 } from './dry-run-history.repository.js';
 export { recordAccountCapacity, findAccountCapacity, type AccountCapacity } from './account-capacity.repository.js';
 export { recentStepLoads, pendingStepLoads, type StepLoad } from './account-load.repository.js';

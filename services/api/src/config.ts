@@ -32,7 +32,8 @@ export const apiConfigSchema = z
     /** History rows one workspace's dry runs may read in 24 hours (then 429 DRY_RUN_BUDGET_EXCEEDED). */
     DRY_RUN_DAILY_HISTORY_ROWS: positiveInt(50_000_000),
     /** Profiles per page of a dry run: what it holds in memory at once, with their events. */
-    DRY_RUN_PAGE_USERS: positiveInt(2000),
+    DRY_RUN_PAGE_USERS: positiveInt(5000),
+    DRY_RUN_RANGE_USERS: positiveInt(250_000),
     /** The longest window a dry run replays. */
     DRY_RUN_MAX_WINDOW: duration('31d'),
     /** How long the runner skips an erased user's events (those already in Kafka, and any sent later). */

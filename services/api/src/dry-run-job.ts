@@ -15,12 +15,13 @@ import {
   findSegment,
   finishDryRun,
   profileCount,
+  openReplayRange,
   recordDryRunProgress,
   releaseDryRun,
-  replayPage,
   type ClaimedDryRun,
   type ReplayPage,
-  type ReplayPageRequest,
+  type ReplayRange,
+  type ReplayReadRequest,
 } from '@canvas/db';
 import { hasUsableIdentifier } from '@canvas/meta-graph';
 import { accountCapacity, type AccountCapacityView } from './account-capacity.js';
@@ -83,19 +84,54 @@ function propertiesRead(definition: CanvasDefinition, segment: SegmentCondition 
   return Object.fromEntries([...read].map(([event, keys]) => [event, [...keys]]));
 }
 
-/** Pages of a pass, the next one read while the current one is replayed. */
-async function* pages(deps: ApiDeps, request: Omit<ReplayPageRequest, 'after'>): AsyncGenerator<ReplayPage> {
-  let next = replayPage(deps.db, { ...request, after: '' });
-  for (;;) {
-    const page = await next;
-    if (page.through !== null) {
-      next = replayPage(deps.db, { ...request, after: page.through });
-      // a run that stops early never awaits it
-      next.catch(() => undefined);
+/** The first range is a sixteenth of a full one, and each next a quarter larger, up to `rangeUsers`. */
+const firstRangeShare = 1 / 16;
+const rangeGrowth = 1.25;
+
+/**
+ * Pages of a pass, range after range: each range is one sorted read of its users' history, and
+ * the next range's read starts as soon as the current one delivers, so PostgreSQL sorts it while
+ * this process replays. Ranges start small and grow (sorting a user costs PostgreSQL less than
+ * replaying one costs here), so the replay starts within a second and rarely waits for a sort.
+ * Ends every read it opened, also when the run stops early.
+ */
+async function* pages(deps: ApiDeps, request: ReplayReadRequest, rangeUsers: number): AsyncGenerator<ReplayPageOf> {
+  let size = Math.min(rangeUsers, Math.max(request.users, Math.ceil(rangeUsers * firstRangeShare)));
+  const open = (after: string) => {
+    const range = openReplayRange(deps.db, { ...request, after, rangeUsers: size });
+    size = Math.min(rangeUsers, Math.ceil(size * rangeGrowth));
+    return range;
+  };
+  let current: ReplayRange | undefined = await open('');
+  let following: Promise<ReplayRange> | undefined;
+  try {
+    while (current) {
+      const range: ReplayRange = current;
+      for (;;) {
+        const page = await range.next();
+        if (following === undefined && range.through !== null) {
+          following = open(range.through);
+          following.catch(() => undefined);
+        }
+        yield { page, user: range.user, last: page.last && range.through === null };
+        if (page.last) break;
+      }
+      await range.close();
+      current = await following;
+      following = undefined;
     }
-    yield page;
-    if (page.through === null) return;
+  } finally {
+    await current?.close();
+    if (following) await (await following.catch(() => undefined))?.close();
   }
+}
+
+/** A page and how to read its users. */
+interface ReplayPageOf {
+  page: ReplayPage;
+  user: ReplayRange['user'];
+  /** The pass's last page. */
+  last: boolean;
 }
 
 /**
@@ -136,7 +172,7 @@ export async function runDryRun(
     const batching = [...capacities.values()][0] ?? { batchWindowMs: 5000, usersPerRequest: 10_000 };
 
     const needs = segment ? historyNeeded(segment.conditions, run.from) : undefined;
-    const request: Omit<ReplayPageRequest, 'after'> = {
+    const request: ReplayReadRequest = {
       workspaceId: run.workspaceId,
       users: settings.pageUsers,
       from: run.from,
@@ -172,20 +208,21 @@ export async function runDryRun(
         replay = new Replay({ ...base, cap: cutoff });
       }
       let done = 0;
-      for await (const page of pages(deps, request)) {
+      for await (const { page, user, last } of pages(deps, request, settings.rangeUsers)) {
         if (signal.aborted) {
           await releaseDryRun(deps.db, run.id, run.lease);
           return 'released';
         }
-        for (const [i, user] of page.users.entries()) {
-          replay.user(user);
+        for (let i = 0; i < page.users.length; i += 1) {
+          const read = user(page.users[i]!);
+          if (read) replay.user(read);
           if (i % usersPerTurn === usersPerTurn - 1) await yieldToEventLoop();
         }
         done += page.profiles;
         cost += page.rows;
         if (cost > allowance) throw new DryRunStop('budget_exhausted');
         // a cap that binds needs a second pass: known once the first has seen everyone
-        if (pass === 1 && page.through === null && counter?.cutoff()) passes = 2;
+        if (pass === 1 && last && counter?.cutoff()) passes = 2;
         const ours = await recordDryRunProgress(deps.db, run.id, run.lease, {
           usersDone: done,
           usersTotal: total,

@@ -62,6 +62,7 @@ const deps = {
     perWorkspace: config.DRY_RUN_PER_WORKSPACE,
     dailyHistoryRows: config.DRY_RUN_DAILY_HISTORY_ROWS,
     pageUsers: config.DRY_RUN_PAGE_USERS,
+    rangeUsers: config.DRY_RUN_RANGE_USERS,
     maxWindowDays: config.DRY_RUN_MAX_WINDOW / 86_400_000,
   },
 } satisfies ApiDeps;

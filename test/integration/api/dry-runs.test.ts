@@ -12,6 +12,7 @@ import {
   type ApiHarness,
   type DryRunAnswer,
   type SeededUser,
+  waitFor,
 } from '@canvas/test-support';
 
 const hour = 3_600_000;
@@ -56,12 +57,12 @@ describe('dry runs', () => {
   let connectionId: string;
   let metaAccountId: string;
   const now = new Date();
-  // 600 shoppers, ten events each, spread over the last 17 hours; pages of 50 users
+  // 600 shoppers, ten events each, spread over the last 17 hours; ranges of 130 users read in pages of 50
   const users = dryRunShoppers(600, 10, new Date(now.getTime() - 17 * hour), 10_000);
   const get = async (path: string) => (await h.call('GET', path)).json<DryRunAnswer>();
 
   beforeAll(async () => {
-    h = await startApiHarness({ dryRun: { pageUsers: 50, pollIntervalMs: 200 } });
+    h = await startApiHarness({ dryRun: { pageUsers: 50, rangeUsers: 130, pollIntervalMs: 200 } });
     const { accountId, token } = h.sandboxAccount();
     metaAccountId = accountId;
     const connected = await h.call('POST', '/v1/ad-accounts', { adAccountId: accountId, accessToken: token });
@@ -283,7 +284,7 @@ describe('dry runs under their limits', () => {
 
   beforeAll(async () => {
     // a page a user: slow enough to be caught running
-    h = await startApiHarness({ dryRun: { pageUsers: 1, pollIntervalMs: 200, dailyHistoryRows: 800 } });
+    h = await startApiHarness({ dryRun: { pageUsers: 1, rangeUsers: 3, pollIntervalMs: 200, dailyHistoryRows: 800 } });
     await seedBehaviour(h.database.db, h.workspaceId, users);
   });
   afterAll(async () => h.close());
@@ -309,6 +310,16 @@ describe('dry runs under their limits', () => {
     expect(later.progress.users).toBeGreaterThanOrEqual(running.progress.users);
     expect(later.progress.users).toBeLessThan(300);
     expect((await h.call('DELETE', `/v1/dry-runs/${first.id}`)).json()).toMatchObject({ status: 'cancelled' });
+    // the stopped run's range reads (its cursors, the next range's already started) are all given back
+    await waitFor(
+      async () => {
+        const open = await sql<{ n: string }>`
+          SELECT count(*) AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(h.database.db);
+        return Number(open.rows[0]!.n) === 0 || undefined;
+      },
+      { what: 'no dry-run read left open' },
+    );
 
     // the second run would read more history than the day's budget leaves
     const second = (await h.call('POST', `/v1/canvases/${canvasId}/dry-run`, {})).json<{ id: string }>();

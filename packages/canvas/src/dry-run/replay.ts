@@ -160,6 +160,12 @@ export class Replay {
     waiting: 0,
   };
   private readonly plan = emptyPlan();
+  private readonly state: BatchState = {
+    profiles: new Map(),
+    journeys: new Map(),
+    caps: new Map(),
+    capRemaining: new Map(),
+  };
   private readonly batch: [ParsedEvent] = [
     {
       workspaceId: '',
@@ -230,12 +236,14 @@ export class Replay {
     const key = userKey(workspaceId, userId);
     const journey = journeyKey(workspaceId, userId, canvas.canvasId);
     const profile: ProfileState = { ...input.profile, workspaceId };
-    const state: BatchState = {
-      profiles: new Map([[key, profile]]),
-      journeys: new Map(),
-      caps: new Map(),
-      capRemaining: new Map(),
-    };
+    // one state, emptied per user: it only ever holds the one user's entries
+    const state = this.state;
+    state.profiles.clear();
+    state.journeys.clear();
+    state.caps.clear();
+    state.capRemaining.clear();
+    delete state.histories;
+    state.profiles.set(key, profile);
     const history = input.history ?? [];
     let seen = 0;
     const historyUntil = (now: number): readonly HistoryItem[] => {
