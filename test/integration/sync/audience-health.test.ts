@@ -84,6 +84,10 @@ describe('audience health as Meta reports it, shown on the canvas', () => {
     });
     const calls = h.sandbox.state.requests.filter((r) => r.path.endsWith(`${fresh.audienceId}/users`));
     expect(calls.map((r) => r.metaCode ?? r.status)).toEqual([803, 200]);
-    expect((await entriesForUser(h.database.db, fresh.canvasId, 'fb', 'n-0'))[0]).toMatchObject({ status: 'synced' });
+    // the sync records Meta's answer just after Meta has applied it
+    await waitFor(
+      async () => (await entriesForUser(h.database.db, fresh.canvasId, 'fb', 'n-0'))[0]?.status === 'synced',
+      { what: 'the entry recorded as synced' },
+    );
   });
 });
