@@ -13,8 +13,24 @@ const aliases: Record<string, string> = {
   america: 'us',
 };
 
+/** Answers already worked out; a lookup by name scans every country's names. */
+const remembered = new Map<string, string | null>();
+const rememberedMax = 4096;
+const rememberedLength = 64;
+
 /** Meta: lowercase ISO 3166-1 alpha-2. Accepts alpha-2, alpha-3 and English names ("United States" → "us"). */
 export function normalizeCountry(raw: string): string | null {
+  if (raw.length > rememberedLength) return lookUpCountry(raw);
+  const known = remembered.get(raw);
+  if (known !== undefined) return known;
+  const answer = lookUpCountry(raw);
+  // bounded: hostile traits may hold any number of distinct values
+  if (remembered.size >= rememberedMax) remembered.clear();
+  remembered.set(raw, answer);
+  return answer;
+}
+
+function lookUpCountry(raw: string): string | null {
   const value = raw.trim();
   if (value.length === 0) return null;
   const lower = value.toLowerCase();
