@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startRunnerProcess, waitFor, type ServiceProcess } from '../../test/support/index.ts';
+import { lastAssignment, startRunnerProcess, waitFor, type ServiceProcess } from '../../test/support/index.ts';
 import { appliedMessages, peakRssMb, timeProgress, type BenchContext } from './context.ts';
 import { benchEvents, seedBenchCanvases } from './workload.ts';
 
@@ -11,17 +11,6 @@ export interface RunnerCountResult {
 }
 
 const partitions = 6;
-
-/** The partitions a runner process was last given, from its JSON log. */
-function lastAssignment(runner: ServiceProcess, topic: string): number[] {
-  const lines = runner
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('"msg":"partitions assigned"'));
-  const last = lines[lines.length - 1];
-  if (!last) return [];
-  return (JSON.parse(last) as { assignment: Record<string, number[]> }).assignment[topic] ?? [];
-}
 
 /** True once every runner holds a share and together they hold each partition once. */
 function settled(runners: readonly ServiceProcess[], topic: string): boolean {

@@ -28,6 +28,7 @@ export {
   createViewersBed,
   exitCanvas,
   insertCartAbandonersSegment,
+  lastAssignment,
   startReadyRunner,
   type BedCanvas,
   type ReadyRunner,

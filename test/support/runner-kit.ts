@@ -44,6 +44,17 @@ export interface ReadyRunner extends ServiceProcess {
   metric: (name: string, labels?: Record<string, string>) => Promise<number>;
 }
 
+/** The partitions of `topic` a runner process was last given, from its JSON log. */
+export function lastAssignment(runner: ServiceProcess, topic: string): number[] {
+  const lines = runner
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"partitions assigned"'));
+  const last = lines[lines.length - 1];
+  if (!last) return [];
+  return (JSON.parse(last) as { assignment: Record<string, number[]> }).assignment[topic] ?? [];
+}
+
 /** A journey runner process, once it has logged its start. */
 export async function startReadyRunner(env: Record<string, string>): Promise<ReadyRunner> {
   const runner = startRunnerProcess(env);

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import { statusMetric, type AudienceStatus, type EntryOrigin } from '@canvas/canvas';
+import { statusMetric } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { CounterDelta } from './counter.repository.js';
+import type { MovedEntryRow } from './entry-step-row.js';
 import { toResync, type Resync } from './audience-resync.repository.js';
 
 type Target = Pick<Resync, 'id' | 'workspaceId' | 'metaAccountId' | 'canvasId' | 'stepId' | 'audienceId'>;
@@ -115,16 +116,7 @@ export async function markResyncRowsRefused(
     .execute();
 }
 
-const moved = (
-  rows: readonly {
-    workspace_id: string;
-    canvas_id: string;
-    version: number;
-    step_id: string;
-    origin: EntryOrigin;
-    was: AudienceStatus;
-  }[],
-): CounterDelta[] =>
+const moved = (rows: readonly MovedEntryRow[]): CounterDelta[] =>
   rows.flatMap((r) => [
     {
       workspaceId: r.workspace_id,
@@ -155,14 +147,7 @@ export async function settleResyncBatch(
   batch: number,
   now: Date,
 ): Promise<CounterDelta[]> {
-  const rows = await sql<{
-    workspace_id: string;
-    canvas_id: string;
-    version: number;
-    step_id: string;
-    origin: EntryOrigin;
-    was: AudienceStatus;
-  }>`
+  const rows = await sql<MovedEntryRow>`
     WITH covered AS (
       SELECT e.workspace_id, e.meta_account_id, e.id, e.was FROM audience_resync_members m
       CROSS JOIN LATERAL (
@@ -204,14 +189,7 @@ export async function completeResync(
     .executeTakeFirst();
   // completed before: removals handed off since then are not the replace's
   if (!ended) return { resync: undefined, counters: [] };
-  const rows = await sql<{
-    workspace_id: string;
-    canvas_id: string;
-    version: number;
-    step_id: string;
-    origin: EntryOrigin;
-    was: AudienceStatus;
-  }>`
+  const rows = await sql<MovedEntryRow>`
     WITH done AS (
       SELECT e.workspace_id, e.meta_account_id, e.id FROM audience_entries e
       WHERE e.workspace_id = ${resync.workspaceId} AND e.meta_account_id = ${resync.metaAccountId}

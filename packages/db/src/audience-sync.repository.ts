@@ -1,9 +1,10 @@
 import { sql, type ExpressionBuilder, type NotNull, type RawBuilder, type UpdateObject } from 'kysely';
-import { compositeKey, statusMetric, type AudienceStatus, type EntryErrorCode, type EntryOrigin } from '@canvas/canvas';
+import { compositeKey, statusMetric, type AudienceStatus, type EntryErrorCode } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import type { Database } from './schema.js';
 import type { EntryError } from './audience-entry.repository.js';
 import type { CounterDelta } from './counter.repository.js';
+import type { EntryStepRow } from './entry-step-row.js';
 
 /** Entries sent together: one audience, one action, one step of one canvas version. */
 export interface EntryGroup {
@@ -101,10 +102,7 @@ export async function dueEntriesPage(
   return rows.map((r) => ({ id: r.id, values: r.row_values }));
 }
 
-function deltas(
-  rows: readonly { workspace_id: string; canvas_id: string; version: number; step_id: string; origin: EntryOrigin }[],
-  status: AudienceStatus,
-): CounterDelta[] {
+function deltas(rows: readonly EntryStepRow[], status: AudienceStatus): CounterDelta[] {
   return rows.flatMap((r) => [
     {
       workspaceId: r.workspace_id,
@@ -246,13 +244,7 @@ export async function expireOverdue(
   now: Date,
   limit = 10_000,
 ): Promise<CounterDelta[]> {
-  const rows = await sql<{
-    workspace_id: string;
-    canvas_id: string;
-    version: number;
-    step_id: string;
-    origin: EntryOrigin;
-  }>`
+  const rows = await sql<EntryStepRow>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
       last_error = ${gaveUp(
         'RETRY_WINDOW_OVER',
@@ -280,13 +272,7 @@ export async function expireHeld(
   limit = 10_000,
 ): Promise<CounterDelta[]> {
   const since = new Date(now.getTime() - holdLimitMs);
-  const rows = await sql<{
-    workspace_id: string;
-    canvas_id: string;
-    version: number;
-    step_id: string;
-    origin: EntryOrigin;
-  }>`
+  const rows = await sql<EntryStepRow>`
     UPDATE audience_entries e SET status = 'errored', updated_at = ${now},
       last_error = ${gaveUp(
         'CREDENTIAL_NOT_RESTORED',

@@ -5,25 +5,14 @@ import { canvasEntrants, readCounters } from '@canvas/db';
 import {
   createSeededRunnerBed,
   exitCanvas,
+  lastAssignment,
   startReadyRunner,
   waitFor,
   type RunnerTestBed,
-  type ServiceProcess,
 } from '@canvas/test-support';
 
 const cappedId = randomUUID();
 const openId = randomUUID();
-
-/** The partitions a runner was last given, from its log. */
-function lastAssignment(process: ServiceProcess, topic: string): number[] {
-  const lines = process
-    .output()
-    .split('\n')
-    .filter((l) => l.includes('"msg":"partitions assigned"'));
-  const last = lines[lines.length - 1];
-  if (!last) return [];
-  return (JSON.parse(last) as { assignment: Record<string, number[]> }).assignment[topic] ?? [];
-}
 
 describe('two runners in one consumer group', () => {
   let bed: RunnerTestBed;
