@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { normalizeCountry } from './country.js';
+import { normalizeState } from './location.js';
 
 describe('normalizeCountry', () => {
   it('reads alpha-2, alpha-3, English names and aliases', () => {
@@ -15,6 +16,8 @@ describe('normalizeCountry', () => {
     ]);
     expect(normalizeCountry('Atlantis')).toBeNull();
     expect(normalizeCountry('   ')).toBeNull();
+    // names of inherited properties are no country
+    expect(['__proto__', 'constructor', 'toString'].map(normalizeCountry)).toEqual([null, null, null]);
   });
 
   it('answers a remembered value as it answered it the first time, past the memory bound', () => {
@@ -27,5 +30,12 @@ describe('normalizeCountry', () => {
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('normalizeState', () => {
+  it('reads names of inherited properties as text, not as a state', () => {
+    expect(['__proto__', 'constructor'].map((raw) => normalizeState(raw))).toEqual(['proto', 'constructor']);
+    expect(normalizeState('California')).toBe('ca');
   });
 });

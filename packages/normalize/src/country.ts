@@ -34,7 +34,7 @@ function lookUpCountry(raw: string): string | null {
   const value = raw.trim();
   if (value.length === 0) return null;
   const lower = value.toLowerCase();
-  const alias = aliases[lower];
+  const alias = Object.hasOwn(aliases, lower) ? aliases[lower] : undefined;
   if (alias) return alias;
   if (/^[a-z]{2}$/i.test(value) && countries.isValid(value.toUpperCase())) return lower;
   if (/^[a-z]{3}$/i.test(value)) {

@@ -6,6 +6,9 @@ export function normalizeCity(raw: string): string | null {
   return orNull(lettersOnly(raw));
 }
 
+/** A state's code by its name; names are the table's own keys, never inherited ones. */
+const usStateNamed = (name: string): string | undefined => (Object.hasOwn(usStates, name) ? usStates[name] : undefined);
+
 /**
  * Meta: US states as their two-letter code, lowercase; elsewhere lowercase without punctuation
  * or spaces. Without a country, a US state name or code is still recognised.
@@ -14,7 +17,7 @@ export function normalizeState(raw: string, country?: string): string | null {
   const lower = raw.trim().toLowerCase().replace(/\s+/g, ' ');
   const usOrUnknown = country === undefined || country === 'us';
   if (usOrUnknown) {
-    const byName = usStates[lower.replace(/\./g, '').trim()] ?? usStates[lower];
+    const byName = usStateNamed(lower.replace(/\./g, '').trim()) ?? usStateNamed(lower);
     if (byName) return byName;
     const code = lower.replace(/[^a-z]/g, '');
     if (code.length === 2 && usStateCodes.has(code)) return code;

@@ -145,6 +145,17 @@ describe('the builder model', () => {
     expect(flow.unconnected.map((n) => n.step.id)).toEqual(['lonely']);
   });
 
+  it('deleting a split ends the edge of an unconnected step that led into what the split alone reached', () => {
+    const operations: Operation[] = [
+      { op: 'reconnect', a: 0, b: 10, c: 0 },
+      { op: 'insert', a: 0, b: 12, c: 0 },
+      { op: 'delete', a: 0, b: 0, c: 0 },
+      { op: 'insert', a: 0, b: 0, c: 0 },
+    ];
+    const draft = operations.reduce(apply, example());
+    expect(codes(filledIn(draft)).filter((c) => graphCodes.has(c))).toEqual([]);
+  });
+
   it('property: any sequence of builder operations keeps the graph whole: no loop, no dangling edge', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 25 }), (operations) => {

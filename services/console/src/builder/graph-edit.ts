@@ -159,7 +159,15 @@ function pruneCutOff(before: DraftCanvas, after: DraftCanvas): DraftCanvas {
   const was = reachable(before);
   const is = reachable(after);
   const steps = stepsOf(after).filter((s) => !was.has(s.id) || is.has(s.id));
-  return steps.length === stepsOf(after).length ? after : { ...after, steps };
+  if (steps.length === stepsOf(after).length) return after;
+  const kept = new Set(steps.map((s) => s.id));
+  let pruned: DraftCanvas = { ...after, steps };
+  // an unconnected step that led into a pruned one now ends there, so no edge dangles
+  for (const other of steps)
+    for (const edge of edgesOf(other))
+      if (edge.target && !kept.has(edge.target))
+        pruned = setTarget(pruned, { stepId: other.id, slot: edge.slot }, null);
+  return pruned;
 }
 
 /** Steps that only this step leads to: deleting it (or one of its branches) deletes them too. */
