@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type JourneyStatus } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import { type UserRef } from './user-ref.js';
+import { byUserKey } from './user-key-lookup.js';
 
 export interface StoredJourney {
   workspaceId: string;
@@ -28,9 +29,8 @@ export async function loadJourneys(tx: Executor, users: readonly UserRef[]): Pro
     entered_at: Date;
     converted_at: Date | null;
   }>`
-    SELECT j.* FROM journeys j
-    JOIN unnest(${users.map((x) => x.workspaceId)}::uuid[], ${users.map((x) => x.userId)}::text[]) AS k(w, u)
-      ON j.workspace_id = k.w AND j.user_id = k.u`.execute(tx);
+    SELECT j.* FROM unnest(${users.map((x) => x.workspaceId)}::uuid[], ${users.map((x) => x.userId)}::text[]) AS k(w, u)
+    CROSS JOIN LATERAL (${byUserKey(sql`journeys`)}) j`.execute(tx);
   return rows.rows.map((r) => ({
     workspaceId: r.workspace_id,
     userId: r.user_id,

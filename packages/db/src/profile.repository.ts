@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { userKey, type ProfileState } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import { sortUsers, type UserRef } from './user-ref.js';
+import { byUserKey, orderedKeys } from './user-key-lookup.js';
 
 /** A profile as stored is the engine's profile state: one definition, read and written here. */
 export type StoredProfile = ProfileState;
@@ -28,11 +29,8 @@ export const toProfile = (r: ProfileRow): StoredProfile => ({
 /** Locks the profiles of these users (in key order) that exist; returns them. */
 async function lockExisting(tx: Tx, sorted: readonly UserRef[]): Promise<StoredProfile[]> {
   const rows = await sql<ProfileRow>`
-    SELECT p.* FROM user_profiles p
-    JOIN unnest(${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[]) AS k(w, u)
-      ON p.workspace_id = k.w AND p.user_id = k.u
-    ORDER BY p.workspace_id, p.user_id
-    FOR UPDATE OF p`.execute(tx);
+    SELECT p.* FROM ${orderedKeys(sorted)}
+    CROSS JOIN LATERAL (${byUserKey(sql`user_profiles`, sql`FOR UPDATE`)}) p`.execute(tx);
   return rows.rows.map(toProfile);
 }
 
@@ -74,11 +72,8 @@ export async function lockProfilesSkipLocked(tx: Tx, users: readonly UserRef[]):
   if (users.length === 0) return [];
   const sorted = sortUsers(users);
   const rows = await sql<ProfileRow>`
-    SELECT p.* FROM user_profiles p
-    JOIN unnest(${sorted.map((x) => x.workspaceId)}::uuid[], ${sorted.map((x) => x.userId)}::text[]) AS k(w, u)
-      ON p.workspace_id = k.w AND p.user_id = k.u
-    ORDER BY p.workspace_id, p.user_id
-    FOR UPDATE OF p SKIP LOCKED`.execute(tx);
+    SELECT p.* FROM ${orderedKeys(sorted)}
+    CROSS JOIN LATERAL (${byUserKey(sql`user_profiles`, sql`FOR UPDATE SKIP LOCKED`)}) p`.execute(tx);
   return rows.rows.map(toProfile);
 }
 
