@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import {
   deviceAdvertisingId,
   type BehaviourCondition,
@@ -8,12 +8,9 @@ import {
 } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import { toProfile, type ProfileRow, type StoredProfile } from './profile.repository.js';
+import { rowsInRanges, rowsOfUsers, type UserIdRange } from './user-id-ranges.js';
 
-/** Users whose ids lie in [from, to], inclusive. */
-export interface UserIdRange {
-  from: string;
-  to: string;
-}
+export type { UserIdRange };
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const at = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
@@ -128,26 +125,26 @@ async function countStraddling(
  * whole when its first and last event lie in the window, not at all when both lie outside, and
  * only the rare day that straddles a window's edge is counted from the events themselves. The
  * evaluator's Dates hold milliseconds, so "at ≤ to" is "occurred_at < to + 1 ms" here. Users
- * without rollup rows are absent (every count 0).
+ * without rollup rows are absent (every count 0). With `ranges`, rows are read by id range and
+ * those of other users dropped.
  */
 export async function rollupCounts(
   db: Executor,
   workspaceId: string,
   userIds: readonly string[],
   counted: readonly CountedBehaviour[],
-  range?: UserIdRange,
+  ranges?: readonly UserIdRange[],
 ): Promise<Map<string, number[]>> {
   const counts = new Map<string, number[]>();
   if (userIds.length === 0 || counted.length === 0) return counts;
-  const users = range
-    ? sql`user_id >= ${range.from} AND user_id <= ${range.to}`
-    : sql`user_id = ANY(${[...userIds]}::text[])`;
+  const rollup = sql`user_event_days`;
+  const where = countedRows(workspaceId, counted);
   const columns = countColumns(counted);
   const rows = await sql<{ user_id: string; known: number[]; open: boolean[] }>`
     SELECT user_id, ${columns.known} AS known, ${columns.open} AS open
-    FROM user_event_days WHERE ${countedRows(workspaceId, counted)} AND ${users}
+    FROM ${ranges ? rowsInRanges(rollup, where, ranges) : rowsOfUsers(rollup, where, userIds)}
     GROUP BY user_id`.execute(db);
-  const wanted = range ? new Set(userIds) : undefined;
+  const wanted = ranges ? new Set(userIds) : undefined;
   const straddling = counted.flatMap(() => [[], []] as string[][]);
   for (const row of rows.rows) {
     if (wanted && !wanted.has(row.user_id)) continue;
@@ -242,13 +239,22 @@ export async function* scanCounted(
     SELECT p.*, ${countsOf(counted)} AS counts FROM user_profiles p
     LEFT JOIN segment_counts c ON c.user_id = p.user_id
     WHERE p.workspace_id = ${workspaceId} AND ${narrowedByCounts(condition, counted)}`.execute(tx);
-  for (;;) {
-    const page = await sql<ProfileRow & { counts: number[] }>`
-      FETCH ${sql.raw(String(pageSize))} FROM segment_counted`.execute(tx);
-    if (page.rows.length === 0) break;
-    const counts = new Map(page.rows.map((row) => [row.user_id, row.counts]));
-    yield countedMembers(page.rows.map(toProfile), counted, counts);
-    if (page.rows.length < pageSize) break;
+  type Page = QueryResult<ProfileRow & { counts: number[] }>;
+  const fetchPage = (): Promise<Page> =>
+    sql<ProfileRow & { counts: number[] }>`FETCH ${sql.raw(String(pageSize))} FROM segment_counted`.execute(tx);
+  // the next page is read while the caller evaluates this one
+  let next: Promise<Page> | undefined = fetchPage();
+  try {
+    while (next) {
+      const page: Page = await next;
+      next = page.rows.length === pageSize ? fetchPage() : undefined;
+      if (page.rows.length === 0) break;
+      const counts = new Map(page.rows.map((row) => [row.user_id, row.counts]));
+      yield countedMembers(page.rows.map(toProfile), counted, counts);
+    }
+  } finally {
+    // a caller that stops early leaves no read running on its transaction
+    await next?.catch(() => undefined);
   }
   await sql`CLOSE segment_counted`.execute(tx);
 }

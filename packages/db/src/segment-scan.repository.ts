@@ -8,7 +8,8 @@ import {
 } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import { toProfile, type ProfileRow, type StoredProfile } from './profile.repository.js';
-import { countedMembers, rollupCounts, type UserIdRange } from './segment-counts.repository.js';
+import { countedMembers, rollupCounts } from './segment-counts.repository.js';
+import { rowsInRanges, rowsOfUsers, type UserIdRange } from './user-id-ranges.js';
 
 /**
  * What a scan loads per candidate: the history of these events since this moment (null: all
@@ -55,27 +56,25 @@ export type { UserIdRange };
 /**
  * The needed history of the given users of a workspace, by user id. History is partitioned by
  * day, so a lookup per user costs one index probe per partition; users whose ids lie close
- * together (pages of a scan, clusters of a sample) are read by their id range instead, one
- * index range scan per partition, and rows of other users in the range are dropped.
+ * together (pages of a scan, clusters of a sample) are read by their id ranges instead, one
+ * index range scan per range and partition, and rows of other users in the ranges are dropped.
  */
 export async function loadHistories(
   db: Executor,
   workspaceId: string,
   userIds: readonly string[],
   needs: HistoryNeeds,
-  range?: UserIdRange,
+  ranges?: readonly UserIdRange[],
 ): Promise<Map<string, HistoryItem[]>> {
   const history = new Map<string, HistoryItem[]>();
   if (userIds.length === 0 || needs.events.length === 0) return history;
   const since = needs.since === null ? sql`` : sql` AND occurred_at >= ${needs.since.toISOString()}::timestamptz`;
-  const users = range
-    ? sql`user_id >= ${range.from} AND user_id <= ${range.to}`
-    : sql`user_id = ANY(${[...userIds]}::text[])`;
+  const events = sql`user_events`;
+  const where = sql`workspace_id = ${workspaceId} AND event = ANY(${[...needs.events]}::text[])${since}`;
   const rows = await sql<{ user_id: string; event: string; occurred_at: Date; properties: Record<string, unknown> }>`
-    SELECT user_id, event, occurred_at, properties FROM user_events
-    WHERE workspace_id = ${workspaceId} AND ${users}
-      AND event = ANY(${[...needs.events]}::text[])${since}`.execute(db);
-  const wanted = range ? new Set(userIds) : undefined;
+    SELECT user_id, event, occurred_at, properties
+    FROM ${ranges ? rowsInRanges(events, where, ranges) : rowsOfUsers(events, where, userIds)}`.execute(db);
+  const wanted = ranges ? new Set(userIds) : undefined;
   for (const row of rows.rows) {
     if (wanted && !wanted.has(row.user_id)) continue;
     const items = history.get(row.user_id) ?? [];
@@ -109,18 +108,18 @@ const asMembers = (profiles: readonly StoredProfile[], history: Map<string, Hist
     advertisingId: deviceAdvertisingId(p.context),
   }));
 
-/** The members' history, or their counts from the rollup when the needs allow it; read by `range` when given. */
+/** The members' history, or their counts from the rollup when the needs allow it; read by `ranges` when given. */
 async function withBehaviour(
   db: Executor,
   workspaceId: string,
   profiles: readonly StoredProfile[],
   needs: HistoryNeeds,
-  range: UserIdRange | undefined,
+  ranges: readonly UserIdRange[] | undefined,
 ): Promise<SegmentMember[]> {
   const ids = profiles.map((p) => p.userId);
   if (needs.counted)
-    return countedMembers(profiles, needs.counted, await rollupCounts(db, workspaceId, ids, needs.counted, range));
-  return asMembers(profiles, await loadHistories(db, workspaceId, ids, needs, range));
+    return countedMembers(profiles, needs.counted, await rollupCounts(db, workspaceId, ids, needs.counted, ranges));
+  return asMembers(profiles, await loadHistories(db, workspaceId, ids, needs, ranges));
 }
 
 /** Profiles (sorted by user id) and the needed history of those users, as the segment evaluator reads them. */
@@ -132,7 +131,7 @@ export async function loadSegmentMembers(
 ): Promise<SegmentMember[]> {
   const ids = profiles.map((p) => p.userId);
   const range = needs.events.length > 0 ? await denseRange(db, workspaceId, ids) : undefined;
-  return withBehaviour(db, workspaceId, profiles, needs, range);
+  return withBehaviour(db, workspaceId, profiles, needs, range && [range]);
 }
 
 /**
@@ -177,10 +176,36 @@ export interface SampleSize {
 }
 
 /**
+ * The id ranges of `clusters` runs of `length` users adjacent in id order, `step` users apart,
+ * the first `offset` users in: read through one cursor over the primary key (skipping is a walk
+ * of its leaves, not a row number for every profile).
+ */
+async function clusterRanges(
+  tx: Tx,
+  workspaceId: string,
+  layout: { total: number; step: number; length: number; offset: number },
+): Promise<UserIdRange[]> {
+  await sql`DECLARE sample_ids NO SCROLL CURSOR FOR
+    SELECT user_id FROM user_profiles WHERE workspace_id = ${workspaceId} ORDER BY user_id`.execute(tx);
+  const ranges: UserIdRange[] = [];
+  let skip = layout.offset;
+  for (let start = layout.offset; start < layout.total; start += layout.step) {
+    if (skip > 0) await sql`MOVE FORWARD ${sql.raw(String(skip))} FROM sample_ids`.execute(tx);
+    const ids = await sql<{ user_id: string }>`FETCH ${sql.raw(String(layout.length))} FROM sample_ids`.execute(tx);
+    if (ids.rows.length === 0) break;
+    ranges.push({ from: ids.rows[0]!.user_id, to: ids.rows.at(-1)!.user_id });
+    skip = layout.step - layout.length;
+  }
+  await sql`CLOSE sample_ids`.execute(tx);
+  return ranges;
+}
+
+/**
  * A systematic sample of about `size` of the workspace's `sizes.total` profiles, in `clusters`
- * runs of users adjacent in id order spread evenly over the workspace, each read with its
- * history by id range (cheap on the day-partitioned history). Yields one cluster's members at a
- * time and adds them to `sizes.sampled`. Runs in the caller's transaction (one snapshot).
+ * runs of users adjacent in id order spread evenly over the workspace, read with their
+ * behaviour by id ranges in one statement each (cheap on the day-partitioned history). Yields
+ * the members a cluster's length at a time and adds them to `sizes.sampled`. Runs in the
+ * caller's transaction (one snapshot).
  */
 export async function* scanSample(
   tx: Tx,
@@ -194,22 +219,14 @@ export async function* scanSample(
   const length = Math.min(step, Math.ceil(size / clusters));
   // each cluster sits in the middle of its stretch of the id order
   const offset = Math.floor((step - length) / 2);
-  const bounds = await sql<{ from: string; to: string }>`
-    SELECT min(user_id) AS from, max(user_id) AS to FROM (
-      SELECT user_id, row_number() OVER (ORDER BY user_id) - 1 AS position
-      FROM user_profiles WHERE workspace_id = ${workspaceId}
-    ) ordered
-    WHERE position % ${step} >= ${offset} AND position % ${step} < ${offset + length}
-    GROUP BY position / ${step} ORDER BY 1`.execute(tx);
-  for (const range of bounds.rows) {
-    const page = await sql<ProfileRow>`
-      SELECT * FROM user_profiles
-      WHERE workspace_id = ${workspaceId} AND user_id >= ${range.from} AND user_id <= ${range.to}
-      ORDER BY user_id`.execute(tx);
-    const profiles = page.rows.map(toProfile);
-    sizes.sampled += profiles.length;
-    yield await withBehaviour(tx, workspaceId, profiles, needs, range);
-  }
+  const ranges = await clusterRanges(tx, workspaceId, { total: sizes.total, step, length, offset });
+  if (ranges.length === 0) return;
+  const page = await sql<ProfileRow>`
+    SELECT d.* FROM ${rowsInRanges(sql`user_profiles`, sql`workspace_id = ${workspaceId}`, ranges)}
+    ORDER BY d.user_id`.execute(tx);
+  const members = await withBehaviour(tx, workspaceId, page.rows.map(toProfile), needs, ranges);
+  sizes.sampled += members.length;
+  for (let i = 0; i < members.length; i += length) yield members.slice(i, i + length);
 }
 
 /** Profiles of a workspace (one index-only count). */
