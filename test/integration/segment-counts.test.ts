@@ -73,7 +73,10 @@ describe('behaviour counted from the daily rollup', () => {
         ids.map((id) => [id, counted.map((c) => occurrences(c.condition, history.get(id) ?? [], now))]),
       );
       const byIds = await rollupCounts(database.db, workspaceId, ids, counted);
-      const byRange = await rollupCounts(database.db, workspaceId, ids, counted, [{ from: 'a', to: 'c' }, { from: 'c', to: 'f' }]);
+      const byRange = await rollupCounts(database.db, workspaceId, ids, counted, [
+        { from: 'a', to: 'b' },
+        { from: 'c', to: 'f' },
+      ]);
       for (const id of ids) {
         const zeros = counted.map(() => 0);
         expect([id, byIds.get(id) ?? zeros]).toEqual([id, expected.get(id)]);

@@ -12,7 +12,11 @@ export interface UserIdRange {
  * per range and partition (an OR of ranges is planned for every partition and costs more to
  * plan than to run).
  */
-export const rowsInRanges = (table: RawBuilder<unknown>, condition: RawBuilder<unknown>, ranges: readonly UserIdRange[]) =>
+export const rowsInRanges = (
+  table: RawBuilder<unknown>,
+  condition: RawBuilder<unknown>,
+  ranges: readonly UserIdRange[],
+) =>
   sql`unnest(${ranges.map((r) => r.from)}::text[], ${ranges.map((r) => r.to)}::text[]) AS r(f, t)
     CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE ${condition} AND user_id >= r.f AND user_id <= r.t OFFSET 0) AS d`;
 
