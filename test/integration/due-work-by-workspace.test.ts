@@ -51,7 +51,7 @@ describe('due timers are claimed one workspace at a time, the workspaces taking 
     expect(await workspacesWithDueTimers(database.db, now)).toEqual([backlog, small]);
   });
 
-  it("claims one workspace's due timers of running canvases, oldest first, and skips those another claim holds", async () => {
+  it("claims one workspace's due timers of running canvases, oldest first, skipping held ones", async () => {
     const mine = await database.db.transaction().execute(async (tx) => {
       const first = await claimDueTimers(tx, small, now, 10);
       // a second runner, meanwhile, finds them held
