@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { coordinatorTables, distributionColumn, referenceTables, undistributedReason } from '@canvas/db';
 import { createTestDatabase, type TestDatabase } from '@canvas/test-support';
 import { crossKeyJoins, crossKeyJoinsIn } from '../support/sql-joins.ts';
+import { multiShardLocks, multiShardLocksIn, multiShardLocksInSource } from '../support/sql-locks.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // where the product's SQL lives: the repositories and the services
@@ -42,6 +43,16 @@ async function readCatalog(database: TestDatabase): Promise<Catalog> {
     WHERE f.contype = 'f' AND f.connamespace = 'public'::regnamespace AND NOT t.relispartition`.execute(database.db);
   return { tables, uniques: uniques.rows, foreignKeys: foreignKeys.rows };
 }
+
+// row locks that still span workspaces (file and function), each with why: docs/scaling.md, "What still fans out"
+const multiWorkspaceLocks: Readonly<Record<string, string>> = {
+  'packages/db/src/profile.repository.ts lockExisting':
+    "the event path locks a chunk's profiles, many workspaces, in one statement (one per workspace costs the hot path)",
+  'packages/db/src/entry-count.repository.ts lockEntryCounts':
+    "the event path locks the chunk's capped canvases' counts, many workspaces, in one statement, by canvas id",
+  'packages/db/src/segment-run.repository.ts lockNextCandidates':
+    'by run (canvas and time, one workspace) but without naming it; to name it when the function next changes',
+};
 
 describe('the schema is ready to be distributed by workspace (docs/scaling.md)', () => {
   let database: TestDatabase;
@@ -106,5 +117,60 @@ describe('the schema is ready to be distributed by workspace (docs/scaling.md)',
       rules('SELECT 1 FROM user_profiles p JOIN unnest($1::uuid[], $2::text[]) AS k(w, u) ON p.user_id = k.u'),
     ).toEqual([]);
     expect(rules('SELECT 1 FROM consumer_offsets o JOIN workspaces w ON true')).toEqual([]);
+  });
+
+  it('takes row locks over distributed tables only in statements that name one workspace', () => {
+    const found = multiShardLocks(root, sqlDirs, distributed);
+    const broken = found
+      .filter((l) => multiWorkspaceLocks[`${l.file} ${l.fn}`] === undefined)
+      .map((l) => `${l.file}:${l.line} (${l.fn}) locks ${l.table} without workspace_id = $n: ${l.text}`);
+    expect(broken).toEqual([]);
+    const stale = Object.keys(multiWorkspaceLocks).filter((k) => !found.some((l) => `${l.file} ${l.fn}` === k));
+    expect(stale).toEqual([]);
+  });
+
+  it('catches a row lock that spans workspaces', () => {
+    const tables = (text: string) => multiShardLocksIn(text, distributed).map((l) => l.table);
+    expect(
+      tables('SELECT * FROM timers t WHERE t.due_at <= $1 ORDER BY t.due_at LIMIT $2 FOR UPDATE OF t SKIP LOCKED'),
+    ).toEqual(['timers']);
+    expect(
+      tables('SELECT * FROM timers t WHERE t.workspace_id = $1 AND t.due_at <= $2 FOR UPDATE OF t SKIP LOCKED'),
+    ).toEqual([]);
+    expect(tables('SELECT * FROM segment_runs r WHERE r.workspace_id = ANY($1) FOR NO KEY UPDATE')).toEqual([
+      'segment_runs',
+    ]);
+    // the workspace must be named where the lock is taken, not only in a subquery or another CTE
+    expect(
+      tables(`WITH w AS (SELECT workspace_id FROM canvases WHERE workspace_id = $1)
+        SELECT * FROM audience_entries e WHERE e.canvas_id IN (SELECT id FROM canvases WHERE workspace_id = $1)
+        FOR SHARE OF e`),
+    ).toEqual(['audience_entries']);
+    expect(tables('SELECT 1 FROM (SELECT id FROM dry_runs WHERE $1 = workspace_id FOR UPDATE) d')).toEqual([]);
+    expect(tables('SELECT id FROM workspaces WHERE id = $1 FOR UPDATE')).toEqual([]);
+    expect(tables('SELECT 1 FROM consumer_offsets WHERE topic = $1 FOR UPDATE')).toEqual([]);
+    expect(tables('SELECT 1 FROM timers -- wait for update\nWHERE workspace_id = $1')).toEqual([]);
+  });
+
+  it('names the file, line and function of a lock that spans workspaces, in SQL and in a kysely chain', () => {
+    const source = [
+      "import { sql } from 'kysely';",
+      'export async function claimAny(tx, now) {',
+      '  return sql`SELECT * FROM segment_runs r',
+      '    WHERE r.scheduled_at <= ${now}',
+      '    FOR UPDATE OF r SKIP LOCKED`.execute(tx);',
+      '}',
+      'export const lockCounts = (tx, ids) =>',
+      "  tx.selectFrom('canvas_entry_counts').selectAll().where('canvas_id', 'in', ids).forUpdate().execute();",
+      'export const lockCanvas = (tx, w, id) =>',
+      "  tx.selectFrom('canvases').selectAll().where('workspace_id', '=', w).where('id', '=', id).forUpdate();",
+    ].join('\n');
+    const found = multiShardLocksInSource('synthetic.ts', source, distributed).map(
+      (l) => `${l.file}:${l.line} (${l.fn}) ${l.table}`,
+    );
+    expect(found).toEqual([
+      'synthetic.ts:5 (claimAny) segment_runs',
+      'synthetic.ts:8 (lockCounts) canvas_entry_counts',
+    ]);
   });
 });

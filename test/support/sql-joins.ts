@@ -13,9 +13,27 @@ export interface CrossKeyJoin {
 
 const maxSqlChars = 50_000; // no statement in the repositories comes near; bounds the scan
 
+/** One SQL text of a source file: where it starts and the function that holds it. */
+export interface SqlText {
+  text: string;
+  line: number;
+  /** The name of the innermost named function around it, or '' at module level. */
+  fn: string;
+}
+
+/** The name of the innermost named function (or variable holding one) around `node`. */
+export function enclosingFunction(node: ts.Node, file: ts.SourceFile): string {
+  for (let at: ts.Node | undefined = node.parent; at; at = at.parent) {
+    if ((ts.isFunctionDeclaration(at) || ts.isMethodDeclaration(at)) && at.name) return at.name.getText(file);
+    if ((ts.isArrowFunction(at) || ts.isFunctionExpression(at)) && ts.isVariableDeclaration(at.parent))
+      return at.parent.name.getText(file);
+  }
+  return '';
+}
+
 /** The SQL text of `sql` tagged templates (placeholders as $n) and of `sql.raw('…')` literals, with their lines. */
-function sqlTexts(file: ts.SourceFile): { text: string; line: number }[] {
-  const found: { text: string; line: number }[] = [];
+export function sqlTexts(file: ts.SourceFile): SqlText[] {
+  const found: SqlText[] = [];
   const lineOf = (node: ts.Node) => file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
   const visit = (node: ts.Node): void => {
     if (ts.isTaggedTemplateExpression(node) && /^sql(<|$)/.test(node.tag.getText(file).replace(/\s/g, ''))) {
@@ -23,12 +41,12 @@ function sqlTexts(file: ts.SourceFile): { text: string; line: number }[] {
       const text = ts.isNoSubstitutionTemplateLiteral(t)
         ? t.text
         : t.head.text + t.templateSpans.map((s, i) => `$${i + 1}${s.literal.text}`).join('');
-      found.push({ text: text.slice(0, maxSqlChars), line: lineOf(node) });
+      found.push({ text: text.slice(0, maxSqlChars), line: lineOf(node), fn: enclosingFunction(node, file) });
     }
     if (ts.isCallExpression(node) && node.expression.getText(file) === 'sql.raw') {
       const arg = node.arguments[0];
       if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)))
-        found.push({ text: arg.text.slice(0, maxSqlChars), line: lineOf(node) });
+        found.push({ text: arg.text.slice(0, maxSqlChars), line: lineOf(node), fn: enclosingFunction(node, file) });
     }
     ts.forEachChild(node, visit);
   };
@@ -60,7 +78,7 @@ function builderJoins(file: ts.SourceFile): { table: string; condition: string; 
 }
 
 /** Index of the parenthesis closing the one at `open`. */
-function closing(text: string, open: number): number {
+export function closing(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i += 1) {
     if (text[i] === '(') depth += 1;
@@ -99,7 +117,7 @@ function topLevel(text: string, from: number, word: RegExp): { index: number; wo
   return undefined;
 }
 
-const tablesReadBy = (text: string) =>
+export const tablesReadBy = (text: string) =>
   [...text.matchAll(/\b(?:FROM|JOIN|UPDATE)\s+([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!);
 
 /**
@@ -161,7 +179,7 @@ export function crossKeyJoinsIn(
   return found;
 }
 
-function sourceFiles(dir: string): string[] {
+export function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'dist' ? [] : sourceFiles(path);

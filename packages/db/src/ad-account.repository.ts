@@ -154,6 +154,12 @@ export async function setAdAccountStatus(
   await changeStatus(db, id, status, reason, now);
 }
 
+/** The workspace a connection belongs to (connection ids are unique across workspaces). */
+async function connectionWorkspace(db: Executor, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('ad_accounts').select('workspace_id').where('id', '=', id).executeTakeFirst();
+  return row?.workspace_id;
+}
+
 /**
  * Moves a connection to `status` in one statement. Leaving `connected` starts a hold; coming
  * back ends it and moves the retry window of each of its pending users on by the time that
@@ -168,10 +174,13 @@ async function changeStatus(
   also: { workspaceId?: string; tokenCiphertext?: Buffer; name?: string; token?: { expiresAt: Date | null } } = {},
 ): Promise<AdAccountRow | undefined> {
   const at = now.toISOString();
+  // the lock names the workspace (one shard); the sync knows a connection by its id alone
+  const workspaceId = also.workspaceId ?? (await connectionWorkspace(db, id));
+  if (workspaceId === undefined) return undefined;
   const result = await sql<AdAccountRow>`
     WITH before AS (
       SELECT id, workspace_id, held_since FROM ad_accounts
-      WHERE id = ${id} ${also.workspaceId === undefined ? sql`` : sql`AND workspace_id = ${also.workspaceId}`}
+      WHERE workspace_id = ${workspaceId} AND id = ${id}
       FOR UPDATE
     ), changed AS (
       UPDATE ad_accounts a SET status = ${status}, status_reason = ${reason}, updated_at = ${at}::timestamptz,

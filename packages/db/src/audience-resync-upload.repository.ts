@@ -152,13 +152,15 @@ export async function settleResyncBatch(
       SELECT e.workspace_id, e.meta_account_id, e.id, e.was FROM audience_resync_members m
       CROSS JOIN LATERAL (
         SELECT e.workspace_id, e.meta_account_id, e.id, e.status AS was FROM audience_entries e
-        WHERE e.workspace_id = m.workspace_id AND e.canvas_id = ${resync.canvasId} AND e.step_id = ${resync.stepId}
+        WHERE e.workspace_id = ${resync.workspaceId} AND e.workspace_id = m.workspace_id
+          AND e.canvas_id = ${resync.canvasId} AND e.step_id = ${resync.stepId}
           AND e.user_id = m.user_id
           AND e.entry_seq = m.entry_seq AND e.action = 'add' AND e.meta_account_id = ${resync.metaAccountId}
           AND e.audience_id = ${resync.audienceId} AND e.status IN ('pending', 'errored')
         LIMIT 1
         FOR UPDATE) e
-      WHERE m.meta_account_id = ${resync.metaAccountId} AND m.resync_id = ${resync.id} AND m.batch = ${batch}
+      WHERE m.workspace_id = ${resync.workspaceId} AND m.meta_account_id = ${resync.metaAccountId}
+        AND m.resync_id = ${resync.id} AND m.batch = ${batch}
         AND NOT m.refused
       ORDER BY m.user_id)
     UPDATE audience_entries e SET status = 'synced', sent_at = ${now}, last_error = NULL, updated_at = ${now}

@@ -16,6 +16,7 @@ export interface SeriesPoint {
  */
 export async function readCounterSeries(
   db: Executor,
+  workspaceId: string,
   canvasId: string,
   options: {
     from: Date;
@@ -31,6 +32,7 @@ export async function readCounterSeries(
   let query = db
     .selectFrom('step_counters')
     .select([start.as('start'), 'step_id', 'metric', sql<string>`sum(value)`.as('total')])
+    .where('workspace_id', '=', workspaceId)
     .where('canvas_id', '=', canvasId)
     .where('bucket', '>=', options.from)
     .where('bucket', '<', options.to)

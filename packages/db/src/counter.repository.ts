@@ -59,12 +59,14 @@ export async function addCounters(
  */
 export async function readCounters(
   db: Executor,
+  workspaceId: string,
   canvasId: string,
   options: { version?: number | undefined; from?: Date | undefined; to?: Date | undefined } = {},
 ): Promise<CounterValue[]> {
   let query = db
     .selectFrom('step_counters')
     .select(['version', 'step_id', 'metric', sql<string>`sum(value)`.as('total')])
+    .where('workspace_id', '=', workspaceId)
     .where('canvas_id', '=', canvasId);
   if (options.version !== undefined) query = query.where('version', '=', options.version);
   if (options.from || options.to) {

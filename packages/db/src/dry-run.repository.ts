@@ -165,25 +165,38 @@ export async function dryRunCostSince(
   return { events: Number(row.events), oldest: row.oldest };
 }
 
+/** Workspaces with a queued run or one whose worker stopped beating before `staleBefore`: a lock-free read. */
+export async function workspacesWithClaimableDryRuns(db: Executor, staleBefore: Date): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT w.id FROM workspaces w
+    WHERE w.id IN (
+      SELECT workspace_id FROM dry_runs
+      WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < ${staleBefore.toISOString()}::timestamptz))
+    ORDER BY w.id`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
 /**
- * Takes the oldest queued run, or a running one whose worker stopped beating before
+ * Takes the workspace's oldest queued run, or a running one whose worker stopped beating before
  * `staleBefore` (a replica died), under a new lease. A run taken over `maxAttempts` times is
  * failed instead, so a run that kills its worker cannot go round forever.
  */
 export async function claimDryRun(
   tx: Tx,
-  claim: { lease: string; now: Date; staleBefore: Date; maxAttempts: number },
+  claim: { workspaceId: string; lease: string; now: Date; staleBefore: Date; maxAttempts: number },
 ): Promise<ClaimedDryRun | undefined> {
   await tx
     .updateTable('dry_runs')
     .set({ status: 'failed', failure: 'interrupted', lease: null, finished_at: claim.now })
+    .where('workspace_id', '=', claim.workspaceId)
     .where('status', '=', 'running')
     .where('heartbeat_at', '<', claim.staleBefore)
     .where('attempts', '>=', claim.maxAttempts)
     .execute();
   const candidate = await sql<{ id: string }>`
     SELECT id FROM dry_runs
-    WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < ${claim.staleBefore.toISOString()}::timestamptz)
+    WHERE workspace_id = ${claim.workspaceId} AND (status = 'queued'
+      OR (status = 'running' AND heartbeat_at < ${claim.staleBefore.toISOString()}::timestamptz))
     ORDER BY created_at, id LIMIT 1
     FOR UPDATE SKIP LOCKED`.execute(tx);
   const id = candidate.rows[0]?.id;
@@ -200,6 +213,7 @@ export async function claimDryRun(
       cost_events: 0,
       pass: 0,
     }))
+    .where('workspace_id', '=', claim.workspaceId)
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -102,8 +102,10 @@ export {
   applyTimerChanges,
   type ClaimedTimer,
   claimDueTimers,
+  workspacesWithDueTimers,
   dueTimerStats,
 } from './timer.repository.js';
+export { workspaceRotation, type WorkspaceRotation } from './workspace-rotation.js';
 export { lockEntryCounts, addEntrants } from './entry-count.repository.js';
 export {
   dueGroups,
@@ -159,6 +161,7 @@ export {
   scheduleSegmentRun,
   lastSegmentRuns,
   claimOpenRun,
+  workspacesWithOpenRuns,
   materialiseRun,
   lockNextCandidates,
   advanceRun,
@@ -272,6 +275,7 @@ export {
   openDryRuns,
   dryRunCostSince,
   claimDryRun,
+  workspacesWithClaimableDryRuns,
   recordDryRunProgress,
   finishDryRun,
   releaseDryRun,

@@ -67,14 +67,24 @@ export async function lockProfiles(tx: Tx, users: readonly (UserRef & { seenAt: 
   return sortUsers(profiles);
 }
 
-/** Locks the profiles nobody else holds right now; the timer loop never waits on the event path. */
+/**
+ * Locks the profiles nobody else holds right now; the timer loop never waits on the event path.
+ * One statement per workspace (the loop claims from a few), so each lock stays on one shard.
+ */
 export async function lockProfilesSkipLocked(tx: Tx, users: readonly UserRef[]): Promise<StoredProfile[]> {
-  if (users.length === 0) return [];
-  const sorted = sortUsers(users);
-  const rows = await sql<ProfileRow>`
-    SELECT p.* FROM ${orderedKeys(sorted)}
-    CROSS JOIN LATERAL (${byUserKey(sql`user_profiles`, sql`FOR UPDATE SKIP LOCKED`)}) p`.execute(tx);
-  return rows.rows.map(toProfile);
+  const byWorkspace = new Map<string, string[]>();
+  for (const u of sortUsers(users))
+    (byWorkspace.get(u.workspaceId) ?? byWorkspace.set(u.workspaceId, []).get(u.workspaceId)!).push(u.userId);
+  const locked: StoredProfile[] = [];
+  for (const [workspaceId, userIds] of byWorkspace) {
+    const rows = await sql<ProfileRow>`
+      SELECT p.* FROM user_profiles p
+      WHERE p.workspace_id = ${workspaceId} AND p.user_id = ANY(${userIds}::text[])
+      ORDER BY p.user_id
+      FOR UPDATE OF p SKIP LOCKED`.execute(tx);
+    locked.push(...rows.rows.map(toProfile));
+  }
+  return locked;
 }
 
 /** Writes profiles the caller has locked (so they exist): one UPDATE joined to the rows. */

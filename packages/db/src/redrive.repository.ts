@@ -91,7 +91,7 @@ const toRedrive = (row: Selectable<RedrivesTable>): Redrive => ({
   skipped: { ...zeroSkips(), ...row.skipped },
 });
 
-/** An entry a re-drive looks at: Errored or Not synced, at the step. */
+/** An entry a re-drive looks at: Errored or Not synced, at the step (each use names the workspace too). */
 const atStep = (canvasId: string, stepId: string) =>
   sql<boolean>`e.canvas_id = ${canvasId} AND e.step_id = ${stepId} AND e.status IN ('errored', 'not_synced')`;
 
@@ -133,7 +133,7 @@ export async function startRedrive(tx: Tx, request: RedriveRequest): Promise<Red
     SELECT a.meta_account_id, a.status, a.status_reason, count(*) AS n
     FROM audience_entries e
     JOIN ad_accounts a ON a.workspace_id = e.workspace_id AND a.meta_account_id = e.meta_account_id
-    WHERE ${atStep(canvasId, stepId)} AND ${sendable} AND a.status <> 'connected'
+    WHERE e.workspace_id = ${workspaceId} AND ${atStep(canvasId, stepId)} AND ${sendable} AND a.status <> 'connected'
     GROUP BY a.meta_account_id, a.status, a.status_reason`.execute(tx);
   if (unusable.rows.length > 0)
     return {
@@ -151,7 +151,8 @@ export async function startRedrive(tx: Tx, request: RedriveRequest): Promise<Red
   await sql`SELECT count(*) FROM (
     SELECT 1 FROM user_profiles u
     WHERE u.workspace_id = ${workspaceId} AND u.user_id IN (
-      SELECT e.user_id FROM audience_entries e WHERE ${atStep(canvasId, stepId)} AND e.action = 'add')
+      SELECT e.user_id FROM audience_entries e
+      WHERE e.workspace_id = ${workspaceId} AND ${atStep(canvasId, stepId)} AND e.action = 'add')
     ORDER BY u.workspace_id, u.user_id
     FOR SHARE OF u) locked`.execute(tx);
 
@@ -168,7 +169,7 @@ export async function startRedrive(tx: Tx, request: RedriveRequest): Promise<Red
       SELECT e.id, e.workspace_id, e.user_id, e.audience_id, e.meta_account_id, e.action, e.origin, e.status,
         e.version, ${sendable} AS sendable
       FROM audience_entries e
-      WHERE ${atStep(canvasId, stepId)}
+      WHERE e.workspace_id = ${workspaceId} AND ${atStep(canvasId, stepId)}
       FOR UPDATE OF e SKIP LOCKED
     ), judged AS (
       SELECT p.*, a.id AS connection_id,
@@ -200,7 +201,8 @@ export async function startRedrive(tx: Tx, request: RedriveRequest): Promise<Red
     UNION ALL
     SELECT 'verdict', NULL, NULL, verdict, count(*) FROM judged GROUP BY verdict
     UNION ALL
-    SELECT 'all', NULL, NULL, 'all', count(*) FROM audience_entries e WHERE ${atStep(canvasId, stepId)}`.execute(tx);
+    SELECT 'all', NULL, NULL, 'all', count(*) FROM audience_entries e
+    WHERE e.workspace_id = ${workspaceId} AND ${atStep(canvasId, stepId)}`.execute(tx);
 
   const moved: RedriveMoved = { errored: 0, notSynced: 0 };
   const skipped = zeroSkips();

@@ -77,13 +77,26 @@ export async function lastSegmentRuns(db: Executor, canvasIds: readonly string[]
   return new Map(rows.map((r) => [r.canvas_id, r.last]));
 }
 
-/** The oldest open run of a running canvas that no other runner holds, locked for this transaction. */
-export async function claimOpenRun(tx: Tx, now: Date): Promise<ClaimedRun | undefined> {
+/** Workspaces with a due open run of a running (or archived) canvas: a lock-free read. */
+export async function workspacesWithOpenRuns(db: Executor, now: Date): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT w.id FROM workspaces w
+    WHERE w.id IN (
+      SELECT r.workspace_id FROM segment_runs r
+      JOIN canvases c ON c.workspace_id = r.workspace_id AND c.id = r.canvas_id
+      WHERE r.status <> 'finished' AND r.scheduled_at <= ${now.toISOString()}::timestamptz
+        AND c.status IN ('running', 'archived'))
+    ORDER BY w.id`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** The workspace's oldest open run of a running canvas that no other runner holds, locked for this transaction. */
+export async function claimOpenRun(tx: Tx, workspaceId: string, now: Date): Promise<ClaimedRun | undefined> {
   const rows = await sql<RunRow & { workspace_id: string; canvas_status: string }>`
     SELECT r.*, c.workspace_id, c.status AS canvas_status FROM segment_runs r
     JOIN canvases c ON c.workspace_id = r.workspace_id AND c.id = r.canvas_id
-    WHERE r.status <> 'finished' AND r.scheduled_at <= ${now.toISOString()}::timestamptz
-      AND c.status IN ('running', 'archived')
+    WHERE r.workspace_id = ${workspaceId} AND r.status <> 'finished'
+      AND r.scheduled_at <= ${now.toISOString()}::timestamptz AND c.status IN ('running', 'archived')
     ORDER BY r.scheduled_at LIMIT 1
     FOR UPDATE OF r SKIP LOCKED`.execute(tx);
   const row = rows.rows[0];

@@ -38,15 +38,37 @@ export interface ClaimedTimer extends UserRef {
   canvasStatus: 'draft' | 'running' | 'paused' | 'archived';
 }
 
-/** Due timers of running (or archived, to drop them) canvases, locked; others' claims are skipped. */
-export async function claimDueTimers(tx: Tx, now: Date, limit: number): Promise<ClaimedTimer[]> {
+/**
+ * Workspaces with due timers: a lock-free read, one probe of the (workspace_id, due_at) index a
+ * workspace. A workspace whose due timers all wait on paused canvases is named too; its claim finds none.
+ */
+export async function workspacesWithDueTimers(db: Executor, now: Date): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT w.id FROM workspaces w
+    WHERE w.id IN (SELECT t.workspace_id FROM timers t WHERE t.due_at <= ${now})
+    ORDER BY w.id`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/**
+ * One workspace's due timers of running (or archived, to drop them) canvases, oldest first,
+ * locked; others' claims are skipped. Paused and draft canvases are left out by an anti-join:
+ * it keeps the row estimate true, so the planner walks the index in due order and stops at the limit.
+ */
+export async function claimDueTimers(tx: Tx, workspaceId: string, now: Date, limit: number): Promise<ClaimedTimer[]> {
   const rows = await sql<Selectable<TimersTable> & { status: ClaimedTimer['canvasStatus'] }>`
-    SELECT t.workspace_id, t.user_id, t.canvas_id, t.entry_seq, t.step_id, t.due_at, c.status
-    FROM timers t JOIN canvases c ON c.workspace_id = t.workspace_id AND c.id = t.canvas_id
-    WHERE t.due_at <= ${now} AND c.status IN ('running', 'archived')
-    ORDER BY t.due_at
-    LIMIT ${limit}
-    FOR UPDATE OF t SKIP LOCKED`.execute(tx);
+    WITH due AS (
+      SELECT t.* FROM timers t
+      WHERE t.workspace_id = ${workspaceId} AND t.due_at <= ${now}
+        AND NOT EXISTS (SELECT 1 FROM canvases c WHERE c.workspace_id = t.workspace_id AND c.id = t.canvas_id
+          AND c.status NOT IN ('running', 'archived'))
+      ORDER BY t.due_at
+      LIMIT ${limit}
+      FOR UPDATE OF t SKIP LOCKED)
+    SELECT d.workspace_id, d.user_id, d.canvas_id, d.entry_seq, d.step_id, d.due_at, c.status
+    FROM due d JOIN canvases c ON c.workspace_id = d.workspace_id AND c.id = d.canvas_id
+    WHERE c.workspace_id = ${workspaceId}
+    ORDER BY d.due_at`.execute(tx);
   return rows.rows.map((r) => ({
     workspaceId: r.workspace_id,
     userId: r.user_id,
@@ -60,9 +82,12 @@ export async function claimDueTimers(tx: Tx, now: Date, limit: number): Promise<
 
 /** Due timers waiting to fire and the lateness of the oldest, for the SRE dashboard. */
 export async function dueTimerStats(db: Executor, now: Date): Promise<{ due: number; oldestDueAt: Date | null }> {
+  // from the workspaces: each one's due timers are a range of the (workspace_id, due_at) index
   const row = await sql<{ due: string; oldest: Date | null }>`
     SELECT count(*) AS due, min(t.due_at) AS oldest
-    FROM timers t JOIN canvases c ON c.workspace_id = t.workspace_id AND c.id = t.canvas_id
-    WHERE t.due_at <= ${now} AND c.status = 'running'`.execute(db);
+    FROM workspaces w
+    JOIN timers t ON t.workspace_id = w.id AND t.due_at <= ${now}
+    JOIN canvases c ON c.workspace_id = t.workspace_id AND c.id = t.canvas_id
+    WHERE c.status = 'running'`.execute(db);
   return { due: Number(row.rows[0]?.due ?? 0), oldestDueAt: row.rows[0]?.oldest ?? null };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { claimDryRun } from '@canvas/db';
+import { claimDryRun, workspaceRotation, workspacesWithClaimableDryRuns } from '@canvas/db';
 import { metricFactory, sleep, zeroSeries } from '@canvas/runtime';
 import type { ApiDeps } from './deps.js';
 import { runDryRun, type DryRunOutcome } from './dry-run-job.js';
@@ -17,10 +17,14 @@ export interface DryRunWorker {
 /** Runs taken over this many times are failed ("interrupted") instead of started again. */
 const maxAttempts = 3;
 
+/** Workspaces one claim looks at before giving up: a claim locks within one workspace at a time. */
+const workspacesPerClaim = 4;
+
 /**
  * The API's small dry-run worker: at most `concurrency` runs at once in this process, claimed
  * from the `dry_runs` table (FOR UPDATE SKIP LOCKED), so any replica may run any workspace's run
- * and a replica that dies leaves its run to another once it stops reporting.
+ * and a replica that dies leaves its run to another once it stops reporting. Workspaces take
+ * turns (`workspaceRotation`): one workspace's queue never holds back another's.
  */
 export function createDryRunWorker(deps: ApiDeps, settings: DryRunSettings): DryRunWorker {
   const controller = new AbortController();
@@ -40,17 +44,31 @@ export function createDryRunWorker(deps: ApiDeps, settings: DryRunSettings): Dry
     wakeUp?.();
   };
 
+  const staleBefore = (now: Date) => new Date(now.getTime() - settings.staleAfterMs);
+  const rotation = workspaceRotation(() => workspacesWithClaimableDryRuns(deps.db, staleBefore(deps.now())));
+
+  /** Claims and starts a run; true when there may be more to claim at once. */
   async function claimNext(): Promise<boolean> {
+    const workspaces = await rotation.next(workspacesPerClaim);
     const now = deps.now();
-    const run = await deps.db.transaction().execute((tx) =>
-      claimDryRun(tx, {
-        lease: randomUUID(),
-        now,
-        staleBefore: new Date(now.getTime() - settings.staleAfterMs),
-        maxAttempts,
-      }),
-    );
-    if (!run) return false;
+    const run = await deps.db.transaction().execute(async (tx) => {
+      for (const [i, workspaceId] of workspaces.entries()) {
+        const claimed = await claimDryRun(tx, {
+          workspaceId,
+          lease: randomUUID(),
+          now,
+          staleBefore: staleBefore(now),
+          maxAttempts,
+        });
+        if (claimed) {
+          rotation.giveBack(workspaces.slice(i + 1));
+          return claimed;
+        }
+      }
+      return undefined;
+    });
+    // nothing here, but the round has workspaces left: look at them before sleeping
+    if (!run) return rotation.waiting() > 0 && workspaces.length > 0;
     const started = performance.now();
     const job = runDryRun(deps, settings, run, controller.signal)
       .then((outcome) => {
@@ -71,13 +89,13 @@ export function createDryRunWorker(deps: ApiDeps, settings: DryRunSettings): Dry
 
   async function work(): Promise<void> {
     while (!controller.signal.aborted) {
-      let claimed = false;
+      let again = false;
       try {
-        if (running.size < settings.concurrency) claimed = await claimNext();
+        if (running.size < settings.concurrency) again = await claimNext();
       } catch (error) {
         deps.logger.error({ error: loggableError(error) }, 'claiming a dry run failed; retrying');
       }
-      if (claimed) continue;
+      if (again) continue;
       const woken = new Promise<void>((resolve) => (wakeUp = resolve));
       await Promise.race([woken, sleep(settings.pollIntervalMs, controller.signal)]);
       wakeUp = undefined;

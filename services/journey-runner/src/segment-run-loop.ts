@@ -24,6 +24,8 @@ import {
   materialiseRun,
   requestResyncs,
   scheduleSegmentRun,
+  workspaceRotation,
+  workspacesWithOpenRuns,
   type ClaimedRun,
   type Tx,
 } from '@canvas/db';
@@ -38,6 +40,9 @@ export interface SegmentRunLoopDeps extends PlanningLoopDeps {
 
 type Step = 'idle' | 'scheduled' | 'sliced';
 
+/** Workspaces one tick looks at for a run no other runner holds: each claim locks within one workspace. */
+const workspacesPerTick = 8;
+
 /** The Facebook steps whose audience follows the canvas's segment. */
 const followingSteps = (canvas: CanvasVersion | undefined) =>
   (canvas?.definition.steps ?? []).flatMap((s) => (s.kind === 'facebook_audience' && s.followSegment ? [s.id] : []));
@@ -46,9 +51,24 @@ const followingSteps = (canvas: CanvasVersion | undefined) =>
  * Runs segment-entry canvases on their schedules. A due run is recorded once (any runner may
  * notice it), its candidates are collected in one statement, then entered a slice per
  * transaction that also moves the run's cursor: a killed runner's successor resumes after the
- * last committed slice, so every member is entered exactly once per run.
+ * last committed slice, so every member is entered exactly once per run. Workspaces take turns
+ * (`workspaceRotation`), a slice each, oldest run first within each.
  */
 export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
+  const rotation = workspaceRotation(() => workspacesWithOpenRuns(deps.db, deps.now()));
+
+  /** The oldest open run of the first of `workspaces` that has one nobody holds; the rest wait their turn. */
+  async function claimRun(tx: Tx, workspaces: readonly string[], now: Date): Promise<ClaimedRun | undefined> {
+    for (const [i, workspaceId] of workspaces.entries()) {
+      const run = await claimOpenRun(tx, workspaceId, now);
+      if (run) {
+        rotation.giveBack(workspaces.slice(i + 1));
+        return run;
+      }
+    }
+    return undefined;
+  }
+
   async function scheduleDueRuns(): Promise<void> {
     const canvases = deps.index.segmentEntryCanvases().filter((c) => c.status === 'running');
     if (canvases.length === 0) return;
@@ -142,12 +162,14 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
     if (last) deps.metrics.segmentRuns.inc({ outcome: 'finished' });
   }
 
-  /** Does one unit of work on the oldest open run: collect its candidates, or enter one slice. */
+  /** Does one unit of work on the next workspace's oldest open run: collect its candidates, or enter one slice. */
   async function tick(): Promise<Step> {
     await scheduleDueRuns();
+    const workspaces = await rotation.next(workspacesPerTick);
+    if (workspaces.length === 0) return 'idle';
     return deps.db.transaction().execute(async (tx): Promise<Step> => {
       const now = deps.now();
-      const run = await claimOpenRun(tx, now);
+      const run = await claimRun(tx, workspaces, now);
       if (!run) return 'idle';
       if (run.canvasStatus === 'archived') {
         await finish(tx, run, 'canceled', 'segment run canceled: its canvas was archived');
@@ -177,7 +199,7 @@ export function createSegmentRunLoop(deps: SegmentRunLoopDeps) {
     });
   }
 
-  // an open run goes on at once; otherwise look again later
-  const loop = pollingLoop('segment run loop', async () => (await tick()) !== 'idle', deps);
+  // an open run goes on at once, as do workspaces waiting their turn; otherwise look again later
+  const loop = pollingLoop('segment run loop', async () => (await tick()) !== 'idle' || rotation.waiting() > 0, deps);
   return { ...loop, tick };
 }

@@ -68,7 +68,7 @@ describe('a durable delay', () => {
     const entries = await database.db.selectFrom('audience_entries').selectAll().execute();
     expect(entries.map((e) => [e.user_id, e.status, e.step_id])).toEqual([['u1', 'pending', 'fb']]);
     const counters = Object.fromEntries(
-      (await readCounters(database.db, canvasId)).map((c) => [`${c.stepId}.${c.metric}`, c.value]),
+      (await readCounters(database.db, workspaceId, canvasId)).map((c) => [`${c.stepId}.${c.metric}`, c.value]),
     );
     expect(counters).toEqual({
       '$canvas.entered': 1,
@@ -131,7 +131,7 @@ describe('a durable delay', () => {
       [],
     );
     const counters = Object.fromEntries(
-      (await readCounters(database.db, archivedId)).map((c) => [`${c.stepId}.${c.metric}`, c.value]),
+      (await readCounters(database.db, workspaceId, archivedId)).map((c) => [`${c.stepId}.${c.metric}`, c.value]),
     );
     expect(counters).toEqual({ '$canvas.entered': 1, '$canvas.canceled': 1, 'wait.entered': 1 });
     expect(await runner.stop('SIGTERM')).toBe(0);

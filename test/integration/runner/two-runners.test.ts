@@ -63,7 +63,9 @@ describe('two runners in one consumer group', () => {
 
     expect(await canvasEntrants(database.db, cappedId)).toBe(500);
     const counters = async (id: string) =>
-      Object.fromEntries((await readCounters(database.db, id)).map((c) => [`${c.stepId}.${c.metric}`, c.value]));
+      Object.fromEntries(
+        (await readCounters(database.db, bed.workspaceId, id)).map((c) => [`${c.stepId}.${c.metric}`, c.value]),
+      );
     expect(await counters(cappedId)).toEqual({ '$canvas.entered': 500, '$canvas.completed': 500, 'end.entered': 500 });
     expect(await counters(openId)).toEqual({
       '$canvas.entered': users,

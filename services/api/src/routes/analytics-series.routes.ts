@@ -85,7 +85,7 @@ export const analyticsSeriesRoutes =
         const from = new Date(request.query.from);
         const to = new Date(request.query.to);
         const buckets = seriesBuckets(from, to, interval, timeZone);
-        const points = await readCounterSeries(deps.db, canvas.id, {
+        const points = await readCounterSeries(deps.db, canvas.workspaceId, canvas.id, {
           from: buckets[0] ?? from,
           to,
           interval,

@@ -141,7 +141,7 @@ export const analyticsRoutes =
         const canvas = await findCanvas(deps.db, request.caller.workspaceId, request.params.id);
         if (!canvas) throw notFound(`canvas ${request.params.id}`);
         const { version, from, to } = request.query;
-        const counters = await readCounters(deps.db, canvas.id, {
+        const counters = await readCounters(deps.db, canvas.workspaceId, canvas.id, {
           version,
           from: from ? new Date(from) : undefined,
           to: to ? new Date(to) : undefined,
