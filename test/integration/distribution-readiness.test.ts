@@ -50,8 +50,6 @@ const multiWorkspaceLocks: Readonly<Record<string, string>> = {
     "the event path locks a chunk's profiles, many workspaces, in one statement (one per workspace costs the hot path)",
   'packages/db/src/entry-count.repository.ts lockEntryCounts':
     "the event path locks the chunk's capped canvases' counts, many workspaces, in one statement, by canvas id",
-  'packages/db/src/segment-run.repository.ts lockNextCandidates':
-    'by run (canvas and time, one workspace) but without naming it; to name it when the function next changes',
 };
 
 describe('the schema is ready to be distributed by workspace (docs/scaling.md)', () => {

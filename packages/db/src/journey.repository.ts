@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { type JourneyStatus } from '@canvas/canvas';
 import type { Executor } from './connection.js';
 import { type UserRef } from './user-ref.js';
-import { byUserKey } from './user-key-lookup.js';
 
 export interface StoredJourney {
   workspaceId: string;
@@ -29,8 +28,9 @@ export async function loadJourneys(tx: Executor, users: readonly UserRef[]): Pro
     entered_at: Date;
     converted_at: Date | null;
   }>`
+    -- one primary-key probe per user (OFFSET 0: never flattened into a whole-table join)
     SELECT j.* FROM unnest(${users.map((x) => x.workspaceId)}::uuid[], ${users.map((x) => x.userId)}::text[]) AS k(w, u)
-    CROSS JOIN LATERAL (${byUserKey(sql`journeys`)}) j`.execute(tx);
+    CROSS JOIN LATERAL (SELECT * FROM journeys WHERE workspace_id = k.w AND user_id = k.u OFFSET 0) j`.execute(tx);
   return rows.rows.map((r) => ({
     workspaceId: r.workspace_id,
     userId: r.user_id,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { userKey, type ProfileState } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
 import { sortUsers, type UserRef } from './user-ref.js';
-import { byUserKey, orderedKeys } from './user-key-lookup.js';
+import { orderedKeys } from './user-key-lookup.js';
 
 /** A profile as stored is the engine's profile state: one definition, read and written here. */
 export type StoredProfile = ProfileState;
@@ -30,7 +30,9 @@ export const toProfile = (r: ProfileRow): StoredProfile => ({
 async function lockExisting(tx: Tx, sorted: readonly UserRef[]): Promise<StoredProfile[]> {
   const rows = await sql<ProfileRow>`
     SELECT p.* FROM ${orderedKeys(sorted)}
-    CROSS JOIN LATERAL (${byUserKey(sql`user_profiles`, sql`FOR UPDATE`)}) p`.execute(tx);
+    CROSS JOIN LATERAL (
+      SELECT * FROM user_profiles WHERE workspace_id = k.w AND user_id = k.u FOR UPDATE OFFSET 0
+    ) p`.execute(tx);
   return rows.rows.map(toProfile);
 }
 

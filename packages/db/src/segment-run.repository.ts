@@ -166,13 +166,14 @@ export interface RunSlice {
 /** The next slice of a run's candidates after its cursor (one workspace), their profiles locked in user order. */
 export async function lockNextCandidates(
   tx: Tx,
-  run: { canvasId: string; scheduledAt: Date; cursor: string | null },
+  run: { workspaceId: string; canvasId: string; scheduledAt: Date; cursor: string | null },
   limit: number,
 ): Promise<RunSlice> {
   const rows = await sql<ProfileRow & { counts: number[] | null }>`
     SELECT p.*, c.counts FROM segment_run_candidates c
     JOIN user_profiles p ON p.workspace_id = c.workspace_id AND p.user_id = c.user_id
-    WHERE c.canvas_id = ${run.canvasId} AND c.scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz
+    WHERE c.workspace_id = ${run.workspaceId} AND c.canvas_id = ${run.canvasId}
+      AND c.scheduled_at = ${run.scheduledAt.toISOString()}::timestamptz
       AND c.user_id > ${run.cursor ?? ''}
     ORDER BY c.user_id LIMIT ${limit}
     FOR UPDATE OF p`.execute(tx);
