@@ -50,38 +50,48 @@ function edgeDays(c: CountedBehaviour): ({ day: number; from: number; to: number
   );
 }
 
+/** The rollup rows a behaviour counts whole, and the condition of a row straddling its edge day. */
+function windowRows(c: CountedBehaviour): {
+  known: RawBuilder<unknown>;
+  straddles: (edge: { day: number }) => RawBuilder<unknown>;
+} {
+  const onDays = and([
+    sql`event = ${c.event}`,
+    ...(c.from === null ? [] : [sql`day >= ${isoDay(c.from)}::date`]),
+    ...(c.to === null ? [] : [sql`day <= ${isoDay(c.to)}::date`]),
+  ]);
+  const inside = and([
+    ...(c.from === null ? [] : [sql`first_at >= ${at(c.from)}`]),
+    ...(c.to === null ? [] : [sql`last_at < ${at(c.to + 1)}`]),
+  ]);
+  const outside = or([
+    ...(c.from === null ? [] : [sql`last_at < ${at(c.from)}`]),
+    ...(c.to === null ? [] : [sql`first_at >= ${at(c.to + 1)}`]),
+  ]);
+  return {
+    known: sql`${onDays} AND ${inside}`,
+    straddles: (edge) =>
+      sql`event = ${c.event} AND day = ${isoDay(edge.day)}::date AND NOT (${inside}) AND NOT (${outside})`,
+  };
+}
+
+/** Per counted behaviour, the occurrences on its days whose first and last events lie in the window. */
+const knownColumn = (counted: readonly CountedBehaviour[]) =>
+  sql`ARRAY[${sql.join(
+    counted.map((c) => sql`coalesce(sum(occurrences) FILTER (WHERE ${windowRows(c).known}), 0)::int`),
+  )}]`;
+
 /**
- * Columns of the rollup aggregate: per counted behaviour, the occurrences on its days whose first
- * and last events lie in the window (`known`), and per edge day whether its row straddles the
- * window's edge (`open`, two per behaviour) — those events are counted one by one.
+ * Columns of the rollup aggregate: `known` (see `knownColumn`), and per edge day whether its row
+ * straddles the window's edge (`open`, two per behaviour) — those events are counted one by one.
  */
 function countColumns(counted: readonly CountedBehaviour[]): { known: RawBuilder<unknown>; open: RawBuilder<unknown> } {
-  const known: RawBuilder<unknown>[] = [];
-  const open: RawBuilder<unknown>[] = [];
-  for (const c of counted) {
-    const onDays = and([
-      sql`event = ${c.event}`,
-      ...(c.from === null ? [] : [sql`day >= ${isoDay(c.from)}::date`]),
-      ...(c.to === null ? [] : [sql`day <= ${isoDay(c.to)}::date`]),
-    ]);
-    const inside = and([
-      ...(c.from === null ? [] : [sql`first_at >= ${at(c.from)}`]),
-      ...(c.to === null ? [] : [sql`last_at < ${at(c.to + 1)}`]),
-    ]);
-    const outside = or([
-      ...(c.from === null ? [] : [sql`last_at < ${at(c.from)}`]),
-      ...(c.to === null ? [] : [sql`first_at >= ${at(c.to + 1)}`]),
-    ]);
-    known.push(sql`coalesce(sum(occurrences) FILTER (WHERE ${onDays} AND ${inside}), 0)::int`);
-    for (const edge of edgeDays(c))
-      open.push(
-        edge === null
-          ? sql`false`
-          : sql`coalesce(bool_or(event = ${c.event} AND day = ${isoDay(edge.day)}::date
-              AND NOT (${inside}) AND NOT (${outside})), false)`,
-      );
-  }
-  return { known: sql`ARRAY[${sql.join(known)}]`, open: sql`ARRAY[${sql.join(open)}]` };
+  const open = counted.flatMap((c) =>
+    edgeDays(c).map((edge) =>
+      edge === null ? sql`false` : sql`coalesce(bool_or(${windowRows(c).straddles(edge)}), false)`,
+    ),
+  );
+  return { known: knownColumn(counted), open: sql`ARRAY[${sql.join(open)}]` };
 }
 
 /** Rollup rows of the counted events on the days of their windows (other partitions are pruned). */
@@ -189,27 +199,27 @@ export const countedKey = (counted: readonly CountedBehaviour[]): string =>
  * row), then the rare users whose day straddles a window's edge are counted from their events.
  */
 export async function collectCounts(tx: Tx, workspaceId: string, counted: readonly CountedBehaviour[]): Promise<void> {
-  const columns = countColumns(counted);
   // the aggregate holds a row per active user: in memory it is one pass, spilled it is several
   await sql`SET LOCAL work_mem = '128MB'`.execute(tx);
+  // only the sums: a flag per edge day would double every group's state and spill it to disk
   await sql`CREATE TEMPORARY TABLE segment_counts ON COMMIT DROP AS
-    SELECT user_id, ${columns.known} AS known, ${columns.open} AS open
+    SELECT user_id, ${knownColumn(counted)} AS known
     FROM user_event_days WHERE ${countedRows(workspaceId, counted)} GROUP BY user_id`.execute(tx);
-  // one pass over the rare straddling users; each count reads one partition, the edge day's
-  const added = counted.map((c, i) =>
-    edgeDays(c).map((edge, j) =>
-      edge === null
-        ? sql`0`
-        : sql`CASE WHEN s.open[${2 * i + j + 1}] THEN (
-            SELECT count(*) FROM user_events
-            WHERE workspace_id = ${workspaceId} AND user_id = s.user_id AND event = ${c.event}
-              AND occurred_at >= ${at(edge.from)} AND occurred_at < ${at(edge.to)}) ELSE 0 END`,
-    ),
-  );
-  await sql`
-    UPDATE segment_counts s
-    SET known = ARRAY[${sql.join(added.map((edges, i) => sql`known[${i + 1}] + ${sql.join(edges, sql` + `)}`))}]::int[]
-    WHERE true = ANY(s.open)`.execute(tx);
+  // the rare users whose edge day straddles a window's edge: found on that day's partition, counted from their events
+  for (const [i, c] of counted.entries())
+    for (const edge of edgeDays(c)) {
+      if (edge === null) continue;
+      const straddling = await sql<{ user_id: string }>`
+        SELECT DISTINCT user_id FROM user_event_days
+        WHERE workspace_id = ${workspaceId} AND ${windowRows(c).straddles(edge)}`.execute(tx);
+      if (straddling.rows.length === 0) continue;
+      await sql`
+        UPDATE segment_counts s SET known[${i + 1}] = s.known[${i + 1}] + (
+          SELECT count(*) FROM user_events
+          WHERE workspace_id = ${workspaceId} AND user_id = s.user_id AND event = ${c.event}
+            AND occurred_at >= ${at(edge.from)} AND occurred_at < ${at(edge.to)})
+        WHERE s.user_id = ANY(${straddling.rows.map((r) => r.user_id)}::text[])`.execute(tx);
+    }
   // a temporary table has no statistics until analysed
   await sql`ANALYZE segment_counts`.execute(tx);
 }

@@ -113,7 +113,9 @@ export interface RunCounting {
  * Collects a run's candidates in one statement and marks it running; returns how many. A canvas
  * whose audience follows the segment also looks at everyone in that audience, to find who left.
  * With `counting`, the behaviours are counted for every candidate here (one hashed pass over
- * the rollup) and kept beside it, and the candidates are narrowed by those counts.
+ * the rollup) and kept beside it, and the candidates are narrowed by those counts. Written in
+ * user order, as the slices read them: the key grows at its right edge and a slice's rows lie
+ * together.
  */
 export async function materialiseRun(
   tx: Tx,
@@ -135,13 +137,15 @@ export async function materialiseRun(
         ${countsOf(counting.counted)}
       FROM user_profiles p LEFT JOIN segment_counts c ON c.user_id = p.user_id
       WHERE p.workspace_id = ${run.workspaceId}
-        AND (${narrowedByCounts(counting.condition, counting.counted)}${audience})`.execute(tx)
+        AND (${narrowedByCounts(counting.condition, counting.counted)}${audience})
+      ORDER BY p.user_id`.execute(tx)
     : await sql`
       INSERT INTO segment_run_candidates (canvas_id, scheduled_at, workspace_id, user_id)
       SELECT ${run.canvasId}::uuid, ${run.scheduledAt.toISOString()}::timestamptz, p.workspace_id, p.user_id
       FROM user_profiles p
       WHERE p.workspace_id = ${run.workspaceId}
-        AND (${candidateCondition(run.workspaceId, filter)}${audience})`.execute(tx);
+        AND (${candidateCondition(run.workspaceId, filter)}${audience})
+      ORDER BY p.user_id`.execute(tx);
   const candidates = Number(inserted.numAffectedRows ?? 0n);
   await tx
     .updateTable('segment_runs')
