@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLCHAIN := $(CURDIR)/.toolchain/bin
 export PATH := $(TOOLCHAIN):$(PATH)
 
-.PHONY: help env toolchain install build lint format test test-cluster up down dev demo demo-segments sandbox bench bench-segments bench-history bench-isolation bench-dry-run bench-runners clean
+.PHONY: help env toolchain install build lint format test test-cluster up down dev demo demo-segments sandbox bench bench-segments bench-history bench-isolation bench-dry-run bench-runners bench-latency clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ bench-isolation: install ## one workspace's ten exact estimates against another'
 
 bench-dry-run: install ## only the dry run of a two-branch canvas over the history (BENCH_DRY_RUN_USERS, default 1,000,000; 10 events each; BENCH_REUSE_DB=1 keeps the seeded database for the next run)
 	@pnpm run bench:dry-run
+
+bench-latency: install ## the latency setup's sustained rate (runner + sync processes), then produce → Meta at three quarters of it
+	@pnpm run bench:latency
 
 bench-runners: install ## 1, 2 and 3 runner processes on one six-partition topic (BENCH_RUNNER_EVENTS, default 200,000)
 	@pnpm run bench:runners

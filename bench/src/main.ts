@@ -8,7 +8,7 @@ import { brokerCeiling, clientCeiling } from './ceilings.ts';
 import { benchContext, deployedHeapLimit } from './context.ts';
 import { runEngine } from './engine.ts';
 import { seedJourneyState } from './growth.ts';
-import { latency, type LatencyResult } from './latency.ts';
+import { latency, pipelineCapacity, type LatencyResult } from './latency.ts';
 import { runnerPeakRss } from './memory.ts';
 import { figure, repeat, round, type Figure } from './stats.ts';
 import { historyCost } from './history-cost.ts';
@@ -27,6 +27,7 @@ const size = {
   naiveEvents: full ? 4_000 : 1_000,
   users: full ? 20_000 : 5_000,
   latencySeconds: full ? 30 : 10,
+  capacitySeconds: full ? 20 : 10,
   syncUsers: full ? 200_000 : 50_000,
   quotaUsers: full ? 30_000 : 10_000,
   memoryEvents: full ? 1_000_000 : 100_000,
@@ -95,9 +96,15 @@ results.databaseWriteCeiling = history.writeCeiling;
 results.engine1000 = await engine(1000, thousand.topic, thousand.workspaceId, size.events);
 results.naive100 = await engine(100, hundred.topic, hundred.workspaceId, size.naiveEvents, 1);
 
-// 3. latency at three quarters of the measured maximum
+// 3. latency at three quarters of what the latency setup itself sustains (runner and sync
+// processes, producer and sandbox on this machine), not of the in-process engine alone
 ctx.log('3/8 latency');
-const latencyLoad = Math.round((results.engine100.median * 3) / 4);
+results.pipelineCapacity = await repeat(ctx.repeats, async () => {
+  const capacity = await pipelineCapacity(ctx, size.capacitySeconds);
+  ctx.log(`  pipeline as deployed: ${Math.round(capacity.eventsPerSecond)} events/s (load ${capacity.loadAfter[0]})`);
+  return capacity.eventsPerSecond;
+});
+const latencyLoad = Math.round((results.pipelineCapacity.median * 3) / 4);
 const latencyRuns: LatencyResult[] = [];
 for (let i = 0; i < ctx.repeats; i += 1) latencyRuns.push(await latency(ctx, latencyLoad, size.latencySeconds));
 results.latencyP50 = figure(latencyRuns.map((r) => r.p50));
@@ -228,7 +235,13 @@ const checks = [
     value: ratio(f('engine100').median, f('naive100').median),
     ok: f('engine100').median >= 10 * f('naive100').median,
   },
-  bound('p99 produce → Meta ≤ 5.5 s at three-quarter load', f('latencyP99').median, 2, 'max', 5.5),
+  bound(
+    'p99 produce → Meta ≤ 5.5 s at three-quarter load of the pipeline as deployed on this machine',
+    f('latencyP99').median,
+    2,
+    'max',
+    5.5,
+  ),
   bound('mean batch ≥ 9,500 users under backlog', f('syncMeanBatch').median, 0, 'min', 9500),
   bound('quota use ≥ 95 % in every full window', f('quotaMinWindowUse').median, 1, 'min', 95),
   bound('quota use never above 100 %', f('quotaMaxWindowUse').max, 1, 'max', 100),
@@ -289,13 +302,16 @@ const labels: Record<string, string> = {
   databaseWriteCeiling:
     "PostgreSQL write ceiling: the engine run's rows by bulk INSERT … SELECT, 2,000 per commit, events/s",
   engine1: 'engine, 1 canvas, events/s',
-  engine100: 'engine, 100 canvases (with behaviour history), events/s',
+  engine100:
+    'engine in-process, 100 canvases (with behaviour history; topic pre-filled, nothing else running), events/s',
   engine100NoHistory: 'engine, 100 canvases, history off (HISTORY_RECORDING=false), events/s',
   historyPairRatio: 'engine with history ÷ without, per alternating pair',
   engine1000: 'engine, 1,000 canvases, events/s',
   naive100: 'naive runner (1 tx/event), 100 canvases, events/s',
-  latencyP50: `produce → Meta p50, s (at ${latencyLoad} events/s)`,
-  latencyP99: `produce → Meta p99, s (at ${latencyLoad} events/s)`,
+  pipelineCapacity:
+    'pipeline as deployed (runner + sync processes, producer and sandbox on this machine), events/s sustained',
+  latencyP50: `produce → Meta p50, s (at ${latencyLoad} events/s, ¾ of the pipeline as deployed)`,
+  latencyP99: `produce → Meta p99, s (at ${latencyLoad} events/s, ¾ of the pipeline as deployed)`,
   latencyRunnerP99: 'of which produce → hand-off to the sync, p99, s',
   latencySyncP99: 'of which hand-off → Meta (5 s window included), p99, s',
   syncUsersPerSecond: 'audience sync, users/s delivered',

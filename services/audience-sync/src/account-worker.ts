@@ -149,7 +149,7 @@ export class AccountWorker {
       if (this.busy.has(key) || this.heldAudiences.has(group.audienceId)) continue;
       const audienceId = group.audienceId;
       this.busyAudiences.set(audienceId, (this.busyAudiences.get(audienceId) ?? 0) + 1);
-      const drain = this.drain(group, now).finally(() => {
+      const drain = this.drain(group).finally(() => {
         this.busy.delete(key);
         const left = (this.busyAudiences.get(audienceId) ?? 1) - 1;
         if (left > 0) this.busyAudiences.set(audienceId, left);
@@ -204,28 +204,35 @@ export class AccountWorker {
     this.reportedThrottleMs = throttled;
   }
 
-  /** Sends a group's due entries page by page; a short page is the last of this window. */
-  private async drain(group: EntryGroup, now: Date): Promise<void> {
+  /**
+   * Sends a group's due entries page by page; a short page is the last of this window. Each page
+   * is read once the queue has room, so users handed over while earlier groups were sent still
+   * make this window; entries newer than the group's first read wait for the next one.
+   */
+  private async drain(group: EntryGroup): Promise<void> {
     const sends: Promise<void>[] = [];
     let cursor = '0';
+    let dueBy: Date | undefined;
     while (
       !this.controller.signal.aborted &&
       !this.heldConnections.has(group.adAccountId) &&
       !this.heldAudiences.has(group.audienceId)
     ) {
+      // keep a bounded queue: memory stays flat under any backlog, and other groups get turns
+      while (this.deps.limiter.queued() >= this.deps.maxConcurrent * 2 && !this.controller.signal.aborted)
+        await sleep(20);
+      if (this.controller.signal.aborted) break;
+      dueBy ??= this.deps.now();
       const page = await dueEntriesPage(
         this.deps.db,
         this.deps.metaAccountId,
         group,
         cursor,
-        now,
+        dueBy,
         this.deps.maxUsersPerRequest,
       );
       if (page.length === 0) break;
       cursor = page[page.length - 1]?.id ?? cursor;
-      // keep a bounded queue: memory stays flat under any backlog, and other groups get turns
-      while (this.deps.limiter.queued() >= this.deps.maxConcurrent * 2 && !this.controller.signal.aborted)
-        await sleep(20);
       sends.push(this.send(group, page));
       if (page.length < this.deps.maxUsersPerRequest) break;
     }
