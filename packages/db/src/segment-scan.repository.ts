@@ -203,7 +203,8 @@ async function clusterRanges(
 /**
  * A systematic sample of about `size` of the workspace's `sizes.total` profiles, in `clusters`
  * runs of users adjacent in id order spread evenly over the workspace, read with their
- * behaviour by id ranges in one statement each (cheap on the day-partitioned history). Yields
+ * behaviour by id ranges (cheap on the day-partitioned history): counted behaviour for every
+ * cluster in one statement per table, raw history a cluster at a time. Yields
  * the members a cluster's length at a time and adds them to `sizes.sampled`. Runs in the
  * caller's transaction (one snapshot).
  */
@@ -220,13 +221,17 @@ export async function* scanSample(
   // each cluster sits in the middle of its stretch of the id order
   const offset = Math.floor((step - length) / 2);
   const ranges = await clusterRanges(tx, workspaceId, { total: sizes.total, step, length, offset });
-  if (ranges.length === 0) return;
-  const page = await sql<ProfileRow>`
-    SELECT d.* FROM ${rowsInRanges(sql`user_profiles`, sql`workspace_id = ${workspaceId}`, ranges)}
-    ORDER BY d.user_id`.execute(tx);
-  const members = await withBehaviour(tx, workspaceId, page.rows.map(toProfile), needs, ranges);
-  sizes.sampled += members.length;
-  for (let i = 0; i < members.length; i += length) yield members.slice(i, i + length);
+  // counts come back one row a user: every cluster at once; raw history is bounded by one cluster a read
+  const perRead = needs.counted ? ranges.length : 1;
+  for (let r = 0; r < ranges.length; r += perRead) {
+    const read = ranges.slice(r, r + perRead);
+    const page = await sql<ProfileRow>`
+      SELECT d.* FROM ${rowsInRanges(sql`user_profiles`, sql`workspace_id = ${workspaceId}`, read)}
+      ORDER BY d.user_id`.execute(tx);
+    const members = await withBehaviour(tx, workspaceId, page.rows.map(toProfile), needs, read);
+    sizes.sampled += members.length;
+    for (let i = 0; i < members.length; i += length) yield members.slice(i, i + length);
+  }
 }
 
 /** Profiles of a workspace (one index-only count). */
