@@ -1,4 +1,4 @@
-import { sql, type QueryResult, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import {
   deviceAdvertisingId,
   type BehaviourCondition,
@@ -249,22 +249,13 @@ export async function* scanCounted(
     SELECT p.*, ${countsOf(counted)} AS counts FROM user_profiles p
     LEFT JOIN segment_counts c ON c.user_id = p.user_id
     WHERE p.workspace_id = ${workspaceId} AND ${narrowedByCounts(condition, counted)}`.execute(tx);
-  type Page = QueryResult<ProfileRow & { counts: number[] }>;
-  const fetchPage = (): Promise<Page> =>
-    sql<ProfileRow & { counts: number[] }>`FETCH ${sql.raw(String(pageSize))} FROM segment_counted`.execute(tx);
-  // the next page is read while the caller evaluates this one
-  let next: Promise<Page> | undefined = fetchPage();
-  try {
-    while (next) {
-      const page: Page = await next;
-      next = page.rows.length === pageSize ? fetchPage() : undefined;
-      if (page.rows.length === 0) break;
-      const counts = new Map(page.rows.map((row) => [row.user_id, row.counts]));
-      yield countedMembers(page.rows.map(toProfile), counted, counts);
-    }
-  } finally {
-    // a caller that stops early leaves no read running on its transaction
-    await next?.catch(() => undefined);
+  for (;;) {
+    const page = await sql<ProfileRow & { counts: number[] }>`
+      FETCH ${sql.raw(String(pageSize))} FROM segment_counted`.execute(tx);
+    if (page.rows.length === 0) break;
+    const counts = new Map(page.rows.map((row) => [row.user_id, row.counts]));
+    yield countedMembers(page.rows.map(toProfile), counted, counts);
+    if (page.rows.length < pageSize) break;
   }
   await sql`CLOSE segment_counted`.execute(tx);
 }
