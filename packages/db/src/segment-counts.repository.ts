@@ -7,7 +7,7 @@ import {
   type SegmentMember,
 } from '@canvas/canvas';
 import type { Executor, Tx } from './connection.js';
-import { toProfile, type ProfileRow, type StoredProfile } from './profile.repository.js';
+import { type ProfileRow, type StoredProfile } from './profile.repository.js';
 import { rowsInRanges, rowsOfUsers, type UserIdRange } from './user-id-ranges.js';
 
 export type { UserIdRange };
@@ -19,7 +19,7 @@ const or = (parts: RawBuilder<unknown>[]) => (parts.length === 0 ? sql`false` : 
 
 /** Profiles as the evaluator reads them, with the counts of the counted behaviours (0 for users without any). */
 export const countedMembers = (
-  profiles: readonly StoredProfile[],
+  profiles: readonly Pick<StoredProfile, 'userId' | 'traits' | 'context' | 'firstSeenAt'>[],
   counted: readonly CountedBehaviour[],
   counts: Map<string, number[]>,
 ): SegmentMember[] =>
@@ -245,16 +245,25 @@ export async function* scanCounted(
   pageSize: number,
 ): AsyncGenerator<SegmentMember[]> {
   await collectCounts(tx, workspaceId, counted);
+  // only what the evaluator reads; first seen as epoch milliseconds (floored, as a parsed Date
+  // would be), a number to read rather than a timestamp to parse
   await sql`DECLARE segment_counted NO SCROLL CURSOR FOR
-    SELECT p.*, ${countsOf(counted)} AS counts FROM user_profiles p
-    LEFT JOIN segment_counts c ON c.user_id = p.user_id
+    SELECT p.user_id, p.traits, p.context, floor(extract(epoch FROM p.first_seen_at) * 1000)::float8 AS first_seen_ms,
+      ${countsOf(counted)} AS counts
+    FROM user_profiles p LEFT JOIN segment_counts c ON c.user_id = p.user_id
     WHERE p.workspace_id = ${workspaceId} AND ${narrowedByCounts(condition, counted)}`.execute(tx);
+  type CountedRow = Pick<ProfileRow, 'user_id' | 'traits' | 'context'> & { first_seen_ms: number; counts: number[] };
   for (;;) {
-    const page = await sql<ProfileRow & { counts: number[] }>`
-      FETCH ${sql.raw(String(pageSize))} FROM segment_counted`.execute(tx);
+    const page = await sql<CountedRow>`FETCH ${sql.raw(String(pageSize))} FROM segment_counted`.execute(tx);
     if (page.rows.length === 0) break;
     const counts = new Map(page.rows.map((row) => [row.user_id, row.counts]));
-    yield countedMembers(page.rows.map(toProfile), counted, counts);
+    const profiles = page.rows.map((row) => ({
+      userId: row.user_id,
+      traits: row.traits,
+      context: row.context,
+      firstSeenAt: new Date(row.first_seen_ms),
+    }));
+    yield countedMembers(profiles, counted, counts);
     if (page.rows.length < pageSize) break;
   }
   await sql`CLOSE segment_counted`.execute(tx);
