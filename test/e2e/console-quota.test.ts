@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { sql } from 'kysely';
 import {
   dryRunShoppers,
@@ -15,7 +15,6 @@ import {
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = new URL('../../test-results/console/', import.meta.url);
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const hour = 3_600_000;
 
 interface QuotaPlan {
@@ -87,16 +86,6 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
   };
   const shot = (page: Page, name: string, fullPage = true) =>
     page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname, fullPage });
-  const seriousViolations = async (page: Page) => {
-    await page.addScriptTag({ path: axePath });
-    const found = await page.evaluate(async () => {
-      const { axe } = globalThis as unknown as {
-        axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> };
-      };
-      return (await axe.run()).violations.map((v) => `${v.impact}: ${v.id}`);
-    });
-    return found.filter((v) => v.startsWith('serious') || v.startsWith('critical'));
-  };
   const whole = (n: number) => Math.round(n).toLocaleString('en-US');
 
   /** A draft of the two-branch canvas, opened in the console and dry-run over the last day there. */
@@ -147,7 +136,7 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
     expect((await designer.call<{ status: string }>('GET', `/v1/canvases/${canvasId}`)).body.status).toBe('running');
     await page.evaluate('scrollTo(0, 0)');
     await shot(page, 'canvas-launch-warning', false);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // the warning's link: the accounts page with the plan open, the draft's figures beside today's
     await warning.getByRole('link', { name: 'See the quota plan' }).click();
@@ -162,7 +151,7 @@ describe("the console's launch warnings and a draft's load on Meta's quota, in a
     await panel.getByTestId('quota-risk-draft').waitFor();
     await panel.scrollIntoViewIfNeeded();
     await shot(page, 'ad-accounts-quota-draft');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // the workspace refuses launches at risk: the refusal in the problem's words, on the steps by name
     const settings = await designer.call<{ blockLaunchOnQuotaRisk: boolean }>('PATCH', '/v1/workspace', {

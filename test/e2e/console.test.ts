@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { seriousAccessibilityViolations } from '../support/accessibility.ts';
 import { cartAbandonersSegmentExample } from '@canvas/canvas';
 import { useEndToEnd, waitFor, type EndToEnd, type RunningSystem } from '@canvas/test-support';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = new URL('../../test-results/console/', import.meta.url);
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const hostileName = '<img src=x onerror=alert(1)>';
 
 interface StepNumbers {
@@ -70,19 +69,6 @@ describe('the web console in a real Chromium, against the running system', () =>
   };
 
   const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname });
-
-  /** No serious or critical accessibility violation on the page as it is now. */
-  const accessibilityViolations = async (page: Page) => {
-    await page.addScriptTag({ path: axePath });
-    // runs in the page, where axe.min.js put `axe` on the global object
-    const result = await page.evaluate(async () => {
-      const { axe } = globalThis as unknown as {
-        axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> };
-      };
-      return (await axe.run()).violations.map((v) => `${v.impact}: ${v.id}`);
-    });
-    return result.filter((v) => v.startsWith('serious') || v.startsWith('critical'));
-  };
 
   it(
     'signs in, connects an account, shows problems and a live graph equal to the ' +
@@ -371,35 +357,35 @@ describe('the web console in a real Chromium, against the running system', () =>
     const page = await openTab({ bypassCSP: true });
     await page.goto(`${system.api.url}/console/`);
     await page.getByLabel('API key').waitFor();
-    const found: Record<string, string[]> = { 'sign in': await accessibilityViolations(page) };
+    const found: Record<string, string[]> = { 'sign in': await seriousAccessibilityViolations(page) };
     // signing in works from the keyboard alone
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.id')).toBe('api-key');
     await page.keyboard.type(designer.apiKey);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Canvases' }).waitFor();
-    found.canvases = await accessibilityViolations(page);
+    found.canvases = await seriousAccessibilityViolations(page);
     await page.getByRole('link', { name: 'Ad accounts' }).click();
     await page.getByRole('heading', { name: 'Ad accounts' }).waitFor();
     await page.locator('[data-quota-plan] summary').first().click();
     await page.locator('[data-quota-plan] dl.facts').first().waitFor();
-    found['ad accounts'] = await accessibilityViolations(page);
+    found['ad accounts'] = await seriousAccessibilityViolations(page);
     await page.getByRole('link', { name: 'Canvases' }).click();
     await page.getByRole('link', { name: hostileName }).click();
     await page.locator('svg.graph').waitFor();
     await page.getByText('Dry run: what would this version have done?').click();
     await page.getByLabel('Window').waitFor();
-    found.canvas = await accessibilityViolations(page);
+    found.canvas = await seriousAccessibilityViolations(page);
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.locator('section.step-card').first().waitFor();
-    found.builder = await accessibilityViolations(page);
+    found.builder = await seriousAccessibilityViolations(page);
     await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
     await page.getByLabel('Canvas JSON').waitFor();
-    found.editor = await accessibilityViolations(page);
+    found.editor = await seriousAccessibilityViolations(page);
     await page.getByRole('link', { name: 'Canvases' }).click();
     await page.getByRole('link', { name: 'New segment campaign' }).click();
     await page.getByRole('heading', { name: 'New segment campaign' }).waitFor();
-    found.campaign = await accessibilityViolations(page);
+    found.campaign = await seriousAccessibilityViolations(page);
     await page.getByRole('link', { name: 'Segments', exact: true }).click();
     await page.getByRole('heading', { name: 'Segments' }).waitFor();
     for (const row of ['Did / did not do an event', 'User property', 'Reachability', 'Group of conditions (any / all)'])
@@ -407,7 +393,7 @@ describe('the web console in a real Chromium, against the running system', () =>
         .getByRole('button', { name: `+ ${row}` })
         .first()
         .click();
-    found.segments = await accessibilityViolations(page);
+    found.segments = await seriousAccessibilityViolations(page);
     expect(found).toEqual({
       'sign in': [],
       canvases: [],
@@ -438,7 +424,7 @@ describe('the web console in a real Chromium, against the running system', () =>
     await expect(page.getByRole('heading', { name: 'Versions side by side' }).count()).resolves.toBe(1);
     await page.getByText('The two versions are the same.').waitFor();
     await shot(page, 'results');
-    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     const phone = await openTab({ width: 390 });
     await signIn(phone);
     await phone.goto(`${system.api.url}/console/#/canvases/${canvasId}/results`);
@@ -465,7 +451,7 @@ describe('the web console in a real Chromium, against the running system', () =>
     expect(carts?.size).not.toBeNull();
     expect(await row.textContent()).toContain(hostileName);
     await shot(page, 'ad-accounts-audiences');
-    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(browserErrors).toEqual([]);
   });
 
@@ -506,7 +492,7 @@ describe('the web console in a real Chromium, against the running system', () =>
         expect(await page.locator(`[data-dry-run-step="${step.stepId}"]`).textContent()).toContain(user);
     }
     await page.screenshot({ path: new URL('canvas-dry-run.png', screenshots).pathname, fullPage: true });
-    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     // back to the live numbers
     await page.getByRole('button', { name: 'Show live numbers' }).click();
     expect(await page.locator('svg.graph-projected').count()).toBe(0);
@@ -536,7 +522,7 @@ describe('the web console in a real Chromium, against the running system', () =>
     );
     expect(await panel.getByTestId('quota-risk').count()).toBe(plan.retryLimitAtRisk ? 1 : 0);
     await shot(page, 'ad-accounts-quota-plan');
-    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // a draft's audiences made before its launch, said in words
     const draft = await designer.call<{ id: string }>('POST', '/v1/canvases', {
